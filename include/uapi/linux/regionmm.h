@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * regionmm user-space interface: ioctls of /dev/regionmm (root only).
+ *
+ * Every structure is fixed size with explicit padding, so that 32-bit and
+ * 64-bit user space see the same layout.  Every `flags` and `pad` field
+ * must be 0: anything else is refused with -EINVAL, which leaves room to
+ * give those bits a meaning later without breaking old callers.
+ *
+ * Pages and slab objects allocated through a file descriptor are owned by
+ * that open file and are returned to regionmm when it is closed.
+ * A handle is an opaque number (never a kernel address).
+ *
+ * Command numbers: 0x00..0x3f page allocator (glue, src/linux/chardev.c),
+ * 0x40..0x4f slab (src/linux/slab_ioctl.c).
+ */
+#ifndef _UAPI_LINUX_REGIONMM_H
+#define _UAPI_LINUX_REGIONMM_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define RMM_IOC_MAGIC		'R'
+#define RMM_IOC_API_VERSION	1
+
+/* RMM_IOC_INFO: what regionmm manages right now. */
+struct rmm_ioc_info {
+	__u32 api_version;	/* RMM_IOC_API_VERSION */
+	__u32 nr_nodes;		/* regionmm nodes */
+	__u32 nr_zones;		/* zones per node (MAX_NR_ZONES of the kernel) */
+	__u32 nr_orders;	/* buddy orders (NR_PAGE_ORDERS) */
+	__u32 pageblock_order;
+	__u32 page_size;
+	__u64 managed_pages;	/* sum of zone managed pages */
+	__u64 free_pages;	/* sum of zone NR_FREE_PAGES */
+	__u32 flags;		/* in: must be 0 */
+	__u32 pad;
+};
+
+/* gfp_flags of RMM_IOC_ALLOC_PAGES */
+#define RMM_IOC_GFP_ATOMIC	(1U << 0) /* GFP_ATOMIC: may dip below min */
+#define RMM_IOC_GFP_HIGH	(1U << 1) /* __GFP_HIGH: may dip below min */
+#define RMM_IOC_GFP_NOWARN	(1U << 2) /* no allocation-failure report */
+#define RMM_IOC_GFP_THISNODE	(1U << 3) /* no fallback to other nodes */
+#define RMM_IOC_GFP_ZERO	(1U << 4) /* zero the pages */
+#define RMM_IOC_GFP_ALL		0x1fU
+
+/* migratetype of RMM_IOC_ALLOC_PAGES */
+#define RMM_IOC_MT_UNMOVABLE	0
+#define RMM_IOC_MT_MOVABLE	1
+#define RMM_IOC_MT_RECLAIMABLE	2
+
+struct rmm_ioc_alloc {
+	__u32 order;		/* in: 0 .. nr_orders - 1 */
+	__u32 migratetype;	/* in: RMM_IOC_MT_* */
+	__s32 nid;		/* in: regionmm node, -1: nearest */
+	__s32 zone_limit;	/* in: -1: by migratetype, else highest zone index */
+	__u32 gfp_flags;	/* in: RMM_IOC_GFP_* */
+	__u32 flags;		/* in: must be 0 */
+	__u64 handle;		/* out: for FREE_PAGES / pattern helpers */
+	__u64 pfn;		/* out: first page frame number */
+};
+
+struct rmm_ioc_free {
+	__u64 handle;
+};
+
+/*
+ * RMM_IOC_CALC_WMARKS: what-if.  Given zones (any node/zone set, e.g. the
+ * kernel's own from /proc/zoneinfo) and tunables, compute watermarks and
+ * protection with the same code regionmm's zones use.
+ */
+#define RMM_IOC_WM_MAX_ZONES	32	/* zones over all nodes */
+#define RMM_IOC_WM_MAX_NR_ZONES	8	/* zones per node */
+
+/* zone kinds */
+#define RMM_IOC_ZONE_DMA	0
+#define RMM_IOC_ZONE_DMA32	1
+#define RMM_IOC_ZONE_NORMAL	2
+#define RMM_IOC_ZONE_MOVABLE	3
+#define RMM_IOC_ZONE_DEVICE	4
+#define RMM_IOC_ZONE_HIGHMEM	5
+
+struct rmm_ioc_wm_zone {
+	__u32 nid;		/* in: node 0 .. 7 */
+	__u32 zone_idx;		/* in: index of the zone in its node */
+	__u32 kind;		/* in: RMM_IOC_ZONE_* */
+	__u32 pad;
+	__u64 managed;		/* in: managed pages */
+	__u64 min, low, high, promo;			/* out */
+	__u64 protection[RMM_IOC_WM_MAX_NR_ZONES];	/* out: lowmem_reserve */
+};
+
+struct rmm_ioc_wmarks {
+	__u32 nr_zones;		/* in: entries used in zone[] */
+	__u32 nr_zones_per_node; /* in: like MAX_NR_ZONES, <= 8 */
+	__u32 kver;		/* in: 0 = running kernel, else (major << 16 | minor << 8) */
+	__u32 flags;		/* in: must be 0 */
+	__s32 min_free_kbytes;	/* in: -1: computed like calculate_min_free_kbytes */
+	__u32 watermark_scale_factor;
+	__u32 watermark_boost_factor;
+	__u32 pad;
+	__u32 lowmem_reserve_ratio[RMM_IOC_WM_MAX_NR_ZONES];
+	__u64 min_free_kbytes_out;	/* out: value used */
+	struct rmm_ioc_wm_zone zone[RMM_IOC_WM_MAX_ZONES];
+};
+
+/* RMM_IOC_WRITE_PATTERN / RMM_IOC_CHECK_PATTERN on a held allocation */
+struct rmm_ioc_pattern {
+	__u64 handle;
+	__u64 seed;		/* word i of the block holds seed ^ (i * 0x9e3779b97f4a7c15) */
+	__u32 flags;		/* must be 0 */
+	__u32 pad;
+	__u64 bad_words;	/* out (CHECK): words that differ */
+};
+
+#define RMM_IOC_INFO		_IOR(RMM_IOC_MAGIC, 0x00, struct rmm_ioc_info)
+#define RMM_IOC_ALLOC_PAGES	_IOWR(RMM_IOC_MAGIC, 0x01, struct rmm_ioc_alloc)
+#define RMM_IOC_FREE_PAGES	_IOW(RMM_IOC_MAGIC, 0x02, struct rmm_ioc_free)
+#define RMM_IOC_FREE_ALL	_IO(RMM_IOC_MAGIC, 0x03)
+#define RMM_IOC_DRAIN		_IO(RMM_IOC_MAGIC, 0x04)
+#define RMM_IOC_VALIDATE	_IO(RMM_IOC_MAGIC, 0x05)
+#define RMM_IOC_CALC_WMARKS	_IOWR(RMM_IOC_MAGIC, 0x06, struct rmm_ioc_wmarks)
+#define RMM_IOC_WRITE_PATTERN	_IOW(RMM_IOC_MAGIC, 0x07, struct rmm_ioc_pattern)
+#define RMM_IOC_CHECK_PATTERN	_IOWR(RMM_IOC_MAGIC, 0x08, struct rmm_ioc_pattern)
+
+/* ---- slab (0x40 .. 0x4f), implemented in src/linux/slab_ioctl.c ---- */
+
+#define RMM_IOC_SLAB_HWCACHE_ALIGN	(1U << 0)
+#define RMM_IOC_SLAB_RECLAIM_ACCOUNT	(1U << 1)
+#define RMM_IOC_SLAB_RED_ZONE		(1U << 2)
+#define RMM_IOC_SLAB_POISON		(1U << 3)
+#define RMM_IOC_SLAB_STORE_USER		(1U << 4)
+#define RMM_IOC_SLAB_DEBUG		(1U << 5)
+
+struct rmm_ioc_cache_create {
+	char name[32];		/* in: NUL-terminated */
+	__u32 size, align;	/* in */
+	__u32 flags;		/* in: RMM_IOC_SLAB_* */
+	__u32 pad;
+	__u64 cache_handle;	/* out */
+};
+
+struct rmm_ioc_cache {		/* CACHE_DESTROY, CACHE_SHRINK */
+	__u64 cache_handle;
+};
+
+struct rmm_ioc_cache_alloc {
+	__u64 cache_handle;	/* in */
+	__u32 count, pad;	/* in */
+	__u64 first_obj_handle;	/* out: handles first .. first + count - 1 */
+};
+
+struct rmm_ioc_cache_free {
+	__u64 cache_handle, obj_handle;
+};
+
+struct rmm_ioc_obj_write {
+	__u64 cache_handle, obj_handle;
+	__u32 offset, len;
+	__u64 byte;
+};
+
+struct rmm_ioc_kmalloc {
+	__u64 size;		/* in */
+	__u64 obj_handle;	/* out */
+};
+
+struct rmm_ioc_kfree {
+	__u64 obj_handle;
+};
+
+#define RMM_IOC_CACHE_CREATE	_IOWR(RMM_IOC_MAGIC, 0x40, struct rmm_ioc_cache_create)
+#define RMM_IOC_CACHE_DESTROY	_IOW(RMM_IOC_MAGIC, 0x41, struct rmm_ioc_cache)
+#define RMM_IOC_CACHE_ALLOC	_IOWR(RMM_IOC_MAGIC, 0x42, struct rmm_ioc_cache_alloc)
+#define RMM_IOC_CACHE_FREE	_IOW(RMM_IOC_MAGIC, 0x43, struct rmm_ioc_cache_free)
+#define RMM_IOC_OBJ_WRITE	_IOW(RMM_IOC_MAGIC, 0x44, struct rmm_ioc_obj_write)
+#define RMM_IOC_CACHE_SHRINK	_IOW(RMM_IOC_MAGIC, 0x45, struct rmm_ioc_cache)
+#define RMM_IOC_KMALLOC		_IOWR(RMM_IOC_MAGIC, 0x46, struct rmm_ioc_kmalloc)
+#define RMM_IOC_KFREE		_IOW(RMM_IOC_MAGIC, 0x47, struct rmm_ioc_kfree)
+
+#define RMM_IOC_SLAB_FIRST	0x40
+#define RMM_IOC_SLAB_LAST	0x4f
+
+#endif /* _UAPI_LINUX_REGIONMM_H */
