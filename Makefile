@@ -1,0 +1,76 @@
+# regionmm top-level Makefile: wraps Kbuild (out-of-tree module builds for
+# each kernel of the matrix) and the project scripts (kernels, guest runner,
+# tests, demo).  See README.md and Documentation/testing.rst.
+#
+#   make deps                      install missing Debian packages
+#   make module [KERNEL=k] [KDIR=d] [W=1] [C=1]
+#                                  build regionmm.ko and the test modules
+#                                  into build/<kernel>/
+#   make kernels                   fetch/build debian-6.1, debian-6.12, debug
+#   make check                     all tests (host + guest on every kernel)
+#   make demo | shell | bench | host | clean
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+# Kernel of the matrix to build for: debian-6.1, debian-6.12 or debug.
+KERNEL ?= debian-6.12
+# KDIR given without KERNEL: an arbitrary tree, built into build/custom/.
+ifeq ($(origin KDIR)-$(origin KERNEL),command line-file)
+BUILD_NAME := custom
+else
+BUILD_NAME := $(KERNEL)
+endif
+BUILD := $(CURDIR)/build/$(BUILD_NAME)
+
+DEMO_MEM    := 1536M
+DEMO_REGION := 512M@0x40000000
+DEMO_APPEND := memmap=512M$$0x40000000
+
+.PHONY: all deps module testmods kernels check demo shell bench host clean help
+
+all: module
+
+help:
+	@sed -n '1,/^$$/s/^# \{0,1\}//p' Makefile
+
+deps:
+	@scripts/deps
+
+# The module build (see scripts/lib/build-module.sh): regionmm.ko and the
+# test modules into build/<kernel>/ and build/<kernel>/selftests/modules/.
+module: deps
+	@scripts/lib/build-module.sh '$(BUILD_NAME)' '$(KDIR)' '$(BUILD)' all
+
+# Only the test modules of selftests/modules (no regionmm.ko).
+testmods: deps
+	@scripts/lib/build-module.sh '$(BUILD_NAME)' '$(KDIR)' '$(BUILD)' tests
+
+kernels: deps
+	@scripts/kernel fetch all
+
+check: deps
+	@selftests/run
+
+demo: deps
+	@scripts/vm-run --kernel '$(KERNEL)' --mem $(DEMO_MEM) \
+		--append '$(DEMO_APPEND)' --env 'RMM_REGION=$(DEMO_REGION)' \
+		--add scripts/demo-guest.sh -- sh /host/demo-guest.sh
+
+shell: deps
+	@scripts/vm-run --kernel '$(KERNEL)' --mem $(DEMO_MEM) \
+		--append '$(DEMO_APPEND)' --env 'RMM_REGION=$(DEMO_REGION)' \
+		$(if $(wildcard scripts/demo-guest.sh),--add scripts/demo-guest.sh)
+
+# Hook: others provide scripts/bench.
+bench: deps
+	@if [[ -x scripts/bench ]]; then scripts/bench; \
+	else echo "make bench: scripts/bench does not exist yet" >&2; exit 1; fi
+
+# Hook: others provide selftests/host/Makefile (user-space build and tests).
+host: deps
+	@if [[ -f selftests/host/Makefile ]]; then $(MAKE) -C selftests/host; \
+	else echo "make host: no selftests/host/Makefile yet, nothing to build" >&2; fi
+
+clean:
+	rm -rf build

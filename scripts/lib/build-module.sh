@@ -1,0 +1,46 @@
+#!/bin/bash
+# scripts/lib/build-module.sh: out-of-tree build of regionmm.ko and the test
+# modules (selftests/modules) against one kernel; called by `make module` and
+# `make testmods`. Kbuild of Linux 6.1/6.12 has no MO=, so BUILD_DIR gets a
+# mirror of the sources made of symlinks (objects land in BUILD_DIR, never in
+# the source tree) and is built with M=BUILD_DIR.
+#
+# usage: build-module.sh NAME KDIR BUILD_DIR all|tests
+# W=1, C=1, V=1 given to the calling make reach Kbuild through MAKEFLAGS.
+set -euo pipefail
+export RMM_PROG="make module"
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "$0")/common.sh"
+
+[[ $# -eq 4 ]] || die "usage: $0 NAME KDIR BUILD_DIR all|tests"
+name=$1 kdir=$2 build=$3 what=$4
+if [[ -z $kdir ]]; then
+	kdir=$("$RMM_ROOT/scripts/kernel" kdir "$name")
+fi
+[[ -d $kdir ]] || die "KDIR '$kdir' is not a directory"
+[[ -f $kdir/Makefile ]] || die "KDIR '$kdir' has no Makefile (not a kernel build tree)"
+
+cd "$RMM_ROOT"
+mkdir -p "$build/selftests"
+# Sources the top-level Kbuild may use.
+for s in Kbuild src include; do
+	[[ -e $s ]] && cp -as --remove-destination "$RMM_ROOT/$s" "$build/"
+done
+cp -as --remove-destination "$RMM_ROOT/selftests/modules" "$build/selftests/"
+# Files deleted from the sources leave dangling symlinks: drop them.
+find "$build" -xtype l -delete
+printf '%s\n' "$kdir" >"$build/.kdir"
+
+if [[ $what == all ]]; then
+	if [[ -f Kbuild ]]; then
+		msg "building regionmm.ko for $name (KDIR=$kdir)"
+		make -C "$kdir" M="$build" RMM_ROOT="$RMM_ROOT" modules
+	else
+		msg "no top-level Kbuild yet: building only selftests/modules"
+	fi
+fi
+extra=
+[[ -f $build/Module.symvers ]] && extra=$build/Module.symvers
+msg "building selftests/modules for $name"
+make -C "$kdir" M="$build/selftests/modules" RMM_ROOT="$RMM_ROOT" \
+	KBUILD_EXTRA_SYMBOLS="$extra" modules
