@@ -1,0 +1,504 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rmmctl: drive /dev/regionmm from guest tests (built on the host, runs in
+ * the guest with the host's C library).
+ *
+ *   rmmctl info                      key=value lines of RMM_IOC_INFO
+ *   rmmctl alloc ORDER [MT [GFP]]    one allocation, prints pfn (then frees)
+ *   rmmctl wmtest [NID]              order-0 until the watermark refuses
+ *                                    (ENOMEM), then __GFP_HIGH, then ATOMIC:
+ *                                    prints how far each got and frees all
+ *   rmmctl pattern N ORDER           N blocks, write/check a pattern
+ *   rmmctl hold ORDER N              allocate and sleep until killed
+ *   rmmctl badargs                   every malformed ioctl must fail
+ *   rmmctl calc                      stdin: tunables + zones; RMM_IOC_CALC_WMARKS
+ *   rmmctl frag PCT ROUNDS           LLFree-style fragmentation workload,
+ *                                    then order-9 success rate
+ *
+ * Exit status 0 on success; messages on stderr.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <linux/regionmm.h>
+
+static int fd = -1;
+
+static void open_dev(void)
+{
+	fd = open("/dev/regionmm", O_RDWR);
+	if (fd < 0) {
+		perror("open /dev/regionmm");
+		exit(2);
+	}
+}
+
+static int info(struct rmm_ioc_info *in)
+{
+	memset(in, 0, sizeof(*in));
+	return ioctl(fd, RMM_IOC_INFO, in);
+}
+
+static int alloc1(unsigned int order, unsigned int mt, unsigned int gfp,
+		  int nid, struct rmm_ioc_alloc *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->order = order;
+	a->migratetype = mt;
+	a->nid = nid;
+	a->zone_limit = -1;
+	a->gfp_flags = gfp | RMM_IOC_GFP_NOWARN;
+	return ioctl(fd, RMM_IOC_ALLOC_PAGES, a);
+}
+
+static int cmd_info(void)
+{
+	struct rmm_ioc_info in;
+
+	if (info(&in)) {
+		perror("RMM_IOC_INFO");
+		return 1;
+	}
+	printf("api_version=%u\nnr_nodes=%u\nnr_zones=%u\nnr_orders=%u\n"
+	       "pageblock_order=%u\npage_size=%u\nmanaged_pages=%llu\n"
+	       "free_pages=%llu\n", in.api_version, in.nr_nodes, in.nr_zones,
+	       in.nr_orders, in.pageblock_order, in.page_size,
+	       (unsigned long long)in.managed_pages,
+	       (unsigned long long)in.free_pages);
+	return 0;
+}
+
+static unsigned long long count_until_fail(unsigned int gfp, int nid,
+					   int *err)
+{
+	struct rmm_ioc_alloc a;
+	unsigned long long n = 0;
+
+	for (;;) {
+		if (alloc1(0, RMM_IOC_MT_UNMOVABLE, gfp, nid, &a)) {
+			*err = errno;
+			return n;
+		}
+		n++;
+	}
+}
+
+static int cmd_wmtest(int nid)
+{
+	struct rmm_ioc_info before, at_normal, at_high, at_atomic;
+	unsigned long long n_normal, n_high, n_atomic;
+	int e1 = 0, e2 = 0, e3 = 0;
+
+	info(&before);
+	n_normal = count_until_fail(0, nid, &e1);
+	info(&at_normal);
+	n_high = count_until_fail(RMM_IOC_GFP_HIGH, nid, &e2);
+	info(&at_high);
+	n_atomic = count_until_fail(RMM_IOC_GFP_ATOMIC | RMM_IOC_GFP_HIGH,
+				    nid, &e3);
+	info(&at_atomic);
+	printf("free_before=%llu\n", (unsigned long long)before.free_pages);
+	printf("normal_allocs=%llu normal_errno=%d free_at_normal_fail=%llu\n",
+	       n_normal, e1, (unsigned long long)at_normal.free_pages);
+	printf("high_allocs=%llu high_errno=%d free_at_high_fail=%llu\n",
+	       n_high, e2, (unsigned long long)at_high.free_pages);
+	printf("atomic_allocs=%llu atomic_errno=%d free_at_atomic_fail=%llu\n",
+	       n_atomic, e3, (unsigned long long)at_atomic.free_pages);
+	if (ioctl(fd, RMM_IOC_VALIDATE)) {
+		perror("RMM_IOC_VALIDATE");
+		return 1;
+	}
+	if (ioctl(fd, RMM_IOC_FREE_ALL)) {
+		perror("RMM_IOC_FREE_ALL");
+		return 1;
+	}
+	ioctl(fd, RMM_IOC_DRAIN);
+	info(&at_atomic);
+	printf("free_after=%llu\n", (unsigned long long)at_atomic.free_pages);
+	return 0;
+}
+
+static int cmd_pattern(int n, unsigned int order)
+{
+	struct rmm_ioc_alloc a;
+	struct rmm_ioc_pattern p;
+	uint64_t *h = calloc(n, sizeof(*h));
+	unsigned long long bad = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (alloc1(order, i % 3, 0, -1, &a)) {
+			perror("alloc");
+			return 1;
+		}
+		h[i] = a.handle;
+		memset(&p, 0, sizeof(p));
+		p.handle = h[i];
+		p.seed = 0x5eed0000ULL + i;
+		if (ioctl(fd, RMM_IOC_WRITE_PATTERN, &p)) {
+			perror("WRITE_PATTERN");
+			return 1;
+		}
+	}
+	if (ioctl(fd, RMM_IOC_DRAIN) || ioctl(fd, RMM_IOC_VALIDATE)) {
+		perror("validate");
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		memset(&p, 0, sizeof(p));
+		p.handle = h[i];
+		p.seed = 0x5eed0000ULL + i;
+		if (ioctl(fd, RMM_IOC_CHECK_PATTERN, &p)) {
+			perror("CHECK_PATTERN");
+			return 1;
+		}
+		bad += p.bad_words;
+	}
+	/* free every other block, then re-check the rest */
+	for (i = 0; i < n; i += 2) {
+		struct rmm_ioc_free f = { .handle = h[i] };
+
+		if (ioctl(fd, RMM_IOC_FREE_PAGES, &f)) {
+			perror("FREE_PAGES");
+			return 1;
+		}
+	}
+	for (i = 1; i < n; i += 2) {
+		memset(&p, 0, sizeof(p));
+		p.handle = h[i];
+		p.seed = 0x5eed0000ULL + i;
+		if (ioctl(fd, RMM_IOC_CHECK_PATTERN, &p)) {
+			perror("CHECK_PATTERN");
+			return 1;
+		}
+		bad += p.bad_words;
+	}
+	printf("blocks=%d order=%u bad_words=%llu\n", n, order, bad);
+	return bad ? 1 : 0;
+}
+
+static int cmd_hold(unsigned int order, int n)
+{
+	struct rmm_ioc_alloc a;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (alloc1(order, 0, 0, -1, &a)) {
+			perror("alloc");
+			return 1;
+		}
+	}
+	printf("holding %d blocks of order %u\n", n, order);
+	fflush(stdout);
+	for (;;)
+		pause();
+	return 0;
+}
+
+static int failures;
+
+static void expect(const char *what, int ret, int err)
+{
+	if (ret == -1 && errno == err) {
+		printf("ok - %s: %s\n", what, strerror(err));
+	} else {
+		printf("not ok - %s: ret %d errno %d, expected %s\n", what, ret,
+		       ret ? errno : 0, strerror(err));
+		failures++;
+	}
+}
+
+static int cmd_badargs(void)
+{
+	struct rmm_ioc_info in;
+	struct rmm_ioc_alloc a;
+	struct rmm_ioc_free f;
+	struct rmm_ioc_pattern p;
+	struct rmm_ioc_wmarks *w = calloc(1, sizeof(*w));
+	int nodes;
+
+	info(&in);
+	nodes = in.nr_nodes;
+
+	memset(&in, 0, sizeof(in));
+	in.flags = 1;
+	expect("INFO flags!=0", ioctl(fd, RMM_IOC_INFO, &in), EINVAL);
+	expect("INFO bad pointer", ioctl(fd, RMM_IOC_INFO, (void *)8), EFAULT);
+
+#define BAD_ALLOC(desc, field, val) do {				\
+		memset(&a, 0, sizeof(a));				\
+		a.nid = -1;						\
+		a.zone_limit = -1;					\
+		a.field = val;						\
+		expect(desc, ioctl(fd, RMM_IOC_ALLOC_PAGES, &a), EINVAL); \
+	} while (0)
+	BAD_ALLOC("ALLOC order too big", order, 64);
+	BAD_ALLOC("ALLOC order = nr_orders", order, in.nr_orders ? in.nr_orders : 11);
+	BAD_ALLOC("ALLOC migratetype 3", migratetype, 3);
+	BAD_ALLOC("ALLOC nid = nr_nodes", nid, nodes);
+	BAD_ALLOC("ALLOC nid -2", nid, -2);
+	BAD_ALLOC("ALLOC zone_limit 99", zone_limit, 99);
+	BAD_ALLOC("ALLOC zone_limit -5", zone_limit, -5);
+	BAD_ALLOC("ALLOC unknown gfp bit", gfp_flags, 1U << 31);
+	BAD_ALLOC("ALLOC flags!=0", flags, 1);
+	expect("ALLOC bad pointer", ioctl(fd, RMM_IOC_ALLOC_PAGES, NULL),
+	       EFAULT);
+
+	f.handle = 0;
+	expect("FREE handle 0", ioctl(fd, RMM_IOC_FREE_PAGES, &f), EINVAL);
+	f.handle = 12345;
+	expect("FREE unknown handle", ioctl(fd, RMM_IOC_FREE_PAGES, &f), EINVAL);
+	f.handle = 1ULL << 40;
+	expect("FREE huge handle", ioctl(fd, RMM_IOC_FREE_PAGES, &f), EINVAL);
+
+	memset(&p, 0, sizeof(p));
+	p.handle = 777;
+	expect("PATTERN unknown handle", ioctl(fd, RMM_IOC_WRITE_PATTERN, &p),
+	       EINVAL);
+	p.flags = 1;
+	expect("PATTERN flags!=0", ioctl(fd, RMM_IOC_CHECK_PATTERN, &p), EINVAL);
+
+	memset(w, 0, sizeof(*w));
+	w->flags = 1;
+	w->nr_zones = 1;
+	w->nr_zones_per_node = 4;
+	expect("CALC_WMARKS flags!=0", ioctl(fd, RMM_IOC_CALC_WMARKS, w), EINVAL);
+	memset(w, 0, sizeof(*w));
+	w->nr_zones = RMM_IOC_WM_MAX_ZONES + 1;
+	w->nr_zones_per_node = 4;
+	expect("CALC_WMARKS too many zones", ioctl(fd, RMM_IOC_CALC_WMARKS, w),
+	       EINVAL);
+	memset(w, 0, sizeof(*w));
+	w->nr_zones = 1;
+	w->nr_zones_per_node = 9;
+	expect("CALC_WMARKS nr_zones_per_node 9",
+	       ioctl(fd, RMM_IOC_CALC_WMARKS, w), EINVAL);
+	memset(w, 0, sizeof(*w));
+	w->nr_zones = 1;
+	w->nr_zones_per_node = 4;
+	w->watermark_scale_factor = 0;
+	w->min_free_kbytes = -1;
+	expect("CALC_WMARKS scale factor 0", ioctl(fd, RMM_IOC_CALC_WMARKS, w),
+	       EINVAL);
+	w->watermark_scale_factor = 3001;
+	expect("CALC_WMARKS scale factor 3001",
+	       ioctl(fd, RMM_IOC_CALC_WMARKS, w), EINVAL);
+	w->watermark_scale_factor = 10;
+	w->zone[0].zone_idx = 7;
+	expect("CALC_WMARKS zone_idx >= per node",
+	       ioctl(fd, RMM_IOC_CALC_WMARKS, w), EINVAL);
+	w->zone[0].zone_idx = 0;
+	w->zone[0].kind = 77;
+	expect("CALC_WMARKS bad kind", ioctl(fd, RMM_IOC_CALC_WMARKS, w), EINVAL);
+
+	expect("unknown cmd 0x3f", ioctl(fd, _IO(RMM_IOC_MAGIC, 0x3f)), ENOTTY);
+	expect("wrong magic", ioctl(fd, _IO('Z', 1)), ENOTTY);
+	expect("INFO wrong size", ioctl(fd, _IOR(RMM_IOC_MAGIC, 0x00, int), &a),
+	       ENOTTY);
+	printf("failures=%d\n", failures);
+	return failures ? 1 : 0;
+}
+
+/*
+ * calc: stdin
+ *   tunables MIN_FREE_KBYTES SCALE BOOST NR_ZONES_PER_NODE R0 R1 ... (ratios)
+ *   zone NID ZONE_IDX KIND MANAGED        (one per zone, KIND: name)
+ * prints: zone NID ZONE_IDX min low high promo (p0, p1, ...)
+ */
+static int kind_of(const char *s)
+{
+	static const char *const n[] = { "DMA", "DMA32", "Normal", "Movable",
+					  "Device", "HighMem" };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(n) / sizeof(n[0]); i++)
+		if (!strcmp(s, n[i]))
+			return i;
+	return -1;
+}
+
+static int cmd_calc(void)
+{
+	struct rmm_ioc_wmarks *w = calloc(1, sizeof(*w));
+	char line[512], kind[32];
+	unsigned int i, j;
+
+	while (fgets(line, sizeof(line), stdin)) {
+		if (!strncmp(line, "tunables", 8)) {
+			char *p = line + 8;
+			int mfk, off;
+			unsigned int per;
+
+			if (sscanf(p, "%d %u %u %u%n", &mfk,
+				   &w->watermark_scale_factor,
+				   &w->watermark_boost_factor, &per, &off) != 4) {
+				fprintf(stderr, "bad tunables line\n");
+				return 2;
+			}
+			w->min_free_kbytes = mfk;
+			w->nr_zones_per_node = per;
+			p += off;
+			for (j = 0; j < per && j < RMM_IOC_WM_MAX_NR_ZONES; j++) {
+				if (sscanf(p, "%u%n", &w->lowmem_reserve_ratio[j],
+					   &off) != 1)
+					break;
+				p += off;
+			}
+		} else if (!strncmp(line, "zone", 4)) {
+			struct rmm_ioc_wm_zone *z = &w->zone[w->nr_zones];
+			unsigned long long managed;
+
+			if (w->nr_zones >= RMM_IOC_WM_MAX_ZONES ||
+			    sscanf(line + 4, "%u %u %31s %llu", &z->nid,
+				   &z->zone_idx, kind, &managed) != 4 ||
+			    kind_of(kind) < 0) {
+				fprintf(stderr, "bad zone line: %s", line);
+				return 2;
+			}
+			z->kind = kind_of(kind);
+			z->managed = managed;
+			w->nr_zones++;
+		}
+	}
+	if (ioctl(fd, RMM_IOC_CALC_WMARKS, w)) {
+		perror("RMM_IOC_CALC_WMARKS");
+		return 1;
+	}
+	printf("min_free_kbytes %llu\n",
+	       (unsigned long long)w->min_free_kbytes_out);
+	for (i = 0; i < w->nr_zones; i++) {
+		struct rmm_ioc_wm_zone *z = &w->zone[i];
+
+		printf("zone %u %u %llu %llu %llu %llu (", z->nid, z->zone_idx,
+		       (unsigned long long)z->min, (unsigned long long)z->low,
+		       (unsigned long long)z->high,
+		       (unsigned long long)z->promo);
+		for (j = 0; j < w->nr_zones_per_node; j++)
+			printf("%s%llu", j ? ", " : "",
+			       (unsigned long long)z->protection[j]);
+		printf(")\n");
+	}
+	return 0;
+}
+
+/* LLFree-style: fill PCT% with order-0, free half, ROUNDS of 10% churn */
+static uint64_t rnd_state = 88172645463325252ULL;
+
+static uint64_t rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return rnd_state;
+}
+
+static int cmd_frag(int pct, int rounds)
+{
+	struct rmm_ioc_info in;
+	struct rmm_ioc_alloc a;
+	uint64_t *h, n, live, i, target;
+	unsigned long long ok9 = 0, try9 = 0;
+	int r;
+
+	info(&in);
+	target = in.free_pages * pct / 100;
+	h = calloc(target, sizeof(*h));
+	for (n = 0; n < target; n++) {
+		if (alloc1(0, RMM_IOC_MT_MOVABLE, 0, -1, &a))
+			break;
+		h[n] = a.handle;
+	}
+	live = n;
+	for (i = 0; i < n; i++) {	/* free half at random */
+		uint64_t j = rnd() % n;
+
+		if (h[j]) {
+			struct rmm_ioc_free f = { .handle = h[j] };
+
+			ioctl(fd, RMM_IOC_FREE_PAGES, &f);
+			h[j] = 0;
+			live--;
+			if (live <= n / 2)
+				break;
+		}
+	}
+	for (r = 0; r < rounds; r++) {
+		uint64_t k, churn = n / 10;
+
+		for (k = 0; k < churn; k++) {
+			uint64_t j = rnd() % n;
+
+			if (h[j]) {
+				struct rmm_ioc_free f = { .handle = h[j] };
+
+				ioctl(fd, RMM_IOC_FREE_PAGES, &f);
+				h[j] = 0;
+			} else if (!alloc1(0, RMM_IOC_MT_MOVABLE, 0, -1, &a)) {
+				h[j] = a.handle;
+			}
+		}
+	}
+	ioctl(fd, RMM_IOC_DRAIN);
+	info(&in);
+	printf("frag_filled=%llu live_after=%llu free_pages=%llu\n",
+	       (unsigned long long)n, (unsigned long long)live,
+	       (unsigned long long)in.free_pages);
+	/* high-order success: try order-9 until failure */
+	for (;;) {
+		try9++;
+		if (alloc1(9, RMM_IOC_MT_MOVABLE, 0, -1, &a))
+			break;
+		ok9++;
+	}
+	printf("order9_success=%llu order9_attempts=%llu free_2m_blocks_pages=%llu\n",
+	       ok9, try9, ok9 * 512);
+	if (ioctl(fd, RMM_IOC_VALIDATE)) {
+		perror("VALIDATE");
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: rmmctl info|alloc|wmtest|pattern|hold|badargs|calc|frag ...\n");
+		return 2;
+	}
+	open_dev();
+	if (!strcmp(argv[1], "info"))
+		return cmd_info();
+	if (!strcmp(argv[1], "alloc")) {
+		struct rmm_ioc_alloc a;
+
+		if (argc < 3)
+			return 2;
+		if (alloc1(atoi(argv[2]), argc > 3 ? atoi(argv[3]) : 0,
+			   argc > 4 ? strtoul(argv[4], NULL, 0) : 0, -1, &a)) {
+			printf("errno=%d\n", errno);
+			return 1;
+		}
+		printf("pfn=%llu handle=%llu\n", (unsigned long long)a.pfn,
+		       (unsigned long long)a.handle);
+		return 0;
+	}
+	if (!strcmp(argv[1], "wmtest"))
+		return cmd_wmtest(argc > 2 ? atoi(argv[2]) : -1);
+	if (!strcmp(argv[1], "pattern") && argc > 3)
+		return cmd_pattern(atoi(argv[2]), atoi(argv[3]));
+	if (!strcmp(argv[1], "hold") && argc > 3)
+		return cmd_hold(atoi(argv[2]), atoi(argv[3]));
+	if (!strcmp(argv[1], "badargs"))
+		return cmd_badargs();
+	if (!strcmp(argv[1], "calc"))
+		return cmd_calc();
+	if (!strcmp(argv[1], "frag") && argc > 3)
+		return cmd_frag(atoi(argv[2]), atoi(argv[3]));
+	fprintf(stderr, "rmmctl: unknown command %s\n", argv[1]);
+	return 2;
+}
