@@ -1,0 +1,1376 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rmm_bench - regionmm against the running kernel's allocators, side by side.
+ *
+ * Loaded in a guest that has regionmm.ko loaded; runs every selected
+ * benchmark at insmod time, once on regionmm (rmm_alloc_pages, rmm_cache_*)
+ * and once on the kernel (alloc_pages, kmem_cache_*, genalloc), and writes
+ * one line per benchmark to the kernel log and to /proc/rmm_bench (0400):
+ *
+ *   BENCH <name> rmm_ns=<x> kernel_ns=<y> ratio=<x/y>
+ *   BENCH genalloc_90 rmm_ns=<x> genalloc_ns=<y> ratio=<x/y>
+ *   BENCH frag rmm_pct=<x> kernel_pct=<y>
+ *   BENCH meta rmm_bytes_per_page=<x> kernel_bytes_per_page=<y>
+ *   SKIP <name> <reason>          (a benchmark that could not run)
+ *   INFO <free text>              (sizes used, for the reader)
+ *
+ * Every timed figure is ns per operation: ktime_get_ns() around a loop of
+ * many operations, one warm-up run first, then the median of `runs` runs.
+ * scripts/bench parses these lines; Documentation/bench.rst says what each
+ * measures and which SPEC anchor it compares with.  This is never a pass/fail
+ * timing test: selftests/guest/test_bench_smoke.sh only checks the format.
+ *
+ * Invariants (per benchmark, both sides run the same code shape):
+ *   pages held by this module == 0 between benchmarks (everything allocated
+ *   in a benchmark is freed before the next one starts; unload holds none);
+ *   ns/op == elapsed ns of the timed loop / operations actually performed.
+ *
+ * Context and locking: everything runs in the insmod process (sleepable,
+ * migrate_disable()d while a single-CPU loop is timed so the per-CPU lists
+ * stay those of one CPU) or in kthreads bound one per CPU (random_free_Ncpu).
+ * No lock is held while timing; interrupts are never disabled; preemption is
+ * left on (GFP_KERNEL may sleep, and a voluntary-preempt kernel does not
+ * preempt a kthread between allocations anyway), outliers are taken care of
+ * by the median.  The results buffer is written only by the init path and
+ * read by /proc/rmm_bench afterwards (module_init finishes before the proc
+ * file exists), so it needs no lock.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/fs.h>
+#include <linux/genalloc.h>
+#include <linux/gfp.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/proc_fs.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+
+#include <regionmm/regionmm.h>
+
+#define RB_MAX_RUNS	31
+#define RB_MAX_THREADS	64
+#define RB_MAX_SLAB	4
+#define RB_HUGE_ORDER	9	/* 2 MiB blocks (x86_64, 4 KiB pages) */
+#define RB_RESULTS_SIZE	8192
+
+/* ---------------------------------------------------------- parameters */
+
+/*
+ * iters: operations of each timed pair loop (order0_pair, slab_*_pair).
+ * Large enough that ktime_get_ns() granularity and loop overhead vanish;
+ * the smoke test sets it tiny.
+ */
+static unsigned int iters = 20000;
+module_param(iters, uint, 0444);
+MODULE_PARM_DESC(iters, "operations per timed pair loop (>= 1)");
+
+/* runs: measured runs per figure (median reported); one warm-up run more. */
+static unsigned int runs = 5;
+module_param(runs, uint, 0444);
+MODULE_PARM_DESC(runs, "measured runs per figure, median reported (1..31)");
+
+/* bulk_n: pages (bulk_*) or objects (slab_*_bulk) held at once. */
+static unsigned int bulk_n = 4096;
+module_param(bulk_n, uint, 0444);
+MODULE_PARM_DESC(bulk_n, "allocations held at once by bulk benchmarks (>= 1)");
+
+/*
+ * rand_n / rand_max_order: allocations per CPU of random_free (orders
+ * uniform in 0..rand_max_order); sized so that every CPU's share fits in
+ * the region at once.
+ */
+static unsigned int rand_n = 2048;
+module_param(rand_n, uint, 0444);
+MODULE_PARM_DESC(rand_n, "allocations per CPU in random_free (>= 1)");
+static unsigned int rand_max_order = 3;
+module_param(rand_max_order, uint, 0444);
+MODULE_PARM_DESC(rand_max_order, "highest order random_free allocates (0..9)");
+
+/* max_cpus: highest CPU count of random_free_<n>cpu (0: all online). */
+static unsigned int max_cpus;
+module_param(max_cpus, uint, 0444);
+MODULE_PARM_DESC(max_cpus, "highest CPU count for random_free_<n>cpu (0 = all online)");
+
+/* order9_iters: order-9 pairs per run (each moves 2 MiB of bookkeeping). */
+static unsigned int order9_iters = 2000;
+module_param(order9_iters, uint, 0444);
+MODULE_PARM_DESC(order9_iters, "order-9 alloc+free pairs per run (>= 1)");
+
+/* slab_sizes: object sizes of the slab_<size>_{pair,bulk} lines (issue #4). */
+static unsigned int slab_sizes[RB_MAX_SLAB] = { 64, 1024 };
+static int nr_slab_sizes = 2;
+module_param_array(slab_sizes, uint, &nr_slab_sizes, 0444);
+MODULE_PARM_DESC(slab_sizes, "object sizes for slab_<size>_* (8..4096, up to 4)");
+
+/*
+ * frag_*: the LLFree "frag" benchmark: fill frag_fill_pct % of the free
+ * memory with order-0 pages, free half of them, then frag_rounds rounds of
+ * freeing and re-allocating frag_realloc_pct % of the held pages at random.
+ * frag_max_pages caps the fill (0: no cap) so the smoke test stays tiny.
+ */
+static unsigned int frag_rounds = 100;
+module_param(frag_rounds, uint, 0444);
+MODULE_PARM_DESC(frag_rounds, "free/re-allocate rounds of frag (>= 1)");
+static unsigned int frag_fill_pct = 90;
+module_param(frag_fill_pct, uint, 0444);
+MODULE_PARM_DESC(frag_fill_pct, "percent of free memory frag fills (1..95)");
+static unsigned int frag_realloc_pct = 10;
+module_param(frag_realloc_pct, uint, 0444);
+MODULE_PARM_DESC(frag_realloc_pct, "percent of held pages re-allocated per round (1..100)");
+static unsigned long frag_max_pages;
+module_param(frag_max_pages, ulong, 0444);
+MODULE_PARM_DESC(frag_max_pages, "cap on pages frag fills per side (0 = none)");
+
+/*
+ * ga_*: genalloc_90: churn operations per run at 90 % full, and a cap on
+ * the pool (0: as much of the region as regionmm hands out in 2 MiB blocks).
+ */
+static unsigned int ga_iters = 2000;
+module_param(ga_iters, uint, 0444);
+MODULE_PARM_DESC(ga_iters, "free+alloc pairs per run of genalloc_90 (>= 1)");
+static unsigned long ga_max_pages;
+module_param(ga_max_pages, ulong, 0444);
+MODULE_PARM_DESC(ga_max_pages, "cap on the genalloc pool and rmm fill, pages (0 = none)");
+
+/* benches: which benchmarks run (comma list) so a run can be focused. */
+static char *benches = "all";
+module_param(benches, charp, 0444);
+MODULE_PARM_DESC(benches, "all or a comma list of: order0_pair,bulk,random_free,order9_pair,slab,genalloc,frag,meta");
+
+/* seed: PRNG seed, so two runs shuffle the same way. */
+static unsigned long seed = 42;
+module_param(seed, ulong, 0444);
+MODULE_PARM_DESC(seed, "random seed of the shuffles (any value)");
+
+enum {
+	B_ORDER0	= 1 << 0,
+	B_BULK		= 1 << 1,
+	B_RANDOM	= 1 << 2,
+	B_ORDER9	= 1 << 3,
+	B_SLAB		= 1 << 4,
+	B_GENALLOC	= 1 << 5,
+	B_FRAG		= 1 << 6,
+	B_META		= 1 << 7,
+	B_ALL		= (1 << 8) - 1,
+};
+
+static const char * const bench_names[] = {
+	"order0_pair", "bulk", "random_free", "order9_pair", "slab",
+	"genalloc", "frag", "meta",
+};
+
+/* ------------------------------------------------------------- results */
+
+static char *results;
+static size_t results_len;
+static struct proc_dir_entry *proc_entry;
+
+static __printf(1, 2) void emit(const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vscnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	pr_info("%s\n", line);
+	if (results && results_len + n + 2 < RB_RESULTS_SIZE) {
+		memcpy(results + results_len, line, n);
+		results_len += n;
+		results[results_len++] = '\n';
+		results[results_len] = '\0';
+	}
+}
+
+/* ns with one decimal, from picoseconds */
+struct rb_fix {
+	char s[32];
+};
+
+static struct rb_fix fmt_ns(u64 ps)
+{
+	struct rb_fix f;
+
+	ps += 50;	/* round to 0.1 ns */
+	snprintf(f.s, sizeof(f.s), "%llu.%llu", ps / 1000, (ps % 1000) / 100);
+	return f;
+}
+
+static struct rb_fix fmt_ratio(u64 a, u64 b)
+{
+	struct rb_fix f;
+	u64 r = b ? div64_u64(a * 1000 + b / 2, b) : 0;
+
+	snprintf(f.s, sizeof(f.s), "%llu.%03llu", r / 1000, r % 1000);
+	return f;
+}
+
+static void emit_pair(const char *name, u64 rmm_ps, u64 k_ps,
+		      const char *kname)
+{
+	if (!rmm_ps || !k_ps) {
+		emit("SKIP %s a side measured 0 ns (loop too short?)", name);
+		return;
+	}
+	emit("BENCH %s rmm_ns=%s %s_ns=%s ratio=%s", name, fmt_ns(rmm_ps).s,
+	     kname, fmt_ns(k_ps).s, fmt_ratio(rmm_ps, k_ps).s);
+}
+
+/* ------------------------------------------------------------- helpers */
+
+static u64 rng_state;
+
+static inline u64 rb_rand(u64 *s)	/* xorshift64* */
+{
+	u64 x = *s;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*s = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+static inline u32 rb_below(u64 *s, u32 n)
+{
+	return (u32)(((rb_rand(s) >> 32) * (u64)n) >> 32);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static u64 median(u64 *v, unsigned int n)
+{
+	sort(v, n, sizeof(*v), cmp_u64, NULL);
+	return n & 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static inline u64 ps_per_op(u64 ns, u64 ops)
+{
+	return ops ? div64_u64(ns * 1000, ops) : 0;
+}
+
+/* the same gfp on both sides */
+#define K_GFP		(GFP_KERNEL | __GFP_NOWARN)
+#define R_GFP		(RMM_GFP_KERNEL | RMM___GFP_NOWARN)
+#define K_GFP_FILL	(GFP_HIGHUSER_MOVABLE | __GFP_NORETRY | __GFP_NOWARN)
+#define R_GFP_FILL	(RMM_GFP_HIGHUSER_MOVABLE | RMM___GFP_NORETRY | \
+			 RMM___GFP_NOWARN)
+
+static bool bench_failed;	/* an allocation failed inside a timed loop */
+
+/*
+ * A timed function returns elapsed ps per operation of one run (0 and
+ * bench_failed on allocation failure).  run_median() does the warm-up and
+ * the median.
+ */
+typedef u64 (*rb_fn)(void *arg);
+
+static u64 run_median(rb_fn fn, void *arg)
+{
+	u64 v[RB_MAX_RUNS];
+	unsigned int i;
+
+	bench_failed = false;
+	fn(arg);			/* warm-up: fill per-CPU lists, caches */
+	for (i = 0; i < runs; i++) {
+		v[i] = fn(arg);
+		cond_resched();
+		if (bench_failed)
+			return 0;
+	}
+	return median(v, runs);
+}
+
+/* ------------------------------------------------------- order0_pair */
+
+static u64 k_order0_pair(void *arg)
+{
+	struct page *p;
+	unsigned int i;
+	u64 t;
+
+	migrate_disable();
+	t = ktime_get_ns();
+	for (i = 0; i < iters; i++) {
+		p = alloc_page(K_GFP);
+		if (unlikely(!p)) {
+			bench_failed = true;
+			break;
+		}
+		__free_page(p);
+	}
+	t = ktime_get_ns() - t;
+	migrate_enable();
+	return ps_per_op(t, i);
+}
+
+static u64 r_order0_pair(void *arg)
+{
+	struct rmm_page *p;
+	unsigned int i;
+	u64 t;
+
+	migrate_disable();
+	t = ktime_get_ns();
+	for (i = 0; i < iters; i++) {
+		p = rmm_alloc_page(R_GFP);
+		if (unlikely(!p)) {
+			bench_failed = true;
+			break;
+		}
+		rmm_free_page(p);
+	}
+	t = ktime_get_ns() - t;
+	migrate_enable();
+	return ps_per_op(t, i);
+}
+
+static void bench_order0(void)
+{
+	u64 r = run_median(r_order0_pair, NULL);
+	u64 k;
+
+	if (!r) {
+		emit("SKIP order0_pair rmm_alloc_page failed");
+		return;
+	}
+	k = run_median(k_order0_pair, NULL);
+	if (!k) {
+		emit("SKIP order0_pair alloc_page failed");
+		return;
+	}
+	emit_pair("order0_pair", r, k, "kernel");
+}
+
+/* ------------------------------------------------------- order9_pair */
+
+static u64 k_order9_pair(void *arg)
+{
+	struct page *p;
+	unsigned int i;
+	u64 t;
+
+	migrate_disable();
+	t = ktime_get_ns();
+	for (i = 0; i < order9_iters; i++) {
+		p = alloc_pages(K_GFP, 9);
+		if (unlikely(!p)) {
+			bench_failed = true;
+			break;
+		}
+		__free_pages(p, 9);
+	}
+	t = ktime_get_ns() - t;
+	migrate_enable();
+	return ps_per_op(t, i);
+}
+
+static u64 r_order9_pair(void *arg)
+{
+	struct rmm_page *p;
+	unsigned int i;
+	u64 t;
+
+	migrate_disable();
+	t = ktime_get_ns();
+	for (i = 0; i < order9_iters; i++) {
+		p = rmm_alloc_pages(RMM_NUMA_NO_NODE, 9, R_GFP);
+		if (unlikely(!p)) {
+			bench_failed = true;
+			break;
+		}
+		rmm_free_pages(p, 9);
+	}
+	t = ktime_get_ns() - t;
+	migrate_enable();
+	return ps_per_op(t, i);
+}
+
+static void bench_order9(void)
+{
+	u64 r = run_median(r_order9_pair, NULL);
+	u64 k;
+
+	if (!r) {
+		emit("SKIP order9_pair rmm order-9 allocation failed");
+		return;
+	}
+	k = run_median(k_order9_pair, NULL);
+	if (!k) {
+		emit("SKIP order9_pair kernel order-9 allocation failed");
+		return;
+	}
+	emit_pair("order9_pair", r, k, "kernel");
+}
+
+/* -------------------------------------------------------------- bulk */
+
+struct bulk_arg {
+	void **v;
+	u64 free_ps;	/* out: ps per free of the run just done */
+	u64 free_runs[RB_MAX_RUNS + 1];
+	unsigned int run;
+};
+
+static u64 k_bulk(void *arg)
+{
+	struct bulk_arg *b = arg;
+	struct page **v = (struct page **)b->v;
+	unsigned int i, n;
+	u64 t, ta;
+
+	migrate_disable();
+	t = ktime_get_ns();
+	for (n = 0; n < bulk_n; n++) {
+		v[n] = alloc_page(K_GFP);
+		if (unlikely(!v[n])) {
+			bench_failed = true;
+			break;
+		}
+	}
+	ta = ktime_get_ns() - t;
+	t = ktime_get_ns();
+	for (i = 0; i < n; i++)
+		__free_page(v[i]);
+	t = ktime_get_ns() - t;
+	migrate_enable();
+	b->free_runs[b->run++ % (RB_MAX_RUNS + 1)] = ps_per_op(t, n);
+	return ps_per_op(ta, n);
+}
+
+static u64 r_bulk(void *arg)
+{
+	struct bulk_arg *b = arg;
+	struct rmm_page **v = (struct rmm_page **)b->v;
+	unsigned int i, n;
+	u64 t, ta;
+
+	migrate_disable();
+	t = ktime_get_ns();
+	for (n = 0; n < bulk_n; n++) {
+		v[n] = rmm_alloc_page(R_GFP);
+		if (unlikely(!v[n])) {
+			bench_failed = true;
+			break;
+		}
+	}
+	ta = ktime_get_ns() - t;
+	t = ktime_get_ns();
+	for (i = 0; i < n; i++)
+		rmm_free_page(v[i]);
+	t = ktime_get_ns() - t;
+	migrate_enable();
+	b->free_runs[b->run++ % (RB_MAX_RUNS + 1)] = ps_per_op(t, n);
+	return ps_per_op(ta, n);
+}
+
+/* median of the free figures of the measured runs (run 0 is the warm-up) */
+static u64 bulk_free_median(struct bulk_arg *b)
+{
+	return b->run > 1 ? median(&b->free_runs[1], b->run - 1) : 0;
+}
+
+static void bench_bulk(void)
+{
+	struct bulk_arg b = { };
+	u64 ra, rf, ka, kf;
+
+	b.v = kvmalloc_array(bulk_n, sizeof(void *), GFP_KERNEL);
+	if (!b.v) {
+		emit("SKIP bulk_alloc no memory for %u pointers", bulk_n);
+		return;
+	}
+	ra = run_median(r_bulk, &b);
+	rf = bulk_free_median(&b);
+	memset(&b.free_runs, 0, sizeof(b.free_runs));
+	b.run = 0;
+	ka = ra ? run_median(k_bulk, &b) : 0;
+	kf = bulk_free_median(&b);
+	if (!ra || !ka) {
+		emit("SKIP bulk_alloc %s could not allocate %u pages",
+		     ra ? "kernel" : "rmm", bulk_n);
+	} else {
+		emit_pair("bulk_alloc", ra, ka, "kernel");
+		emit_pair("bulk_free", rf, kf, "kernel");
+	}
+	kvfree(b.v);
+}
+
+/* ---------------------------------------------------- random_free_Ncpu */
+
+struct rf_run {
+	bool rmm;
+	unsigned int nthreads;
+	void **pages;		/* nthreads * rand_n, slice t belongs to thread t */
+	u8 *orders;		/* order of pages[i] */
+	atomic_t bar[2];
+	atomic_t failed;
+	u64 ps[RB_MAX_THREADS];
+	struct completion done;
+	u64 seed;
+};
+
+struct rf_thread {
+	struct rf_run *run;
+	unsigned int idx;
+};
+
+static struct rf_thread rf_threads[RB_MAX_THREADS];
+
+/* all threads of a run meet here; spins, but yields when asked to */
+static void rf_barrier(atomic_t *b, unsigned int n)
+{
+	atomic_inc(b);
+	while (atomic_read(b) < n) {
+		cpu_relax();
+		cond_resched();
+	}
+}
+
+static void rf_alloc_slice(struct rf_run *r, unsigned int idx)
+{
+	u64 s = r->seed + idx * 7919;
+	unsigned int i, base = idx * rand_n;
+
+	for (i = base; i < base + rand_n; i++) {
+		unsigned int o = rb_below(&s, rand_max_order + 1);
+
+		r->orders[i] = o;
+		if (r->rmm)
+			r->pages[i] = rmm_alloc_pages(RMM_NUMA_NO_NODE, o,
+						      R_GFP);
+		else
+			r->pages[i] = alloc_pages(K_GFP, o);
+		if (!r->pages[i])
+			atomic_inc(&r->failed);
+	}
+}
+
+/* Fisher-Yates over all slices: each CPU frees pages of every CPU */
+static void rf_shuffle(struct rf_run *r)
+{
+	unsigned int n = r->nthreads * rand_n, i, j;
+	u64 s = r->seed;
+
+	for (i = n - 1; i > 0; i--) {
+		j = rb_below(&s, i + 1);
+		swap(r->pages[i], r->pages[j]);
+		swap(r->orders[i], r->orders[j]);
+	}
+}
+
+static int rf_thread_fn(void *arg)
+{
+	struct rf_thread *th = arg;
+	struct rf_run *r = th->run;
+	unsigned int i, base = th->idx * rand_n, ops = 0;
+	u64 t;
+
+	rf_alloc_slice(r, th->idx);
+	rf_barrier(&r->bar[0], r->nthreads);
+	if (th->idx == 0)
+		rf_shuffle(r);
+	rf_barrier(&r->bar[1], r->nthreads);
+
+	t = ktime_get_ns();
+	if (r->rmm) {
+		for (i = base; i < base + rand_n; i++) {
+			if (likely(r->pages[i])) {
+				rmm_free_pages(r->pages[i], r->orders[i]);
+				ops++;
+			}
+		}
+	} else {
+		for (i = base; i < base + rand_n; i++) {
+			if (likely(r->pages[i])) {
+				__free_pages(r->pages[i], r->orders[i]);
+				ops++;
+			}
+		}
+	}
+	t = ktime_get_ns() - t;
+	r->ps[th->idx] = ps_per_op(t, ops);
+	kthread_complete_and_exit(&r->done, 0);
+}
+
+/*
+ * One run on `nthreads` CPUs: mean of the threads' ps per free.  All threads
+ * are created before any is woken, so a creation failure leaves no thread
+ * waiting at a barrier and no page allocated.
+ */
+static u64 rf_once(struct rf_run *r, const unsigned int *cpus)
+{
+	struct task_struct *k[RB_MAX_THREADS];
+	unsigned int t;
+	u64 sum = 0;
+
+	atomic_set(&r->bar[0], 0);
+	atomic_set(&r->bar[1], 0);
+	atomic_set(&r->failed, 0);
+	init_completion(&r->done);
+	r->seed = rng_state = rng_state * 6364136223846793005ULL + 1;
+
+	for (t = 0; t < r->nthreads; t++) {
+		rf_threads[t].run = r;
+		rf_threads[t].idx = t;
+		k[t] = kthread_create(rf_thread_fn, &rf_threads[t],
+				      "rmm_bench/%u", cpus[t]);
+		if (IS_ERR(k[t])) {
+			while (t--)
+				kthread_stop(k[t]);	/* never ran */
+			bench_failed = true;
+			return 0;
+		}
+		kthread_bind(k[t], cpus[t]);
+	}
+	for (t = 0; t < r->nthreads; t++)
+		wake_up_process(k[t]);
+	for (t = 0; t < r->nthreads; t++)
+		wait_for_completion(&r->done);
+	if (atomic_read(&r->failed))
+		bench_failed = true;
+	for (t = 0; t < r->nthreads; t++)
+		sum += r->ps[t];
+	return div64_u64(sum, r->nthreads);
+}
+
+static u64 rf_median(struct rf_run *r, const unsigned int *cpus)
+{
+	u64 v[RB_MAX_RUNS];
+	unsigned int i;
+
+	bench_failed = false;
+	rf_once(r, cpus);		/* warm-up */
+	for (i = 0; i < runs; i++) {
+		v[i] = rf_once(r, cpus);
+		if (bench_failed)
+			return 0;
+	}
+	return median(v, runs);
+}
+
+static void bench_random(void)
+{
+	unsigned int cpus[RB_MAX_THREADS], ncpu = 0, c;
+	struct rf_run *r;
+	int cpu;
+
+	for_each_online_cpu(cpu) {
+		if (ncpu == RB_MAX_THREADS)
+			break;
+		cpus[ncpu++] = cpu;
+	}
+	if (max_cpus && max_cpus < ncpu)
+		ncpu = max_cpus;
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		goto nomem;
+	r->pages = kvcalloc((size_t)ncpu * rand_n, sizeof(void *), GFP_KERNEL);
+	r->orders = kvcalloc((size_t)ncpu * rand_n, 1, GFP_KERNEL);
+	if (!r->pages || !r->orders)
+		goto nomem;
+
+	/* 1, 2, 3, 4, then powers of two, and always the number online */
+	for (c = 1; c <= ncpu; c = c < 4 ? c + 1 : min(c * 2, ncpu + (c == ncpu))) {
+		u64 rp, kp;
+		char name[32];
+
+		r->nthreads = c;
+		r->rmm = true;
+		rp = rf_median(r, cpus);
+		r->rmm = false;
+		kp = rp ? rf_median(r, cpus) : 0;
+		snprintf(name, sizeof(name), "random_free_%ucpu", c);
+		if (!rp || !kp)
+			emit("SKIP %s %s could not allocate %u x %u blocks",
+			     name, rp ? "kernel" : "rmm", c, rand_n);
+		else
+			emit_pair(name, rp, kp, "kernel");
+	}
+	if (ncpu == 1)
+		emit("INFO random_free: only one CPU online, no scaling figure");
+	goto out;
+nomem:
+	emit("SKIP random_free no memory for the page arrays");
+out:
+	if (r) {
+		kvfree(r->pages);
+		kvfree(r->orders);
+		kfree(r);
+	}
+}
+
+/* -------------------------------------------------------------- slab */
+
+struct slab_arg {
+	struct kmem_cache *kc;
+	struct rmm_cache *rc;
+	void **v;
+};
+
+static u64 k_slab_pair(void *arg)
+{
+	struct slab_arg *s = arg;
+	unsigned int i;
+	void *o;
+	u64 t;
+
+	migrate_disable();
+	t = ktime_get_ns();
+	for (i = 0; i < iters; i++) {
+		o = kmem_cache_alloc(s->kc, GFP_KERNEL);
+		if (unlikely(!o)) {
+			bench_failed = true;
+			break;
+		}
+		kmem_cache_free(s->kc, o);
+	}
+	t = ktime_get_ns() - t;
+	migrate_enable();
+	return ps_per_op(t, i);
+}
+
+static u64 r_slab_pair(void *arg)
+{
+	struct slab_arg *s = arg;
+	unsigned int i;
+	void *o;
+	u64 t;
+
+	migrate_disable();
+	t = ktime_get_ns();
+	for (i = 0; i < iters; i++) {
+		o = rmm_cache_alloc(s->rc, RMM_GFP_KERNEL);
+		if (unlikely(!o)) {
+			bench_failed = true;
+			break;
+		}
+		rmm_cache_free(s->rc, o);
+	}
+	t = ktime_get_ns() - t;
+	migrate_enable();
+	return ps_per_op(t, i);
+}
+
+/* bulk: bulk_n allocations then bulk_n frees; ns per object (alloc+free) */
+static u64 k_slab_bulk(void *arg)
+{
+	struct slab_arg *s = arg;
+	unsigned int i, n;
+	u64 t;
+
+	migrate_disable();
+	t = ktime_get_ns();
+	for (n = 0; n < bulk_n; n++) {
+		s->v[n] = kmem_cache_alloc(s->kc, GFP_KERNEL);
+		if (unlikely(!s->v[n])) {
+			bench_failed = true;
+			break;
+		}
+	}
+	for (i = 0; i < n; i++)
+		kmem_cache_free(s->kc, s->v[i]);
+	t = ktime_get_ns() - t;
+	migrate_enable();
+	return ps_per_op(t, n);
+}
+
+static u64 r_slab_bulk(void *arg)
+{
+	struct slab_arg *s = arg;
+	unsigned int i, n;
+	u64 t;
+
+	migrate_disable();
+	t = ktime_get_ns();
+	for (n = 0; n < bulk_n; n++) {
+		s->v[n] = rmm_cache_alloc(s->rc, RMM_GFP_KERNEL);
+		if (unlikely(!s->v[n])) {
+			bench_failed = true;
+			break;
+		}
+	}
+	for (i = 0; i < n; i++)
+		rmm_cache_free(s->rc, s->v[i]);
+	t = ktime_get_ns() - t;
+	migrate_enable();
+	return ps_per_op(t, n);
+}
+
+static void bench_slab_size(unsigned int size)
+{
+	struct slab_arg s = { };
+	char name[32];
+	u64 rp, kp, rb, kb;
+
+	/* distinct names: a kernel with DEBUG_VM warns about duplicates */
+	snprintf(name, sizeof(name), "rmm_bench_k%u", size);
+	s.kc = kmem_cache_create(name, size, 0, 0, NULL);
+	snprintf(name, sizeof(name), "rmm_bench_%u", size);
+	s.rc = rmm_cache_create(name, size, 0, 0, NULL);
+	s.v = kvmalloc_array(bulk_n, sizeof(void *), GFP_KERNEL);
+	if (!s.v || !s.kc || IS_ERR_OR_NULL(s.rc)) {
+		emit("SKIP slab_%u_pair could not create the caches", size);
+		goto out;
+	}
+	rp = run_median(r_slab_pair, &s);
+	kp = run_median(k_slab_pair, &s);
+	rb = run_median(r_slab_bulk, &s);
+	kb = run_median(k_slab_bulk, &s);
+	snprintf(name, sizeof(name), "slab_%u_pair", size);
+	emit_pair(name, rp, kp, "kernel");
+	snprintf(name, sizeof(name), "slab_%u_bulk", size);
+	emit_pair(name, rb, kb, "kernel");
+out:
+	if (!IS_ERR_OR_NULL(s.rc) && rmm_cache_destroy(s.rc))
+		pr_err("rmm_cache_destroy(%u) refused: objects leaked?\n",
+		       size);
+	kmem_cache_destroy(s.kc);
+	kvfree(s.v);
+}
+
+static void bench_slab(void)
+{
+	int i;
+
+	for (i = 0; i < nr_slab_sizes; i++)
+		bench_slab_size(slab_sizes[i]);
+}
+
+/* ----------------------------------------------- buddyinfo free counts */
+
+/*
+ * Sum a buddyinfo file (the kernel's /proc/buddyinfo or regionmm's
+ * /proc/regionmm/buddyinfo, which prints the same format) over every zone:
+ * free pages, and free pages that sit in blocks of order >= 9 (2 MiB).
+ * Both sides are counted by the same parser from the same format.
+ */
+static int read_buddyinfo(const char *path, u64 *free_pages, u64 *huge)
+{
+	size_t size = 16384, len = 0;
+	struct file *f;
+	loff_t pos = 0;
+	char *buf, *p, *line;
+	ssize_t n;
+
+	*free_pages = 0;
+	*huge = 0;
+	buf = kvmalloc(size, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	f = filp_open(path, O_RDONLY, 0);
+	if (IS_ERR(f)) {
+		kvfree(buf);
+		return PTR_ERR(f);
+	}
+	while (len < size - 1) {
+		n = kernel_read(f, buf + len, size - 1 - len, &pos);
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	filp_close(f, NULL);
+	buf[len] = '\0';
+
+	p = buf;
+	while ((line = strsep(&p, "\n")) != NULL) {
+		char *s = strstr(line, "zone");
+		unsigned int order = 0;
+
+		if (!s)
+			continue;
+		s += 4;
+		s = skip_spaces(s);
+		while (*s && !isspace(*s))	/* zone name */
+			s++;
+		for (;;) {
+			u64 v = 0;
+
+			s = skip_spaces(s);
+			if (!isdigit(*s))
+				break;
+			while (isdigit(*s))
+				v = v * 10 + (*s++ - '0');
+			*free_pages += v << order;
+			if (order >= RB_HUGE_ORDER)
+				*huge += v << order;
+			order++;
+		}
+	}
+	kvfree(buf);
+	return *free_pages ? 0 : -ENODATA;
+}
+
+#define K_BUDDYINFO "/proc/buddyinfo"
+#define R_BUDDYINFO "/proc/regionmm/buddyinfo"
+
+/* -------------------------------------------------------------- frag */
+
+/*
+ * One side of LLFree's frag: fill, shuffle, free half, rounds.  Returns the
+ * percentage of free memory in free 2 MiB blocks after the last round, in
+ * tenths of a percent, or -errno.
+ */
+static long frag_side(bool rmm, unsigned long *filled)
+{
+	const char *bi = rmm ? R_BUDDYINFO : K_BUDDYINFO;
+	u64 free0, huge, s = seed;
+	unsigned long n, held, i, j, want, round;
+	void **v;
+	long ret;
+
+	ret = read_buddyinfo(bi, &free0, &huge);
+	if (ret)
+		return ret;
+	want = div64_u64(free0 * frag_fill_pct, 100);
+	if (frag_max_pages && want > frag_max_pages)
+		want = frag_max_pages;
+	v = vmalloc(array_size(want, sizeof(void *)));
+	if (!v)
+		return -ENOMEM;
+
+	for (n = 0; n < want; n++) {
+		v[n] = rmm ? (void *)rmm_alloc_page(R_GFP_FILL) :
+			     (void *)alloc_page(K_GFP_FILL);
+		if (!v[n])
+			break;
+		if (!(n & 1023))
+			cond_resched();
+	}
+	*filled = n;
+	ret = -ENOMEM;
+	if (n < 4)
+		goto out;
+	for (i = n - 1; i > 0; i--) {
+		j = rb_below(&s, i + 1);
+		swap(v[i], v[j]);
+	}
+	held = n / 2;
+	for (i = held; i < n; i++) {
+		if (rmm)
+			rmm_free_page(v[i]);
+		else
+			__free_page(v[i]);
+	}
+	n = held;
+
+	want = max(1UL, held * frag_realloc_pct / 100);
+	for (round = 0; round < frag_rounds; round++) {
+		u64 s2 = s;
+
+		for (i = 0; i < want;) {
+			j = rb_below(&s, held);
+			if (!v[j])
+				continue;
+			if (rmm)
+				rmm_free_page(v[j]);
+			else
+				__free_page(v[j]);
+			v[j] = NULL;
+			i++;
+		}
+		/* re-allocate the same slots, in the same random order */
+		for (i = 0; i < want;) {
+			j = rb_below(&s2, held);
+			if (v[j])
+				continue;
+			v[j] = rmm ? (void *)rmm_alloc_page(R_GFP_FILL) :
+				     (void *)alloc_page(K_GFP_FILL);
+			if (!v[j])
+				goto out;	/* out of memory: frees the rest */
+			i++;
+		}
+		cond_resched();
+	}
+	ret = read_buddyinfo(bi, &free0, &huge);
+	if (!ret)
+		ret = (long)div64_u64(huge * 1000, free0);
+out:
+	for (i = 0; i < n; i++) {
+		if (!v[i])
+			continue;
+		if (rmm)
+			rmm_free_page(v[i]);
+		else
+			__free_page(v[i]);
+	}
+	vfree(v);
+	return ret;
+}
+
+static void bench_frag(void)
+{
+	unsigned long rn = 0, kn = 0;
+	long r, k;
+
+	r = frag_side(true, &rn);
+	k = frag_side(false, &kn);
+	emit("INFO frag filled rmm=%lu kernel=%lu pages, %u rounds of %u%%",
+	     rn, kn, frag_rounds, frag_realloc_pct);
+	if (r < 0 || k < 0) {
+		emit("SKIP frag %s side failed (%ld)", r < 0 ? "rmm" : "kernel",
+		     r < 0 ? r : k);
+		return;
+	}
+	emit("BENCH frag rmm_pct=%ld.%ld kernel_pct=%ld.%ld",
+	     r / 10, r % 10, k / 10, k % 10);
+}
+
+/* ------------------------------------------------------- genalloc_90 */
+
+/*
+ * genalloc_90: the regionmm zone filled to 90 % with order-0 pages, against
+ * a genalloc pool made of the same region (regionmm's own memory, taken
+ * from it in 2 MiB blocks, coalesced into physically contiguous chunks as a
+ * carveout driver would add them) filled to 90 % with 4 KiB chunks.  Both
+ * are filled front to back, then timed on churn: free a random held
+ * allocation and allocate one, ns per free+alloc pair.
+ */
+struct ga_arg {
+	unsigned long *held;	/* genalloc addresses or rmm pages */
+	unsigned long n;
+	struct gen_pool *pool;
+	u64 s;
+};
+
+static u64 r_ga_churn(void *arg)
+{
+	struct ga_arg *g = arg;
+	struct rmm_page *p;
+	unsigned int i;
+	u64 t;
+
+	migrate_disable();
+	t = ktime_get_ns();
+	for (i = 0; i < ga_iters; i++) {
+		unsigned long j = rb_below(&g->s, g->n);
+
+		rmm_free_page((struct rmm_page *)g->held[j]);
+		p = rmm_alloc_page(R_GFP);
+		g->held[j] = (unsigned long)p;
+		if (unlikely(!p)) {
+			bench_failed = true;
+			break;
+		}
+	}
+	t = ktime_get_ns() - t;
+	migrate_enable();
+	return ps_per_op(t, i);
+}
+
+#if IS_ENABLED(CONFIG_GENERIC_ALLOCATOR)
+static u64 g_ga_churn(void *arg)
+{
+	struct ga_arg *g = arg;
+	unsigned long a;
+	unsigned int i;
+	u64 t;
+
+	migrate_disable();
+	t = ktime_get_ns();
+	for (i = 0; i < ga_iters; i++) {
+		unsigned long j = rb_below(&g->s, g->n);
+
+		gen_pool_free(g->pool, g->held[j], PAGE_SIZE);
+		a = gen_pool_alloc(g->pool, PAGE_SIZE);
+		g->held[j] = a;
+		if (unlikely(!a)) {
+			bench_failed = true;
+			break;
+		}
+	}
+	t = ktime_get_ns() - t;
+	migrate_enable();
+	return ps_per_op(t, i);
+}
+
+static int cmp_pfn(const void *a, const void *b)
+{
+	u64 x = rmm_page_to_pfn(*(struct rmm_page * const *)a);
+	u64 y = rmm_page_to_pfn(*(struct rmm_page * const *)b);
+
+	return x < y ? -1 : x > y;
+}
+
+/* the genalloc side; the blocks come from (and go back to) regionmm */
+static u64 genalloc_side(unsigned long *pool_pages, unsigned int *nchunks)
+{
+	unsigned long nblk = 0, maxblk, i, start;
+	struct rmm_page **blk = NULL;
+	struct ga_arg g = { .s = seed };
+	u64 ret = 0, free0, huge;
+
+	if (read_buddyinfo(R_BUDDYINFO, &free0, &huge))
+		return 0;
+	maxblk = (free0 >> RB_HUGE_ORDER) + 1;
+	if (ga_max_pages)
+		maxblk = min(maxblk, (ga_max_pages >> RB_HUGE_ORDER) + 1);
+	blk = kvcalloc(maxblk, sizeof(*blk), GFP_KERNEL);
+	if (!blk)
+		return 0;
+	while (nblk < maxblk) {
+		blk[nblk] = rmm_alloc_pages(RMM_NUMA_NO_NODE, RB_HUGE_ORDER,
+					    R_GFP);
+		if (!blk[nblk])
+			break;
+		nblk++;
+	}
+	if (!nblk)
+		goto out;
+	sort(blk, nblk, sizeof(*blk), cmp_pfn, NULL);
+
+	g.pool = gen_pool_create(PAGE_SHIFT, NUMA_NO_NODE);
+	if (!g.pool)
+		goto out;
+	/* one chunk per run of physically (and virtually) adjacent blocks */
+	*nchunks = 0;
+	for (start = 0, i = 1; i <= nblk; i++) {
+		void *va = rmm_page_address(blk[i - 1]);
+		bool adjacent = i < nblk &&
+			rmm_page_to_pfn(blk[i]) ==
+			rmm_page_to_pfn(blk[i - 1]) + (1UL << RB_HUGE_ORDER) &&
+			rmm_page_address(blk[i]) == va + (PAGE_SIZE << RB_HUGE_ORDER);
+
+		if (adjacent)
+			continue;
+		va = rmm_page_address(blk[start]);
+		if (gen_pool_add_virt(g.pool, (unsigned long)va,
+				      rmm_page_to_phys(blk[start]),
+				      (i - start) << (PAGE_SHIFT + RB_HUGE_ORDER),
+				      NUMA_NO_NODE))
+			goto out_pool;
+		(*nchunks)++;
+		start = i;
+	}
+	*pool_pages = nblk << RB_HUGE_ORDER;
+	g.n = *pool_pages * 90 / 100;
+	g.held = vmalloc(array_size(g.n, sizeof(unsigned long)));
+	if (!g.held)
+		goto out_pool;
+	for (i = 0; i < g.n; i++) {
+		g.held[i] = gen_pool_alloc(g.pool, PAGE_SIZE);
+		if (!g.held[i])
+			break;
+		if (!(i & 1023))
+			cond_resched();
+	}
+	if (i == g.n)
+		ret = run_median(g_ga_churn, &g);
+	g.n = i;
+	for (i = 0; i < g.n; i++)
+		if (g.held[i])
+			gen_pool_free(g.pool, g.held[i], PAGE_SIZE);
+	vfree(g.held);
+out_pool:
+	gen_pool_destroy(g.pool);
+out:
+	for (i = 0; i < nblk; i++)
+		rmm_free_pages(blk[i], RB_HUGE_ORDER);
+	kvfree(blk);
+	return ret;
+}
+#endif
+
+static u64 rmm_full_side(unsigned long *pages)
+{
+	struct ga_arg g = { .s = seed };
+	u64 ret = 0, free0, huge;
+	unsigned long i;
+
+	if (read_buddyinfo(R_BUDDYINFO, &free0, &huge))
+		return 0;
+	g.n = div64_u64(free0 * 90, 100);
+	if (ga_max_pages)
+		g.n = min(g.n, ga_max_pages * 90 / 100);
+	g.held = vmalloc(array_size(g.n, sizeof(unsigned long)));
+	if (!g.held)
+		return 0;
+	for (i = 0; i < g.n; i++) {
+		g.held[i] = (unsigned long)rmm_alloc_page(R_GFP);
+		if (!g.held[i])
+			break;
+		if (!(i & 1023))
+			cond_resched();
+	}
+	if (i == g.n)
+		ret = run_median(r_ga_churn, &g);
+	*pages = g.n;
+	g.n = i;
+	for (i = 0; i < g.n; i++)
+		if (g.held[i])
+			rmm_free_page((struct rmm_page *)g.held[i]);
+	vfree(g.held);
+	return ret;
+}
+
+static void bench_genalloc(void)
+{
+#if IS_ENABLED(CONFIG_GENERIC_ALLOCATOR)
+	unsigned long rpages = 0, gpages = 0;
+	unsigned int nchunks = 0;
+	u64 r, g;
+
+	r = rmm_full_side(&rpages);
+	g = genalloc_side(&gpages, &nchunks);
+	emit("INFO genalloc_90 rmm held %lu pages; pool %lu pages in %u chunk(s), 90%% held",
+	     rpages, gpages, nchunks);
+	if (!r || !g) {
+		emit("SKIP genalloc_90 %s side could not be filled",
+		     r ? "genalloc" : "rmm");
+		return;
+	}
+	emit_pair("genalloc_90", r, g, "genalloc");
+#else
+	emit("SKIP genalloc_90 kernel built without CONFIG_GENERIC_ALLOCATOR");
+#endif
+}
+
+/* -------------------------------------------------------------- meta */
+
+static void bench_meta(void)
+{
+	emit("BENCH meta rmm_bytes_per_page=%u kernel_bytes_per_page=%zu",
+	     (unsigned int)RMM_PAGE_DESC_BYTES, sizeof(struct page));
+}
+
+/* ------------------------------------------------------- module glue */
+
+static int rb_show(struct seq_file *m, void *v)
+{
+	seq_puts(m, results ? results : "");
+	return 0;
+}
+
+static int parse_benches(unsigned int *mask)
+{
+	char *s, *p, *tok;
+	unsigned int i;
+
+	if (!benches || !strcmp(benches, "all")) {
+		*mask = B_ALL;
+		return 0;
+	}
+	s = kstrdup(benches, GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	*mask = 0;
+	p = s;
+	while ((tok = strsep(&p, ",")) != NULL) {
+		for (i = 0; i < ARRAY_SIZE(bench_names); i++)
+			if (!strcmp(tok, bench_names[i]))
+				break;
+		if (i == ARRAY_SIZE(bench_names)) {
+			pr_err("benches: unknown benchmark '%s'\n", tok);
+			kfree(s);
+			return -EINVAL;
+		}
+		*mask |= 1U << i;
+	}
+	kfree(s);
+	return 0;
+}
+
+static int bad_param(const char *name, const char *why)
+{
+	pr_err("%s: %s\n", name, why);
+	return -EINVAL;
+}
+
+static int check_params(void)
+{
+	int i;
+
+	if (iters < 1)
+		return bad_param("iters", "must be >= 1");
+	if (runs < 1 || runs > RB_MAX_RUNS)
+		return bad_param("runs", "must be 1..31");
+	if (bulk_n < 1)
+		return bad_param("bulk_n", "must be >= 1");
+	if (rand_n < 1)
+		return bad_param("rand_n", "must be >= 1");
+	if (rand_max_order > 9)
+		return bad_param("rand_max_order", "must be 0..9");
+	if (order9_iters < 1)
+		return bad_param("order9_iters", "must be >= 1");
+	if (frag_rounds < 1)
+		return bad_param("frag_rounds", "must be >= 1");
+	if (frag_fill_pct < 1 || frag_fill_pct > 95)
+		return bad_param("frag_fill_pct", "must be 1..95");
+	if (frag_realloc_pct < 1 || frag_realloc_pct > 100)
+		return bad_param("frag_realloc_pct", "must be 1..100");
+	if (ga_iters < 1)
+		return bad_param("ga_iters", "must be >= 1");
+	for (i = 0; i < nr_slab_sizes; i++)
+		if (slab_sizes[i] < 8 || slab_sizes[i] > PAGE_SIZE)
+			return bad_param("slab_sizes", "each size must be 8..4096");
+	return 0;
+}
+
+static int __init rmm_bench_init(void)
+{
+	unsigned int mask;
+	int ret;
+
+	ret = check_params();
+	if (!ret)
+		ret = parse_benches(&mask);
+	if (ret)
+		return ret;
+	results = kzalloc(RB_RESULTS_SIZE, GFP_KERNEL);
+	if (!results)
+		return -ENOMEM;
+	rng_state = seed | 1;
+
+	emit("INFO rmm_bench iters=%u runs=%u bulk_n=%u rand_n=%u cpus=%u",
+	     iters, runs, bulk_n, rand_n, num_online_cpus());
+	if (mask & B_ORDER0)
+		bench_order0();
+	if (mask & B_BULK)
+		bench_bulk();
+	if (mask & B_RANDOM)
+		bench_random();
+	if (mask & B_ORDER9)
+		bench_order9();
+	if (mask & B_SLAB)
+		bench_slab();
+	if (mask & B_GENALLOC)
+		bench_genalloc();
+	if (mask & B_FRAG)
+		bench_frag();
+	if (mask & B_META)
+		bench_meta();
+	emit("INFO rmm_bench done");
+
+	proc_entry = proc_create_single("rmm_bench", 0400, NULL, rb_show);
+	if (!proc_entry)
+		pr_warn("no /proc/rmm_bench; results are in the kernel log only\n");
+	return 0;
+}
+
+static void __exit rmm_bench_exit(void)
+{
+	proc_remove(proc_entry);
+	kfree(results);
+}
+
+module_init(rmm_bench_init);
+module_exit(rmm_bench_exit);
+MODULE_DESCRIPTION("regionmm benchmarks against the kernel's allocators");
+MODULE_LICENSE("GPL");
