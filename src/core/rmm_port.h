@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rmm_port.h - the only header src/core/ code includes for platform
+ * services.  It selects the kernel port (src/port/kernel/port.h) when built
+ * into regionmm.ko and the user-space port (src/port/user/port.h) when the
+ * same core files are built into host tests and benchmarks.
+ *
+ * Both ports provide the same small vocabulary (see either port.h):
+ *   types      u8..u64, s8..s64, bool, size_t, uintptr_t
+ *   idioms     likely/unlikely, READ_ONCE/WRITE_ONCE, min/max/min_t/max_t,
+ *              clamp, ARRAY_SIZE, container_of, DIV_ROUND_UP, ALIGN, BIT
+ *   locks      rmm_spinlock_t: rmm_spin_lock_init/lock/unlock/trylock,
+ *              rmm_spin_lock_irqsave/unlock_irqrestore, rmm_assert_held()
+ *   per-CPU    rmm_local_irq_save/restore (protects this CPU's data),
+ *              rmm_get_cpu/rmm_put_cpu, rmm_smp_processor_id,
+ *              rmm_on_each_cpu(fn, info) (fn runs on every possible CPU
+ *              with that CPU's interrupts off, like an IPI)
+ *   atomics    rmm_atomic_long_t: read/set/add/sub/inc/dec
+ *   logging    rmm_pr_err/warn/info/debug, rmm_pr_warn_ratelimited,
+ *              RMM_WARN_ON(_ONCE), RMM_BUG_ON
+ *   memory     rmm_kvzalloc/rmm_kvfree (small metadata only)
+ *   export     RMM_EXPORT(sym)
+ *   numa       rmm_cpu_to_node (the glue/test tells the core which regionmm
+ *              node each CPU is closest to via rmm_layout; the port only
+ *              supplies numa_node_id of the running kernel when needed)
+ */
+#ifndef _RMM_PORT_H
+#define _RMM_PORT_H
+
+#ifdef __KERNEL__
+#include "../port/kernel/port.h"
+#else
+#include "../port/user/port.h"
+#endif
+
+#endif /* _RMM_PORT_H */

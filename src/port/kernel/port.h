@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Kernel port of the regionmm core: thin wrappers over the kernel's own
+ * primitives, so that src/core/ code reads like mm/ code and the user-space
+ * port (src/port/user/port.h) can model the same semantics.
+ *
+ * Per-CPU data of the core (per-CPU page lists, event counters) is protected
+ * by disabling interrupts on the owning CPU (rmm_local_irq_save); a remote
+ * CPU's lists are only touched from an IPI on that CPU (rmm_on_each_cpu) or
+ * after the CPU is dead (cpuhp callback of the glue).
+ */
+#ifndef _RMM_PORT_KERNEL_H
+#define _RMM_PORT_KERNEL_H
+
+#include <linux/atomic.h>
+#include <linux/bug.h>
+#include <linux/errno.h>
+#include <linux/export.h>
+#include <linux/irqflags.h>
+#include <linux/kernel.h>
+#include <linux/lockdep.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/printk.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/types.h>
+#include <linux/bitops.h>
+#include <linux/int_sqrt.h>
+
+#define RMM_EXPORT(sym)		EXPORT_SYMBOL_GPL(sym)
+
+#define rmm_pr_err(fmt, ...)	pr_err("regionmm: " fmt, ##__VA_ARGS__)
+#define rmm_pr_warn(fmt, ...)	pr_warn("regionmm: " fmt, ##__VA_ARGS__)
+#define rmm_pr_info(fmt, ...)	pr_info("regionmm: " fmt, ##__VA_ARGS__)
+#define rmm_pr_debug(fmt, ...)	pr_debug("regionmm: " fmt, ##__VA_ARGS__)
+#define rmm_pr_warn_ratelimited(fmt, ...) \
+	pr_warn_ratelimited("regionmm: " fmt, ##__VA_ARGS__)
+
+#define RMM_WARN_ON(c)		WARN_ON(c)
+#define RMM_WARN_ON_ONCE(c)	WARN_ON_ONCE(c)
+#define RMM_BUG_ON(c)		BUG_ON(c)
+
+/* CPUs */
+#define rmm_smp_processor_id()	raw_smp_processor_id()
+#define rmm_get_cpu()		get_cpu()
+#define rmm_put_cpu()		put_cpu()
+#define rmm_irqs_disabled()	irqs_disabled()
+#define rmm_local_irq_save(f)	local_irq_save(f)
+#define rmm_local_irq_restore(f) local_irq_restore(f)
+#define rmm_port_nr_cpu_ids	nr_cpu_ids
+
+static inline void rmm_on_each_cpu(void (*fn)(void *info), void *info)
+{
+	on_each_cpu(fn, info, 1);
+}
+
+/* locks */
+typedef spinlock_t rmm_spinlock_t;
+#define rmm_spin_lock_init(l)	spin_lock_init(l)
+#define rmm_spin_lock(l)	spin_lock(l)
+#define rmm_spin_trylock(l)	spin_trylock(l)
+#define rmm_spin_unlock(l)	spin_unlock(l)
+#define rmm_spin_lock_irqsave(l, f)	spin_lock_irqsave(l, f)
+#define rmm_spin_unlock_irqrestore(l, f) spin_unlock_irqrestore(l, f)
+#define rmm_assert_held(l)	lockdep_assert_held(l)
+#define rmm_assert_irqs_disabled() lockdep_assert_irqs_disabled()
+
+/* atomics */
+typedef atomic_long_t rmm_atomic_long_t;
+#define rmm_atomic_long_read(a)		atomic_long_read(a)
+#define rmm_atomic_long_set(a, v)	atomic_long_set(a, v)
+#define rmm_atomic_long_add(v, a)	atomic_long_add(v, a)
+#define rmm_atomic_long_sub(v, a)	atomic_long_sub(v, a)
+#define rmm_atomic_long_inc(a)		atomic_long_inc(a)
+#define rmm_atomic_long_dec(a)		atomic_long_dec(a)
+
+/* metadata memory (never for the region's pages themselves) */
+static inline void *rmm_kvzalloc(size_t size)
+{
+	return kvzalloc(size, GFP_KERNEL);
+}
+
+static inline void rmm_kvfree(const void *p)
+{
+	kvfree(p);
+}
+
+#define rmm_cond_resched()	cond_resched()
+#define rmm_might_sleep()	might_sleep()
+#define rmm_int_sqrt(x)		int_sqrt(x)
+#define rmm_fls(x)		fls(x)
+#define rmm_ffs64(x)		((x) ? __ffs64(x) + 1 : 0)
+#define rmm_popcount64(x)	hweight64(x)
+
+#endif /* _RMM_PORT_KERNEL_H */

@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * User-space port of the regionmm core: the same src/core/ C files that go
+ * into regionmm.ko are compiled into host test programs with this header.
+ *
+ * Model of the kernel services:
+ *  - A "CPU" is a slot 0..rmm_port_nr_cpu_ids-1.  Each thread sits on one
+ *    slot (rmm_port_set_cpu(), default 0); several threads may share one.
+ *  - rmm_local_irq_save() = take the current slot's lock (recursively), so
+ *    that per-CPU data of a slot is used by one thread at a time, exactly as
+ *    disabling interrupts protects a CPU's data in the kernel.
+ *  - rmm_on_each_cpu(fn) runs fn for every slot, each time holding that slot's
+ *    lock and pretending to run on it (rmm_smp_processor_id() returns the
+ *    slot) - the semantics of an IPI.  Must not be called with "irqs off".
+ *  - rmm_spinlock_t records its owner so rmm_assert_held() really checks.
+ *  - Asserts and BUG_ON abort(); WARN_ON prints and counts in
+ *    rmm_port_warnings so tests can require "no warnings".
+ */
+#ifndef _RMM_PORT_USER_H
+#define _RMM_PORT_USER_H
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int8_t s8;
+typedef int16_t s16;
+typedef int32_t s32;
+typedef int64_t s64;
+
+#ifndef likely
+#define likely(x)	__builtin_expect(!!(x), 1)
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+#endif
+#define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+#ifndef min
+#define min(a, b)	((a) < (b) ? (a) : (b))
+#define max(a, b)	((a) > (b) ? (a) : (b))
+#endif
+#define min_t(t, a, b)	((t)(a) < (t)(b) ? (t)(a) : (t)(b))
+#define max_t(t, a, b)	((t)(a) > (t)(b) ? (t)(a) : (t)(b))
+#define clamp(v, lo, hi) min(max(v, lo), hi)
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define container_of(p, type, member) \
+	((type *)((char *)(p) - offsetof(type, member)))
+#define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+#define ALIGN(x, a)	(((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
+#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
+#define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
+#define BIT(n)		(1UL << (n))
+#ifndef __always_inline
+#define __always_inline	inline __attribute__((__always_inline__))
+#endif
+#define noinline	__attribute__((__noinline__))
+#define __cold		__attribute__((__cold__))
+#define __maybe_unused	__attribute__((__unused__))
+#define ____cacheline_aligned __attribute__((__aligned__(64)))
+#define fallthrough	__attribute__((__fallthrough__))
+#define RMM_EXPORT(sym)
+
+#define RMM_USER_MAX_CPUS 64
+
+/* ---- logging, warnings, asserts ---- */
+extern atomic_long rmm_port_warnings;	/* WARN_ON hits so far */
+extern int rmm_port_quiet;		/* suppress pr_* (expected failures) */
+
+#define rmm_pr(lvl, fmt, ...) do {					\
+	if (!rmm_port_quiet)						\
+		fprintf(stderr, "regionmm: " lvl fmt, ##__VA_ARGS__);	\
+} while (0)
+#define rmm_pr_err(fmt, ...)	rmm_pr("error: ", fmt, ##__VA_ARGS__)
+#define rmm_pr_warn(fmt, ...)	rmm_pr("warning: ", fmt, ##__VA_ARGS__)
+#define rmm_pr_info(fmt, ...)	rmm_pr("", fmt, ##__VA_ARGS__)
+#define rmm_pr_debug(fmt, ...)	do { if (0) rmm_pr("", fmt, ##__VA_ARGS__); } while (0)
+bool rmm_port_ratelimit(void);
+#define rmm_pr_warn_ratelimited(fmt, ...) do {				\
+	if (rmm_port_ratelimit())					\
+		rmm_pr_warn(fmt, ##__VA_ARGS__);			\
+} while (0)
+
+void rmm_port_warn(const char *file, int line, const char *cond);
+void rmm_port_bug(const char *file, int line, const char *cond)
+	__attribute__((__noreturn__));
+
+#define RMM_WARN_ON(c) ({						\
+	bool __c = !!(c);						\
+	if (unlikely(__c))						\
+		rmm_port_warn(__FILE__, __LINE__, #c);			\
+	unlikely(__c);							\
+})
+#define RMM_WARN_ON_ONCE(c) ({						\
+	static bool __warned;						\
+	bool __c = !!(c);						\
+	if (unlikely(__c) && !__warned) {				\
+		__warned = true;					\
+		rmm_port_warn(__FILE__, __LINE__, #c);			\
+	} else if (unlikely(__c)) {					\
+		atomic_fetch_add(&rmm_port_warnings, 1);		\
+	}								\
+	unlikely(__c);							\
+})
+#define RMM_BUG_ON(c) do {						\
+	if (unlikely(c))						\
+		rmm_port_bug(__FILE__, __LINE__, #c);			\
+} while (0)
+
+/* ---- CPUs ---- */
+extern int rmm_port_nr_cpu_ids;		/* possible CPUs, set by the test */
+extern __thread int rmm_port_cpu;	/* slot of this thread */
+extern __thread int rmm_port_irq_depth;	/* nesting of irq-off sections */
+
+struct rmm_port_cpu_slot {
+	pthread_spinlock_t lock;
+	char pad[64 - sizeof(pthread_spinlock_t)];
+} __attribute__((__aligned__(64)));
+extern struct rmm_port_cpu_slot rmm_port_cpu_slots[RMM_USER_MAX_CPUS];
+
+void rmm_port_set_cpu(int cpu);	/* thread moves to slot cpu (irqs on only) */
+void rmm_port_set_nr_cpus(int nr);
+
+static inline int rmm_smp_processor_id(void)
+{
+	return rmm_port_cpu;
+}
+
+static inline int rmm_get_cpu(void)
+{
+	return rmm_port_cpu;
+}
+
+static inline void rmm_put_cpu(void)
+{
+}
+
+static inline bool rmm_irqs_disabled(void)
+{
+	return rmm_port_irq_depth > 0;
+}
+
+#define rmm_local_irq_save(flags) do {					\
+	(flags) = 0;							\
+	if (rmm_port_irq_depth++ == 0)					\
+		pthread_spin_lock(&rmm_port_cpu_slots[rmm_port_cpu].lock); \
+} while (0)
+#define rmm_local_irq_restore(flags) do {				\
+	(void)(flags);							\
+	if (--rmm_port_irq_depth == 0)					\
+		pthread_spin_unlock(&rmm_port_cpu_slots[rmm_port_cpu].lock); \
+} while (0)
+
+void rmm_on_each_cpu(void (*fn)(void *info), void *info);
+
+/* ---- spinlocks with an owner ---- */
+typedef struct {
+	pthread_spinlock_t lock;
+	_Atomic(void *) owner;
+} rmm_spinlock_t;
+
+extern __thread char rmm_port_self;	/* its address identifies a thread */
+
+static inline void rmm_spin_lock_init(rmm_spinlock_t *l)
+{
+	pthread_spin_init(&l->lock, PTHREAD_PROCESS_PRIVATE);
+	atomic_store_explicit(&l->owner, NULL, memory_order_relaxed);
+}
+
+static inline void rmm_spin_lock(rmm_spinlock_t *l)
+{
+	RMM_BUG_ON(atomic_load_explicit(&l->owner, memory_order_relaxed) ==
+		   &rmm_port_self);	/* recursive locking: self-deadlock */
+	pthread_spin_lock(&l->lock);
+	atomic_store_explicit(&l->owner, &rmm_port_self, memory_order_relaxed);
+}
+
+static inline bool rmm_spin_trylock(rmm_spinlock_t *l)
+{
+	if (pthread_spin_trylock(&l->lock))
+		return false;
+	atomic_store_explicit(&l->owner, &rmm_port_self, memory_order_relaxed);
+	return true;
+}
+
+static inline void rmm_spin_unlock(rmm_spinlock_t *l)
+{
+	RMM_BUG_ON(atomic_load_explicit(&l->owner, memory_order_relaxed) !=
+		   &rmm_port_self);
+	atomic_store_explicit(&l->owner, NULL, memory_order_relaxed);
+	pthread_spin_unlock(&l->lock);
+}
+
+#define rmm_spin_lock_irqsave(l, flags) do {				\
+	rmm_local_irq_save(flags);					\
+	rmm_spin_lock(l);						\
+} while (0)
+#define rmm_spin_unlock_irqrestore(l, flags) do {			\
+	rmm_spin_unlock(l);						\
+	rmm_local_irq_restore(flags);					\
+} while (0)
+
+#define rmm_assert_held(l)						\
+	RMM_BUG_ON(atomic_load_explicit(&(l)->owner, memory_order_relaxed) != \
+		   &rmm_port_self)
+#define rmm_assert_irqs_disabled() RMM_BUG_ON(rmm_port_irq_depth <= 0)
+
+/* ---- atomics ---- */
+typedef struct {
+	atomic_long v;
+} rmm_atomic_long_t;
+
+static inline long rmm_atomic_long_read(const rmm_atomic_long_t *a)
+{
+	return atomic_load_explicit(&((rmm_atomic_long_t *)a)->v,
+				    memory_order_relaxed);
+}
+
+static inline void rmm_atomic_long_set(rmm_atomic_long_t *a, long v)
+{
+	atomic_store_explicit(&a->v, v, memory_order_relaxed);
+}
+
+static inline void rmm_atomic_long_add(long v, rmm_atomic_long_t *a)
+{
+	atomic_fetch_add_explicit(&a->v, v, memory_order_relaxed);
+}
+
+static inline void rmm_atomic_long_sub(long v, rmm_atomic_long_t *a)
+{
+	atomic_fetch_sub_explicit(&a->v, v, memory_order_relaxed);
+}
+
+#define rmm_atomic_long_inc(a) rmm_atomic_long_add(1, a)
+#define rmm_atomic_long_dec(a) rmm_atomic_long_sub(1, a)
+
+/* ---- memory for metadata, misc ---- */
+static inline void *rmm_kvzalloc(size_t size)
+{
+	return calloc(1, size ? size : 1);
+}
+
+static inline void rmm_kvfree(const void *p)
+{
+	free((void *)p);
+}
+
+static inline void rmm_cond_resched(void)
+{
+}
+
+static inline void rmm_might_sleep(void)
+{
+}
+
+/* ---- small math helpers the kernel has ---- */
+static inline unsigned long rmm_int_sqrt(unsigned long x)
+{
+	unsigned long b, m, y = 0;
+
+	if (x <= 1)
+		return x;
+	m = 1UL << ((63 - __builtin_clzl(x)) & ~1UL);
+	while (m != 0) {
+		b = y + m;
+		y >>= 1;
+		if (x >= b) {
+			x -= b;
+			y += m;
+		}
+		m >>= 2;
+	}
+	return y;
+}
+
+#define rmm_fls(x)	((x) ? 32 - __builtin_clz(x) : 0)
+#define rmm_ffs64(x)	__builtin_ffsll(x)	/* 1-based, 0 if none */
+#define rmm_popcount64(x) __builtin_popcountll(x)
+
+#endif /* _RMM_PORT_USER_H */
