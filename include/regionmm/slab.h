@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * regionmm slab caches: public in-kernel API (EXPORT_SYMBOL_GPL).
+ *
+ * Object caches and kmalloc-style size classes whose memory comes from
+ * regionmm's own buddy allocator.  The rmm_* calls act on the module's
+ * global instance (rmm_mm_global); the rmm_mm_* variants take an instance
+ * (host tests, several instances).  Semantics follow the kernel's
+ * kmem_cache_* / kmalloc:
+ *
+ *   - rmm_cache_alloc/free and rmm_kmalloc/kfree may be called from any
+ *     context but NMI; from interrupt or atomic context pass a gfp without
+ *     RMM___GFP_DIRECT_RECLAIM (RMM_GFP_ATOMIC / RMM_GFP_NOWAIT).
+ *   - rmm_cache_create/destroy/shrink sleep (process context only).
+ *   - rmm_cache_destroy() refuses with -EBUSY, reporting the cache and the
+ *     count of live objects, while objects are allocated.
+ *   - Freeing NULL is a no-op; with debugging on (flags or slab_debug=) a
+ *     double free, a free into the wrong cache or of a pointer that is not
+ *     an object start is reported and refused (the object is leaked
+ *     rather than the cache corrupted).
+ */
+#ifndef _REGIONMM_SLAB_H
+#define _REGIONMM_SLAB_H
+
+struct rmm_mm;
+struct rmm_cache;
+typedef unsigned int rmm_gfp_t;	/* as in the core's mmzone.h */
+
+/* cache flags (values of the kernel's SLAB_* where one exists) */
+#define RMM_SLAB_DEBUG		0x00000100UL	/* SLAB_CONSISTENCY_CHECKS */
+#define RMM_SLAB_RED_ZONE	0x00000400UL	/* SLAB_RED_ZONE */
+#define RMM_SLAB_POISON		0x00000800UL	/* SLAB_POISON */
+#define RMM_SLAB_HWCACHE_ALIGN	0x00002000UL	/* SLAB_HWCACHE_ALIGN */
+#define RMM_SLAB_STORE_USER	0x00010000UL	/* accepted, treated as DEBUG */
+#define RMM_SLAB_RECLAIM_ACCOUNT 0x00020000UL	/* slabs Reclaimable */
+#define RMM_SLAB_VALID_FLAGS	(RMM_SLAB_DEBUG | RMM_SLAB_RED_ZONE | \
+				 RMM_SLAB_POISON | RMM_SLAB_HWCACHE_ALIGN | \
+				 RMM_SLAB_STORE_USER | RMM_SLAB_RECLAIM_ACCOUNT)
+
+/*
+ * Debug flags OR-ed into every cache created afterwards (the kmalloc
+ * caches included when set before the instance's slab init).  The glue's
+ * slab_debug= module parameter sets it through rmm_slab_parse_debug().
+ */
+extern unsigned long rmm_slab_debug_default;
+int rmm_slab_parse_debug(const char *str, unsigned long *flags);
+
+/* per-instance setup: after rmm_mm_init(), before rmm_mm_fini() */
+int rmm_slab_init(struct rmm_mm *mm);
+int rmm_slab_fini(struct rmm_mm *mm);	/* -EBUSY while objects live */
+
+/* instance variants */
+struct rmm_cache *rmm_mm_cache_create(struct rmm_mm *mm, const char *name,
+				      unsigned int size, unsigned int align,
+				      unsigned long flags,
+				      void (*ctor)(void *));
+void *rmm_mm_kmalloc(struct rmm_mm *mm, size_t size, rmm_gfp_t gfp);
+void rmm_mm_kfree(struct rmm_mm *mm, const void *p);
+unsigned long rmm_slab_shrink_all(struct rmm_mm *mm);	/* pages freed */
+int rmm_mm_slab_validate(struct rmm_mm *mm);
+
+/* on the global instance (rmm_mm_global) */
+struct rmm_cache *rmm_cache_create(const char *name, unsigned int size,
+				   unsigned int align, unsigned long flags,
+				   void (*ctor)(void *));
+void *rmm_kmalloc(size_t size, rmm_gfp_t gfp);
+void rmm_kfree(const void *p);
+
+/* on a cache (it knows its instance) */
+void *rmm_cache_alloc(struct rmm_cache *c, rmm_gfp_t gfp);
+void rmm_cache_free(struct rmm_cache *c, void *obj);
+int rmm_cache_destroy(struct rmm_cache *c);
+int rmm_cache_shrink(struct rmm_cache *c);	/* pages returned */
+int rmm_cache_validate(struct rmm_cache *c);	/* 0 or -EFAULT + report */
+unsigned int rmm_cache_object_size(const struct rmm_cache *c);
+const char *rmm_cache_name(const struct rmm_cache *c);
+unsigned long rmm_cache_flags(const struct rmm_cache *c);
+size_t rmm_ksize(struct rmm_mm *mm, const void *p);
+
+/* report hook for tests: called with each debug report line */
+extern void (*rmm_slab_report_hook)(const char *msg);
+
+#endif /* _REGIONMM_SLAB_H */
