@@ -80,7 +80,7 @@ static inline void slist_del(struct rmm_slab_list *n)
 
 /* ------------------------------------------------------------ reporting */
 
-static void slab_vreport(struct rmm_cache *c, const char *kind,
+static __printf(3, 0) void slab_vreport(struct rmm_cache *c, const char *kind,
 			 const char *fmt, va_list ap)
 {
 	char buf[256];
@@ -830,7 +830,7 @@ static int calculate_order(const struct rmm_cache *c, unsigned int size)
 	for (order = get_order_size(size); order < RMM_MAX_ORDER; order++)
 		if (slab_order_objects(c, order, size, &h, &f))
 			return order;
-	return -ENOSYS;
+	return -E2BIG;
 }
 
 /* SLAB's enable_cpucache() limits: fewer cached objects when larger */
@@ -1146,6 +1146,31 @@ unsigned long rmm_slab_shrink_all(struct rmm_mm *mm)
 }
 RMM_EXPORT(rmm_slab_shrink_all);
 
+/**
+ * rmm_slab_cpu_dead - flush the per-CPU arrays of a CPU that went offline
+ * @mm: the instance
+ * @cpu: the dead CPU (nothing runs on it any more)
+ *
+ * Called from the glue's CPU-hotplug "dead" callback.
+ */
+void rmm_slab_cpu_dead(struct rmm_mm *mm, int cpu)
+{
+	struct rmm_slab_root *r = rmm_slab_root_of(mm);
+	struct rmm_slab_list *l;
+
+	if (!r)
+		return;
+	slab_mutex_lock(&r->mutex);
+	for (l = r->caches.next; l != &r->caches; l = l->next) {
+		struct rmm_cache *c = cache_of_list(l);
+
+		if (cpu >= 0 && cpu < (int)c->nr_cpus)
+			flush_cpu_array(c, cpu);
+	}
+	slab_mutex_unlock(&r->mutex);
+}
+RMM_EXPORT(rmm_slab_cpu_dead);
+
 static unsigned long cache_live_objects(struct rmm_cache *c)
 {
 	unsigned long objs = 0, fr = 0;
@@ -1433,7 +1458,7 @@ RMM_EXPORT(rmm_cache_flags);
 static const struct {
 	const char *name;
 	unsigned int size;
-} kmalloc_info[RMM_KMALLOC_NR] = {
+} rmm_kmalloc_info[RMM_KMALLOC_NR] = {
 	{ NULL, 0 }, { "kmalloc-96", 96 }, { "kmalloc-192", 192 },
 	{ "kmalloc-8", 8 }, { "kmalloc-16", 16 }, { "kmalloc-32", 32 },
 	{ "kmalloc-64", 64 }, { "kmalloc-128", 128 },
@@ -1443,15 +1468,15 @@ static const struct {
 };
 
 /* the kernel's size_index[] for sizes <= 192: index by (size - 1) / 8 */
-static const unsigned char size_index[24] = {
+static const unsigned char rmm_kmalloc_size_index[24] = {
 	3, 4, 5, 5, 6, 6, 6, 6, 1, 1, 1, 1, 7, 7, 7, 7,
 	2, 2, 2, 2, 2, 2, 2, 2,
 };
 
-static inline unsigned int kmalloc_index(size_t size)
+static inline unsigned int rmm_kmalloc_index(size_t size)
 {
 	if (size <= 192)
-		return size_index[(size - 1) / 8];
+		return rmm_kmalloc_size_index[(size - 1) / 8];
 	return fls_u((unsigned int)(size - 1));
 }
 
@@ -1503,12 +1528,16 @@ void *rmm_mm_kmalloc(struct rmm_mm *mm, size_t size, rmm_gfp_t gfp)
 	r = rmm_slab_root_of(mm);
 	if (unlikely(!r))
 		return NULL;
-	return rmm_cache_alloc(r->kmalloc[kmalloc_index(size)], gfp);
+	return rmm_cache_alloc(r->kmalloc[rmm_kmalloc_index(size)], gfp);
 }
 RMM_EXPORT(rmm_mm_kmalloc);
 
 /**
- * rmm_mm_kfree - free memory from rmm_mm_kmalloc (NULL is ignored)
+ * rmm_mm_kfree - free memory from rmm_mm_kmalloc
+ * @mm: the instance
+ * @p: the pointer rmm_mm_kmalloc() returned (NULL is ignored)
+ *
+ * A pointer that kmalloc did not return is reported and not freed.
  */
 void rmm_mm_kfree(struct rmm_mm *mm, const void *p)
 {
@@ -1633,12 +1662,12 @@ int rmm_slab_init(struct rmm_mm *mm)
 	slist_init(&r->caches);
 	slab_mutex_lock(&r->mutex);
 	for (i = 0; i < RMM_KMALLOC_NR; i++) {
-		unsigned int sz = kmalloc_info[i].size;
+		unsigned int sz = rmm_kmalloc_info[i].size;
 
 		if (!sz)
 			continue;
 		/* power-of-two kmalloc objects are naturally aligned */
-		r->kmalloc[i] = cache_create_locked(r, kmalloc_info[i].name, sz,
+		r->kmalloc[i] = cache_create_locked(r, rmm_kmalloc_info[i].name, sz,
 					(sz & (sz - 1)) ? 0 :
 					(sz > RMM_PAGE_SIZE ? RMM_PAGE_SIZE : sz),
 					0, NULL);

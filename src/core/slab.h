@@ -82,7 +82,7 @@ struct rmm_slab {
 #define RMM_SLAB_MAGIC	0x5b
 
 struct rmm_cache_node {
-	rmm_slab_lock_t lock;
+	rmm_spinlock_t lock;
 	struct rmm_slab_list partial;	/* slabs with free objects, empty last */
 	struct rmm_slab_list full;	/* slabs without free objects */
 	unsigned long nr_partial;
@@ -140,7 +140,7 @@ struct rmm_cache {
 /* Per-instance slab state (one per struct rmm_mm). */
 struct rmm_slab_root {
 	struct rmm_mm *mm;
-	rmm_slab_mutex_t mutex;
+	rmm_spinlock_t mutex;
 	struct rmm_slab_list caches;	/* newest first, like slab_caches */
 	unsigned long nr_caches;
 	struct rmm_cache *kmalloc[RMM_KMALLOC_NR];	/* index = kmalloc_index */

@@ -38,14 +38,12 @@ static inline size_t slab_strscpy(char *d, const char *s, size_t n)
 #endif
 
 /* locks */
-typedef rmm_spinlock_t rmm_slab_lock_t;
 #define slab_lock_init(l)		rmm_spin_lock_init(l)
 #define slab_lock_irqsave(l, f)		rmm_spin_lock_irqsave(l, f)
 #define slab_unlock_irqrestore(l, f)	rmm_spin_unlock_irqrestore(l, f)
 #define slab_assert_held(l)		rmm_assert_held(l)
 
 /* the instance lock: never taken from interrupts, never held to sleep */
-typedef rmm_spinlock_t rmm_slab_mutex_t;
 #define slab_mutex_init(l)		rmm_spin_lock_init(l)
 #define slab_mutex_lock(l)		rmm_spin_lock(l)
 #define slab_mutex_unlock(l)		rmm_spin_unlock(l)
