@@ -53,7 +53,7 @@ check: deps
 	@selftests/run
 
 demo: deps
-	@scripts/vm-run --kernel '$(KERNEL)' --mem $(DEMO_MEM) \
+	@scripts/vm-run --quiet --kernel '$(KERNEL)' --mem $(DEMO_MEM) \
 		--append '$(DEMO_APPEND)' --env 'RMM_REGION=$(DEMO_REGION)' \
 		--add scripts/demo-guest.sh -- sh /host/demo-guest.sh
 
