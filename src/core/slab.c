@@ -34,6 +34,9 @@ unsigned long rmm_slab_debug_default;
 RMM_EXPORT(rmm_slab_debug_default);
 void (*rmm_slab_report_hook)(const char *msg);
 RMM_EXPORT(rmm_slab_report_hook);
+#ifndef __KERNEL__
+bool rmm_slab_user_slot_owned;
+#endif
 
 /* ---------------------------------------------------------------- lists */
 

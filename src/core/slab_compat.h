@@ -54,11 +54,20 @@ static inline size_t slab_strscpy(char *d, const char *s, size_t n)
 #define slab_get_cpu()			rmm_get_cpu()
 #define slab_put_cpu()			rmm_put_cpu()
 #else
+/*
+ * rmm_slab_user_slot_owned: set by single-threaded benchmarks (each slot
+ * used by one thread only), where no other thread can "preempt" a slot's
+ * fast path; the slot lock is then skipped so that the native numbers
+ * show the kernel's get_cpu() fast path, not pthread spinlocks.
+ */
+extern bool rmm_slab_user_slot_owned;
+
 static inline int slab_get_cpu(void)
 {
 	unsigned long f __maybe_unused;
 
-	rmm_local_irq_save(f);
+	if (!rmm_slab_user_slot_owned)
+		rmm_local_irq_save(f);
 	return rmm_smp_processor_id();
 }
 
@@ -66,7 +75,8 @@ static inline void slab_put_cpu(void)
 {
 	unsigned long f = 0;
 
-	rmm_local_irq_restore(f);
+	if (!rmm_slab_user_slot_owned)
+		rmm_local_irq_restore(f);
 }
 #endif
 #define slab_nr_cpu_ids()		((unsigned int)rmm_port_nr_cpu_ids)
