@@ -29,7 +29,7 @@ struct rmm_ioc_info {
 	__u32 nr_nodes;		/* regionmm nodes */
 	__u32 nr_zones;		/* zones per node (MAX_NR_ZONES of the kernel) */
 	__u32 nr_orders;	/* buddy orders (NR_PAGE_ORDERS) */
-	__u32 pageblock_order;
+	__u32 pb_order;		/* pageblock order (named so as not to clash with the kernel macro) */
 	__u32 page_size;
 	__u64 managed_pages;	/* sum of zone managed pages */
 	__u64 free_pages;	/* sum of zone NR_FREE_PAGES */
@@ -94,7 +94,7 @@ struct rmm_ioc_wm_zone {
 struct rmm_ioc_wmarks {
 	__u32 nr_zones;		/* in: entries used in zone[] */
 	__u32 nr_zones_per_node; /* in: like MAX_NR_ZONES, <= 8 */
-	__u32 kver;		/* in: 0 = running kernel, else (major << 16 | minor << 8) */
+	__u32 kver;		/* in: 0 = running kernel, else major << 16 | minor (6.1, 6.12) */
 	__u32 flags;		/* in: must be 0 */
 	__s32 min_free_kbytes;	/* in: -1: computed like calculate_min_free_kbytes */
 	__u32 watermark_scale_factor;

@@ -67,7 +67,7 @@ static int cmd_info(void)
 	printf("api_version=%u\nnr_nodes=%u\nnr_zones=%u\nnr_orders=%u\n"
 	       "pageblock_order=%u\npage_size=%u\nmanaged_pages=%llu\n"
 	       "free_pages=%llu\n", in.api_version, in.nr_nodes, in.nr_zones,
-	       in.nr_orders, in.pageblock_order, in.page_size,
+	       in.nr_orders, in.pb_order, in.page_size,
 	       (unsigned long long)in.managed_pages,
 	       (unsigned long long)in.free_pages);
 	return 0;

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * regionmm module init/exit and parameters.
+ *
+ * Load order: check and claim the region (backend.c), describe the running
+ * kernel to the core (rmm_layout: zone names, node distances, CPUs),
+ * rmm_mm_init(), publish rmm_mm_global, then create /proc/regionmm,
+ * /proc/sys/regionmm and /dev/regionmm.  Unload runs it backwards.
+ *
+ * Invariants:
+ *   rmm_mm_global == &rmm_mm_instance while the module is live, NULL
+ *   before init completes and after exit starts;
+ *   an open /dev/regionmm holds a module reference (fops.owner), so the
+ *   pages it holds are always freed before exit runs.
+ *
+ * Locking: init/exit are serialised by the module loader.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/nodemask.h>
+#include <linux/topology.h>
+#include <linux/cpumask.h>
+#include <linux/slab.h>
+#include "rmm_port.h"
+#include "mmzone.h"
+#include "page_alloc.h"
+#include "rmm_glue.h"
+
+char *rmm_param_region;
+module_param_named(region, rmm_param_region, charp, 0444);
+MODULE_PARM_DESC(region,
+	"SIZE@START[,SIZE@START...]: physical ranges reserved at boot with memmap=SIZE$START that regionmm manages (memory the kernel never touched, the carve-out case)");
+
+char *rmm_param_cma;
+module_param_named(cma, rmm_param_cma, charp, 0444);
+MODULE_PARM_DESC(cma,
+	"SIZE: take SIZE (a multiple of 8 MiB) from the boot-time cma= area through the DMA API, for kernels with CONFIG_DMA_CMA (the driver-carve-out case)");
+
+char *rmm_param_borrow;
+module_param_named(borrow, rmm_param_borrow, charp, 0444);
+MODULE_PARM_DESC(borrow,
+	"SIZE: take SIZE from the running kernel at load time (contiguous if possible, else 4 MiB blocks); the default when no source is given is min(64M, free/8), so a bare insmod works anywhere");
+
+char *rmm_param_movablecore;
+module_param_named(movablecore, rmm_param_movablecore, charp, 0444);
+MODULE_PARM_DESC(movablecore,
+	"SIZE or N%: like the kernel's movablecore=, put the top SIZE of the region into a Movable zone to try anti-fragmentation policies");
+
+struct rmm_glue rmm_glue;
+static struct rmm_mm rmm_mm_instance;
+struct rmm_mm *rmm_mm_global;
+
+static int rmm_build_layout(struct rmm_layout *l, struct rmm_range **rp)
+{
+	struct rmm_glue *g = &rmm_glue;
+	struct rmm_range *r;
+	pg_data_t *pgdat = NODE_DATA(first_online_node);
+	int i, j, cpu;
+
+	if (g->nr_nodes > RMM_MAX_NUMNODES) {
+		pr_err("region: spans %d nodes, regionmm supports %d\n",
+		       g->nr_nodes, RMM_MAX_NUMNODES);
+		return -EINVAL;
+	}
+	rmm_layout_default(l, g->nr_nodes, nr_cpu_ids);
+	l->nr_nodes = g->nr_nodes;
+	for (i = 0; i < g->nr_nodes; i++) {
+		l->real_nid[i] = g->real_nid[i];
+		for (j = 0; j < g->nr_nodes; j++)
+			l->node_distance[i][j] = node_distance(g->real_nid[i],
+							       g->real_nid[j]);
+	}
+	BUILD_BUG_ON(MAX_NR_ZONES > RMM_MAX_NR_ZONES);
+	l->nr_zones = MAX_NR_ZONES;
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		l->zone_name[i] = pgdat->node_zones[i].name;
+#ifdef CONFIG_ZONE_DMA
+	l->zone_dma = ZONE_DMA;
+#else
+	l->zone_dma = -1;
+#endif
+#ifdef CONFIG_ZONE_DMA32
+	l->zone_dma32 = ZONE_DMA32;
+#else
+	l->zone_dma32 = -1;
+#endif
+	l->zone_normal = ZONE_NORMAL;
+	l->zone_movable = ZONE_MOVABLE;
+#ifdef CONFIG_ZONE_DEVICE
+	l->zone_device = ZONE_DEVICE;
+#else
+	l->zone_device = -1;
+#endif
+	l->movable_pages = g->movable_pages;
+	l->nr_cpu_ids = nr_cpu_ids;
+	/* each CPU's nearest regionmm node, by the kernel's node distance */
+	for (cpu = 0; cpu < min_t(int, nr_cpu_ids, RMM_LAYOUT_MAX_CPUS); cpu++) {
+		int best = 0, cnid = cpu_to_node(cpu);
+
+		for (i = 1; i < g->nr_nodes; i++)
+			if (node_distance(cnid, g->real_nid[i]) <
+			    node_distance(cnid, g->real_nid[best]))
+				best = i;
+		l->cpu_to_node[cpu] = best;
+	}
+	l->config_cma = IS_ENABLED(CONFIG_CMA);
+	l->config_numa = IS_ENABLED(CONFIG_NUMA);
+	l->kver = RMM_KVER(LINUX_VERSION_CODE >> 16,
+			   (LINUX_VERSION_CODE >> 8) & 0xff);
+
+	r = kcalloc(g->nr_chunks, sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	for (i = 0; i < g->nr_chunks; i++) {
+		r[i].start_pfn = g->chunk[i].start_pfn;
+		r[i].nr_pages = g->chunk[i].nr_pages;
+		r[i].nid = g->chunk[i].nid;
+		r[i].vaddr = g->chunk[i].vaddr;
+	}
+	*rp = r;
+	return 0;
+}
+
+static int __init rmm_init(void)
+{
+	struct rmm_layout *l;
+	struct rmm_range *r = NULL;
+	int ret;
+
+	rmm_vmstat_names_check();
+	ret = rmm_backends_claim(&rmm_glue);
+	if (ret)
+		return ret;
+
+	l = kzalloc(sizeof(*l), GFP_KERNEL);
+	if (!l) {
+		ret = -ENOMEM;
+		goto out_release;
+	}
+	ret = rmm_build_layout(l, &r);
+	if (ret)
+		goto out_layout;
+	ret = rmm_mm_init(&rmm_mm_instance, l, r, rmm_glue.nr_chunks);
+	if (ret) {
+		pr_err("core: cannot set up the region (%d)\n", ret);
+		goto out_layout;
+	}
+	rmm_mm_global = &rmm_mm_instance;
+
+	ret = rmm_procfs_init();
+	if (ret)
+		goto out_fini;
+	ret = rmm_sysctl_init();
+	if (ret)
+		goto out_procfs;
+	ret = rmm_chardev_init();
+	if (ret)
+		goto out_sysctl;
+
+	kfree(r);
+	kfree(l);
+	pr_info("managing %d range(s) on %d node(s)\n", rmm_glue.nr_chunks,
+		rmm_glue.nr_nodes);
+	return 0;
+
+out_sysctl:
+	rmm_sysctl_exit();
+out_procfs:
+	rmm_procfs_exit();
+out_fini:
+	rmm_mm_global = NULL;
+	rmm_mm_fini(&rmm_mm_instance);
+out_layout:
+	kfree(r);
+	kfree(l);
+out_release:
+	rmm_backends_release(&rmm_glue);
+	return ret;
+}
+
+static void __exit rmm_exit(void)
+{
+	int ret;
+
+	rmm_chardev_exit();
+	rmm_sysctl_exit();
+	rmm_procfs_exit();
+	rmm_mm_global = NULL;
+	ret = rmm_mm_fini(&rmm_mm_instance);
+	if (ret) {
+		/*
+		 * An in-kernel user still holds pages: handing the memory
+		 * back would let the kernel reuse pages someone writes to.
+		 * Keep it claimed and say so.
+		 */
+		pr_err("unload: pages still allocated (%d), keeping the region claimed\n",
+		       ret);
+		return;
+	}
+	rmm_backends_release(&rmm_glue);
+	pr_info("unloaded, region returned\n");
+}
+
+module_init(rmm_init);
+module_exit(rmm_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("regionmm: a complete page/zone/slab allocator over a region taken from the kernel");
+MODULE_AUTHOR("regionmm developers");

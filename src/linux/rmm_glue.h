@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internal interfaces of the Linux glue (src/linux): backends that take
+ * memory from the running kernel, the global instance, procfs, sysctl and
+ * the /dev/regionmm character device.
+ *
+ * Invariants:
+ *   rmm_glue.nr_chunks <= RMM_GLUE_MAX_CHUNKS;
+ *   every chunk is claimed (request_mem_region / dma_alloc_pages /
+ *   alloc_contig_range / alloc_pages) from rmm_backends_claim() until
+ *   rmm_backends_release(), and chunks never overlap;
+ *   rmm_mm_global != NULL  <=>  the core instance is initialised and the
+ *   user-visible files exist (they are created after and removed before).
+ *
+ * Locking: module init/exit run single threaded; after init the chunk
+ * table is read-only.  Tunable writes are serialised by rmm_sysctl_mutex.
+ */
+#ifndef _RMM_GLUE_H
+#define _RMM_GLUE_H
+
+#include <linux/types.h>
+#include <linux/version.h>
+
+#define RMM_GLUE_MAX_CHUNKS	256
+
+enum rmm_chunk_src {
+	RMM_SRC_REGION,		/* memmap=SIZE$START, request_mem_region */
+	RMM_SRC_CMA,		/* dma_alloc_pages from the cma= area */
+	RMM_SRC_BORROW_CONTIG,	/* alloc_contig_range */
+	RMM_SRC_BORROW_PAGES,	/* alloc_pages(MAX order) blocks */
+};
+
+struct rmm_chunk {
+	u64 start_pfn;
+	u64 nr_pages;
+	int real_nid;		/* node of the running kernel */
+	int nid;		/* dense regionmm node */
+	void *vaddr;
+	enum rmm_chunk_src src;
+	struct resource *res;	/* RMM_SRC_REGION */
+	unsigned int order;	/* RMM_SRC_BORROW_PAGES: block order */
+	dma_addr_t dma;		/* RMM_SRC_CMA */
+};
+
+struct rmm_glue {
+	struct rmm_chunk chunk[RMM_GLUE_MAX_CHUNKS];
+	int nr_chunks;
+	int nr_nodes;
+	int real_nid[MAX_NUMNODES];	/* regionmm node -> kernel node */
+	u64 movable_pages;
+	struct platform_device *cma_pdev;
+};
+
+extern struct rmm_glue rmm_glue;
+extern struct rmm_mm *rmm_mm_global;
+
+/* module.c: parameter values (strings as given) */
+extern char *rmm_param_region;
+extern char *rmm_param_cma;
+extern char *rmm_param_borrow;
+extern char *rmm_param_movablecore;
+
+/* backend.c */
+int rmm_backends_claim(struct rmm_glue *g);
+void rmm_backends_release(struct rmm_glue *g);
+
+/* procfs.c */
+int rmm_procfs_init(void);
+void rmm_procfs_exit(void);
+
+/* sysctl.c */
+int rmm_sysctl_init(void);
+void rmm_sysctl_exit(void);
+
+/* chardev.c */
+int rmm_chardev_init(void);
+void rmm_chardev_exit(void);
+
+/* wmarks.c: RMM_IOC_CALC_WMARKS */
+struct rmm_ioc_wmarks;
+int rmm_glue_calc_wmarks(struct rmm_ioc_wmarks *w);
+
+/* vmstat_names.c: the running kernel's /proc/vmstat item names */
+extern const char * const rmm_vmstat_text[];
+void rmm_vmstat_names_check(void);
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define RMM_NR_VM_STAT_ITEMS	NR_VM_STAT_ITEMS
+#else
+#define RMM_NR_VM_STAT_ITEMS	NR_VM_WRITEBACK_STAT_ITEMS
+#endif
+#define RMM_NR_VMSTAT_ITEMS (NR_VM_ZONE_STAT_ITEMS + \
+			     NR_VM_NUMA_EVENT_ITEMS + \
+			     NR_VM_NODE_STAT_ITEMS + \
+			     RMM_NR_VM_STAT_ITEMS + \
+			     (IS_ENABLED(CONFIG_VM_EVENT_COUNTERS) ? \
+			      NR_VM_EVENT_ITEMS : 0))
+#define RMM_VMSTAT_ZONE(i)	rmm_vmstat_text[(i)]
+#define RMM_VMSTAT_NUMA(i)	rmm_vmstat_text[NR_VM_ZONE_STAT_ITEMS + (i)]
+#define RMM_VMSTAT_NODE(i)	rmm_vmstat_text[NR_VM_ZONE_STAT_ITEMS + \
+					NR_VM_NUMA_EVENT_ITEMS + (i)]
+
+#endif /* _RMM_GLUE_H */

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/sys/regionmm/: regionmm's copies of the vm tunables that shape
+ * watermarks, lowmem reserves and per-CPU lists, with the names, limits
+ * (extra1/extra2) and handlers of the kernel's /proc/sys/vm entries, so
+ * `sysctl regionmm.min_free_kbytes=N` behaves like vm.min_free_kbytes.
+ *
+ * A write is parsed into a scratch copy; only when the kernel's checks and
+ * rmm_set_tunable() (which recomputes watermarks, protection and pcp
+ * high/batch at once) accept it does the instance change.  A refused write
+ * returns -EINVAL and changes nothing.
+ *
+ * Locking: rmm_sysctl_mutex serialises handlers (read-modify-write of
+ * the scratch copy); the core takes its own locks to apply a value.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/mutex.h>
+#include <linux/sysctl.h>
+#include <linux/mmzone.h>
+#include "rmm_port.h"
+#include "mmzone.h"
+#include "page_alloc.h"
+#include "rmm_glue.h"
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define RMM_CTL_TABLE const struct ctl_table
+#else
+#define RMM_CTL_TABLE struct ctl_table
+#endif
+
+/* same as the kernel's MIN_PERCPU_PAGELIST_HIGH_FRACTION */
+#define RMM_MIN_PCP_HIGH_FRACTION	8
+static int rmm_three_thousand = 3000;
+
+static DEFINE_MUTEX(rmm_sysctl_mutex);
+static struct ctl_table_header *rmm_sysctl_header;
+
+static void rmm_read_tunable(enum rmm_tunable t, int *vals, int n)
+{
+	long lv[RMM_MAX_NR_ZONES] = { 0 };
+	int i;
+
+	rmm_get_tunable(rmm_mm_global, t, lv, n);
+	for (i = 0; i < n; i++)
+		vals[i] = lv[i];
+}
+
+static int rmm_sysctl_handler(RMM_CTL_TABLE *table, int write,
+			      void *buffer, size_t *lenp, loff_t *ppos)
+{
+	enum rmm_tunable t = (enum rmm_tunable)(uintptr_t)table->extra1;
+	int vals[RMM_MAX_NR_ZONES];
+	long lv[RMM_MAX_NR_ZONES];
+	struct ctl_table tmp = *table;
+	int n = table->maxlen / sizeof(int);
+	int i, ret;
+
+	if (!rmm_mm_global)
+		return -ENODEV;
+	mutex_lock(&rmm_sysctl_mutex);
+	rmm_read_tunable(t, vals, n);
+	tmp.data = vals;
+	tmp.extra1 = NULL;
+	tmp.extra2 = NULL;
+	switch (t) {
+	case RMM_TUNE_MIN_FREE_KBYTES:
+	case RMM_TUNE_WATERMARK_BOOST_FACTOR:
+	case RMM_TUNE_PERCPU_PAGELIST_HIGH_FRACTION:
+		tmp.extra1 = SYSCTL_ZERO;
+		break;
+	case RMM_TUNE_WATERMARK_SCALE_FACTOR:
+		tmp.extra1 = SYSCTL_ONE;
+		tmp.extra2 = &rmm_three_thousand;
+		break;
+	default:
+		break;
+	}
+	ret = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
+	if (ret || !write)
+		goto out;
+
+	if (t == RMM_TUNE_PERCPU_PAGELIST_HIGH_FRACTION && vals[0] &&
+	    vals[0] < RMM_MIN_PCP_HIGH_FRACTION) {
+		pr_err("percpu_pagelist_high_fraction: %d is below %d (0 = default)\n",
+		       vals[0], RMM_MIN_PCP_HIGH_FRACTION);
+		ret = -EINVAL;
+		goto out;
+	}
+	if (t == RMM_TUNE_LOWMEM_RESERVE_RATIO) {
+		/* like lowmem_reserve_ratio_sysctl_handler */
+		for (i = 0; i < n; i++)
+			if (vals[i] < 1)
+				vals[i] = 0;
+	}
+	for (i = 0; i < n; i++)
+		lv[i] = vals[i];
+	ret = rmm_set_tunable(rmm_mm_global, t, lv, n);
+	if (ret)
+		pr_err("%s: value refused (%d)\n", table->procname, ret);
+out:
+	mutex_unlock(&rmm_sysctl_mutex);
+	return ret;
+}
+
+#define RMM_CTL(name, t, nr)						\
+	{								\
+		.procname	= name,					\
+		.maxlen		= (nr) * sizeof(int),			\
+		.mode		= 0644,					\
+		.proc_handler	= rmm_sysctl_handler,			\
+		.extra1		= (void *)(uintptr_t)(t),		\
+	}
+
+static struct ctl_table rmm_sysctl_table[] = {
+	RMM_CTL("min_free_kbytes", RMM_TUNE_MIN_FREE_KBYTES, 1),
+	RMM_CTL("watermark_boost_factor", RMM_TUNE_WATERMARK_BOOST_FACTOR, 1),
+	RMM_CTL("watermark_scale_factor", RMM_TUNE_WATERMARK_SCALE_FACTOR, 1),
+	RMM_CTL("percpu_pagelist_high_fraction",
+		RMM_TUNE_PERCPU_PAGELIST_HIGH_FRACTION, 1),
+	RMM_CTL("lowmem_reserve_ratio", RMM_TUNE_LOWMEM_RESERVE_RATIO,
+		MAX_NR_ZONES),
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
+	{ }
+#endif
+};
+
+int rmm_sysctl_init(void)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+	rmm_sysctl_header = register_sysctl_sz("regionmm", rmm_sysctl_table,
+					       ARRAY_SIZE(rmm_sysctl_table));
+#else
+	rmm_sysctl_header = register_sysctl("regionmm", rmm_sysctl_table);
+#endif
+	if (!rmm_sysctl_header) {
+		pr_err("sysctl: cannot register /proc/sys/regionmm\n");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void rmm_sysctl_exit(void)
+{
+	unregister_sysctl_table(rmm_sysctl_header);
+	rmm_sysctl_header = NULL;
+}
