@@ -396,7 +396,7 @@ static inline void *slab_take(struct rmm_cache *c, struct rmm_cache_node *n,
  * and was unlinked for the caller to discard after unlocking.
  */
 static inline bool slab_put(struct rmm_cache *c, struct rmm_cache_node *n,
-			    struct rmm_slab *s, void *obj)
+			    struct rmm_slab *s, void *obj, bool may_discard)
 {
 	set_fp(c, obj, s->freelist);
 	s->freelist = obj;
@@ -409,7 +409,7 @@ static inline bool slab_put(struct rmm_cache *c, struct rmm_cache_node *n,
 		n->nr_partial++;
 	}
 	if (!s->inuse) {
-		if (n->nr_partial > c->min_partial) {
+		if (may_discard && n->nr_partial > c->min_partial) {
 			slist_del(&s->list);
 			n->nr_partial--;
 			n->nr_slabs--;
@@ -465,8 +465,13 @@ static unsigned int get_partial(struct rmm_cache *c, void **out,
 	return got;
 }
 
-/* Give @nr objects back to their slabs, freeing emptied slabs. */
-static void put_objects(struct rmm_cache *c, void **objs, unsigned int nr)
+/*
+ * Give @nr objects back to their slabs; emptied slabs beyond min_partial
+ * go back to the buddy unless @may_discard is false (IPI context: they stay
+ * on the partial list for discard_empty()).
+ */
+static void put_objects(struct rmm_cache *c, void **objs, unsigned int nr,
+			bool may_discard)
 {
 	struct rmm_slab_list empty;
 	struct rmm_cache_node *n = NULL;
@@ -484,7 +489,7 @@ static void put_objects(struct rmm_cache *c, void **objs, unsigned int nr)
 			n = sn;
 			slab_lock_irqsave(&n->lock, flags);
 		}
-		if (slab_put(c, n, s, objs[i]))
+		if (slab_put(c, n, s, objs[i], may_discard))
 			slist_add(&s->list, &empty);
 	}
 	if (n)
@@ -512,7 +517,7 @@ static void flush_slowpath(struct rmm_cache *c, struct rmm_slab_cpu *a)
 {
 	unsigned int nr = c->cpu_batch;
 
-	put_objects(c, a->objs, nr);
+	put_objects(c, a->objs, nr, true);
 	memmove(a->objs, a->objs + nr, (a->count - nr) * sizeof(void *));
 	a->count -= nr;
 	c->flush++;
@@ -691,7 +696,7 @@ static void free_locked_slowpath(struct rmm_cache *c, void *obj, bool check)
 		}
 		init_object(c, obj, RMM_RED_INACTIVE);
 	}
-	discard = slab_put(c, n, s, obj);
+	discard = slab_put(c, n, s, obj, true);
 	slab_unlock_irqrestore(&n->lock, flags);
 	if (discard)
 		discard_slab(c, s);
@@ -925,17 +930,20 @@ static bool valid_name(const char *name)
 	return true;
 }
 
-static struct rmm_cache *cache_create_locked(struct rmm_slab_root *r,
-					     const char *name,
-					     unsigned int size,
-					     unsigned int align,
-					     unsigned long flags,
-					     void (*ctor)(void *))
+static void cache_free_meta(struct rmm_cache *c)
+{
+	slab_meta_free(c->cpu);
+	slab_meta_free(c);
+}
+
+/* Allocate and lay out a cache (no lock held: may sleep).  Not listed. */
+static struct rmm_cache *cache_new(struct rmm_slab_root *r, const char *name,
+				   unsigned int size, unsigned int align,
+				   unsigned long flags, void (*ctor)(void *))
 {
 	struct rmm_cache *c;
 	int nr_nodes = r->mm->nr_nodes, i;
 
-	slab_mutex_assert_held(&r->mutex);
 	c = slab_meta_zalloc(sizeof(*c) + nr_nodes * sizeof(c->node[0]));
 	if (!c)
 		return NULL;
@@ -970,12 +978,19 @@ static struct rmm_cache *cache_create_locked(struct rmm_slab_root *r,
 		slist_init(&c->node[i].partial);
 		slist_init(&c->node[i].full);
 	}
-	slist_add(&c->list, &r->caches);
-	r->nr_caches++;
+	slist_init(&c->list);
 	return c;
 fail:
-	slab_meta_free(c);
+	cache_free_meta(c);
 	return NULL;
+}
+
+static void cache_publish(struct rmm_slab_root *r, struct rmm_cache *c)
+{
+	slab_mutex_lock(&r->mutex);
+	slist_add(&c->list, &r->caches);
+	r->nr_caches++;
+	slab_mutex_unlock(&r->mutex);
 }
 
 /**
@@ -1020,10 +1035,10 @@ struct rmm_cache *rmm_mm_cache_create(struct rmm_mm *mm, const char *name,
 			    name, flags & ~RMM_SLAB_VALID_FLAGS);
 		return NULL;
 	}
-	slab_mutex_lock(&r->mutex);
-	c = cache_create_locked(r, name, size, align, flags, ctor);
-	slab_mutex_unlock(&r->mutex);
-	if (!c)
+	c = cache_new(r, name, size, align, flags, ctor);
+	if (c)
+		cache_publish(r, c);
+	else
 		slab_pr_err("regionmm slab: cache_create %s: size %u cannot be laid out or no memory\n",
 			    name, size);
 	return c;
@@ -1037,12 +1052,12 @@ RMM_EXPORT(rmm_mm_cache_create);
  * no other CPU uses the cache's arrays concurrently (destroy), or runs
  * this on the owning CPU (shrink, through slab_on_each_cpu()).
  */
-static void flush_cpu_array(struct rmm_cache *c, int cpu)
+static void flush_cpu_array(struct rmm_cache *c, int cpu, bool may_discard)
 {
 	struct rmm_slab_cpu *a = cpu_array(c, cpu);
 
 	if (a->count) {
-		put_objects(c, a->objs, a->count);
+		put_objects(c, a->objs, a->count, may_discard);
 		a->count = 0;
 	}
 }
@@ -1056,7 +1071,7 @@ static void flush_this_cpu(void *arg)
 	if (!READ_ONCE(a->busy)) {
 		WRITE_ONCE(a->busy, 1);
 		barrier();
-		flush_cpu_array(c, cpu);
+		flush_cpu_array(c, cpu, false);
 		barrier();
 		WRITE_ONCE(a->busy, 0);
 	}
@@ -1168,7 +1183,7 @@ void rmm_slab_cpu_dead(struct rmm_mm *mm, int cpu)
 		struct rmm_cache *c = cache_of_list(l);
 
 		if (cpu >= 0 && cpu < (int)c->nr_cpus)
-			flush_cpu_array(c, cpu);
+			flush_cpu_array(c, cpu, true);
 	}
 	slab_mutex_unlock(&r->mutex);
 }
@@ -1210,30 +1225,42 @@ static void cache_free_all_slabs(struct rmm_cache *c)
 	}
 }
 
-static int cache_destroy_locked(struct rmm_slab_root *r, struct rmm_cache *c)
+static void cache_unlink(struct rmm_slab_root *r, struct rmm_cache *c)
+{
+	slab_mutex_lock(&r->mutex);
+	slist_del(&c->list);
+	r->nr_caches--;
+	slab_mutex_unlock(&r->mutex);
+}
+
+/*
+ * Empty the per-CPU arrays of an unlisted cache nobody uses any more and
+ * report it when objects are still allocated.  0 or -EBUSY.
+ */
+static int cache_drain_check(struct rmm_cache *c, const char *when)
 {
 	unsigned long live;
 	int cpu;
 
-	slab_mutex_assert_held(&r->mutex);
-	/* the caller owns the cache: no CPU allocates from it any more */
 	for (cpu = 0; cpu < (int)c->nr_cpus; cpu++)
-		flush_cpu_array(c, cpu);
+		flush_cpu_array(c, cpu, true);
 	live = cache_live_objects(c);
 	if (live > c->nr_quarantined) {
-		slab_refuse(c, "destroy refused (-EBUSY): %lu objects still allocated",
-			    live - c->nr_quarantined);
+		slab_refuse(c, "%s refused (-EBUSY): %lu objects still allocated",
+			    when, live - c->nr_quarantined);
 		return -EBUSY;
 	}
-	if (c->nr_quarantined)
-		slab_pr_err("regionmm slab: cache %s: releasing %lu objects quarantined after corruption reports\n",
-			    c->name, c->nr_quarantined);
-	cache_free_all_slabs(c);
-	slist_del(&c->list);
-	r->nr_caches--;
-	slab_meta_free(c->cpu);
-	slab_meta_free(c);
 	return 0;
+}
+
+/* Give every slab back and free the cache (drained, unlisted). */
+static void cache_release(struct rmm_cache *c)
+{
+	if (c->nr_quarantined)
+		slab_refuse(c, "releasing %lu objects quarantined after corruption reports",
+			    c->nr_quarantined);
+	cache_free_all_slabs(c);
+	cache_free_meta(c);
 }
 
 /**
@@ -1241,20 +1268,23 @@ static int cache_destroy_locked(struct rmm_slab_root *r, struct rmm_cache *c)
  * @c: the cache (no other user may touch it during or after the call)
  *
  * Returns 0, or -EBUSY (cache kept, report naming cache and count) while
- * objects are allocated.
+ * objects are allocated.  Process context.
  */
 int rmm_cache_destroy(struct rmm_cache *c)
 {
 	struct rmm_slab_root *r;
-	int ret;
 
 	if (!c)
 		return 0;
 	r = rmm_slab_root_of(c->mm);
-	slab_mutex_lock(&r->mutex);
-	ret = cache_destroy_locked(r, c);
-	slab_mutex_unlock(&r->mutex);
-	return ret;
+	/* unlisted first: shrink_all and slabinfo no longer see it */
+	cache_unlink(r, c);
+	if (cache_drain_check(c, "destroy")) {
+		cache_publish(r, c);
+		return -EBUSY;
+	}
+	cache_release(c);
+	return 0;
 }
 RMM_EXPORT(rmm_cache_destroy);
 
@@ -1314,21 +1344,13 @@ static int validate_slab(struct rmm_cache *c, struct rmm_cache_node *n,
 	return 0;
 }
 
-/**
- * rmm_cache_validate - check every invariant of a cache
- * @c: the cache; other CPUs must not use it meanwhile (test helper)
- *
- * Returns 0, or -EFAULT after reporting the first broken invariant.
- */
-int rmm_cache_validate(struct rmm_cache *c)
+/* see rmm_cache_validate(); @seen holds c->objects bytes */
+static int cache_validate(struct rmm_cache *c, unsigned char *seen,
+			  bool cpu_arrays)
 {
-	unsigned char *seen;
 	unsigned long cached = 0;
 	int i, ret = 0, cpu;
 
-	seen = slab_meta_zalloc(c->objects);
-	if (!seen)
-		return -ENOMEM;
 	for (i = 0; i < c->nr_nodes && !ret; i++) {
 		struct rmm_cache_node *n = &c->node[i];
 		unsigned long nslabs = 0, npartial = 0, nfree = 0, flags;
@@ -1357,7 +1379,7 @@ int rmm_cache_validate(struct rmm_cache *c)
 		slab_unlock_irqrestore(&n->lock, flags);
 	}
 	/* objects cached per CPU: in a slab of this cache, not free there */
-	for (cpu = 0; cpu < (int)c->nr_cpus && !ret; cpu++) {
+	for (cpu = 0; cpu_arrays && cpu < (int)c->nr_cpus && !ret; cpu++) {
 		struct rmm_slab_cpu *a = cpu_array(c, cpu);
 		unsigned int k, j;
 
@@ -1394,24 +1416,59 @@ int rmm_cache_validate(struct rmm_cache *c)
 			    cached, cache_live_objects(c));
 		ret = -EFAULT;
 	}
+	return ret;
+}
+
+/**
+ * rmm_cache_validate - check every invariant of a cache
+ * @c: the cache; other CPUs must not use it meanwhile (test helper)
+ *
+ * Returns 0, or -EFAULT after reporting the first broken invariant.
+ */
+int rmm_cache_validate(struct rmm_cache *c)
+{
+	unsigned char *seen = slab_meta_zalloc(c->objects);
+	int ret;
+
+	if (!seen)
+		return -ENOMEM;
+	ret = cache_validate(c, seen, true);
 	slab_meta_free(seen);
 	return ret;
 }
 RMM_EXPORT(rmm_cache_validate);
 
-int rmm_mm_slab_validate(struct rmm_mm *mm)
+/**
+ * rmm_slab_validate_all - validate every cache of an instance
+ * @mm: the instance
+ * @cpu_arrays: also check the per-CPU arrays; only when no other CPU uses
+ *	the caches (tests).  Without it the check is safe at any time: slabs,
+ *	freelists and counters are read under the node locks.
+ */
+int rmm_slab_validate_all(struct rmm_mm *mm, bool cpu_arrays)
 {
 	struct rmm_slab_root *r = rmm_slab_root_of(mm);
 	struct rmm_slab_list *l;
+	unsigned char *seen;
 	int ret = 0;
 
 	if (!r)
 		return 0;
+	seen = slab_meta_zalloc(RMM_SLAB_MAX_OBJS + 1);
+	if (!seen)
+		return -ENOMEM;
 	slab_mutex_lock(&r->mutex);
 	for (l = r->caches.next; l != &r->caches && !ret; l = l->next)
-		ret = rmm_cache_validate(cache_of_list(l));
+		ret = cache_validate(cache_of_list(l), seen, cpu_arrays);
 	slab_mutex_unlock(&r->mutex);
+	slab_meta_free(seen);
 	return ret;
+}
+RMM_EXPORT(rmm_slab_validate_all);
+
+int rmm_mm_slab_validate(struct rmm_mm *mm)
+{
+	return rmm_slab_validate_all(mm, true);
 }
 RMM_EXPORT(rmm_mm_slab_validate);
 
@@ -1663,40 +1720,32 @@ int rmm_slab_init(struct rmm_mm *mm)
 	r->mm = mm;
 	slab_mutex_init(&r->mutex);
 	slist_init(&r->caches);
-	slab_mutex_lock(&r->mutex);
 	for (i = 0; i < RMM_KMALLOC_NR; i++) {
 		unsigned int sz = rmm_kmalloc_info[i].size;
 
 		if (!sz)
 			continue;
 		/* power-of-two kmalloc objects are naturally aligned */
-		r->kmalloc[i] = cache_create_locked(r, rmm_kmalloc_info[i].name, sz,
-					(sz & (sz - 1)) ? 0 :
-					(sz > RMM_PAGE_SIZE ? RMM_PAGE_SIZE : sz),
-					0, NULL);
+		r->kmalloc[i] = cache_new(r, rmm_kmalloc_info[i].name, sz,
+					  (sz & (sz - 1)) ? 0 :
+					  min_t(unsigned int, sz, RMM_PAGE_SIZE),
+					  0, NULL);
 		if (!r->kmalloc[i])
-			break;
+			goto fail;
+		cache_publish(r, r->kmalloc[i]);
 	}
-	slab_mutex_unlock(&r->mutex);
-	if (i < RMM_KMALLOC_NR) {
-		slab_mutex_lock(&r->mutex);
-		while (--i > 0)
-			if (r->kmalloc[i])
-				cache_destroy_locked(r, r->kmalloc[i]);
-		slab_mutex_unlock(&r->mutex);
-		slab_meta_free(r);
-		return -ENOMEM;
-	}
-	if (slab_set_root(mm, r)) {
-		slab_mutex_lock(&r->mutex);
-		for (i = 0; i < RMM_KMALLOC_NR; i++)
-			if (r->kmalloc[i])
-				cache_destroy_locked(r, r->kmalloc[i]);
-		slab_mutex_unlock(&r->mutex);
-		slab_meta_free(r);
-		return -ENOSPC;
-	}
+	if (slab_set_root(mm, r))
+		goto fail;
 	return 0;
+fail:
+	for (i = 0; i < RMM_KMALLOC_NR; i++) {
+		if (r->kmalloc[i]) {
+			cache_unlink(r, r->kmalloc[i]);
+			cache_release(r->kmalloc[i]);
+		}
+	}
+	slab_meta_free(r);
+	return -ENOMEM;
 }
 RMM_EXPORT(rmm_slab_init);
 
@@ -1711,7 +1760,6 @@ int rmm_slab_fini(struct rmm_mm *mm)
 {
 	struct rmm_slab_root *r = rmm_slab_root_of(mm);
 	struct rmm_slab_list *l;
-	unsigned long live = 0;
 	int i, busy = 0;
 
 	if (!r)
@@ -1720,38 +1768,33 @@ int rmm_slab_fini(struct rmm_mm *mm)
 	for (l = r->caches.next; l != &r->caches; l = l->next) {
 		struct rmm_cache *c = cache_of_list(l);
 		bool km = false;
-		int cpu;
 
 		for (i = 0; i < RMM_KMALLOC_NR; i++)
 			km |= r->kmalloc[i] == c;
 		if (!km) {
 			slab_refuse(c, "still exists at teardown");
 			busy = 1;
-			continue;
-		}
-		for (cpu = 0; cpu < (int)c->nr_cpus; cpu++)
-			flush_cpu_array(c, cpu);
-		live = cache_live_objects(c);
-		if (live > c->nr_quarantined) {
-			slab_refuse(c, "%lu objects still allocated at teardown",
-				    live - c->nr_quarantined);
-			busy = 1;
 		}
 	}
+	slab_mutex_unlock(&r->mutex);
+	/* no user is left: the kmalloc caches' arrays can be drained here */
+	for (i = 0; i < RMM_KMALLOC_NR; i++)
+		if (r->kmalloc[i] && cache_drain_check(r->kmalloc[i], "teardown"))
+			busy = 1;
 	if (rmm_atomic_long_read(&r->large_pages)) {
 		slab_pr_err("regionmm slab: %ld pages of large kmalloc blocks still allocated at teardown\n",
 			    rmm_atomic_long_read(&r->large_pages));
 		busy = 1;
 	}
-	if (busy) {
-		slab_mutex_unlock(&r->mutex);
+	if (busy)
 		return -EBUSY;
-	}
-	for (i = 0; i < RMM_KMALLOC_NR; i++)
-		if (r->kmalloc[i])
-			cache_destroy_locked(r, r->kmalloc[i]);
-	slab_mutex_unlock(&r->mutex);
 	slab_set_root(mm, NULL);
+	for (i = 0; i < RMM_KMALLOC_NR; i++) {
+		if (r->kmalloc[i]) {
+			cache_unlink(r, r->kmalloc[i]);
+			cache_release(r->kmalloc[i]);
+		}
+	}
 	slab_meta_free(r);
 	return 0;
 }
