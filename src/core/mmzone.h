@@ -422,9 +422,10 @@ enum rmm_zone_watermarks {
 /* ------------------------------------------------------------------ */
 /* Per-CPU pagesets                                                   */
 /* ------------------------------------------------------------------ */
-/* lists: MIGRATE_PCPTYPES per order 0..COSTLY_ORDER, plus one THP list */
+/* lists: MIGRATE_PCPTYPES per order 0..COSTLY_ORDER, plus THP lists */
 #define RMM_NR_LOWORDER_PCP_LISTS (RMM_MIGRATE_PCPTYPES * (RMM_COSTLY_ORDER + 1))
-#define RMM_NR_PCP_LISTS	(RMM_NR_LOWORDER_PCP_LISTS + 1)
+#define RMM_NR_PCP_THP		2	/* order-9: unmovable / movable (6.12) */
+#define RMM_NR_PCP_LISTS	(RMM_NR_LOWORDER_PCP_LISTS + RMM_NR_PCP_THP)
 #define RMM_PCP_BATCH_SCALE_MAX	5	/* CONFIG_PCP_BATCH_SCALE_MAX default */
 
 /* pcp->flags */
@@ -483,6 +484,10 @@ struct rmm_zone {
 	unsigned long cma_pages;
 	rmm_atomic_long_t managed_pages;
 	int pageset_high_min, pageset_high_max, pageset_batch;
+	/* zone->flags of the kernel, one byte each so they need no atomics */
+	u8 flag_boosted_watermark;	/* ZONE_BOOSTED_WATERMARK */
+	u8 flag_below_high;		/* ZONE_BELOW_HIGH */
+	u8 flag_reclaim_active;		/* ZONE_RECLAIM_ACTIVE (phase 2) */
 
 	/* write-intensive, under lock */
 	rmm_spinlock_t lock ____cacheline_aligned;
@@ -646,6 +651,8 @@ struct rmm_mm {
 
 	unsigned long totalreserve_pages;
 	unsigned long memmap_pages;	/* pages of descriptors carved */
+	struct rmm_wmark_in *wm_in;	/* scratch for recomputation, */
+	struct rmm_wmark_out *wm_out;	/* under tunables_lock */
 	bool initialized;
 };
 

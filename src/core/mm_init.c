@@ -1,0 +1,607 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mm_init.c - building and tearing down a regionmm instance: the sparse
+ * section table, page descriptors carved from the region itself, nodes,
+ * zones by physical address (mm/mm_init.c: free_area_init, zone sizing,
+ * find_zone_movable_pfns_for_nodes in spirit), zonelists
+ * (build_zonelists), per-CPU pagesets, and the initial freeing of every
+ * managed page into the buddy (memblock_free_all in spirit).
+ *
+ * Invariants established here (see mmzone.h for the full list):
+ *   every pfn of a range is present (!PG_hole) in a present section;
+ *   all pfns of a section belong to one node and one zone;
+ *   memmap pages are PG_reserved: present_pages - managed_pages ==
+ *   number of memmap pages in the zone;
+ *   section boundaries (4 MiB) include the zone boundaries 16 MiB, 4 GiB and
+ *   the Movable start (aligned up to MAX_ORDER_NR_PAGES == a section).
+ *
+ * Locking: rmm_mm_init()/rmm_mm_fini() run before/after any other use of
+ * the instance; no locks are needed except to satisfy assertions.
+ */
+#include "internal.h"
+
+#define DMA_END_PFN	((16UL << 20) >> RMM_PAGE_SHIFT)
+#define DMA32_END_PFN	((4UL << 30) >> RMM_PAGE_SHIFT)
+#define MEMMAP_PAGES_PER_SECTION \
+	(RMM_PAGES_PER_SECTION * sizeof(struct rmm_page) / RMM_PAGE_SIZE)
+
+void rmm_layout_default(struct rmm_layout *l, int nr_nodes, int nr_cpus)
+{
+	static const char * const names[] = {
+		"DMA", "DMA32", "Normal", "Movable", "Device"
+	};
+	int i, j;
+
+	memset(l, 0, sizeof(*l));
+	l->nr_nodes = nr_nodes;
+	for (i = 0; i < RMM_MAX_NUMNODES; i++) {
+		l->real_nid[i] = i;
+		for (j = 0; j < RMM_MAX_NUMNODES; j++)
+			l->node_distance[i][j] = i == j ? 10 : 20;
+	}
+	l->nr_zones = 5;
+	for (i = 0; i < 5; i++)
+		l->zone_name[i] = names[i];
+	l->zone_dma = 0;
+	l->zone_dma32 = 1;
+	l->zone_normal = 2;
+	l->zone_movable = 3;
+	l->zone_device = 4;
+	l->nr_cpu_ids = nr_cpus;
+	for (i = 0; i < RMM_LAYOUT_MAX_CPUS; i++)
+		l->cpu_to_node[i] = nr_nodes > 0 ? i % nr_nodes : 0;
+	l->kver = RMM_KVER(6, 12);
+	l->config_numa = true;
+}
+RMM_EXPORT(rmm_layout_default);
+
+static int check_layout(const struct rmm_layout *l)
+{
+	int i, j;
+
+	if (l->nr_nodes < 1 || l->nr_nodes > RMM_MAX_NUMNODES) {
+		rmm_pr_err("layout: nr_nodes %d out of 1..%d\n", l->nr_nodes,
+			   RMM_MAX_NUMNODES);
+		return -EINVAL;
+	}
+	if (l->nr_zones < 1 || l->nr_zones > RMM_MAX_NR_ZONES) {
+		rmm_pr_err("layout: nr_zones %d out of 1..%d\n", l->nr_zones,
+			   RMM_MAX_NR_ZONES);
+		return -EINVAL;
+	}
+	if (l->zone_normal < 0 || l->zone_normal >= l->nr_zones ||
+	    l->zone_dma >= l->nr_zones || l->zone_dma32 >= l->nr_zones ||
+	    l->zone_movable >= l->nr_zones || l->zone_device >= l->nr_zones ||
+	    (l->zone_dma >= 0 && l->zone_dma >= l->zone_normal) ||
+	    (l->zone_dma32 >= 0 && l->zone_dma32 >= l->zone_normal) ||
+	    (l->zone_movable >= 0 && l->zone_movable <= l->zone_normal)) {
+		rmm_pr_err("layout: zone indices inconsistent\n");
+		return -EINVAL;
+	}
+	if (l->movable_pages && l->zone_movable < 0) {
+		rmm_pr_err("layout: movable_pages without a Movable zone\n");
+		return -EINVAL;
+	}
+	if (l->nr_cpu_ids < 1 || l->nr_cpu_ids > RMM_LAYOUT_MAX_CPUS ||
+	    l->nr_cpu_ids > (int)rmm_port_nr_cpu_ids) {
+		rmm_pr_err("layout: nr_cpu_ids %d out of 1..%d\n",
+			   l->nr_cpu_ids, (int)min_t(int, RMM_LAYOUT_MAX_CPUS,
+						    rmm_port_nr_cpu_ids));
+		return -EINVAL;
+	}
+	for (i = 0; i < l->nr_cpu_ids; i++)
+		if (l->cpu_to_node[i] < 0 || l->cpu_to_node[i] >= l->nr_nodes) {
+			rmm_pr_err("layout: cpu_to_node[%d] = %d invalid\n", i,
+				   l->cpu_to_node[i]);
+			return -EINVAL;
+		}
+	for (i = 0; i < l->nr_nodes; i++)
+		for (j = 0; j < l->nr_nodes; j++)
+			if (l->node_distance[i][j] < 1 ||
+			    (i != j && l->node_distance[i][j] <
+			     l->node_distance[i][i])) {
+				rmm_pr_err("layout: node_distance[%d][%d] invalid\n",
+					   i, j);
+				return -EINVAL;
+			}
+	if (l->kver != RMM_KVER(6, 1) && l->kver != RMM_KVER(6, 12)) {
+		rmm_pr_err("layout: kver %#x unsupported (6.1 or 6.12)\n",
+			   l->kver);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int check_ranges(const struct rmm_layout *l, const struct rmm_range *r,
+			int n)
+{
+	int i, j;
+
+	if (n < 1 || !r) {
+		rmm_pr_err("ranges: none given\n");
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		if (!r[i].nr_pages || r[i].nid < 0 || r[i].nid >= l->nr_nodes ||
+		    !r[i].vaddr || ((uintptr_t)r[i].vaddr & (RMM_PAGE_SIZE - 1)) ||
+		    r[i].start_pfn + r[i].nr_pages < r[i].start_pfn ||
+		    r[i].start_pfn + r[i].nr_pages > (1ULL << 40)) {
+			rmm_pr_err("ranges: range %d (pfn %#llx, %llu pages, nid %d) invalid\n",
+				   i, (unsigned long long)r[i].start_pfn,
+				   (unsigned long long)r[i].nr_pages, r[i].nid);
+			return -EINVAL;
+		}
+		for (j = 0; j < i; j++)
+			if (r[i].start_pfn < r[j].start_pfn + r[j].nr_pages &&
+			    r[j].start_pfn < r[i].start_pfn + r[i].nr_pages) {
+				rmm_pr_err("ranges: range %d overlaps range %d\n",
+					   i, j);
+				return -EINVAL;
+			}
+	}
+	return 0;
+}
+
+/* the zone a present pfn of node @nid belongs to */
+static int zone_for_pfn(const struct rmm_mm *mm, int nid, unsigned long pfn)
+{
+	const struct rmm_layout *l = &mm->layout;
+
+	if (pfn >= mm->nodes[nid].movable_start_pfn)
+		return l->zone_movable;
+	if (pfn < DMA_END_PFN && l->zone_dma >= 0)
+		return l->zone_dma;
+	if (pfn < DMA32_END_PFN && l->zone_dma32 >= 0)
+		return l->zone_dma32;
+	return l->zone_normal;
+}
+
+/*
+ * movablecore= in spirit: movable_pages spread evenly over the nodes, each
+ * node's share taken from its highest pfns, start aligned up to
+ * MAX_ORDER_NR_PAGES as find_zone_movable_pfns_for_nodes() does.
+ */
+static void find_movable_start(struct rmm_mm *mm, const struct rmm_range *r,
+			       int nr)
+{
+	int nid, i;
+
+	for (nid = 0; nid < mm->nr_nodes; nid++) {
+		struct rmm_node *node = &mm->nodes[nid];
+		unsigned long share = mm->layout.movable_pages / mm->nr_nodes;
+		unsigned long start = ~0UL, cand;
+
+		node->movable_start_pfn = ~0UL;
+		if (!share)
+			continue;
+		/* lowest pfn p such that present pages >= p are >= share */
+		cand = 0;
+		for (i = 0; i < nr; i++)
+			if (r[i].nid == nid)
+				cand = max_t(unsigned long, cand,
+					     r[i].start_pfn + r[i].nr_pages);
+		while (cand > 0 && share) {
+			unsigned long best = 0, have = 0;
+
+			/* find the range ending highest below cand */
+			for (i = 0; i < nr; i++) {
+				unsigned long s = r[i].start_pfn;
+				unsigned long e = s + r[i].nr_pages;
+
+				if (r[i].nid != nid || s >= cand)
+					continue;
+				e = min(e, cand);
+				if (e > best) {
+					best = e;
+					have = e - s;
+				}
+			}
+			if (!best)
+				break;
+			if (have >= share) {
+				start = best - share;
+				share = 0;
+			} else {
+				share -= have;
+				cand = best - have;
+				start = cand;
+			}
+		}
+		if (start != ~0UL)
+			node->movable_start_pfn = ALIGN(start,
+							RMM_PAGES_PER_SECTION);
+	}
+}
+
+static void free_metadata(struct rmm_mm *mm)
+{
+	int n, z;
+
+	for (n = 0; n < RMM_MAX_NUMNODES; n++)
+		for (z = 0; z < RMM_MAX_NR_ZONES; z++)
+			rmm_kvfree(mm->nodes[n].node_zones[z].pcp);
+	rmm_kvfree(mm->wm_in);
+	rmm_kvfree(mm->wm_out);
+	rmm_kvfree(mm->pageblocks);
+	rmm_kvfree(mm->sections);
+	rmm_kvfree(mm->ranges);
+	memset(mm, 0, sizeof(*mm));
+}
+
+static void build_zonelists(struct rmm_mm *mm)
+{
+	int nid;
+
+	for (nid = 0; nid < mm->nr_nodes; nid++) {
+		struct rmm_node *node = &mm->nodes[nid];
+		struct rmm_zoneref *zr;
+		int order[RMM_MAX_NUMNODES], i, j, k;
+
+		/* nodes by distance from nid, local first, then by id */
+		for (i = 0; i < mm->nr_nodes; i++)
+			order[i] = i;
+		for (i = 1; i < mm->nr_nodes; i++)
+			for (j = i; j > 0; j--) {
+				int a = order[j - 1], b = order[j];
+				int da = a == nid ? -1 : mm->layout.node_distance[nid][a];
+				int db = b == nid ? -1 : mm->layout.node_distance[nid][b];
+
+				if (da <= db)
+					break;
+				order[j - 1] = b;
+				order[j] = a;
+			}
+
+		zr = node->node_zonelists[RMM_ZONELIST_FALLBACK]._zonerefs;
+		for (i = 0; i < mm->nr_nodes; i++) {
+			struct rmm_node *o = &mm->nodes[order[i]];
+
+			for (k = mm->nr_zones - 1; k >= 0; k--)
+				if (rmm_populated_zone(&o->node_zones[k])) {
+					zr->zone = &o->node_zones[k];
+					zr->zone_idx = k;
+					zr++;
+				}
+		}
+		zr->zone = NULL;
+		zr->zone_idx = 0;
+
+		zr = node->node_zonelists[RMM_ZONELIST_NOFALLBACK]._zonerefs;
+		for (k = mm->nr_zones - 1; k >= 0; k--)
+			if (rmm_populated_zone(&node->node_zones[k])) {
+				zr->zone = &node->node_zones[k];
+				zr->zone_idx = k;
+				zr++;
+			}
+		zr->zone = NULL;
+		zr->zone_idx = 0;
+	}
+}
+
+/* free [pfn, end) into the buddy in the largest aligned blocks */
+static void free_range_to_buddy(struct rmm_mm *mm, unsigned long pfn,
+				unsigned long end)
+{
+	while (pfn < end) {
+		u32 idx = pfn - mm->base_pfn;
+		unsigned int order = RMM_MAX_ORDER;
+		struct rmm_page *page;
+		struct rmm_zone *zone;
+		unsigned long flags;
+
+		while (order && ((idx & ((1U << order) - 1)) ||
+				 pfn + (1UL << order) > end))
+			order--;
+		page = rmm_mm_idx_to_page(mm, idx);
+		zone = rmm_mm_page_zone(mm, page);
+		rmm_spin_lock_irqsave(&zone->lock, flags);
+		__rmm_free_one_page(zone, page, idx, order,
+				    rmm_pb_of_idx(mm, idx)->mt);
+		rmm_spin_unlock_irqrestore(&zone->lock, flags);
+		pfn += 1UL << order;
+	}
+}
+
+int rmm_mm_init(struct rmm_mm *mm, const struct rmm_layout *l,
+		const struct rmm_range *r, int nr)
+{
+	unsigned long base, end, nsec, s, npresent = 0, pb_next = 0;
+	unsigned long *avail_end = NULL;	/* per range, after carving */
+	int i, nid, ret, z;
+
+	memset(mm, 0, sizeof(*mm));
+	ret = check_layout(l);
+	if (!ret)
+		ret = check_ranges(l, r, nr);
+	if (ret)
+		return ret;
+
+	mm->layout = *l;
+	mm->nr_nodes = l->nr_nodes;
+	mm->nr_zones = l->nr_zones;
+	rmm_spin_lock_init(&mm->tunables_lock);
+	rmm_tunables_default(l, &mm->tunables);
+
+	base = ~0UL;
+	end = 0;
+	for (i = 0; i < nr; i++) {
+		base = min_t(unsigned long, base, r[i].start_pfn);
+		end = max_t(unsigned long, end, r[i].start_pfn + r[i].nr_pages);
+	}
+	base = ALIGN_DOWN(base, RMM_PAGES_PER_SECTION);
+	nsec = DIV_ROUND_UP(end - base, RMM_PAGES_PER_SECTION);
+	if (nsec > RMM_MAX_SECTIONS) {
+		rmm_pr_err("ranges: span of %lu MiB exceeds the %lu GiB an instance can describe\n",
+			   (end - base) >> (20 - RMM_PAGE_SHIFT),
+			   RMM_MAX_SECTIONS * RMM_PAGES_PER_SECTION >>
+			   (30 - RMM_PAGE_SHIFT));
+		return -EINVAL;
+	}
+	mm->base_pfn = base;
+	mm->end_pfn = end;
+	mm->nr_sections = nsec;
+
+	mm->sections = rmm_kvzalloc(nsec * sizeof(*mm->sections));
+	mm->ranges = rmm_kvzalloc(nr * sizeof(*mm->ranges));
+	avail_end = rmm_kvzalloc(nr * sizeof(*avail_end));
+	mm->wm_in = rmm_kvzalloc(sizeof(*mm->wm_in));
+	mm->wm_out = rmm_kvzalloc(sizeof(*mm->wm_out));
+	if (!mm->sections || !mm->ranges || !avail_end || !mm->wm_in ||
+	    !mm->wm_out)
+		goto nomem;
+	memcpy(mm->ranges, r, nr * sizeof(*r));
+	mm->nr_ranges = nr;
+	find_movable_start(mm, r, nr);
+
+	/* pass 1: which sections are present, their node, zone, vaddr bias */
+	for (i = 0; i < nr; i++) {
+		unsigned long pfn = r[i].start_pfn, e = pfn + r[i].nr_pages;
+		uintptr_t bias = (uintptr_t)r[i].vaddr -
+			((uintptr_t)r[i].start_pfn << RMM_PAGE_SHIFT);
+
+		avail_end[i] = e;
+		while (pfn < e) {
+			struct rmm_mem_section *ms;
+			unsigned long sec = (pfn - base) >> RMM_SECTION_ORDER;
+			unsigned long sec_pfn = base + (sec << RMM_SECTION_ORDER);
+			unsigned long sec_end = sec_pfn + RMM_PAGES_PER_SECTION;
+			int zi = zone_for_pfn(mm, r[i].nid, pfn);
+			struct rmm_zone *zone = &mm->nodes[r[i].nid].node_zones[zi];
+			uintptr_t vbase = bias + ((uintptr_t)sec_pfn << RMM_PAGE_SHIFT);
+
+			ms = &mm->sections[sec];
+			if (ms->zone && (ms->zone != zone || ms->vbase != vbase)) {
+				rmm_pr_err("ranges: range %d shares a 4 MiB section with a range of another node/zone or another mapping\n",
+					   i);
+				ret = -EINVAL;
+				goto fail;
+			}
+			if (!ms->zone)
+				npresent++;
+			zone->nid = r[i].nid;
+			zone->idx = zi;
+			ms->zone = zone;
+			ms->vbase = vbase;
+			pfn = min(e, sec_end);
+		}
+	}
+
+	mm->pageblocks = rmm_kvzalloc(npresent * RMM_PB_PER_SECTION *
+				      sizeof(struct rmm_pageblock));
+	if (!mm->pageblocks)
+		goto nomem;
+
+	/* pass 2: carve memmaps (node-local, top of the largest ranges) */
+	for (s = 0; s < nsec; s++) {
+		struct rmm_mem_section *ms = &mm->sections[s];
+		int best = -1, pass;
+
+		if (!ms->zone)
+			continue;
+		nid = ms->zone->nid;
+		for (pass = 0; pass < 2 && best < 0; pass++)
+			for (i = 0; i < nr; i++) {
+				unsigned long left = avail_end[i] - r[i].start_pfn;
+
+				if ((pass == 0 && r[i].nid != nid) ||
+				    left < MEMMAP_PAGES_PER_SECTION)
+					continue;
+				if (best < 0 || left > avail_end[best] -
+				    r[best].start_pfn)
+					best = i;
+			}
+		if (best < 0) {
+			rmm_pr_err("ranges: too small to hold their own page descriptors\n");
+			ret = -ENOMEM;
+			goto fail;
+		}
+		avail_end[best] -= MEMMAP_PAGES_PER_SECTION;
+		ms->memmap = (struct rmm_page *)((char *)r[best].vaddr +
+			((avail_end[best] - r[best].start_pfn) << RMM_PAGE_SHIFT));
+		ms->pb = &mm->pageblocks[pb_next];
+		pb_next += RMM_PB_PER_SECTION;
+		mm->memmap_pages += MEMMAP_PAGES_PER_SECTION;
+	}
+
+	/* pass 3: descriptors - all holes first, then the ranges present */
+	for (s = 0; s < nsec; s++) {
+		struct rmm_mem_section *ms = &mm->sections[s];
+		unsigned long k;
+
+		if (!ms->memmap)
+			continue;
+		for (k = 0; k < RMM_PAGES_PER_SECTION; k++) {
+			ms->memmap[k].flags = (u32)(s << RMM_PG_SECTION_SHIFT) |
+				BIT(PG_rmm_hole) | BIT(PG_rmm_reserved);
+			ms->memmap[k].private = 0;
+			ms->memmap[k].next = RMM_NIL;
+			ms->memmap[k].prev = RMM_NIL;
+		}
+		for (k = 0; k < RMM_PB_PER_SECTION; k++) {
+			struct rmm_pageblock *pb = &ms->pb[k];
+			int o;
+
+			for (o = 0; o < RMM_PB_ORDERS; o++)
+				pb->free[o] = RMM_NIL;
+			pb->next = pb->prev = RMM_NIL;
+			pb->key = RMM_PB_NOKEY;
+			pb->mt = RMM_MIGRATE_MOVABLE;	/* memmap_init() */
+			ms->zone->nr_pageblocks_mt[RMM_MIGRATE_MOVABLE]++;
+		}
+	}
+	for (i = 0; i < nr; i++) {
+		unsigned long pfn;
+
+		for (pfn = r[i].start_pfn; pfn < r[i].start_pfn + r[i].nr_pages;
+		     pfn++) {
+			struct rmm_page *p = rmm_mm_idx_to_page(mm, pfn - base);
+			struct rmm_zone *zone = rmm_mm_page_zone(mm, p);
+
+			p->flags &= ~BIT(PG_rmm_hole);
+			if (pfn < avail_end[i])
+				p->flags &= ~BIT(PG_rmm_reserved);
+			zone->present_pages++;
+			if (!zone->spanned_pages ||
+			    pfn < zone->zone_start_pfn) {
+				unsigned long old_end = zone->spanned_pages ?
+					rmm_zone_end_pfn(zone) : pfn + 1;
+
+				zone->zone_start_pfn = pfn;
+				zone->spanned_pages = max(old_end, pfn + 1) - pfn;
+			} else if (pfn >= rmm_zone_end_pfn(zone)) {
+				zone->spanned_pages = pfn + 1 - zone->zone_start_pfn;
+			}
+			if (pfn >= avail_end[i])
+				continue;
+			rmm_atomic_long_inc(&zone->managed_pages);
+		}
+	}
+
+	/* nodes and zones */
+	for (nid = 0; nid < mm->nr_nodes; nid++) {
+		struct rmm_node *node = &mm->nodes[nid];
+		unsigned long nstart = ~0UL, nend = 0;
+
+		node->node_id = nid;
+		node->real_nid = l->real_nid[nid];
+		for (z = 0; z < mm->nr_zones; z++) {
+			struct rmm_zone *zone = &node->node_zones[z];
+			int mt, cpu;
+
+			zone->mm = mm;
+			zone->zone_pgdat = node;
+			zone->nid = nid;
+			zone->idx = z;
+			zone->name = l->zone_name[z] ? l->zone_name[z] : "?";
+			rmm_spin_lock_init(&zone->lock);
+			for (i = 0; i < RMM_NR_ORDERS; i++)
+				for (mt = 0; mt < RMM_MIGRATE_TYPES; mt++)
+					rmm_plist_init(&zone->free_area[i].free_list[mt]);
+			for (mt = 0; mt < RMM_MIGRATE_TYPES; mt++)
+				for (i = 0; i < RMM_PB_KEYS; i++)
+					zone->partial[mt].head[i] = RMM_NIL;
+			zone->pcp = rmm_kvzalloc(l->nr_cpu_ids * sizeof(*zone->pcp));
+			if (!zone->pcp)
+				goto nomem;
+			for (cpu = 0; cpu < l->nr_cpu_ids; cpu++)
+				rmm_pcp_init(&zone->pcp[cpu]);
+			if (zone->present_pages) {
+				nstart = min(nstart, zone->zone_start_pfn);
+				nend = max(nend, rmm_zone_end_pfn(zone));
+				node->node_present_pages += zone->present_pages;
+				node->nr_zones = z + 1;
+				zone->contiguous = zone->present_pages ==
+					zone->spanned_pages;
+			}
+		}
+		if (nend) {
+			node->node_start_pfn = nstart;
+			node->node_spanned_pages = nend - nstart;
+		}
+	}
+
+	/* zone of each section is now known to be fully set up */
+	build_zonelists(mm);
+
+	/* linear virtual mapping?  (direct map: yes) */
+	mm->virt_linear = true;
+	mm->virt_bias = (uintptr_t)r[0].vaddr -
+		((uintptr_t)r[0].start_pfn << RMM_PAGE_SHIFT);
+	for (i = 1; i < nr; i++)
+		if ((uintptr_t)r[i].vaddr - ((uintptr_t)r[i].start_pfn <<
+					     RMM_PAGE_SHIFT) != mm->virt_bias)
+			mm->virt_linear = false;
+	/* ranges sorted by vaddr for rmm_mm_virt_to_page_slow() */
+	for (i = 1; i < nr; i++)
+		for (z = i; z > 0 && (uintptr_t)mm->ranges[z - 1].vaddr >
+		     (uintptr_t)mm->ranges[z].vaddr; z--) {
+			struct rmm_range t = mm->ranges[z];
+
+			mm->ranges[z] = mm->ranges[z - 1];
+			mm->ranges[z - 1] = t;
+		}
+
+	/* memblock_free_all(): hand every managed page to the buddy */
+	for (i = 0; i < nr; i++)
+		free_range_to_buddy(mm, r[i].start_pfn, avail_end[i]);
+
+	rmm_recompute_all(mm);
+	rmm_kvfree(avail_end);
+	mm->initialized = true;
+	return 0;
+
+nomem:
+	rmm_pr_err("out of memory for metadata\n");
+	ret = -ENOMEM;
+fail:
+	rmm_kvfree(avail_end);
+	free_metadata(mm);
+	return ret;
+}
+RMM_EXPORT(rmm_mm_init);
+
+int rmm_mm_fini(struct rmm_mm *mm)
+{
+	unsigned long managed, free;
+	int cpu;
+
+	if (!mm->initialized)
+		return 0;
+	rmm_drain_all_pages(mm);
+	for (cpu = 0; cpu < mm->layout.nr_cpu_ids; cpu++)
+		rmm_drain_cpu_pages(mm, cpu);
+	managed = rmm_mm_total_managed(mm);
+	free = rmm_mm_total_free(mm);
+	if (free != managed) {
+		rmm_pr_err("teardown refused: %lu of %lu pages still allocated\n",
+			   managed - free, managed);
+		return -EBUSY;
+	}
+	free_metadata(mm);
+	return 0;
+}
+RMM_EXPORT(rmm_mm_fini);
+
+struct rmm_page *rmm_mm_virt_to_page_slow(const struct rmm_mm *mm,
+					  const void *addr)
+{
+	uintptr_t a = (uintptr_t)addr;
+	int lo = 0, hi = mm->nr_ranges - 1;
+
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		const struct rmm_range *r = &mm->ranges[mid];
+		uintptr_t start = (uintptr_t)r->vaddr;
+
+		if (a < start) {
+			hi = mid - 1;
+		} else if (a >= start + (r->nr_pages << RMM_PAGE_SHIFT)) {
+			lo = mid + 1;
+		} else {
+			return rmm_mm_pfn_to_page(mm, r->start_pfn +
+						  ((a - start) >> RMM_PAGE_SHIFT));
+		}
+	}
+	return NULL;
+}
+RMM_EXPORT(rmm_mm_virt_to_page_slow);

@@ -1,0 +1,1724 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * page_alloc.c - regionmm's buddy allocator: free lists by migratetype,
+ * pageblocks, fallback/stealing, highatomic reserves, per-CPU page lists,
+ * watermark checks and the allocation slow path.  It follows mm/page_alloc.c
+ * of Linux 6.12 function by function (names kept where possible) with one
+ * deliberate change, anti-fragmentation by pageblock fullness:
+ *
+ *   Free blocks smaller than a pageblock live on per-pageblock lists
+ *   (pb->free[order]), and partially free pageblocks are indexed per
+ *   migratetype by (fullness bucket, largest free order).  An allocation of
+ *   order < pageblock_order is served from the FULLEST partially free
+ *   pageblock of its migratetype that has a large enough block, best fit
+ *   inside it; a whole free pageblock is split only when no partial one can
+ *   serve.  Emptier pageblocks are therefore never refilled and drain to
+ *   whole free 2 MiB blocks, instead of the kernel's LIFO reuse of the most
+ *   recently freed fragment anywhere in the zone.
+ *
+ * The free_area[order].nr_free / nr_free_mt[] counters, the buddy invariants
+ * and the pagetypeinfo view are exactly the kernel's: only which free block
+ * of a given (order, migratetype) is handed out differs.
+ *
+ * Invariants: see mmzone.h; rmm_validate_zone() (validate.c) checks them.
+ *
+ * Locking:
+ *   zone->lock           free lists, pageblocks, counters in free_area,
+ *                        NR_FREE_PAGES writes, nr_reserved_highatomic
+ *   irq-off on a CPU     that CPU's zone->pcp[cpu] (count, lists, events)
+ *   order                irq-off -> zone->lock
+ */
+#include "internal.h"
+
+const char * const rmm_migratetype_names[RMM_MIGRATE_TYPES] = {
+	"Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate",
+};
+
+/* mm/page_alloc.c fallbacks[] (6.12) */
+static const int fallbacks[RMM_MIGRATE_PCPTYPES][RMM_MIGRATE_PCPTYPES - 1] = {
+	[RMM_MIGRATE_UNMOVABLE]   = { RMM_MIGRATE_RECLAIMABLE, RMM_MIGRATE_MOVABLE },
+	[RMM_MIGRATE_MOVABLE]     = { RMM_MIGRATE_RECLAIMABLE, RMM_MIGRATE_UNMOVABLE },
+	[RMM_MIGRATE_RECLAIMABLE] = { RMM_MIGRATE_UNMOVABLE, RMM_MIGRATE_MOVABLE },
+};
+
+/* ------------------------------------------------------------------ */
+/* Pageblock fullness index                                           */
+/* ------------------------------------------------------------------ */
+
+/* one bit per fullness bucket: bits 0, 9, 18, ... 54 */
+#define PB_KEY_E	0x0040201008040201ULL
+
+/* keys whose largest free order is exactly @o */
+static inline u64 keys_eq(unsigned int o)
+{
+	return PB_KEY_E << o;
+}
+
+/* keys whose largest free order is >= @o (groups of 9 bits never carry) */
+static inline u64 keys_ge(unsigned int o)
+{
+	return PB_KEY_E * ((1ULL << RMM_PB_ORDERS) - (1ULL << o));
+}
+
+static inline unsigned int pb_key(const struct rmm_pageblock *pb)
+{
+	unsigned int bucket;
+
+	if (!pb->mask)
+		return RMM_PB_NOKEY;
+	bucket = pb->nr_free * RMM_PB_BUCKETS / RMM_PAGEBLOCK_NR_PAGES;
+	return bucket * RMM_PB_ORDERS + rmm_fls(pb->mask) - 1;
+}
+
+static void pb_unlink(struct rmm_zone *zone, struct rmm_pageblock *pb)
+{
+	const struct rmm_mm *mm = zone->mm;
+	struct rmm_partial *pt = &zone->partial[pb->mt];
+	unsigned int key = pb->key;
+
+	if (pb->prev == RMM_NIL)
+		pt->head[key] = pb->next;
+	else
+		rmm_pb_nr(mm, pb->prev)->next = pb->next;
+	if (pb->next != RMM_NIL)
+		rmm_pb_nr(mm, pb->next)->prev = pb->prev;
+	if (pt->head[key] == RMM_NIL)
+		pt->bitmap &= ~(1ULL << key);
+	pb->key = RMM_PB_NOKEY;
+	pb->next = pb->prev = RMM_NIL;
+}
+
+static void pb_link(struct rmm_zone *zone, struct rmm_pageblock *pb, u32 pbn,
+		    unsigned int key)
+{
+	struct rmm_partial *pt = &zone->partial[pb->mt];
+
+	pb->prev = RMM_NIL;
+	pb->next = pt->head[key];
+	if (pb->next != RMM_NIL)
+		rmm_pb_nr(zone->mm, pb->next)->prev = pbn;
+	pt->head[key] = pbn;
+	pt->bitmap |= 1ULL << key;
+	pb->key = key;
+}
+
+static inline void pb_update(struct rmm_zone *zone, struct rmm_pageblock *pb,
+			     u32 pbn)
+{
+	unsigned int key = pb_key(pb);
+
+	if (key == pb->key)
+		return;
+	if (pb->key != RMM_PB_NOKEY)
+		pb_unlink(zone, pb);
+	if (key != RMM_PB_NOKEY)
+		pb_link(zone, pb, pbn, key);
+}
+
+/* ------------------------------------------------------------------ */
+/* Free lists                                                         */
+/* ------------------------------------------------------------------ */
+
+/* account_freepages(): isolated pages are not free pages (6.12) */
+static inline void account_freepages(struct rmm_zone *zone, long nr, int mt)
+{
+	rmm_assert_held(&zone->lock);
+	if (mt == RMM_MIGRATE_ISOLATE)
+		return;
+	rmm_atomic_long_set(&zone->vm_stat[RMM_NR_FREE_PAGES],
+			    rmm_atomic_long_read(&zone->vm_stat[RMM_NR_FREE_PAGES]) + nr);
+	if (mt == RMM_MIGRATE_CMA)
+		rmm_atomic_long_set(&zone->vm_stat[RMM_NR_FREE_CMA_PAGES],
+				    rmm_atomic_long_read(&zone->vm_stat[RMM_NR_FREE_CMA_PAGES]) + nr);
+}
+
+static void add_to_free_list(struct rmm_zone *zone, struct rmm_page *page,
+			     u32 idx, unsigned int order, int mt, bool tail)
+{
+	const struct rmm_mm *mm = zone->mm;
+	struct rmm_free_area *area = &zone->free_area[order];
+
+	page->private = order;
+	RmmSetPageBuddy(page);
+	area->nr_free++;
+	area->nr_free_mt[mt]++;
+	account_freepages(zone, 1L << order, mt);
+
+	if (order >= RMM_PAGEBLOCK_ORDER) {
+		u32 pbn = idx >> RMM_PAGEBLOCK_ORDER;
+		u32 n = 1U << (order - RMM_PAGEBLOCK_ORDER);
+
+		if (tail)
+			rmm_plist_add_tail(mm, &area->free_list[mt], page);
+		else
+			rmm_plist_add(mm, &area->free_list[mt], page);
+		for (; n; n--, pbn++) {
+			struct rmm_pageblock *pb = rmm_pb_nr(mm, pbn);
+
+			pb->nr_free = RMM_PAGEBLOCK_NR_PAGES;
+			pb_update(zone, pb, pbn);
+		}
+	} else {
+		struct rmm_pageblock *pb = rmm_pb_of_idx(mm, idx);
+
+		rmm_ilist_add(mm, &pb->free[order], page, idx);
+		pb->mask |= 1U << order;
+		pb->nr_free += 1U << order;
+		pb_update(zone, pb, idx >> RMM_PAGEBLOCK_ORDER);
+	}
+}
+
+static void del_from_free_list(struct rmm_zone *zone, struct rmm_page *page,
+			       u32 idx, unsigned int order, int mt)
+{
+	const struct rmm_mm *mm = zone->mm;
+	struct rmm_free_area *area = &zone->free_area[order];
+
+	RmmClearPageBuddy(page);
+	page->private = 0;
+	area->nr_free--;
+	area->nr_free_mt[mt]--;
+	account_freepages(zone, -(1L << order), mt);
+
+	if (order >= RMM_PAGEBLOCK_ORDER) {
+		u32 pbn = idx >> RMM_PAGEBLOCK_ORDER;
+		u32 n = 1U << (order - RMM_PAGEBLOCK_ORDER);
+
+		rmm_plist_del(mm, &area->free_list[mt], page);
+		for (; n; n--, pbn++)
+			rmm_pb_nr(mm, pbn)->nr_free = 0;
+	} else {
+		struct rmm_pageblock *pb = rmm_pb_of_idx(mm, idx);
+
+		rmm_ilist_del(mm, &pb->free[order], page);
+		if (pb->free[order] == RMM_NIL)
+			pb->mask &= ~(1U << order);
+		pb->nr_free -= 1U << order;
+		pb_update(zone, pb, idx >> RMM_PAGEBLOCK_ORDER);
+	}
+}
+
+/* split a block of order @high at @page, keep the first 2^@low pages */
+static inline void expand(struct rmm_zone *zone, struct rmm_page *page,
+			  u32 idx, unsigned int low, unsigned int high, int mt)
+{
+	unsigned long size = 1UL << high;
+
+	while (high > low) {
+		high--;
+		size >>= 1;
+		add_to_free_list(zone, page + size, idx + size, high, mt, false);
+	}
+}
+
+/* is @idx's buddy at @order a free block we may merge with? */
+static inline struct rmm_page *find_buddy(struct rmm_zone *zone, u32 idx,
+					  unsigned int order, u32 *buddy_idx)
+{
+	const struct rmm_mm *mm = zone->mm;
+	const struct rmm_mem_section *ms;
+	struct rmm_page *buddy;
+	u32 bidx = idx ^ (1U << order);
+
+	ms = &mm->sections[bidx >> RMM_SECTION_ORDER];
+	if (!ms->memmap || ms->zone != zone)
+		return NULL;
+	buddy = ms->memmap + (bidx & (RMM_PAGES_PER_SECTION - 1));
+	if (!RmmPageBuddy(buddy) || buddy->private != order)
+		return NULL;
+	*buddy_idx = bidx;
+	return buddy;
+}
+
+static void change_pageblock_range(struct rmm_zone *zone, u32 idx,
+				   unsigned int order, int mt)
+{
+	u32 pbn = idx >> RMM_PAGEBLOCK_ORDER;
+	u32 n = order >= RMM_PAGEBLOCK_ORDER ?
+		1U << (order - RMM_PAGEBLOCK_ORDER) : 1;
+
+	for (; n; n--, pbn++)
+		rmm_pb_set_mt_locked(zone, pbn, mt);
+}
+
+/* __free_one_page(): merge with free buddies, then put on a free list */
+void __rmm_free_one_page(struct rmm_zone *zone, struct rmm_page *page,
+			 u32 idx, unsigned int order, int mt)
+{
+	struct rmm_page *buddy;
+	u32 bidx;
+
+	rmm_assert_held(&zone->lock);
+	while (order < RMM_MAX_ORDER) {
+		int buddy_mt = mt;
+
+		buddy = find_buddy(zone, idx, order, &bidx);
+		if (!buddy)
+			break;
+		if (order >= RMM_PAGEBLOCK_ORDER) {
+			/*
+			 * 6.12: do not merge isolated/highatomic/CMA blocks
+			 * with others; mergeable types adopt ours.
+			 */
+			buddy_mt = rmm_pageblock_mt(zone->mm, buddy);
+			if (mt != buddy_mt && (!rmm_mt_mergeable(mt) ||
+					       !rmm_mt_mergeable(buddy_mt)))
+				break;
+		} else {
+			buddy_mt = rmm_pb_of_idx(zone->mm, bidx)->mt;
+		}
+		del_from_free_list(zone, buddy, bidx, order, buddy_mt);
+		if (buddy_mt != mt)
+			change_pageblock_range(zone, bidx, order, mt);
+		idx &= bidx;
+		order++;
+		page = rmm_mm_idx_to_page(zone->mm, idx);
+	}
+	add_to_free_list(zone, page, idx, order, mt, false);
+}
+
+/*
+ * rmm_pb_set_mt_locked - set the migratetype of pageblock @pbn, moving its
+ * free pages to the new type (move_freepages_block / set_pageblock_
+ * migratetype).  A whole-free pageblock inside an order-10 block is split
+ * first so that free-list membership always matches the pageblock type.
+ */
+void rmm_pb_set_mt_locked(struct rmm_zone *zone, u32 pbn, int mt)
+{
+	const struct rmm_mm *mm = zone->mm;
+	struct rmm_pageblock *pb = rmm_pb_nr(mm, pbn);
+	int old = pb->mt;
+	u32 idx = pbn << RMM_PAGEBLOCK_ORDER;
+	unsigned int o;
+
+	rmm_assert_held(&zone->lock);
+	if (old == mt)
+		return;
+
+	if (pb->nr_free == RMM_PAGEBLOCK_NR_PAGES) {
+		/* covered by one free block of order >= pageblock_order */
+		u32 bidx = idx & ~(u32)(RMM_PAGES_PER_SECTION - 1);
+		struct rmm_page *page = rmm_mm_idx_to_page(mm, idx);
+
+		if (!RmmPageBuddy(page)) {
+			/* inside an order-10 block starting at bidx: split */
+			struct rmm_page *head = rmm_mm_idx_to_page(mm, bidx);
+
+			RMM_BUG_ON(!RmmPageBuddy(head) ||
+				   head->private != RMM_MAX_ORDER);
+			del_from_free_list(zone, head, bidx, RMM_MAX_ORDER, old);
+			add_to_free_list(zone, head, bidx, RMM_PAGEBLOCK_ORDER,
+					 old, false);
+			add_to_free_list(zone, head + RMM_PAGEBLOCK_NR_PAGES,
+					 bidx + RMM_PAGEBLOCK_NR_PAGES,
+					 RMM_PAGEBLOCK_ORDER, old, false);
+		} else if (page->private > RMM_PAGEBLOCK_ORDER) {
+			del_from_free_list(zone, page, idx, page->private, old);
+			add_to_free_list(zone, page, idx, RMM_PAGEBLOCK_ORDER,
+					 old, false);
+			add_to_free_list(zone, page + RMM_PAGEBLOCK_NR_PAGES,
+					 idx + RMM_PAGEBLOCK_NR_PAGES,
+					 RMM_PAGEBLOCK_ORDER, old, false);
+		}
+		del_from_free_list(zone, page, idx, RMM_PAGEBLOCK_ORDER, old);
+		zone->nr_pageblocks_mt[old]--;
+		zone->nr_pageblocks_mt[mt]++;
+		pb->mt = mt;
+		add_to_free_list(zone, page, idx, RMM_PAGEBLOCK_ORDER, mt, false);
+		return;
+	}
+
+	if (pb->key != RMM_PB_NOKEY)
+		pb_unlink(zone, pb);
+	for (o = 0; o < RMM_PB_ORDERS; o++) {
+		u32 i = pb->free[o];
+		long n = 0;
+
+		while (i != RMM_NIL) {
+			n++;
+			i = rmm_mm_idx_to_page(mm, i)->next;
+		}
+		zone->free_area[o].nr_free_mt[old] -= n;
+		zone->free_area[o].nr_free_mt[mt] += n;
+		account_freepages(zone, -(n << o), old);
+		account_freepages(zone, n << o, mt);
+	}
+	zone->nr_pageblocks_mt[old]--;
+	zone->nr_pageblocks_mt[mt]++;
+	pb->mt = mt;
+	pb_update(zone, pb, pbn);
+}
+
+/* ------------------------------------------------------------------ */
+/* Taking pages out of the buddy                                      */
+/* ------------------------------------------------------------------ */
+
+static struct rmm_page *take_block(struct rmm_zone *zone, u32 idx,
+				   unsigned int o, unsigned int order, int mt)
+{
+	struct rmm_page *page = rmm_mm_idx_to_page(zone->mm, idx);
+
+	del_from_free_list(zone, page, idx, o, mt);
+	expand(zone, page, idx, order, o, mt);
+	return page;
+}
+
+/*
+ * __rmqueue_smallest(): smallest block of @mt that fits - but for orders
+ * below a pageblock, inside the fullest partially free pageblock first.
+ */
+static struct rmm_page *__rmqueue_smallest(struct rmm_zone *zone,
+					   unsigned int order, int mt)
+{
+	unsigned int o;
+
+	if (order < RMM_PAGEBLOCK_ORDER) {
+		u64 bits = zone->partial[mt].bitmap & keys_ge(order);
+
+		if (bits) {
+			unsigned int key = __builtin_ctzll(bits);
+			struct rmm_pageblock *pb =
+				rmm_pb_nr(zone->mm, zone->partial[mt].head[key]);
+
+			o = __builtin_ctz(pb->mask >> order << order);
+			return take_block(zone, pb->free[o], o, order, mt);
+		}
+	}
+	for (o = max_t(unsigned int, order, RMM_PAGEBLOCK_ORDER);
+	     o < RMM_NR_ORDERS; o++) {
+		struct rmm_page *page = zone->free_area[o].free_list[mt].first;
+
+		if (page)
+			return take_block(zone, rmm_mm_page_idx(zone->mm, page),
+					  o, order, mt);
+	}
+	return NULL;
+}
+
+/*
+ * A free block of exactly order @o and type @mt (its count is non-zero).
+ * @emptiest: prefer the pageblock with most free pages (block claiming),
+ * else the fullest one (single-page steals pollute as little as possible).
+ */
+static u32 find_block_exact(struct rmm_zone *zone, unsigned int o, int mt,
+			    bool emptiest)
+{
+	struct rmm_partial *pt = &zone->partial[mt];
+	u64 bits;
+
+	if (o >= RMM_PAGEBLOCK_ORDER) {
+		struct rmm_page *page = zone->free_area[o].free_list[mt].first;
+
+		return page ? rmm_mm_page_idx(zone->mm, page) : RMM_NIL;
+	}
+	bits = pt->bitmap & keys_eq(o);
+	if (bits) {
+		unsigned int key = emptiest ? 63 - __builtin_clzll(bits) :
+					      __builtin_ctzll(bits);
+
+		return rmm_pb_nr(zone->mm, pt->head[key])->free[o];
+	}
+	bits = pt->bitmap & keys_ge(o + 1);
+	while (bits) {
+		unsigned int key = __builtin_ctzll(bits);
+		u32 n = pt->head[key];
+
+		bits &= bits - 1;
+		while (n != RMM_NIL) {
+			struct rmm_pageblock *pb = rmm_pb_nr(zone->mm, n);
+
+			if (pb->mask & (1U << o))
+				return pb->free[o];
+			n = pb->next;
+		}
+	}
+	return RMM_NIL;
+}
+
+static bool can_steal_fallback(unsigned int order, int start_mt)
+{
+	if (order >= RMM_PAGEBLOCK_ORDER)
+		return true;
+	if (order >= RMM_PAGEBLOCK_ORDER / 2 ||
+	    start_mt == RMM_MIGRATE_RECLAIMABLE ||
+	    start_mt == RMM_MIGRATE_UNMOVABLE)
+		return true;
+	return false;
+}
+
+static int find_suitable_fallback(struct rmm_zone *zone, unsigned int order,
+				  int mt, bool only_stealable, bool *can_steal)
+{
+	struct rmm_free_area *area = &zone->free_area[order];
+	int i;
+
+	if (!area->nr_free)
+		return -1;
+	*can_steal = false;
+	for (i = 0; i < RMM_MIGRATE_PCPTYPES - 1; i++) {
+		int fmt = fallbacks[mt][i];
+
+		if (!area->nr_free_mt[fmt])
+			continue;
+		if (can_steal_fallback(order, mt))
+			*can_steal = true;
+		if (!only_stealable)
+			return fmt;
+		if (*can_steal)
+			return fmt;
+	}
+	return -1;
+}
+
+/* boost_watermark() of 6.12 */
+static bool boost_watermark(struct rmm_zone *zone)
+{
+	int factor = READ_ONCE(zone->mm->tunables.watermark_boost_factor);
+	unsigned long max_boost;
+
+	if (!factor)
+		return false;
+	if ((RMM_PAGEBLOCK_NR_PAGES * 4) > rmm_zone_managed_pages(zone))
+		return false;
+	/* mult_frac(high, factor, 10000) */
+	max_boost = zone->_watermark[RMM_WMARK_HIGH] / 10000 * factor +
+		zone->_watermark[RMM_WMARK_HIGH] % 10000 * factor / 10000;
+	if (!max_boost)
+		return false;
+	max_boost = max(RMM_PAGEBLOCK_NR_PAGES, max_boost);
+	WRITE_ONCE(zone->watermark_boost,
+		   min(zone->watermark_boost + RMM_PAGEBLOCK_NR_PAGES,
+		       max_boost));
+	return true;
+}
+
+static unsigned int count_lru_pages(struct rmm_zone *zone, u32 pbn)
+{
+	struct rmm_page *p = rmm_mm_idx_to_page(zone->mm,
+						pbn << RMM_PAGEBLOCK_ORDER);
+	unsigned int i, n = 0;
+
+	for (i = 0; i < RMM_PAGEBLOCK_NR_PAGES; i++)
+		if (RmmPageLru(&p[i]))
+			n++;
+	return n;
+}
+
+static struct rmm_page *
+steal_suitable_fallback(struct rmm_zone *zone, u32 idx,
+			unsigned int current_order, unsigned int order,
+			int start_type, unsigned int alloc_flags,
+			bool whole_block)
+{
+	struct rmm_pageblock *pb = rmm_pb_of_idx(zone->mm, idx);
+	int block_type = pb->mt;
+	unsigned int free_pages, movable_pages, alike_pages;
+	u32 pbn = idx >> RMM_PAGEBLOCK_ORDER;
+
+	if (block_type == RMM_MIGRATE_HIGHATOMIC)
+		goto single_page;
+
+	if (current_order >= RMM_PAGEBLOCK_ORDER) {
+		struct rmm_page *page = rmm_mm_idx_to_page(zone->mm, idx);
+
+		del_from_free_list(zone, page, idx, current_order, block_type);
+		change_pageblock_range(zone, idx, current_order, start_type);
+		expand(zone, page, idx, order, current_order, start_type);
+		return page;
+	}
+
+	if (boost_watermark(zone) && (alloc_flags & RMM_ALLOC_KSWAPD))
+		WRITE_ONCE(zone->flag_boosted_watermark, 1);
+
+	if (!whole_block)
+		goto single_page;
+
+	free_pages = pb->nr_free;
+	movable_pages = count_lru_pages(zone, pbn);
+	if (start_type == RMM_MIGRATE_MOVABLE) {
+		alike_pages = movable_pages;
+	} else if (block_type == RMM_MIGRATE_MOVABLE) {
+		alike_pages = RMM_PAGEBLOCK_NR_PAGES -
+			(free_pages + movable_pages);
+	} else {
+		alike_pages = 0;
+	}
+	if (free_pages + alike_pages >= (1U << (RMM_PAGEBLOCK_ORDER - 1))) {
+		rmm_pb_set_mt_locked(zone, pbn, start_type);
+		return __rmqueue_smallest(zone, order, start_type);
+	}
+
+single_page:
+	return take_block(zone, idx, current_order, order, block_type);
+}
+
+/* __rmqueue_fallback() of 6.12 */
+static struct rmm_page *__rmqueue_fallback(struct rmm_zone *zone, int order,
+					   int start_mt,
+					   unsigned int alloc_flags)
+{
+	int current_order, min_order = order, fmt;
+	bool can_steal;
+	u32 idx;
+
+	if (alloc_flags & RMM_ALLOC_NOFRAGMENT)
+		min_order = RMM_PAGEBLOCK_ORDER;
+
+	for (current_order = RMM_MAX_ORDER; current_order >= min_order;
+	     --current_order) {
+		fmt = find_suitable_fallback(zone, current_order, start_mt,
+					     false, &can_steal);
+		if (fmt == -1)
+			continue;
+		if (!can_steal && start_mt == RMM_MIGRATE_MOVABLE &&
+		    current_order > order)
+			goto find_smallest;
+		idx = find_block_exact(zone, current_order, fmt, true);
+		goto do_steal;
+	}
+	return NULL;
+
+find_smallest:
+	for (current_order = order; current_order < RMM_NR_ORDERS;
+	     current_order++) {
+		fmt = find_suitable_fallback(zone, current_order, start_mt,
+					     false, &can_steal);
+		if (fmt != -1)
+			break;
+	}
+	RMM_BUG_ON(current_order >= RMM_NR_ORDERS);
+	idx = find_block_exact(zone, current_order, fmt, false);
+
+do_steal:
+	RMM_BUG_ON(idx == RMM_NIL);
+	zone->pcp[rmm_smp_processor_id()].events[RMM_PGSTEAL_FALLBACK]++;
+	return steal_suitable_fallback(zone, idx, current_order, order,
+				       start_mt, alloc_flags, can_steal);
+}
+
+static struct rmm_page *__rmqueue(struct rmm_zone *zone, unsigned int order,
+				  int mt, unsigned int alloc_flags)
+{
+	struct rmm_page *page;
+
+	page = __rmqueue_smallest(zone, order, mt);
+	if (unlikely(!page)) {
+		if (alloc_flags & RMM_ALLOC_CMA)
+			page = __rmqueue_smallest(zone, order, RMM_MIGRATE_CMA);
+		if (!page)
+			page = __rmqueue_fallback(zone, order, mt, alloc_flags);
+	}
+	return page;
+}
+
+/* ------------------------------------------------------------------ */
+/* Highatomic reserves                                                */
+/* ------------------------------------------------------------------ */
+
+static void reserve_highatomic_pageblock(struct rmm_mm *mm,
+					 struct rmm_page *page,
+					 unsigned int order,
+					 struct rmm_zone *zone)
+{
+	unsigned long max_managed, flags;
+	u32 idx = rmm_mm_page_idx(mm, page);
+	int mt;
+
+	if ((rmm_zone_managed_pages(zone) / 100) < RMM_PAGEBLOCK_NR_PAGES)
+		return;
+	max_managed = ALIGN(rmm_zone_managed_pages(zone) / 100,
+			    RMM_PAGEBLOCK_NR_PAGES);
+	if (READ_ONCE(zone->nr_reserved_highatomic) >= max_managed)
+		return;
+
+	rmm_spin_lock_irqsave(&zone->lock, flags);
+	if (zone->nr_reserved_highatomic >= max_managed)
+		goto out_unlock;
+	mt = rmm_pageblock_mt(mm, page);
+	if (!rmm_mt_mergeable(mt))
+		goto out_unlock;
+	if (order < RMM_PAGEBLOCK_ORDER) {
+		rmm_pb_set_mt_locked(zone, idx >> RMM_PAGEBLOCK_ORDER,
+				     RMM_MIGRATE_HIGHATOMIC);
+		zone->nr_reserved_highatomic += RMM_PAGEBLOCK_NR_PAGES;
+	} else {
+		change_pageblock_range(zone, idx, order,
+				       RMM_MIGRATE_HIGHATOMIC);
+		zone->nr_reserved_highatomic += 1UL << order;
+	}
+out_unlock:
+	rmm_spin_unlock_irqrestore(&zone->lock, flags);
+}
+
+/*
+ * unreserve_highatomic_pageblock(): give reserved pageblocks back to the
+ * requested type when we are about to fail.  @force: even the last one.
+ */
+static bool unreserve_highatomic_pageblock(struct rmm_mm *mm,
+					   const struct rmm_alloc_context *ac,
+					   bool force)
+{
+	const struct rmm_zoneref *zr;
+	unsigned long flags;
+	bool ret = false;
+
+	for (zr = ac->zonelist->_zonerefs; zr->zone; zr++) {
+		struct rmm_zone *zone = zr->zone;
+		unsigned int o;
+
+		if (zr->zone_idx > ac->highest_zoneidx)
+			continue;
+		if (!force && zone->nr_reserved_highatomic <=
+		    RMM_PAGEBLOCK_NR_PAGES)
+			continue;
+		rmm_spin_lock_irqsave(&zone->lock, flags);
+		for (o = 0; o < RMM_NR_ORDERS; o++) {
+			u32 idx = find_block_exact(zone, o,
+						   RMM_MIGRATE_HIGHATOMIC,
+						   false);
+			u32 pbn;
+
+			if (!zone->free_area[o].nr_free_mt[RMM_MIGRATE_HIGHATOMIC]
+			    || idx == RMM_NIL)
+				continue;
+			pbn = idx >> RMM_PAGEBLOCK_ORDER;
+			if (rmm_pb_nr(mm, pbn)->mt == RMM_MIGRATE_HIGHATOMIC) {
+				unsigned long size = RMM_PAGEBLOCK_NR_PAGES;
+
+				zone->nr_reserved_highatomic -=
+					min(size, zone->nr_reserved_highatomic);
+			}
+			rmm_pb_set_mt_locked(zone, pbn, ac->migratetype);
+			ret = true;
+			break;
+		}
+		rmm_spin_unlock_irqrestore(&zone->lock, flags);
+		if (ret)
+			return ret;
+	}
+	return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* Per-CPU page lists                                                 */
+/* ------------------------------------------------------------------ */
+
+static inline bool pcp_allowed_order(unsigned int order)
+{
+	return order <= RMM_COSTLY_ORDER || order == RMM_PAGEBLOCK_ORDER;
+}
+
+static inline unsigned int order_to_pindex(int mt, unsigned int order)
+{
+	if (order > RMM_COSTLY_ORDER)
+		return RMM_NR_LOWORDER_PCP_LISTS + (mt == RMM_MIGRATE_MOVABLE);
+	return RMM_MIGRATE_PCPTYPES * order + mt;
+}
+
+static inline unsigned int pindex_to_order(unsigned int pindex)
+{
+	if (pindex >= RMM_NR_LOWORDER_PCP_LISTS)
+		return RMM_PAGEBLOCK_ORDER;
+	return pindex / RMM_MIGRATE_PCPTYPES;
+}
+
+void rmm_pcp_init(struct rmm_per_cpu_pages *pcp)
+{
+	int i;
+
+	memset(pcp, 0, sizeof(*pcp));
+	for (i = 0; i < RMM_NR_PCP_LISTS; i++)
+		rmm_plist_init(&pcp->lists[i]);
+	/* boot pageset values until zone_set_pageset_high_and_batch() */
+	pcp->high = 0;
+	pcp->batch = 1;
+}
+
+/* free_pcppages_bulk(): give @count pages back, round robin over lists */
+static void free_pcppages_bulk(struct rmm_zone *zone, int count,
+			       struct rmm_per_cpu_pages *pcp, int pindex)
+{
+	const struct rmm_mm *mm = zone->mm;
+
+	count = min(pcp->count, count);
+	pindex = pindex - 1;
+	rmm_spin_lock(&zone->lock);
+	while (count > 0) {
+		struct rmm_plist *list;
+		unsigned int order;
+		int nr_pages;
+
+		do {
+			if (++pindex > RMM_NR_PCP_LISTS - 1)
+				pindex = 0;
+			list = &pcp->lists[pindex];
+		} while (rmm_plist_empty(list));
+
+		order = pindex_to_order(pindex);
+		nr_pages = 1 << order;
+		do {
+			struct rmm_page *page = rmm_plist_pop_tail(mm, list);
+			u32 idx = rmm_mm_page_idx(mm, page);
+			int mt = rmm_pb_of_idx(mm, idx)->mt;
+
+			RmmClearPagePcp(page);
+			count -= nr_pages;
+			pcp->count -= nr_pages;
+			__rmm_free_one_page(zone, page, idx, order, mt);
+		} while (count > 0 && !rmm_plist_empty(list));
+	}
+	rmm_spin_unlock(&zone->lock);
+}
+
+/* rmqueue_bulk(): refill a pcp list from the buddy (physical order) */
+static int rmqueue_bulk(struct rmm_zone *zone, unsigned int order,
+			unsigned long count, struct rmm_plist *list, int mt,
+			unsigned int alloc_flags)
+{
+	unsigned long i;
+
+	rmm_spin_lock(&zone->lock);
+	for (i = 0; i < count; ++i) {
+		struct rmm_page *page = __rmqueue(zone, order, mt, alloc_flags);
+
+		if (unlikely(!page))
+			break;
+		RmmSetPagePcp(page);
+		rmm_plist_add_tail(zone->mm, list, page);
+	}
+	rmm_spin_unlock(&zone->lock);
+	return i;
+}
+
+static int nr_pcp_alloc(struct rmm_per_cpu_pages *pcp, struct rmm_zone *zone,
+			unsigned int order)
+{
+	int high, base_batch, batch, max_nr_alloc, high_max, high_min;
+
+	base_batch = READ_ONCE(pcp->batch);
+	high_min = READ_ONCE(pcp->high_min);
+	high_max = READ_ONCE(pcp->high_max);
+	high = pcp->high = clamp(pcp->high, high_min, high_max);
+
+	if (unlikely(high < base_batch))
+		return 1;
+	if (order)
+		batch = base_batch;
+	else
+		batch = base_batch << pcp->alloc_factor;
+	if (high_min != high_max && !READ_ONCE(zone->flag_below_high))
+		high = pcp->high = min(high + batch, high_max);
+	if (!order) {
+		max_nr_alloc = max(high - pcp->count - base_batch, base_batch);
+		if (batch <= max_nr_alloc &&
+		    pcp->alloc_factor < RMM_PCP_BATCH_SCALE_MAX)
+			pcp->alloc_factor++;
+		batch = min(batch, max_nr_alloc);
+	}
+	if (batch > 1)
+		batch = max(batch >> order, 2);
+	return batch;
+}
+
+static int nr_pcp_free(struct rmm_per_cpu_pages *pcp, int batch, int high,
+		       bool free_high)
+{
+	int min_nr_free, max_nr_free;
+
+	if (unlikely(free_high))
+		return min(pcp->count, batch << RMM_PCP_BATCH_SCALE_MAX);
+	if (unlikely(high < batch))
+		return 1;
+	min_nr_free = batch;
+	max_nr_free = high - batch;
+	return clamp_t(int, pcp->free_count, min_nr_free, max_nr_free);
+}
+
+static int nr_pcp_high(struct rmm_per_cpu_pages *pcp, struct rmm_zone *zone,
+		       int batch, bool free_high)
+{
+	int high, high_min, high_max;
+
+	high_min = READ_ONCE(pcp->high_min);
+	high_max = READ_ONCE(pcp->high_max);
+	high = pcp->high = clamp(pcp->high, high_min, high_max);
+
+	if (unlikely(!high))
+		return 0;
+	if (unlikely(free_high)) {
+		pcp->high = max(high - (batch << RMM_PCP_BATCH_SCALE_MAX),
+				high_min);
+		return 0;
+	}
+	if (READ_ONCE(zone->flag_reclaim_active)) {
+		int free_count = max_t(int, pcp->free_count, batch);
+
+		pcp->high = max(high - free_count, high_min);
+		return min(batch << 2, pcp->high);
+	}
+	if (high_min == high_max)
+		return high;
+	if (READ_ONCE(zone->flag_below_high)) {
+		int free_count = max_t(int, pcp->free_count, batch);
+
+		pcp->high = max(high - free_count, high_min);
+		high = max(pcp->count, high_min);
+	} else if (pcp->count >= high) {
+		int need_high = pcp->free_count + batch;
+
+		if (pcp->high < need_high)
+			pcp->high = clamp(need_high, high_min, high_max);
+	}
+	return high;
+}
+
+static void free_unref_page_commit(struct rmm_zone *zone,
+				   struct rmm_per_cpu_pages *pcp,
+				   struct rmm_page *page, int mt,
+				   unsigned int order)
+{
+	int high, batch, pindex;
+	bool free_high = false;
+
+	pcp->alloc_factor >>= 1;
+	pcp->events[RMM_PGFREE] += 1UL << order;
+	pindex = order_to_pindex(mt, order);
+	RmmSetPagePcp(page);
+	rmm_plist_add(zone->mm, &pcp->lists[pindex], page);
+	pcp->count += 1 << order;
+
+	batch = READ_ONCE(pcp->batch);
+	if (order && order <= RMM_COSTLY_ORDER) {
+		free_high = (pcp->free_count >= batch &&
+			     (pcp->flags & RMM_PCPF_PREV_FREE_HIGH_ORDER) &&
+			     (!(pcp->flags & RMM_PCPF_FREE_HIGH_BATCH) ||
+			      pcp->count >= batch));
+		pcp->flags |= RMM_PCPF_PREV_FREE_HIGH_ORDER;
+	} else if (pcp->flags & RMM_PCPF_PREV_FREE_HIGH_ORDER) {
+		pcp->flags &= ~RMM_PCPF_PREV_FREE_HIGH_ORDER;
+	}
+	if (pcp->free_count < (batch << RMM_PCP_BATCH_SCALE_MAX))
+		pcp->free_count += (1 << order);
+	high = nr_pcp_high(pcp, zone, batch, free_high);
+	if (pcp->count >= high) {
+		free_pcppages_bulk(zone, nr_pcp_free(pcp, batch, high,
+						     free_high), pcp, pindex);
+		if (READ_ONCE(zone->flag_below_high) &&
+		    rmm_zone_watermark_ok(zone, 0, rmm_high_wmark_pages(zone),
+					  zone->mm->nr_zones - 1, 0))
+			WRITE_ONCE(zone->flag_below_high, 0);
+	}
+}
+
+/* drain one CPU's lists of one zone; that CPU's irqs are off */
+static void drain_pages_zone(int cpu, struct rmm_zone *zone)
+{
+	struct rmm_per_cpu_pages *pcp = &zone->pcp[cpu];
+	int count;
+
+	do {
+		count = pcp->count;
+		if (count) {
+			int to_drain = min(count, pcp->batch <<
+					   RMM_PCP_BATCH_SCALE_MAX);
+
+			free_pcppages_bulk(zone, max(to_drain, 1), pcp, 0);
+			count = pcp->count;
+		}
+	} while (count);
+}
+
+static void drain_pages(struct rmm_mm *mm, int cpu)
+{
+	struct rmm_zone *zone;
+
+	rmm_for_each_populated_zone(mm, zone)
+		drain_pages_zone(cpu, zone);
+}
+
+void rmm_drain_local_pages(struct rmm_mm *mm)
+{
+	unsigned long flags;
+
+	rmm_local_irq_save(flags);
+	drain_pages(mm, rmm_smp_processor_id());
+	rmm_local_irq_restore(flags);
+}
+RMM_EXPORT(rmm_drain_local_pages);
+
+void rmm_drain_cpu_pages(struct rmm_mm *mm, int cpu)
+{
+	unsigned long flags;
+
+	if (cpu < 0 || cpu >= mm->layout.nr_cpu_ids)
+		return;
+	rmm_local_irq_save(flags);
+	drain_pages(mm, cpu);
+	rmm_local_irq_restore(flags);
+}
+RMM_EXPORT(rmm_drain_cpu_pages);
+
+static void drain_local_pages_ipi(void *info)
+{
+	struct rmm_mm *mm = info;
+	int cpu = rmm_smp_processor_id();
+
+	if (cpu < mm->layout.nr_cpu_ids)
+		drain_pages(mm, cpu);
+}
+
+void rmm_drain_all_pages(struct rmm_mm *mm)
+{
+	unsigned long flags;
+
+	rmm_might_sleep();
+	rmm_on_each_cpu(drain_local_pages_ipi, mm);
+	rmm_local_irq_save(flags);
+	mm->nodes[0].node_zones[0].pcp[rmm_smp_processor_id() %
+				       mm->layout.nr_cpu_ids]
+		.events[RMM_DRAIN_ALL]++;
+	rmm_local_irq_restore(flags);
+}
+RMM_EXPORT(rmm_drain_all_pages);
+
+/* ------------------------------------------------------------------ */
+/* Watermarks                                                         */
+/* ------------------------------------------------------------------ */
+
+static inline long __zone_watermark_unusable_free(struct rmm_zone *z,
+						  unsigned int order,
+						  unsigned int alloc_flags)
+{
+	long unusable_free = (1 << order) - 1;
+
+	if (likely(!(alloc_flags & RMM_ALLOC_RESERVES)))
+		unusable_free += READ_ONCE(z->nr_reserved_highatomic);
+	if (!(alloc_flags & RMM_ALLOC_CMA))
+		unusable_free += rmm_zone_page_state(z, RMM_NR_FREE_CMA_PAGES);
+	return unusable_free;
+}
+
+bool __rmm_zone_watermark_ok(struct rmm_zone *z, unsigned int order,
+			     unsigned long mark, int highest_zoneidx,
+			     unsigned int alloc_flags, long free_pages)
+{
+	long min = mark;
+	unsigned int o;
+
+	free_pages -= __zone_watermark_unusable_free(z, order, alloc_flags);
+
+	if (unlikely(alloc_flags & RMM_ALLOC_RESERVES)) {
+		if (alloc_flags & RMM_ALLOC_MIN_RESERVE) {
+			min -= min / 2;
+			if (alloc_flags & RMM_ALLOC_NON_BLOCK)
+				min -= min / 4;
+		}
+		if (alloc_flags & RMM_ALLOC_OOM)
+			min -= min / 2;
+	}
+
+	if (free_pages <= min + READ_ONCE(z->lowmem_reserve[highest_zoneidx]))
+		return false;
+	if (!order)
+		return true;
+
+	for (o = order; o < RMM_NR_ORDERS; o++) {
+		struct rmm_free_area *area = &z->free_area[o];
+		int mt;
+
+		if (!READ_ONCE(area->nr_free))
+			continue;
+		for (mt = 0; mt < RMM_MIGRATE_PCPTYPES; mt++)
+			if (READ_ONCE(area->nr_free_mt[mt]))
+				return true;
+		if ((alloc_flags & RMM_ALLOC_CMA) &&
+		    READ_ONCE(area->nr_free_mt[RMM_MIGRATE_CMA]))
+			return true;
+		if ((alloc_flags & (RMM_ALLOC_HIGHATOMIC | RMM_ALLOC_OOM)) &&
+		    READ_ONCE(area->nr_free_mt[RMM_MIGRATE_HIGHATOMIC]))
+			return true;
+	}
+	return false;
+}
+RMM_EXPORT(__rmm_zone_watermark_ok);
+
+bool rmm_zone_watermark_ok(struct rmm_zone *z, unsigned int order,
+			   unsigned long mark, int highest_zoneidx,
+			   unsigned int alloc_flags)
+{
+	return __rmm_zone_watermark_ok(z, order, mark, highest_zoneidx,
+				       alloc_flags,
+				       rmm_zone_page_state(z, RMM_NR_FREE_PAGES));
+}
+RMM_EXPORT(rmm_zone_watermark_ok);
+
+bool rmm_zone_watermark_ok_safe(struct rmm_zone *z, unsigned int order,
+				unsigned long mark, int highest_zoneidx)
+{
+	/* our NR_FREE_PAGES has no per-CPU drift: same as the plain check */
+	return rmm_zone_watermark_ok(z, order, mark, highest_zoneidx, 0);
+}
+RMM_EXPORT(rmm_zone_watermark_ok_safe);
+
+static inline bool zone_watermark_fast(struct rmm_zone *z, unsigned int order,
+				       unsigned long mark, int highest_zoneidx,
+				       unsigned int alloc_flags)
+{
+	long free_pages = rmm_zone_page_state(z, RMM_NR_FREE_PAGES);
+
+	if (!order) {
+		long usable_free = free_pages;
+		long reserved = __zone_watermark_unusable_free(z, 0,
+							       alloc_flags);
+
+		usable_free -= min(usable_free, reserved);
+		if (usable_free > (long)mark +
+		    READ_ONCE(z->lowmem_reserve[highest_zoneidx]))
+			return true;
+	}
+	if (__rmm_zone_watermark_ok(z, order, mark, highest_zoneidx,
+				    alloc_flags, free_pages))
+		return true;
+	if (unlikely(!order && (alloc_flags & RMM_ALLOC_MIN_RESERVE) &&
+		     READ_ONCE(z->watermark_boost) &&
+		     ((alloc_flags & RMM_ALLOC_WMARK_MASK) == RMM_WMARK_MIN))) {
+		mark = z->_watermark[RMM_WMARK_MIN];
+		return __rmm_zone_watermark_ok(z, order, mark, highest_zoneidx,
+					       alloc_flags, free_pages);
+	}
+	return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* Allocation                                                         */
+/* ------------------------------------------------------------------ */
+
+int rmm_numa_node_id(const struct rmm_mm *mm)
+{
+	int cpu = rmm_smp_processor_id();
+
+	if (cpu >= RMM_LAYOUT_MAX_CPUS)
+		return 0;
+	return mm->layout.cpu_to_node[cpu];
+}
+RMM_EXPORT(rmm_numa_node_id);
+
+/*
+ * gfp_zone(): the kernel's GFP_ZONE_TABLE on x86_64 (HIGHMEM maps to
+ * Normal; MOVABLE|HIGHMEM to Movable), mapped to this layout's zone
+ * indices.  Returns -1 for invalid combinations (GFP_ZONE_BAD).
+ */
+int rmm_gfp_zone(const struct rmm_mm *mm, rmm_gfp_t gfp)
+{
+	const struct rmm_layout *l = &mm->layout;
+	unsigned int bits = gfp & RMM_GFP_ZONEMASK;
+	int z;
+
+	switch (bits & ~RMM___GFP_MOVABLE) {
+	case 0:
+		z = l->zone_normal;
+		break;
+	case RMM___GFP_DMA:
+		z = l->zone_dma >= 0 ? l->zone_dma : l->zone_normal;
+		break;
+	case RMM___GFP_DMA32:
+		z = l->zone_dma32 >= 0 ? l->zone_dma32 : l->zone_normal;
+		break;
+	case RMM___GFP_HIGHMEM:
+		z = (bits & RMM___GFP_MOVABLE) && l->zone_movable >= 0 ?
+			l->zone_movable : l->zone_normal;
+		break;
+	default:
+		return -1;
+	}
+	return z;
+}
+RMM_EXPORT(rmm_gfp_zone);
+
+static unsigned int gfp_to_alloc_flags(rmm_gfp_t gfp, unsigned int order)
+{
+	unsigned int alloc_flags = RMM_ALLOC_WMARK_MIN | RMM_ALLOC_CPUSET;
+
+	/* __GFP_HIGH == ALLOC_MIN_RESERVE, __GFP_KSWAPD_RECLAIM == ALLOC_KSWAPD */
+	alloc_flags |= gfp & (RMM___GFP_HIGH | RMM___GFP_KSWAPD_RECLAIM);
+	if (!(gfp & RMM___GFP_DIRECT_RECLAIM)) {
+		if (!(gfp & RMM___GFP_NOMEMALLOC)) {
+			alloc_flags |= RMM_ALLOC_NON_BLOCK;
+			if (order > 0)
+				alloc_flags |= RMM_ALLOC_HIGHATOMIC;
+		}
+		if (alloc_flags & RMM_ALLOC_MIN_RESERVE)
+			alloc_flags &= ~RMM_ALLOC_CPUSET;
+	}
+	return alloc_flags;
+}
+
+/* zone_statistics(): NUMA hit/miss/foreign/local/other, this CPU */
+static inline void zone_statistics(struct rmm_zone *preferred,
+				   struct rmm_zone *z, int cpu, long nr)
+{
+	int local_stat = RMM_NUMA_LOCAL;
+
+	if (z->nid != z->mm->layout.cpu_to_node[cpu])
+		local_stat = RMM_NUMA_OTHER;
+	if (z->nid == preferred->nid) {
+		z->pcp[cpu].numa_events[RMM_NUMA_HIT] += nr;
+	} else {
+		z->pcp[cpu].numa_events[RMM_NUMA_MISS] += nr;
+		preferred->pcp[cpu].numa_events[RMM_NUMA_FOREIGN] += nr;
+	}
+	z->pcp[cpu].numa_events[local_stat] += nr;
+}
+
+static struct rmm_page *rmqueue_pcplist(struct rmm_zone *preferred,
+					struct rmm_zone *zone,
+					unsigned int order, int mt,
+					unsigned int alloc_flags)
+{
+	struct rmm_per_cpu_pages *pcp;
+	struct rmm_plist *list;
+	struct rmm_page *page;
+	unsigned long flags;
+	int cpu;
+
+	rmm_local_irq_save(flags);
+	cpu = rmm_smp_processor_id();
+	pcp = &zone->pcp[cpu];
+	pcp->free_count >>= 1;
+	list = &pcp->lists[order_to_pindex(mt, order)];
+	if (unlikely(rmm_plist_empty(list))) {
+		int batch = nr_pcp_alloc(pcp, zone, order);
+		int alloced = rmqueue_bulk(zone, order, batch, list, mt,
+					   alloc_flags);
+
+		pcp->count += alloced << order;
+		if (unlikely(rmm_plist_empty(list))) {
+			rmm_local_irq_restore(flags);
+			return NULL;
+		}
+	}
+	page = rmm_plist_pop(zone->mm, list);
+	pcp->count -= 1 << order;
+	RmmClearPagePcp(page);
+	pcp->events[RMM_PGALLOC + zone->idx] += 1UL << order;
+	zone_statistics(preferred, zone, cpu, 1);
+	rmm_local_irq_restore(flags);
+	return page;
+}
+
+static struct rmm_page *rmqueue_buddy(struct rmm_zone *preferred,
+				      struct rmm_zone *zone,
+				      unsigned int order,
+				      unsigned int alloc_flags, int mt)
+{
+	struct rmm_page *page = NULL;
+	unsigned long flags;
+	int cpu;
+
+	rmm_spin_lock_irqsave(&zone->lock, flags);
+	if (alloc_flags & RMM_ALLOC_HIGHATOMIC)
+		page = __rmqueue_smallest(zone, order, RMM_MIGRATE_HIGHATOMIC);
+	if (!page) {
+		page = __rmqueue(zone, order, mt, alloc_flags);
+		if (!page && (alloc_flags & (RMM_ALLOC_OOM |
+					     RMM_ALLOC_NON_BLOCK)))
+			page = __rmqueue_smallest(zone, order,
+						  RMM_MIGRATE_HIGHATOMIC);
+	}
+	rmm_spin_unlock(&zone->lock);
+	if (page) {
+		cpu = rmm_smp_processor_id();
+		zone->pcp[cpu].events[RMM_PGALLOC + zone->idx] += 1UL << order;
+		zone_statistics(preferred, zone, cpu, 1);
+	}
+	rmm_local_irq_restore(flags);
+	return page;
+}
+
+/*
+ * Phase-1 stand-in for wakeup_kswapd() on a boosted zone: kswapd would find
+ * nothing reclaimable in regionmm yet and, once the zone is balanced,
+ * clears the boost (balance_pgdat).  PHASE 2: wake the real per-node kswapd.
+ */
+static void rmm_wakeup_kswapd(struct rmm_zone *zone)
+{
+	unsigned long flags;
+
+	rmm_spin_lock_irqsave(&zone->lock, flags);
+	if (rmm_zone_page_state(zone, RMM_NR_FREE_PAGES) >
+	    (long)rmm_high_wmark_pages(zone))
+		WRITE_ONCE(zone->watermark_boost, 0);
+	rmm_spin_unlock_irqrestore(&zone->lock, flags);
+}
+
+static inline struct rmm_page *rmqueue(struct rmm_zone *preferred,
+				       struct rmm_zone *zone,
+				       unsigned int order,
+				       unsigned int alloc_flags, int mt)
+{
+	struct rmm_page *page;
+
+	if (likely(pcp_allowed_order(order))) {
+		page = rmqueue_pcplist(preferred, zone, order, mt, alloc_flags);
+		if (likely(page))
+			goto out;
+	}
+	page = rmqueue_buddy(preferred, zone, order, alloc_flags, mt);
+out:
+	if ((alloc_flags & RMM_ALLOC_KSWAPD) &&
+	    unlikely(READ_ONCE(zone->flag_boosted_watermark))) {
+		WRITE_ONCE(zone->flag_boosted_watermark, 0);
+		rmm_wakeup_kswapd(zone);
+	}
+	return page;
+}
+
+static void prep_new_page(struct rmm_mm *mm, struct rmm_page *page,
+			  unsigned int order, rmm_gfp_t gfp)
+{
+	page->private = 0;
+	if (gfp & RMM___GFP_ZERO)
+		memset(rmm_mm_page_address(mm, page), 0,
+		       RMM_PAGE_SIZE << order);
+	if (order && (gfp & RMM___GFP_COMP)) {
+		unsigned long i;
+
+		RmmSetPageHead(page);
+		for (i = 1; i < (1UL << order); i++) {
+			page[i].private = i;
+			RmmSetPageTail(&page[i]);
+		}
+		page[1].next = order;
+	}
+}
+
+static struct rmm_page *get_page_from_freelist(struct rmm_mm *mm,
+					       unsigned int order,
+					       unsigned int alloc_flags,
+					       const struct rmm_alloc_context *ac)
+{
+	const struct rmm_zoneref *zr;
+	struct rmm_zone *preferred;
+	bool no_fallback;
+
+retry:
+	no_fallback = alloc_flags & RMM_ALLOC_NOFRAGMENT;
+	preferred = NULL;
+	for (zr = ac->zonelist->_zonerefs; zr->zone; zr++) {
+		struct rmm_zone *zone = zr->zone;
+		struct rmm_page *page;
+		unsigned long mark;
+
+		if (zr->zone_idx > ac->highest_zoneidx)
+			continue;
+		if (!preferred)
+			preferred = zone;
+		if (no_fallback && mm->nr_nodes > 1 && zone != preferred &&
+		    zone->nid != preferred->nid) {
+			alloc_flags &= ~RMM_ALLOC_NOFRAGMENT;
+			goto retry;
+		}
+		if (!(alloc_flags & RMM_ALLOC_NO_WATERMARKS)) {
+			if (READ_ONCE(zone->flag_below_high))
+				goto check_alloc_wmark;
+			mark = rmm_high_wmark_pages(zone);
+			if (zone_watermark_fast(zone, order, mark,
+						ac->highest_zoneidx,
+						alloc_flags))
+				goto try_this_zone;
+			WRITE_ONCE(zone->flag_below_high, 1);
+check_alloc_wmark:
+			mark = rmm_wmark_pages(zone, alloc_flags &
+					       RMM_ALLOC_WMARK_MASK);
+			if (!zone_watermark_fast(zone, order, mark,
+						 ac->highest_zoneidx,
+						 alloc_flags))
+				continue;	/* PHASE 2: node_reclaim() */
+		}
+try_this_zone:
+		page = rmqueue(preferred, zone, order, alloc_flags,
+			       ac->migratetype);
+		if (page) {
+			if (unlikely(alloc_flags & RMM_ALLOC_HIGHATOMIC))
+				reserve_highatomic_pageblock(mm, page, order,
+							     zone);
+			return page;
+		}
+	}
+	if (no_fallback) {
+		alloc_flags &= ~RMM_ALLOC_NOFRAGMENT;
+		goto retry;
+	}
+	return NULL;
+}
+
+/* alloc_flags_nofragment(): keep Normal from polluting pageblocks early */
+static inline unsigned int alloc_flags_nofragment(struct rmm_mm *mm,
+						  const struct rmm_alloc_context *ac,
+						  rmm_gfp_t gfp)
+{
+	unsigned int alloc_flags = gfp & RMM___GFP_KSWAPD_RECLAIM;
+	const struct rmm_zoneref *zr = ac->zonelist->_zonerefs;
+	struct rmm_zone *zone;
+
+	while (zr->zone && zr->zone_idx > ac->highest_zoneidx)
+		zr++;
+	zone = zr->zone;
+	if (!zone || zone->idx != mm->layout.zone_normal ||
+	    mm->layout.zone_dma32 < 0)
+		return alloc_flags;
+	if (mm->nr_nodes > 1 &&
+	    !rmm_populated_zone(&zone->zone_pgdat->node_zones[mm->layout.zone_dma32]))
+		return alloc_flags;
+	return alloc_flags | RMM_ALLOC_NOFRAGMENT;
+}
+
+static void warn_alloc(struct rmm_mm *mm, rmm_gfp_t gfp, unsigned int order,
+		       int nid)
+{
+	if (gfp & RMM___GFP_NOWARN)
+		return;
+	rmm_pr_warn_ratelimited("page allocation failure: order:%u, mode:%#x, nid:%d, free:%lu\n",
+				order, gfp, nid, rmm_mm_total_free(mm));
+}
+
+/*
+ * __rmm_alloc_pages_slowpath - everything after the first attempt failed.
+ * Phase 1: retry at the min watermark with the reserves the gfp allows,
+ * give back highatomic reserves, drain the per-CPU lists, retry, fail.
+ */
+noinline struct rmm_page *
+__rmm_alloc_pages_slowpath(struct rmm_mm *mm, rmm_gfp_t gfp,
+			   unsigned int order, struct rmm_alloc_context *ac)
+{
+	bool can_direct_reclaim = gfp & RMM___GFP_DIRECT_RECLAIM;
+	unsigned int alloc_flags;
+	struct rmm_page *page;
+	int attempt;
+
+	alloc_flags = gfp_to_alloc_flags(gfp, order);
+
+	/* PHASE 2 HOOK: wake_all_kswapds() if alloc_flags & ALLOC_KSWAPD */
+
+	page = get_page_from_freelist(mm, order, alloc_flags, ac);
+	if (page)
+		return page;
+
+	/* __gfp_pfmemalloc_flags(): __GFP_MEMALLOC ignores watermarks */
+	if ((gfp & RMM___GFP_MEMALLOC) && !(gfp & RMM___GFP_NOMEMALLOC)) {
+		page = get_page_from_freelist(mm, order,
+					      RMM_ALLOC_NO_WATERMARKS |
+					      (alloc_flags & RMM_ALLOC_KSWAPD),
+					      ac);
+		if (page)
+			return page;
+	}
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		/*
+		 * PHASE 2 HOOK: __alloc_pages_direct_compact() and
+		 * __alloc_pages_direct_reclaim() go here (when
+		 * can_direct_reclaim), then should_reclaim_retry() /
+		 * should_compact_retry() and __alloc_pages_may_oom().
+		 * What direct reclaim does on failure in the kernel is done
+		 * now: release highatomic reserves and drain per-CPU lists.
+		 */
+		unreserve_highatomic_pageblock(mm, ac, attempt > 0);
+		if (can_direct_reclaim && !rmm_irqs_disabled())
+			rmm_drain_all_pages(mm);
+		else
+			rmm_drain_local_pages(mm);
+		page = get_page_from_freelist(mm, order, alloc_flags, ac);
+		if (page)
+			return page;
+	}
+
+	if (gfp & RMM___GFP_NOFAIL) {
+		/* no reclaim yet: the best we can do is ignore watermarks */
+		RMM_WARN_ON_ONCE(order > RMM_COSTLY_ORDER);
+		page = get_page_from_freelist(mm, order,
+					      RMM_ALLOC_NO_WATERMARKS |
+					      RMM_ALLOC_MIN_RESERVE, ac);
+		if (page)
+			return page;
+	}
+
+	warn_alloc(mm, gfp, order, ac->preferred_nid);
+	rmm_count_vm_events(mm, RMM_PGALLOC_FAIL, 1);
+	return NULL;
+}
+RMM_EXPORT(__rmm_alloc_pages_slowpath);
+
+struct rmm_page *rmm_mm_alloc_pages_limit(struct rmm_mm *mm, int nid,
+					  unsigned int order, rmm_gfp_t gfp,
+					  int zone_limit)
+{
+	struct rmm_alloc_context ac;
+	unsigned int alloc_flags = RMM_ALLOC_WMARK_LOW;
+	struct rmm_page *page;
+
+	if (unlikely(order > RMM_MAX_ORDER)) {
+		RMM_WARN_ON_ONCE(!(gfp & RMM___GFP_NOWARN));
+		return NULL;
+	}
+	if (nid == RMM_NUMA_NO_NODE)
+		nid = rmm_numa_node_id(mm);
+	if (unlikely(nid < 0 || nid >= mm->nr_nodes))
+		return NULL;
+
+	ac.highest_zoneidx = zone_limit >= 0 ? zone_limit :
+		rmm_gfp_zone(mm, gfp);
+	if (unlikely(ac.highest_zoneidx < 0 ||
+		     ac.highest_zoneidx >= mm->nr_zones))
+		return NULL;
+	ac.preferred_nid = nid;
+	ac.zonelist = &mm->nodes[nid].node_zonelists[
+		(gfp & RMM___GFP_THISNODE) ? RMM_ZONELIST_NOFALLBACK :
+					     RMM_ZONELIST_FALLBACK];
+	ac.migratetype = rmm_gfp_migratetype(gfp);
+	if (unlikely(ac.migratetype >= RMM_MIGRATE_PCPTYPES))
+		ac.migratetype = RMM_MIGRATE_UNMOVABLE;	/* both bits: bug */
+	ac.spread_dirty_pages = false;
+
+	alloc_flags |= alloc_flags_nofragment(mm, &ac, gfp);
+	page = get_page_from_freelist(mm, order, alloc_flags, &ac);
+	if (unlikely(!page))
+		page = __rmm_alloc_pages_slowpath(mm, gfp, order, &ac);
+	if (likely(page) && unlikely(order || (gfp & RMM___GFP_ZERO)))
+		prep_new_page(mm, page, order, gfp);
+	return page;
+}
+RMM_EXPORT(rmm_mm_alloc_pages_limit);
+
+struct rmm_page *rmm_mm_alloc_pages(struct rmm_mm *mm, int nid,
+				    unsigned int order, rmm_gfp_t gfp)
+{
+	return rmm_mm_alloc_pages_limit(mm, nid, order, gfp, -1);
+}
+RMM_EXPORT(rmm_mm_alloc_pages);
+
+/* ------------------------------------------------------------------ */
+/* Freeing                                                            */
+/* ------------------------------------------------------------------ */
+
+static void bad_page(struct rmm_mm *mm, struct rmm_page *page,
+		     const char *reason)
+{
+	rmm_pr_err("Bad page state: pfn:%#lx flags:%#x private:%#x: %s\n",
+		   rmm_mm_page_to_pfn(mm, page), page->flags & RMM_PG_FLAGS_MASK,
+		   page->private, reason);
+	RMM_WARN_ON_ONCE(1);
+}
+
+unsigned int rmm_compound_order(const struct rmm_mm *mm,
+				const struct rmm_page *head)
+{
+	if (!RmmPageHead(head))
+		return 0;
+	return head[1].next;
+}
+RMM_EXPORT(rmm_compound_order);
+
+/* free_pages_prepare(): false if the page must not be freed (leaked) */
+static bool free_pages_prepare(struct rmm_mm *mm, struct rmm_page *page,
+			       unsigned int order)
+{
+	if (unlikely(page->flags & RMM_PG_CHECK_AT_FREE)) {
+		bad_page(mm, page, RmmPageBuddy(page) || RmmPagePcp(page) ?
+			 "double free" : "page cannot be freed");
+		return false;
+	}
+	if (unlikely(RmmPageHead(page))) {
+		unsigned long i;
+
+		if (rmm_compound_order(mm, page) != order) {
+			bad_page(mm, page, "freed with the wrong order");
+			return false;
+		}
+		for (i = 1; i < (1UL << order); i++) {
+			if (!RmmPageTail(&page[i]) || page[i].private != i) {
+				bad_page(mm, &page[i], "corrupt compound tail");
+				return false;
+			}
+			page[i].flags &= ~RMM_PG_FLAGS_MASK;
+			page[i].private = 0;
+		}
+		page[1].next = RMM_NIL;
+	}
+	page->flags &= ~RMM_PG_FLAGS_MASK;
+	page->private = 0;
+	return true;
+}
+
+static void free_one_page(struct rmm_zone *zone, struct rmm_page *page,
+			  u32 idx, unsigned int order)
+{
+	unsigned long flags;
+
+	rmm_spin_lock_irqsave(&zone->lock, flags);
+	__rmm_free_one_page(zone, page, idx, order,
+			    rmm_pb_of_idx(zone->mm, idx)->mt);
+	zone->pcp[rmm_smp_processor_id()].events[RMM_PGFREE] += 1UL << order;
+	rmm_spin_unlock_irqrestore(&zone->lock, flags);
+}
+
+void rmm_mm_free_pages(struct rmm_mm *mm, struct rmm_page *page,
+		       unsigned int order)
+{
+	struct rmm_zone *zone;
+	unsigned long flags;
+	u32 idx;
+	int mt;
+
+	if (unlikely(!page))
+		return;
+	if (unlikely(order > RMM_MAX_ORDER)) {
+		bad_page(mm, page, "order too large");
+		return;
+	}
+	if (unlikely(!free_pages_prepare(mm, page, order)))
+		return;
+	zone = rmm_mm_page_zone(mm, page);
+	idx = rmm_mm_page_idx(mm, page);
+	if (unlikely(idx & ((1U << order) - 1))) {
+		bad_page(mm, page, "misaligned for its order");
+		return;
+	}
+	if (unlikely(!pcp_allowed_order(order))) {
+		free_one_page(zone, page, idx, order);
+		return;
+	}
+	mt = rmm_pb_of_idx(mm, idx)->mt;
+	if (unlikely(mt >= RMM_MIGRATE_PCPTYPES)) {
+		if (unlikely(mt == RMM_MIGRATE_ISOLATE)) {
+			free_one_page(zone, page, idx, order);
+			return;
+		}
+		mt = RMM_MIGRATE_MOVABLE;
+	}
+	rmm_local_irq_save(flags);
+	free_unref_page_commit(zone, &zone->pcp[rmm_smp_processor_id()], page,
+			       mt, order);
+	rmm_local_irq_restore(flags);
+}
+RMM_EXPORT(rmm_mm_free_pages);
+
+/* ------------------------------------------------------------------ */
+/* Counters                                                           */
+/* ------------------------------------------------------------------ */
+
+void rmm_mod_zone_page_state(struct rmm_zone *z, enum rmm_zone_stat_item i,
+			     long delta)
+{
+	rmm_atomic_long_add(delta, &z->vm_stat[i]);
+}
+RMM_EXPORT(rmm_mod_zone_page_state);
+
+void rmm_mod_node_page_state(struct rmm_node *n, enum rmm_node_stat_item i,
+			     long delta)
+{
+	rmm_atomic_long_add(delta, &n->vm_stat[i]);
+}
+RMM_EXPORT(rmm_mod_node_page_state);
+
+void rmm_count_vm_events(struct rmm_mm *mm, enum rmm_vm_event_item i,
+			 unsigned long delta)
+{
+	unsigned long flags;
+	int cpu;
+
+	rmm_local_irq_save(flags);
+	cpu = rmm_smp_processor_id();
+	if (cpu < mm->layout.nr_cpu_ids)
+		mm->nodes[0].node_zones[0].pcp[cpu].events[i] += delta;
+	rmm_local_irq_restore(flags);
+}
+RMM_EXPORT(rmm_count_vm_events);
+
+unsigned long rmm_zone_numa_event_state(const struct rmm_zone *z,
+					enum rmm_numa_stat_item i)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	if (!z->pcp)
+		return 0;
+	for (cpu = 0; cpu < z->mm->layout.nr_cpu_ids; cpu++)
+		sum += READ_ONCE(z->pcp[cpu].numa_events[i]);
+	return sum;
+}
+RMM_EXPORT(rmm_zone_numa_event_state);
+
+unsigned long rmm_vm_event_state(const struct rmm_mm *mm,
+				 enum rmm_vm_event_item i)
+{
+	unsigned long sum = 0;
+	int n, z, cpu;
+
+	for (n = 0; n < mm->nr_nodes; n++)
+		for (z = 0; z < mm->nr_zones; z++) {
+			const struct rmm_zone *zone = &mm->nodes[n].node_zones[z];
+
+			if (!zone->pcp)
+				continue;
+			for (cpu = 0; cpu < mm->layout.nr_cpu_ids; cpu++)
+				sum += READ_ONCE(zone->pcp[cpu].events[i]);
+		}
+	return sum;
+}
+RMM_EXPORT(rmm_vm_event_state);
+
+unsigned long rmm_mm_total_managed(const struct rmm_mm *mm)
+{
+	unsigned long sum = 0;
+	int n, z;
+
+	for (n = 0; n < mm->nr_nodes; n++)
+		for (z = 0; z < mm->nr_zones; z++)
+			sum += rmm_zone_managed_pages(&mm->nodes[n].node_zones[z]);
+	return sum;
+}
+RMM_EXPORT(rmm_mm_total_managed);
+
+unsigned long rmm_mm_total_free(const struct rmm_mm *mm)
+{
+	unsigned long sum = 0;
+	int n, z;
+
+	for (n = 0; n < mm->nr_nodes; n++)
+		for (z = 0; z < mm->nr_zones; z++)
+			sum += rmm_zone_page_state(&mm->nodes[n].node_zones[z],
+						   RMM_NR_FREE_PAGES);
+	return sum;
+}
+RMM_EXPORT(rmm_mm_total_free);
+
+unsigned long rmm_mm_total_pcp(const struct rmm_mm *mm)
+{
+	unsigned long sum = 0;
+	int n, z, cpu;
+
+	for (n = 0; n < mm->nr_nodes; n++)
+		for (z = 0; z < mm->nr_zones; z++) {
+			const struct rmm_zone *zone = &mm->nodes[n].node_zones[z];
+
+			if (!zone->pcp)
+				continue;
+			for (cpu = 0; cpu < mm->layout.nr_cpu_ids; cpu++)
+				sum += READ_ONCE(zone->pcp[cpu].count);
+		}
+	return sum;
+}
+RMM_EXPORT(rmm_mm_total_pcp);
+
+unsigned long rmm_zone_free_pageblocks(const struct rmm_zone *z)
+{
+	unsigned long n = 0;
+	unsigned int o;
+
+	for (o = RMM_PAGEBLOCK_ORDER; o < RMM_NR_ORDERS; o++)
+		n += READ_ONCE(z->free_area[o].nr_free) <<
+			(o - RMM_PAGEBLOCK_ORDER);
+	return n;
+}
+RMM_EXPORT(rmm_zone_free_pageblocks);

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * validate.c - check every invariant of the allocator (mmzone.h) and
+ * report what is broken.  Used by host tests/fuzzers after every step and
+ * by RMM_IOC_VALIDATE in the guest.
+ *
+ * Checked per populated zone, under zone->lock:
+ *   - each block on free_area[o].free_list[mt] (o >= pageblock_order) is
+ *     PG_buddy, private == o, aligned, in this zone, and every pageblock
+ *     it covers has type mt and nr_free == pageblock_nr_pages;
+ *   - each pageblock: free[o] lists hold PG_buddy blocks of order o inside
+ *     it; mask, nr_free and key agree with them; a listed pageblock is on
+ *     zone->partial[pb->mt] under its key and the bitmap matches the heads;
+ *   - nr_free_mt[o][mt] and nr_free equal what the lists hold;
+ *     NR_FREE_PAGES == sum of free pages outside MIGRATE_ISOLATE;
+ *   - no free block could merge with its buddy (eager merging);
+ *   - the number of PG_buddy descriptors equals the number of free blocks;
+ *   - nr_pageblocks_mt[] adds up to the zone's pageblocks.
+ * Per CPU (run on that CPU with rmm_on_each_cpu, so without races):
+ *   - pcp lists hold PG_pcp pages of this zone, list counts match, and
+ *     pcp->count == sum of pages on its lists.
+ *
+ * Locking: takes each zone->lock in turn; must be called with interrupts
+ * enabled (process context), never with a zone lock held.
+ */
+#include "internal.h"
+
+#define MAX_REPORTS 10
+
+struct vctx {
+	struct rmm_mm *mm;
+	long errors;
+};
+
+#define verr(v, fmt, ...) do {						\
+	if ((v)->errors++ < MAX_REPORTS)				\
+		rmm_pr_err("validate: " fmt "\n", ##__VA_ARGS__);	\
+} while (0)
+
+static bool buddy_could_merge(struct rmm_zone *zone, u32 idx, unsigned int o,
+			      int mt)
+{
+	const struct rmm_mm *mm = zone->mm;
+	const struct rmm_mem_section *ms;
+	struct rmm_page *b;
+	u32 bidx;
+	int bmt;
+
+	if (o >= RMM_MAX_ORDER)
+		return false;
+	bidx = idx ^ (1U << o);
+	if ((bidx >> RMM_SECTION_ORDER) >= mm->nr_sections)
+		return false;
+	ms = &mm->sections[bidx >> RMM_SECTION_ORDER];
+	if (!ms->memmap || ms->zone != zone)
+		return false;
+	b = ms->memmap + (bidx & (RMM_PAGES_PER_SECTION - 1));
+	if (!RmmPageBuddy(b) || b->private != o)
+		return false;
+	if (o >= RMM_PAGEBLOCK_ORDER) {
+		bmt = rmm_pb_of_idx(mm, bidx)->mt;
+		if (bmt != mt && (!rmm_mt_mergeable(mt) || !rmm_mt_mergeable(bmt)))
+			return false;
+	}
+	return true;
+}
+
+static void check_zone_locked(struct vctx *v, struct rmm_zone *zone)
+{
+	struct rmm_mm *mm = v->mm;
+	unsigned long cnt[RMM_NR_ORDERS][RMM_MIGRATE_TYPES] = { { 0 } };
+	unsigned long nblocks = 0, nbuddy = 0, npb = 0, listed = 0, s;
+	long free_pages = 0, free_cma = 0;
+	unsigned int o, mt, k;
+
+	/* big blocks on zone lists */
+	for (o = RMM_PAGEBLOCK_ORDER; o < RMM_NR_ORDERS; o++)
+		for (mt = 0; mt < RMM_MIGRATE_TYPES; mt++) {
+			struct rmm_plist *l = &zone->free_area[o].free_list[mt];
+			struct rmm_page *p;
+			unsigned long n = 0;
+
+			rmm_plist_for_each(mm, p, l) {
+				u32 idx = rmm_mm_page_idx(mm, p);
+				u32 pbn = idx >> RMM_PAGEBLOCK_ORDER, i;
+
+				if (++n > l->nr + 1) {
+					verr(v, "%s: list o%u mt%u loops", zone->name, o, mt);
+					break;
+				}
+				if (!RmmPageBuddy(p) || p->private != o ||
+				    (idx & ((1U << o) - 1)) ||
+				    rmm_mm_page_zone(mm, p) != zone)
+					verr(v, "%s: bad block pfn %#lx on list o%u mt%u",
+					     zone->name, rmm_mm_page_to_pfn(mm, p), o, mt);
+				for (i = 0; i < 1U << (o - RMM_PAGEBLOCK_ORDER); i++) {
+					struct rmm_pageblock *pb = rmm_pb_nr(mm, pbn + i);
+
+					if (pb->mt != mt || pb->nr_free != RMM_PAGEBLOCK_NR_PAGES)
+						verr(v, "%s: pageblock %u type %u/nr_free %u under o%u mt%u block",
+						     zone->name, pbn + i, pb->mt, pb->nr_free, o, mt);
+				}
+				if (buddy_could_merge(zone, idx, o, mt))
+					verr(v, "%s: unmerged buddies at pfn %#lx o%u",
+					     zone->name, rmm_mm_page_to_pfn(mm, p), o);
+				cnt[o][mt]++;
+				nblocks++;
+				free_pages += mt == RMM_MIGRATE_ISOLATE ? 0 : 1L << o;
+				free_cma += mt == RMM_MIGRATE_CMA ? 1L << o : 0;
+			}
+			if (n != l->nr)
+				verr(v, "%s: list o%u mt%u has %lu entries, nr says %lu",
+				     zone->name, o, mt, n, l->nr);
+		}
+
+	/* pageblocks and their small blocks; PG_buddy census */
+	for (s = 0; s < mm->nr_sections; s++) {
+		struct rmm_mem_section *ms = &mm->sections[s];
+
+		if (!ms->memmap || ms->zone != zone)
+			continue;
+		for (k = 0; k < RMM_PAGES_PER_SECTION; k++) {
+			struct rmm_page *p = &ms->memmap[k];
+
+			if (RmmPageBuddy(p))
+				nbuddy++;
+			if (RmmPageBuddy(p) && RmmPagePcp(p))
+				verr(v, "%s: pfn %#lx both buddy and pcp", zone->name,
+				     rmm_mm_page_to_pfn(mm, p));
+			if (rmm_page_section(p) != s)
+				verr(v, "%s: descriptor of pfn %#lx has section %u, not %lu",
+				     zone->name, mm->base_pfn + (s << RMM_SECTION_ORDER) + k,
+				     rmm_page_section(p), s);
+		}
+		for (k = 0; k < RMM_PB_PER_SECTION; k++) {
+			struct rmm_pageblock *pb = &ms->pb[k];
+			u32 pbn = s * RMM_PB_PER_SECTION + k;
+			unsigned int nf = 0, mask = 0;
+
+			npb++;
+			for (o = 0; o < RMM_PB_ORDERS; o++) {
+				u32 i = pb->free[o], prev = RMM_NIL, n = 0;
+
+				while (i != RMM_NIL) {
+					struct rmm_page *p = rmm_mm_idx_to_page(mm, i);
+
+					if (++n > RMM_PAGEBLOCK_NR_PAGES) {
+						verr(v, "%s: pb %u list o%u loops", zone->name, pbn, o);
+						break;
+					}
+					if ((i >> RMM_PAGEBLOCK_ORDER) != pbn ||
+					    !RmmPageBuddy(p) || p->private != o ||
+					    (i & ((1U << o) - 1)) || p->prev != prev)
+						verr(v, "%s: pb %u bad block idx %u o%u",
+						     zone->name, pbn, i, o);
+					if (buddy_could_merge(zone, i, o, pb->mt))
+						verr(v, "%s: unmerged buddies at idx %u o%u",
+						     zone->name, i, o);
+					cnt[o][pb->mt]++;
+					nblocks++;
+					nf += 1U << o;
+					prev = i;
+					i = p->next;
+				}
+				if (n)
+					mask |= 1U << o;
+			}
+			free_pages += pb->mt == RMM_MIGRATE_ISOLATE ? 0 : nf;
+			free_cma += pb->mt == RMM_MIGRATE_CMA ? nf : 0;
+			if (mask != pb->mask)
+				verr(v, "%s: pb %u mask %#x, lists say %#x",
+				     zone->name, pbn, pb->mask, mask);
+			if (nf && nf != pb->nr_free)
+				verr(v, "%s: pb %u nr_free %u, lists hold %u",
+				     zone->name, pbn, pb->nr_free, nf);
+			if (!nf && pb->nr_free && pb->nr_free != RMM_PAGEBLOCK_NR_PAGES)
+				verr(v, "%s: pb %u nr_free %u without blocks",
+				     zone->name, pbn, pb->nr_free);
+			if (pb->mt >= RMM_MIGRATE_TYPES)
+				verr(v, "%s: pb %u type %u", zone->name, pbn, pb->mt);
+			if (pb->key != RMM_PB_NOKEY)
+				listed++;
+			if (mask && pb->key == RMM_PB_NOKEY)
+				verr(v, "%s: partial pb %u not indexed", zone->name, pbn);
+		}
+	}
+
+	/* partial index */
+	for (mt = 0; mt < RMM_MIGRATE_TYPES; mt++) {
+		struct rmm_partial *pt = &zone->partial[mt];
+
+		for (k = 0; k < RMM_PB_KEYS; k++) {
+			u32 n = pt->head[k], prev = RMM_NIL, c = 0;
+
+			if (!!(pt->bitmap & (1ULL << k)) != (n != RMM_NIL))
+				verr(v, "%s: partial[%u] bitmap bit %u wrong", zone->name, mt, k);
+			while (n != RMM_NIL) {
+				struct rmm_pageblock *pb = rmm_pb_nr(mm, n);
+
+				if (++c > mm->nr_sections * RMM_PB_PER_SECTION) {
+					verr(v, "%s: partial[%u][%u] loops", zone->name, mt, k);
+					break;
+				}
+				if (pb->mt != mt || pb->key != k || pb->prev != prev)
+					verr(v, "%s: pb %u on partial[%u][%u] has type %u key %u",
+					     zone->name, n, mt, k, pb->mt, pb->key);
+				listed--;
+				prev = n;
+				n = pb->next;
+			}
+		}
+	}
+	if (listed)
+		verr(v, "%s: %ld pageblocks keyed but not listed", zone->name, (long)listed);
+
+	for (o = 0; o < RMM_NR_ORDERS; o++) {
+		unsigned long sum = 0;
+
+		for (mt = 0; mt < RMM_MIGRATE_TYPES; mt++) {
+			if (cnt[o][mt] != zone->free_area[o].nr_free_mt[mt])
+				verr(v, "%s: nr_free_mt[o%u][%s] = %lu, lists hold %lu",
+				     zone->name, o, rmm_migratetype_names[mt],
+				     zone->free_area[o].nr_free_mt[mt], cnt[o][mt]);
+			sum += cnt[o][mt];
+		}
+		if (sum != zone->free_area[o].nr_free)
+			verr(v, "%s: nr_free[o%u] = %lu, lists hold %lu", zone->name,
+			     o, zone->free_area[o].nr_free, sum);
+	}
+	if (nbuddy != nblocks)
+		verr(v, "%s: %lu PG_buddy descriptors but %lu free blocks listed",
+		     zone->name, nbuddy, nblocks);
+	if (free_pages != rmm_atomic_long_read(&zone->vm_stat[RMM_NR_FREE_PAGES]))
+		verr(v, "%s: NR_FREE_PAGES %ld, lists hold %ld", zone->name,
+		     rmm_atomic_long_read(&zone->vm_stat[RMM_NR_FREE_PAGES]), free_pages);
+	if (free_cma != rmm_atomic_long_read(&zone->vm_stat[RMM_NR_FREE_CMA_PAGES]))
+		verr(v, "%s: NR_FREE_CMA_PAGES wrong", zone->name);
+	{
+		unsigned long t = 0;
+
+		for (mt = 0; mt < RMM_MIGRATE_TYPES; mt++)
+			t += zone->nr_pageblocks_mt[mt];
+		if (t != npb)
+			verr(v, "%s: pageblock type counts add to %lu, zone has %lu",
+			     zone->name, t, npb);
+	}
+	if (rmm_zone_managed_pages(zone) > zone->present_pages ||
+	    zone->present_pages > zone->spanned_pages)
+		verr(v, "%s: managed %lu > present %lu > spanned %lu", zone->name,
+		     rmm_zone_managed_pages(zone), zone->present_pages,
+		     zone->spanned_pages);
+}
+
+static void check_pcp_local(void *info)
+{
+	struct vctx *v = info;
+	struct rmm_mm *mm = v->mm;
+	int cpu = rmm_smp_processor_id();
+	struct rmm_zone *zone;
+
+	if (cpu >= mm->layout.nr_cpu_ids)
+		return;
+	rmm_for_each_zone(mm, zone) {
+		struct rmm_per_cpu_pages *pcp = &zone->pcp[cpu];
+		long count = 0;
+		int i;
+
+		for (i = 0; i < RMM_NR_PCP_LISTS; i++) {
+			struct rmm_plist *l = &pcp->lists[i];
+			struct rmm_page *p;
+			unsigned long n = 0;
+			unsigned int order = i >= RMM_NR_LOWORDER_PCP_LISTS ?
+				RMM_PAGEBLOCK_ORDER : i / RMM_MIGRATE_PCPTYPES;
+
+			rmm_plist_for_each(mm, p, l) {
+				if (++n > l->nr + 1) {
+					verr(v, "cpu%d %s: pcp list %d loops", cpu, zone->name, i);
+					break;
+				}
+				if (!RmmPagePcp(p) || RmmPageBuddy(p) ||
+				    rmm_mm_page_zone(mm, p) != zone ||
+				    (rmm_mm_page_idx(mm, p) & ((1U << order) - 1)))
+					verr(v, "cpu%d %s: bad page pfn %#lx on pcp list %d",
+					     cpu, zone->name, rmm_mm_page_to_pfn(mm, p), i);
+				count += 1L << order;
+			}
+			if (n != l->nr)
+				verr(v, "cpu%d %s: pcp list %d has %lu, nr says %lu",
+				     cpu, zone->name, i, n, l->nr);
+		}
+		if (count != pcp->count)
+			verr(v, "cpu%d %s: pcp count %d, lists hold %ld", cpu,
+			     zone->name, pcp->count, count);
+	}
+}
+
+int rmm_validate_zone(struct rmm_zone *zone)
+{
+	struct vctx v = { .mm = zone->mm };
+	unsigned long flags;
+
+	rmm_spin_lock_irqsave(&zone->lock, flags);
+	check_zone_locked(&v, zone);
+	rmm_spin_unlock_irqrestore(&zone->lock, flags);
+	return v.errors ? -EFAULT : 0;
+}
+RMM_EXPORT(rmm_validate_zone);
+
+int rmm_validate_mm(struct rmm_mm *mm)
+{
+	struct vctx v = { .mm = mm };
+	struct rmm_zone *zone;
+
+	if (!mm || !mm->initialized)
+		return -EINVAL;
+	rmm_for_each_populated_zone(mm, zone) {
+		unsigned long flags;
+
+		rmm_spin_lock_irqsave(&zone->lock, flags);
+		check_zone_locked(&v, zone);
+		rmm_spin_unlock_irqrestore(&zone->lock, flags);
+	}
+	rmm_on_each_cpu(check_pcp_local, &v);
+	if (v.errors)
+		rmm_pr_err("validate: %ld errors\n", v.errors);
+	return v.errors ? -EFAULT : 0;
+}
+RMM_EXPORT(rmm_validate_mm);

@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wmark.c - watermarks, lowmem reserves ("protection"), totalreserve_pages,
+ * min_free_kbytes, per-CPU pageset high/batch and the tunables that drive
+ * them, with the kernel's integer arithmetic (mm/page_alloc.c:
+ * calculate_min_free_kbytes, __setup_per_zone_wmarks,
+ * setup_per_zone_lowmem_reserve, calculate_totalreserve_pages,
+ * zone_batchsize, zone_highsize, zone_set_pageset_high_and_batch;
+ * mm/vmstat.c: calculate_normal_threshold).
+ *
+ * 6.1 vs 6.12 (selected by layout.kver / wmark_in.kver):
+ *   - lowmem_pages: 6.12 leaves ZONE_MOVABLE out and caps its min
+ *     watermark like highmem (managed/1024 clamped to 32..128); 6.1 treats
+ *     Movable as lowmem on 64-bit.
+ *   - pcp: 6.12 has high_min/high_max (auto-tuned high between them);
+ *     6.1 has a single high (we set high_min = high_max = high).
+ *   setup_per_zone_lowmem_reserve() and calculate_min_free_kbytes() are the
+ *   same in both trees Debian ships.
+ *
+ * rmm_calc_wmarks() is pure; the instance feeds it its own zones so the
+ * what-if ioctl and the zones can never disagree.
+ *
+ * Locking: mm->tunables_lock serialises recomputation; each zone's values
+ * are written under zone->lock; pcp high/batch with WRITE_ONCE (readers are
+ * the owning CPUs, like pageset_update()).
+ */
+#include "internal.h"
+
+#define SWAP_CLUSTER_MAX	32UL
+#define MIN_PERCPU_PAGELIST_HIGH_FRACTION 8
+
+static inline u64 mult_frac_u64(u64 x, u64 n, u64 d)
+{
+	return (x / d) * n + ((x % d) * n) / d;
+}
+
+static inline unsigned long rounddown_pow_of_two_ul(unsigned long n)
+{
+	return n ? 1UL << (63 - __builtin_clzl(n)) : 0;
+}
+
+void rmm_tunables_default(const struct rmm_layout *l, struct rmm_tunables *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->min_free_kbytes = 1024;	/* replaced by calculate_min_free_kbytes */
+	t->user_min_free_kbytes = -1;
+	t->watermark_scale_factor = 10;
+	t->watermark_boost_factor = 15000;
+	if (l->zone_dma >= 0)
+		t->lowmem_reserve_ratio[l->zone_dma] = 256;
+	if (l->zone_dma32 >= 0)
+		t->lowmem_reserve_ratio[l->zone_dma32] = 256;
+	t->lowmem_reserve_ratio[l->zone_normal] = 32;
+	t->percpu_pagelist_high_fraction = 0;
+}
+RMM_EXPORT(rmm_tunables_default);
+
+static inline bool wm_is_movable(const struct rmm_wmark_in *in, int z)
+{
+	return in->zone_movable >= 0 && z == in->zone_movable;
+}
+
+void rmm_calc_wmarks(const struct rmm_wmark_in *in, struct rmm_wmark_out *out)
+{
+	int nr_nodes = in->nr_nodes > 0 ? min(in->nr_nodes, RMM_MAX_NUMNODES) : 1;
+	int nr_zones = clamp(in->nr_zones, 1, RMM_MAX_NR_ZONES);
+	bool v612 = in->kver >= RMM_KVER(6, 12);
+	unsigned long lowmem_pages = 0, pages_min;
+	int n, i, j, mfk;
+
+	memset(out, 0, sizeof(*out));
+
+	/* calculate_min_free_kbytes(): nr_free_buffer_pages() at boot */
+	mfk = in->min_free_kbytes;
+	if (mfk < 0) {
+		unsigned long buffer_pages = 0, lowmem_kbytes;
+		long new_mfk;
+
+		for (n = 0; n < nr_nodes; n++)
+			for (i = 0; i < nr_zones; i++)
+				if (i < (in->zone_movable >= 0 ?
+					 in->zone_movable : nr_zones))
+					buffer_pages += in->managed[n][i];
+		lowmem_kbytes = buffer_pages * (RMM_PAGE_SIZE >> 10);
+		new_mfk = rmm_int_sqrt(lowmem_kbytes * 16);
+		mfk = clamp(new_mfk, 128L, 262144L);
+	}
+	out->min_free_kbytes = mfk;
+
+	/* __setup_per_zone_wmarks() */
+	pages_min = (unsigned long)mfk >> (RMM_PAGE_SHIFT - 10);
+	for (n = 0; n < nr_nodes; n++)
+		for (i = 0; i < nr_zones; i++)
+			if (!v612 || !wm_is_movable(in, i))
+				lowmem_pages += in->managed[n][i];
+
+	for (n = 0; n < nr_nodes; n++)
+		for (i = 0; i < nr_zones; i++) {
+			unsigned long managed = in->managed[n][i];
+			unsigned long *wm = out->wmark[n][i];
+			u64 tmp;
+
+			tmp = (u64)pages_min * managed;
+			tmp = lowmem_pages ? tmp / lowmem_pages : 0;
+			if (v612 && wm_is_movable(in, i)) {
+				unsigned long min_pages = managed / 1024;
+
+				min_pages = clamp(min_pages, SWAP_CLUSTER_MAX,
+						  128UL);
+				wm[RMM_WMARK_MIN] = min_pages;
+			} else {
+				wm[RMM_WMARK_MIN] = tmp;
+			}
+			tmp = max_t(u64, tmp >> 2,
+				    mult_frac_u64(managed,
+						  in->watermark_scale_factor,
+						  10000));
+			wm[RMM_WMARK_LOW] = wm[RMM_WMARK_MIN] + tmp;
+			wm[RMM_WMARK_HIGH] = wm[RMM_WMARK_LOW] + tmp;
+			wm[RMM_WMARK_PROMO] = wm[RMM_WMARK_HIGH] + tmp;
+		}
+
+	/* setup_per_zone_lowmem_reserve() */
+	for (n = 0; n < nr_nodes; n++)
+		for (i = 0; i < nr_zones - 1; i++) {
+			int ratio = in->lowmem_reserve_ratio[i];
+			bool clear = !ratio || !in->managed[n][i];
+			unsigned long managed_pages = 0;
+
+			for (j = i + 1; j < nr_zones; j++) {
+				managed_pages += in->managed[n][j];
+				out->lowmem_reserve[n][i][j] = clear ? 0 :
+					(long)(managed_pages / ratio);
+			}
+		}
+
+	/* calculate_totalreserve_pages() */
+	for (n = 0; n < nr_nodes; n++)
+		for (i = 0; i < nr_zones; i++) {
+			long max = 0;
+
+			for (j = i; j < nr_zones; j++)
+				if (out->lowmem_reserve[n][i][j] > max)
+					max = out->lowmem_reserve[n][i][j];
+			max += out->wmark[n][i][RMM_WMARK_HIGH];
+			if (max > (long)in->managed[n][i])
+				max = in->managed[n][i];
+			out->totalreserve_pages += max;
+		}
+}
+RMM_EXPORT(rmm_calc_wmarks);
+
+/* zone_batchsize() */
+static int zone_batchsize(const struct rmm_zone *zone)
+{
+	int batch;
+
+	batch = min_t(unsigned long, rmm_zone_managed_pages(zone) >> 10,
+		      (1UL << 20) / RMM_PAGE_SIZE);
+	batch /= 4;
+	if (batch < 1)
+		batch = 1;
+	batch = rounddown_pow_of_two_ul(batch + batch / 2) - 1;
+	return batch;
+}
+
+/* zone_highsize(), cpu_online = 0 */
+static int zone_highsize(const struct rmm_zone *zone, int batch,
+			 int high_fraction)
+{
+	const struct rmm_mm *mm = zone->mm;
+	unsigned long total_pages;
+	int nr_split_cpus = 0, cpu, high;
+
+	if (!high_fraction)
+		total_pages = rmm_low_wmark_pages(zone);
+	else
+		total_pages = rmm_zone_managed_pages(zone) / high_fraction;
+	for (cpu = 0; cpu < mm->layout.nr_cpu_ids; cpu++)
+		if (mm->layout.cpu_to_node[cpu] == zone->nid)
+			nr_split_cpus++;
+	if (!nr_split_cpus)
+		nr_split_cpus = mm->layout.nr_cpu_ids;
+	high = total_pages / nr_split_cpus;
+	return max(high, batch << 2);
+}
+
+int rmm_calculate_normal_threshold(const struct rmm_zone *zone)
+{
+	int mem = rmm_zone_managed_pages(zone) >> (27 - RMM_PAGE_SHIFT);
+	int threshold = 2 * rmm_fls(zone->mm->layout.nr_cpu_ids) *
+		(1 + rmm_fls(mem));
+
+	return min(125, threshold);
+}
+
+int rmm_zone_stat_threshold(const struct rmm_zone *z)
+{
+	return rmm_calculate_normal_threshold(z);
+}
+RMM_EXPORT(rmm_zone_stat_threshold);
+
+static void zone_set_pageset_high_and_batch(struct rmm_zone *zone)
+{
+	const struct rmm_mm *mm = zone->mm;
+	int fraction = mm->tunables.percpu_pagelist_high_fraction;
+	int new_high_min, new_high_max, new_batch, cpu, thr;
+
+	new_batch = max(1, zone_batchsize(zone));
+	if (fraction) {
+		new_high_min = zone_highsize(zone, new_batch, fraction);
+		new_high_max = new_high_min;
+	} else if (mm->layout.kver >= RMM_KVER(6, 12)) {
+		new_high_min = zone_highsize(zone, new_batch, 0);
+		new_high_max = zone_highsize(zone, new_batch,
+					     MIN_PERCPU_PAGELIST_HIGH_FRACTION);
+	} else {
+		new_high_min = new_high_max = zone_highsize(zone, new_batch, 0);
+	}
+	zone->pageset_high_min = new_high_min;
+	zone->pageset_high_max = new_high_max;
+	zone->pageset_batch = new_batch;
+	thr = rmm_calculate_normal_threshold(zone);
+	for (cpu = 0; cpu < mm->layout.nr_cpu_ids; cpu++) {
+		struct rmm_per_cpu_pages *pcp = &zone->pcp[cpu];
+
+		WRITE_ONCE(pcp->batch, new_batch);
+		WRITE_ONCE(pcp->high_min, new_high_min);
+		WRITE_ONCE(pcp->high_max, new_high_max);
+		if (mm->layout.kver < RMM_KVER(6, 12))
+			WRITE_ONCE(pcp->high, new_high_max);
+		pcp->stat_threshold = thr;
+	}
+}
+
+static void fill_wmark_in(const struct rmm_mm *mm, struct rmm_wmark_in *in)
+{
+	int n, z;
+
+	memset(in, 0, sizeof(*in));
+	in->kver = mm->layout.kver;
+	in->nr_nodes = mm->nr_nodes;
+	in->nr_zones = mm->nr_zones;
+	in->zone_movable = mm->layout.zone_movable;
+	for (n = 0; n < mm->nr_nodes; n++)
+		for (z = 0; z < mm->nr_zones; z++)
+			in->managed[n][z] =
+				rmm_zone_managed_pages(&mm->nodes[n].node_zones[z]);
+	in->min_free_kbytes = mm->tunables.min_free_kbytes;
+	in->watermark_scale_factor = mm->tunables.watermark_scale_factor;
+	memcpy(in->lowmem_reserve_ratio, mm->tunables.lowmem_reserve_ratio,
+	       sizeof(in->lowmem_reserve_ratio));
+}
+
+/* recompute everything from the tunables (tunables_lock held) */
+static void __recompute_all(struct rmm_mm *mm, bool auto_min_free)
+{
+	struct rmm_wmark_in *in = mm->wm_in;
+	struct rmm_wmark_out *out = mm->wm_out;
+	int n, z, j;
+
+	rmm_assert_held(&mm->tunables_lock);
+	fill_wmark_in(mm, in);
+	if (auto_min_free)
+		in->min_free_kbytes = -1;
+	rmm_calc_wmarks(in, out);
+	mm->tunables.min_free_kbytes = out->min_free_kbytes;
+	mm->totalreserve_pages = out->totalreserve_pages;
+
+	for (n = 0; n < mm->nr_nodes; n++) {
+		struct rmm_node *node = &mm->nodes[n];
+
+		node->totalreserve_pages = 0;
+		for (z = 0; z < mm->nr_zones; z++) {
+			struct rmm_zone *zone = &node->node_zones[z];
+			long max = 0;
+
+			rmm_spin_lock(&zone->lock);
+			for (j = 0; j < RMM_NR_WMARK; j++)
+				WRITE_ONCE(zone->_watermark[j],
+					   out->wmark[n][z][j]);
+			WRITE_ONCE(zone->watermark_boost, 0);
+			for (j = 0; j < RMM_MAX_NR_ZONES; j++)
+				WRITE_ONCE(zone->lowmem_reserve[j],
+					   out->lowmem_reserve[n][z][j]);
+			rmm_spin_unlock(&zone->lock);
+
+			for (j = z; j < mm->nr_zones; j++)
+				max = max(max, zone->lowmem_reserve[j]);
+			max += rmm_high_wmark_pages(zone);
+			if (max > (long)rmm_zone_managed_pages(zone))
+				max = rmm_zone_managed_pages(zone);
+			node->totalreserve_pages += max;
+			zone_set_pageset_high_and_batch(zone);
+		}
+	}
+}
+
+void rmm_recompute_all(struct rmm_mm *mm)
+{
+	unsigned long flags;
+
+	rmm_spin_lock_irqsave(&mm->tunables_lock, flags);
+	__recompute_all(mm, mm->tunables.user_min_free_kbytes < 0);
+	rmm_spin_unlock_irqrestore(&mm->tunables_lock, flags);
+}
+
+int rmm_set_tunable(struct rmm_mm *mm, enum rmm_tunable t, const long *vals,
+		    int n)
+{
+	struct rmm_tunables nt = mm->tunables;
+	bool auto_min = nt.user_min_free_kbytes < 0;
+	unsigned long flags;
+	int i;
+
+	switch (t) {
+	case RMM_TUNE_MIN_FREE_KBYTES:
+		if (n != 1 || vals[0] < -1 || vals[0] > INT_MAX) {
+			rmm_pr_err("min_free_kbytes: %ld out of range 0..%d (-1: automatic)\n",
+				   n == 1 ? vals[0] : 0L, INT_MAX);
+			return -EINVAL;
+		}
+		if (vals[0] < 0) {
+			nt.user_min_free_kbytes = -1;
+			auto_min = true;
+		} else {
+			nt.user_min_free_kbytes = vals[0];
+			nt.min_free_kbytes = vals[0];
+			auto_min = false;
+		}
+		break;
+	case RMM_TUNE_WATERMARK_SCALE_FACTOR:
+		if (n != 1 || vals[0] < 1 || vals[0] > 3000) {
+			rmm_pr_err("watermark_scale_factor: %ld out of range 1..3000\n",
+				   n == 1 ? vals[0] : 0L);
+			return -EINVAL;
+		}
+		nt.watermark_scale_factor = vals[0];
+		break;
+	case RMM_TUNE_WATERMARK_BOOST_FACTOR:
+		if (n != 1 || vals[0] < 0 || vals[0] > INT_MAX) {
+			rmm_pr_err("watermark_boost_factor: %ld out of range 0..%d\n",
+				   n == 1 ? vals[0] : 0L, INT_MAX);
+			return -EINVAL;
+		}
+		nt.watermark_boost_factor = vals[0];
+		break;
+	case RMM_TUNE_LOWMEM_RESERVE_RATIO:
+		if (n < 1 || n > mm->nr_zones) {
+			rmm_pr_err("lowmem_reserve_ratio: %d values given, 1..%d expected\n",
+				   n, mm->nr_zones);
+			return -EINVAL;
+		}
+		for (i = 0; i < n; i++) {
+			if (vals[i] > INT_MAX || vals[i] < INT_MIN) {
+				rmm_pr_err("lowmem_reserve_ratio: value %ld out of int range\n",
+					   vals[i]);
+				return -EINVAL;
+			}
+			/* the kernel turns values < 1 into 0 */
+			nt.lowmem_reserve_ratio[i] = vals[i] < 1 ? 0 : vals[i];
+		}
+		break;
+	case RMM_TUNE_PERCPU_PAGELIST_HIGH_FRACTION:
+		if (n != 1 || vals[0] < 0 || vals[0] > INT_MAX ||
+		    (vals[0] && vals[0] < MIN_PERCPU_PAGELIST_HIGH_FRACTION)) {
+			rmm_pr_err("percpu_pagelist_high_fraction: %ld invalid (0 or >= %d)\n",
+				   n == 1 ? vals[0] : 0L,
+				   MIN_PERCPU_PAGELIST_HIGH_FRACTION);
+			return -EINVAL;
+		}
+		nt.percpu_pagelist_high_fraction = vals[0];
+		break;
+	default:
+		rmm_pr_err("tunable %d unknown\n", t);
+		return -EINVAL;
+	}
+
+	rmm_spin_lock_irqsave(&mm->tunables_lock, flags);
+	mm->tunables = nt;
+	__recompute_all(mm, auto_min);
+	rmm_spin_unlock_irqrestore(&mm->tunables_lock, flags);
+	return 0;
+}
+RMM_EXPORT(rmm_set_tunable);
+
+int rmm_get_tunable(struct rmm_mm *mm, enum rmm_tunable t, long *vals, int n)
+{
+	int i;
+
+	if (n < 1)
+		return -EINVAL;
+	switch (t) {
+	case RMM_TUNE_MIN_FREE_KBYTES:
+		vals[0] = mm->tunables.min_free_kbytes;
+		return 1;
+	case RMM_TUNE_WATERMARK_SCALE_FACTOR:
+		vals[0] = mm->tunables.watermark_scale_factor;
+		return 1;
+	case RMM_TUNE_WATERMARK_BOOST_FACTOR:
+		vals[0] = mm->tunables.watermark_boost_factor;
+		return 1;
+	case RMM_TUNE_LOWMEM_RESERVE_RATIO:
+		for (i = 0; i < n && i < mm->nr_zones; i++)
+			vals[i] = mm->tunables.lowmem_reserve_ratio[i];
+		return i;
+	case RMM_TUNE_PERCPU_PAGELIST_HIGH_FRACTION:
+		vals[0] = mm->tunables.percpu_pagelist_high_fraction;
+		return 1;
+	default:
+		return -EINVAL;
+	}
+}
+RMM_EXPORT(rmm_get_tunable);
