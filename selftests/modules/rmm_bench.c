@@ -297,6 +297,38 @@ static u64 run_median(rb_fn fn, void *arg)
 	return median(v, runs);
 }
 
+/*
+ * Both sides, interleaved: warm-up of each, then regionmm, kernel, regionmm,
+ * kernel ... so that drift (other guest activity, the host) hits both alike
+ * and neither side always runs on the state the other left.  *r / *k are 0
+ * when that side failed to allocate.
+ */
+static void run_medians(rb_fn rfn, void *rarg, rb_fn kfn, void *karg,
+			u64 *r, u64 *k)
+{
+	u64 vr[RB_MAX_RUNS], vk[RB_MAX_RUNS];
+	bool rfail, kfail;
+	unsigned int i;
+
+	bench_failed = false;
+	rfn(rarg);
+	rfail = bench_failed;
+	bench_failed = false;
+	kfn(karg);
+	kfail = bench_failed;
+	for (i = 0; i < runs && !rfail && !kfail; i++) {
+		bench_failed = false;
+		vr[i] = rfn(rarg);
+		rfail = bench_failed;
+		bench_failed = false;
+		vk[i] = kfn(karg);
+		kfail = bench_failed;
+		cond_resched();
+	}
+	*r = rfail ? 0 : median(vr, runs);
+	*k = kfail ? 0 : median(vk, runs);
+}
+
 /* ------------------------------------------------------- order0_pair */
 
 static u64 k_order0_pair(void *arg)
@@ -343,14 +375,13 @@ static u64 r_order0_pair(void *arg)
 
 static void bench_order0(void)
 {
-	u64 r = run_median(r_order0_pair, NULL);
-	u64 k;
+	u64 r, k;
 
+	run_medians(r_order0_pair, NULL, k_order0_pair, NULL, &r, &k);
 	if (!r) {
 		emit("SKIP order0_pair rmm_alloc_page failed");
 		return;
 	}
-	k = run_median(k_order0_pair, NULL);
 	if (!k) {
 		emit("SKIP order0_pair alloc_page failed");
 		return;
@@ -404,14 +435,13 @@ static u64 r_order9_pair(void *arg)
 
 static void bench_order9(void)
 {
-	u64 r = run_median(r_order9_pair, NULL);
-	u64 k;
+	u64 r, k;
 
+	run_medians(r_order9_pair, NULL, k_order9_pair, NULL, &r, &k);
 	if (!r) {
 		emit("SKIP order9_pair rmm order-9 allocation failed");
 		return;
 	}
-	k = run_median(k_order9_pair, NULL);
 	if (!k) {
 		emit("SKIP order9_pair kernel order-9 allocation failed");
 		return;
@@ -488,20 +518,18 @@ static u64 bulk_free_median(struct bulk_arg *b)
 
 static void bench_bulk(void)
 {
-	struct bulk_arg b = { };
+	struct bulk_arg rb = { }, kb = { };
 	u64 ra, rf, ka, kf;
 
-	b.v = kvmalloc_array(bulk_n, sizeof(void *), GFP_KERNEL);
-	if (!b.v) {
+	rb.v = kvmalloc_array(bulk_n, sizeof(void *), GFP_KERNEL);
+	kb.v = kvmalloc_array(bulk_n, sizeof(void *), GFP_KERNEL);
+	if (!rb.v || !kb.v) {
 		emit("SKIP bulk_alloc no memory for %u pointers", bulk_n);
-		return;
+		goto out;
 	}
-	ra = run_median(r_bulk, &b);
-	rf = bulk_free_median(&b);
-	memset(&b.free_runs, 0, sizeof(b.free_runs));
-	b.run = 0;
-	ka = ra ? run_median(k_bulk, &b) : 0;
-	kf = bulk_free_median(&b);
+	run_medians(r_bulk, &rb, k_bulk, &kb, &ra, &ka);
+	rf = bulk_free_median(&rb);
+	kf = bulk_free_median(&kb);
 	if (!ra || !ka) {
 		emit("SKIP bulk_alloc %s could not allocate %u pages",
 		     ra ? "kernel" : "rmm", bulk_n);
@@ -509,7 +537,9 @@ static void bench_bulk(void)
 		emit_pair("bulk_alloc", ra, ka, "kernel");
 		emit_pair("bulk_free", rf, kf, "kernel");
 	}
-	kvfree(b.v);
+out:
+	kvfree(rb.v);
+	kvfree(kb.v);
 }
 
 /* ---------------------------------------------------- random_free_Ncpu */
@@ -652,19 +682,26 @@ static u64 rf_once(struct rf_run *r, const unsigned int *cpus)
 	return div64_u64(sum, r->nthreads);
 }
 
-static u64 rf_median(struct rf_run *r, const unsigned int *cpus)
+/* regionmm and kernel runs interleaved, as run_medians() does */
+static void rf_medians(struct rf_run *r, const unsigned int *cpus,
+		       u64 *rp, u64 *kp)
 {
-	u64 v[RB_MAX_RUNS];
+	u64 vr[RB_MAX_RUNS], vk[RB_MAX_RUNS];
+	bool rfail = false, kfail = false;
 	unsigned int i;
 
-	bench_failed = false;
-	rf_once(r, cpus);		/* warm-up */
-	for (i = 0; i < runs; i++) {
-		v[i] = rf_once(r, cpus);
-		if (bench_failed)
-			return 0;
+	for (i = 0; i <= runs && !rfail && !kfail; i++) {	/* 0: warm-up */
+		bench_failed = false;
+		r->rmm = true;
+		vr[i ? i - 1 : 0] = rf_once(r, cpus);
+		rfail = bench_failed;
+		bench_failed = false;
+		r->rmm = false;
+		vk[i ? i - 1 : 0] = rf_once(r, cpus);
+		kfail = bench_failed;
 	}
-	return median(v, runs);
+	*rp = rfail ? 0 : median(vr, runs);
+	*kp = kfail ? 0 : median(vk, runs);
 }
 
 static void bench_random(void)
@@ -695,10 +732,7 @@ static void bench_random(void)
 		char name[32];
 
 		r->nthreads = c;
-		r->rmm = true;
-		rp = rf_median(r, cpus);
-		r->rmm = false;
-		kp = rp ? rf_median(r, cpus) : 0;
+		rf_medians(r, cpus, &rp, &kp);
 		snprintf(name, sizeof(name), "random_free_%ucpu", c);
 		if (!rp || !kp)
 			emit("SKIP %s %s could not allocate %u x %u blocks",
@@ -832,10 +866,8 @@ static void bench_slab_size(unsigned int size)
 		emit("SKIP slab_%u_pair could not create the caches", size);
 		goto out;
 	}
-	rp = run_median(r_slab_pair, &s);
-	kp = run_median(k_slab_pair, &s);
-	rb = run_median(r_slab_bulk, &s);
-	kb = run_median(k_slab_bulk, &s);
+	run_medians(r_slab_pair, &s, k_slab_pair, &s, &rp, &kp);
+	run_medians(r_slab_bulk, &s, k_slab_bulk, &s, &rb, &kb);
 	snprintf(name, sizeof(name), "slab_%u_pair", size);
 	emit_pair(name, rp, kp, "kernel");
 	snprintf(name, sizeof(name), "slab_%u_bulk", size);
