@@ -1550,6 +1550,9 @@ static bool free_pages_prepare(struct rmm_mm *mm, struct rmm_page *page,
 	return true;
 }
 
+unsigned int rmm_pcp_sparse_threshold = RMM_PAGEBLOCK_NR_PAGES / 2;
+RMM_EXPORT(rmm_pcp_sparse_threshold);
+
 static void free_one_page(struct rmm_zone *zone, struct rmm_page *page,
 			  u32 idx, unsigned int order)
 {
@@ -1565,6 +1568,7 @@ static void free_one_page(struct rmm_zone *zone, struct rmm_page *page,
 void rmm_mm_free_pages(struct rmm_mm *mm, struct rmm_page *page,
 		       unsigned int order)
 {
+	struct rmm_pageblock *pb;
 	struct rmm_zone *zone;
 	unsigned long flags;
 	u32 idx;
@@ -1588,7 +1592,19 @@ void rmm_mm_free_pages(struct rmm_mm *mm, struct rmm_page *page,
 		free_one_page(zone, page, idx, order);
 		return;
 	}
-	mt = rmm_pb_of_idx(mm, idx)->mt;
+	pb = rmm_pb_of_idx(mm, idx);
+	mt = pb->mt;
+	/*
+	 * Anti-fragmentation: a page of a mostly free pageblock goes straight
+	 * back to the buddy so the block can become whole again, instead of
+	 * being recycled from the per-CPU list into the same hole.  Pages of
+	 * full pageblocks (where pcp refills come from) keep the fast path.
+	 * nr_free is read without the zone lock: a hint only.
+	 */
+	if (unlikely(READ_ONCE(pb->nr_free) >= rmm_pcp_sparse_threshold)) {
+		free_one_page(zone, page, idx, order);
+		return;
+	}
 	if (unlikely(mt >= RMM_MIGRATE_PCPTYPES)) {
 		if (unlikely(mt == RMM_MIGRATE_ISOLATE)) {
 			free_one_page(zone, page, idx, order);

@@ -170,6 +170,15 @@ struct rmm_page *__rmm_alloc_pages_slowpath(struct rmm_mm *mm, rmm_gfp_t gfp,
 					    unsigned int order,
 					    struct rmm_alloc_context *ac);
 
+/*
+ * Anti-fragmentation knob (regionmm only, no kernel equivalent): an order
+ * <= 3 page freed into a pageblock that already has at least this many free
+ * buddy pages bypasses the per-CPU list and goes straight to the buddy, so
+ * mostly free pageblocks drain to whole 2 MiB blocks.  Default
+ * pageblock_nr_pages / 2; pageblock_nr_pages + 1 disables it.
+ */
+extern unsigned int rmm_pcp_sparse_threshold;
+
 void rmm_drain_local_pages(struct rmm_mm *mm);	/* this CPU, all zones */
 void rmm_drain_all_pages(struct rmm_mm *mm);	/* every CPU (IPI) */
 void rmm_drain_cpu_pages(struct rmm_mm *mm, int cpu); /* dead/quiet CPU */
