@@ -86,12 +86,13 @@ MODULE_PARM_DESC(bulk_n, "allocations held at once by bulk benchmarks (>= 1)");
 
 /*
  * rand_n / rand_max_order: allocations per CPU of random_free (orders
- * uniform in 0..rand_max_order); sized so that every CPU's share fits in
- * the region at once.
+ * uniform in 0..rand_max_order); long enough that one run's free loop is
+ * well above timer noise; capped at run time so that the blocks of all CPUs
+ * fit in 40 % of regionmm's free memory at once.
  */
-static unsigned int rand_n = 2048;
+static unsigned int rand_n = 8192;
 module_param(rand_n, uint, 0444);
-MODULE_PARM_DESC(rand_n, "allocations per CPU in random_free (>= 1)");
+MODULE_PARM_DESC(rand_n, "allocations per CPU in random_free (>= 1; capped so all CPUs' blocks use <= 40% of the region)");
 static unsigned int rand_max_order = 3;
 module_param(rand_max_order, uint, 0444);
 MODULE_PARM_DESC(rand_max_order, "highest order random_free allocates (0..9)");
@@ -544,10 +545,18 @@ out:
 
 /* ---------------------------------------------------- random_free_Ncpu */
 
+static int read_buddyinfo(const char *path, u64 *free_pages, u64 *huge);
+#ifndef RB_R_BUDDYINFO		/* overridable to try the harness alone */
+#define RB_R_BUDDYINFO "/proc/regionmm/buddyinfo"
+#define RB_R_ZONEINFO "/proc/regionmm/zoneinfo"
+#endif
+#define R_BUDDYINFO RB_R_BUDDYINFO
+
 struct rf_run {
 	bool rmm;
 	unsigned int nthreads;
-	void **pages;		/* nthreads * rand_n, slice t belongs to thread t */
+	unsigned int n;		/* allocations per thread (rand_n, capped) */
+	void **pages;		/* nthreads * n, slice t belongs to thread t */
 	u8 *orders;		/* order of pages[i] */
 	atomic_t bar[2];
 	atomic_t failed;
@@ -576,9 +585,9 @@ static void rf_barrier(atomic_t *b, unsigned int n)
 static void rf_alloc_slice(struct rf_run *r, unsigned int idx)
 {
 	u64 s = r->seed + idx * 7919;
-	unsigned int i, base = idx * rand_n;
+	unsigned int i, base = idx * r->n;
 
-	for (i = base; i < base + rand_n; i++) {
+	for (i = base; i < base + r->n; i++) {
 		unsigned int o = rb_below(&s, rand_max_order + 1);
 
 		r->orders[i] = o;
@@ -595,7 +604,7 @@ static void rf_alloc_slice(struct rf_run *r, unsigned int idx)
 /* Fisher-Yates over all slices: each CPU frees pages of every CPU */
 static void rf_shuffle(struct rf_run *r)
 {
-	unsigned int n = r->nthreads * rand_n, i, j;
+	unsigned int n = r->nthreads * r->n, i, j;
 	u64 s = r->seed;
 
 	for (i = n - 1; i > 0; i--) {
@@ -609,7 +618,7 @@ static int rf_thread_fn(void *arg)
 {
 	struct rf_thread *th = arg;
 	struct rf_run *r = th->run;
-	unsigned int i, base = th->idx * rand_n, ops = 0;
+	unsigned int i, base = th->idx * r->n, ops = 0;
 	u64 t;
 
 	rf_alloc_slice(r, th->idx);
@@ -620,14 +629,14 @@ static int rf_thread_fn(void *arg)
 
 	t = ktime_get_ns();
 	if (r->rmm) {
-		for (i = base; i < base + rand_n; i++) {
+		for (i = base; i < base + r->n; i++) {
 			if (likely(r->pages[i])) {
 				rmm_free_pages(r->pages[i], r->orders[i]);
 				ops++;
 			}
 		}
 	} else {
-		for (i = base; i < base + rand_n; i++) {
+		for (i = base; i < base + r->n; i++) {
 			if (likely(r->pages[i])) {
 				__free_pages(r->pages[i], r->orders[i]);
 				ops++;
@@ -707,6 +716,7 @@ static void rf_medians(struct rf_run *r, const unsigned int *cpus,
 static void bench_random(void)
 {
 	unsigned int cpus[RB_MAX_THREADS], ncpu = 0, c;
+	u64 free0, huge;
 	struct rf_run *r;
 	int cpu;
 
@@ -721,8 +731,21 @@ static void bench_random(void)
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		goto nomem;
-	r->pages = kvcalloc((size_t)ncpu * rand_n, sizeof(void *), GFP_KERNEL);
-	r->orders = kvcalloc((size_t)ncpu * rand_n, 1, GFP_KERNEL);
+	r->n = rand_n;
+	if (!read_buddyinfo(R_BUDDYINFO, &free0, &huge)) {
+		/* mean pages a block: (2^(m+1) - 1) / (m + 1) */
+		u64 avg = DIV_ROUND_UP((2ULL << rand_max_order) - 1,
+				       rand_max_order + 1);
+		u64 cap = div64_u64(free0 * 2 / 5, (u64)ncpu * avg);
+
+		if (cap < r->n) {
+			r->n = max_t(u64, cap, 1);
+			emit("INFO random_free: %u blocks per CPU (rand_n capped to fit the region)",
+			     r->n);
+		}
+	}
+	r->pages = kvcalloc((size_t)ncpu * r->n, sizeof(void *), GFP_KERNEL);
+	r->orders = kvcalloc((size_t)ncpu * r->n, 1, GFP_KERNEL);
 	if (!r->pages || !r->orders)
 		goto nomem;
 
@@ -736,7 +759,7 @@ static void bench_random(void)
 		snprintf(name, sizeof(name), "random_free_%ucpu", c);
 		if (!rp || !kp)
 			emit("SKIP %s %s could not allocate %u x %u blocks",
-			     name, rp ? "kernel" : "rmm", c, rand_n);
+			     name, rp ? "kernel" : "rmm", c, r->n);
 		else
 			emit_pair(name, rp, kp, "kernel");
 	}
@@ -953,11 +976,6 @@ static int read_buddyinfo(const char *path, u64 *free_pages, u64 *huge)
 }
 
 #define K_BUDDYINFO "/proc/buddyinfo"
-#ifndef RB_R_BUDDYINFO		/* overridable to try the harness alone */
-#define RB_R_BUDDYINFO "/proc/regionmm/buddyinfo"
-#define RB_R_ZONEINFO "/proc/regionmm/zoneinfo"
-#endif
-#define R_BUDDYINFO RB_R_BUDDYINFO
 
 /* -------------------------------------------------------------- frag */
 
