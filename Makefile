@@ -23,7 +23,10 @@ BUILD_NAME := $(KERNEL)
 endif
 BUILD := $(CURDIR)/build/$(BUILD_NAME)
 
-DEMO_MEM    := 1536M
+# Guest RAM runs from 0 to --mem (below 3 GiB with -M pc); SeaBIOS puts the
+# ACPI tables in the last 128 KiB, so the region must end below the top:
+# with 2G, 512M@0x40000000 (0x40000000-0x5fffffff) is plain RAM.
+DEMO_MEM    := 2G
 DEMO_REGION := 512M@0x40000000
 DEMO_APPEND := memmap=512M$$0x40000000
 

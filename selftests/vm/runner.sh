@@ -22,12 +22,9 @@ ktap_plan 7
 # The runner's own test modules are built apart from `make module` (in a
 # scratch M= directory), so these tests do not depend on the state of
 # regionmm.ko or of the other test modules; they reach /mod with --add.
-mkdir -p "$TMP/mods" "$TMP/ko"
-cp selftests/modules/rmm_test_ok.c selftests/modules/rmm_test_warn.c "$TMP/mods/"
-echo 'obj-m += rmm_test_ok.o rmm_test_warn.o' >"$TMP/mods/Kbuild"
-if ! kdir=$(scripts/kernel kdir $K 2>"$TMP/build.log") ||
-	! make -C "$kdir" M="$TMP/mods" modules >>"$TMP/build.log" 2>&1 ||
-	! cp "$TMP"/mods/*.ko "$TMP/ko/"; then
+# shellcheck source=selftests/lib/testmods.sh
+. selftests/lib/testmods.sh
+if ! build_testmods $K "$TMP/ko" "$TMP/build.log" rmm_test_ok rmm_test_warn; then
 	sed 's/^/# /' "$TMP/build.log"
 	for _ in 1 2 3 4 5 6 7; do ktap_fail "build rmm_test_ok.ko and rmm_test_warn.ko for $K"; done
 	ktap_finished
