@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_wmark.c - watermark, lowmem_reserve, totalreserve, min_free_kbytes
+ * and pcp high/batch arithmetic against numbers worked out by hand from
+ * the kernel's formulas (mm/page_alloc.c of 6.1 and 6.12), and tunable
+ * validation/recomputation on a live instance.
+ *
+ * Worked example 1 (6.12): one node, 4 GiB in ZONE_NORMAL, 1048576 managed
+ *   calculate_min_free_kbytes: lowmem_kbytes = 1048576 * 4 = 4194304,
+ *     int_sqrt(4194304 * 16) = 8192 -> min_free_kbytes = 8192
+ *   pages_min = 8192 >> 2 = 2048; lowmem_pages = 1048576
+ *   min = 2048 * 1048576 / 1048576 = 2048
+ *   tmp = max(2048 >> 2 = 512, mult_frac(1048576, 10, 10000) =
+ *         104 * 10 + 8576 * 10 / 10000 = 1048) = 1048
+ *   low = 3096, high = 4144, promo = 5192
+ *   empty Movable zone (6.12): min = clamp(0 / 1024, 32, 128) = 32 and
+ *     low = high = promo = 32; totalreserve = 4144 (high of Normal)
+ */
+#include "rmm_test.h"
+
+static struct rmm_wmark_in in;
+static struct rmm_wmark_out out;
+
+static void set_in(unsigned int kver, unsigned long dma, unsigned long dma32,
+		   unsigned long normal, unsigned long movable)
+{
+	static const int ratio[5] = { 256, 256, 32, 0, 0 };
+
+	memset(&in, 0, sizeof(in));
+	in.kver = kver;
+	in.nr_nodes = 1;
+	in.nr_zones = 5;
+	in.zone_movable = 3;
+	in.managed[0][0] = dma;
+	in.managed[0][1] = dma32;
+	in.managed[0][2] = normal;
+	in.managed[0][3] = movable;
+	in.min_free_kbytes = -1;
+	in.watermark_scale_factor = 10;
+	memcpy(in.lowmem_reserve_ratio, ratio, sizeof(ratio));
+}
+
+static void check_wm(int z, unsigned long mn, unsigned long lo,
+		     unsigned long hi, unsigned long pr, const char *what)
+{
+	unsigned long *w = out.wmark[0][z];
+
+	ok(w[0] == mn && w[1] == lo && w[2] == hi && w[3] == pr,
+	   "%s: min/low/high/promo %lu/%lu/%lu/%lu", what, w[0], w[1], w[2], w[3]);
+	if (!(w[0] == mn && w[1] == lo && w[2] == hi && w[3] == pr))
+		diag("expected %lu/%lu/%lu/%lu", mn, lo, hi, pr);
+}
+
+static void test_pure(void)
+{
+	/* example 1 */
+	set_in(RMM_KVER(6, 12), 0, 0, 1048576, 0);
+	rmm_calc_wmarks(&in, &out);
+	is_long(out.min_free_kbytes, 8192, "4 GiB: min_free_kbytes 8192");
+	check_wm(2, 2048, 3096, 4144, 5192, "4 GiB Normal");
+	check_wm(3, 32, 32, 32, 32, "empty Movable on 6.12");
+	check_wm(0, 0, 0, 0, 0, "empty DMA");
+	is_long(out.totalreserve_pages, 4144, "4 GiB totalreserve");
+
+	/*
+	 * example 2 (6.12): DMA 3840, DMA32 700000, Normal 3407872 managed
+	 *   lowmem 4111712 pages = 16446848 kB; int_sqrt(16446848*16) = 16221
+	 *   pages_min 4055; DMA min 4055*3840/4111712 = 3, tmp = max(0, 3) = 3
+	 *   DMA32 min 690, tmp = max(172, 700) = 700; Normal min 3360,
+	 *   tmp = max(840, 3407) = 3407
+	 *   protection DMA: 700000/256 = 2734, 4107872/256 = 16046 (x3)
+	 *   DMA32: 3407872/256 = 13312 (x3); Normal: 0/32 = 0
+	 */
+	set_in(RMM_KVER(6, 12), 3840, 700000, 3407872, 0);
+	rmm_calc_wmarks(&in, &out);
+	is_long(out.min_free_kbytes, 16221, "3 zones: min_free_kbytes 16221");
+	check_wm(0, 3, 6, 9, 12, "DMA");
+	check_wm(1, 690, 1390, 2090, 2790, "DMA32");
+	check_wm(2, 3360, 6767, 10174, 13581, "Normal");
+	ok(out.lowmem_reserve[0][0][0] == 0 && out.lowmem_reserve[0][0][1] == 2734 &&
+	   out.lowmem_reserve[0][0][2] == 16046 && out.lowmem_reserve[0][0][3] == 16046 &&
+	   out.lowmem_reserve[0][0][4] == 16046, "DMA protection (0, 2734, 16046, 16046, 16046)");
+	ok(out.lowmem_reserve[0][1][2] == 13312 && out.lowmem_reserve[0][1][4] == 13312 &&
+	   out.lowmem_reserve[0][1][1] == 0, "DMA32 protection (0, 0, 13312, 13312, 13312)");
+	ok(out.lowmem_reserve[0][2][3] == 0 && out.lowmem_reserve[0][2][4] == 0,
+	   "Normal protection all 0");
+	is_long(out.totalreserve_pages, 29416, "3 zones totalreserve");
+
+	/*
+	 * example 3: DMA32 500000, Normal 300000, Movable 200000
+	 *   buffer pages (<= Normal) 800000 -> int_sqrt(800000*4*16) = 7155
+	 *   pages_min 1788
+	 *   6.12: lowmem 800000; DMA32 min 1117, Normal 670, Movable
+	 *         clamp(195, 32, 128) = 128 with tmp max(83, 200) = 200
+	 *   6.1:  lowmem 1000000 (Movable is lowmem on 64-bit); DMA32 894,
+	 *         Normal 536, Movable 357 (tmp max(89, 200) = 200)
+	 */
+	set_in(RMM_KVER(6, 12), 0, 500000, 300000, 200000);
+	rmm_calc_wmarks(&in, &out);
+	is_long(out.min_free_kbytes, 7155, "movable: min_free_kbytes 7155");
+	check_wm(1, 1117, 1617, 2117, 2617, "6.12 DMA32");
+	check_wm(2, 670, 970, 1270, 1570, "6.12 Normal");
+	check_wm(3, 128, 328, 528, 728, "6.12 Movable capped like highmem");
+	is_long(out.totalreserve_pages, 12118, "6.12 totalreserve");
+	ok(out.lowmem_reserve[0][1][2] == 1171 && out.lowmem_reserve[0][1][3] == 1953 &&
+	   out.lowmem_reserve[0][2][3] == 6250, "protection with Movable");
+	in.kver = RMM_KVER(6, 1);
+	rmm_calc_wmarks(&in, &out);
+	check_wm(1, 894, 1394, 1894, 2394, "6.1 DMA32");
+	check_wm(2, 536, 836, 1136, 1436, "6.1 Normal");
+	check_wm(3, 357, 557, 757, 957, "6.1 Movable as lowmem");
+	is_long(out.totalreserve_pages, 11990, "6.1 totalreserve");
+
+	/* clamps of min_free_kbytes and user value */
+	set_in(RMM_KVER(6, 12), 0, 100, 0, 0);
+	rmm_calc_wmarks(&in, &out);
+	is_long(out.min_free_kbytes, 128, "tiny: min_free_kbytes clamped to 128");
+	set_in(RMM_KVER(6, 12), 0, 0, 1048576, 0);
+	in.min_free_kbytes = 65536;
+	in.watermark_scale_factor = 1000;
+	rmm_calc_wmarks(&in, &out);
+	/* pages_min 16384; tmp max(4096, 104*1000 + 8576*1000/10000 = 104857) */
+	check_wm(2, 16384, 121241, 226098, 330955, "user min_free_kbytes + wsf 1000");
+}
+
+static void test_instance(void)
+{
+	struct rmm_mm mm;
+	struct rmm_zone *z;
+	long v[5];
+	unsigned long managed;
+	int cpu;
+
+	/* 4 GiB Normal node: managed = 1048576 - 4096 (memmap) */
+	is_long(rmm_test_mm_simple(&mm, 1, 1048576, 0x100000), 0, "init 4 GiB node");
+	z = &mm.nodes[0].node_zones[2];
+	managed = rmm_zone_managed_pages(z);
+	is_long(managed, 1048576 - 4096, "managed = present - 16 MiB of descriptors");
+	set_in(RMM_KVER(6, 12), 0, 0, managed, 0);
+	rmm_calc_wmarks(&in, &out);
+	ok(z->_watermark[0] == out.wmark[0][2][0] && z->_watermark[1] == out.wmark[0][2][1] &&
+	   z->_watermark[2] == out.wmark[0][2][2] && z->_watermark[3] == out.wmark[0][2][3],
+	   "zone watermarks == rmm_calc_wmarks (min %lu low %lu high %lu)",
+	   z->_watermark[0], z->_watermark[1], z->_watermark[2]);
+	is_long(mm.tunables.min_free_kbytes, out.min_free_kbytes, "auto min_free_kbytes");
+	/* zone_batchsize: min(1044480 >> 10, 256) / 4 = 64 -> rdp2(96) - 1 = 63 */
+	is_long(z->pcp[0].batch, 63, "pcp batch 63");
+	/* high_min = low / 4 local cpus, high_max = managed / 8 / 4 */
+	is_long(z->pcp[0].high_min, (long)(out.wmark[0][2][1] / 4), "pcp high_min = low / cpus");
+	is_long(z->pcp[0].high_max, (long)(managed / 8 / 4), "pcp high_max = managed/8/cpus");
+	/* mem = 1044480 >> 15 = 31: 2 * fls(4) * (1 + fls(31)) = 2 * 3 * 6 */
+	is_long(rmm_zone_stat_threshold(z), 36, "stat threshold (4 cpus, 4 GiB)");
+
+	/* tunables */
+	rmm_port_quiet = 1;
+	v[0] = 0;
+	is_long(rmm_set_tunable(&mm, RMM_TUNE_WATERMARK_SCALE_FACTOR, v, 1), -EINVAL,
+		"watermark_scale_factor 0 refused");
+	v[0] = 3001;
+	is_long(rmm_set_tunable(&mm, RMM_TUNE_WATERMARK_SCALE_FACTOR, v, 1), -EINVAL,
+		"watermark_scale_factor 3001 refused");
+	v[0] = 7;
+	is_long(rmm_set_tunable(&mm, RMM_TUNE_PERCPU_PAGELIST_HIGH_FRACTION, v, 1), -EINVAL,
+		"percpu_pagelist_high_fraction 7 refused");
+	v[0] = -5;
+	is_long(rmm_set_tunable(&mm, RMM_TUNE_WATERMARK_BOOST_FACTOR, v, 1), -EINVAL,
+		"watermark_boost_factor -5 refused");
+	rmm_port_quiet = 0;
+	is_long(mm.tunables.watermark_scale_factor, 10, "nothing changed on -EINVAL");
+	v[0] = 1000;
+	is_long(rmm_set_tunable(&mm, RMM_TUNE_WATERMARK_SCALE_FACTOR, v, 1), 0, "wsf 1000");
+	in.watermark_scale_factor = 1000;
+	rmm_calc_wmarks(&in, &out);
+	is_long(z->_watermark[2], out.wmark[0][2][2], "high recomputed for wsf 1000");
+	v[0] = 65536;
+	is_long(rmm_set_tunable(&mm, RMM_TUNE_MIN_FREE_KBYTES, v, 1), 0, "min_free_kbytes 65536");
+	is_long(z->_watermark[0], 16384, "min = 65536 kB / 4 = 16384 pages");
+	v[0] = -1;
+	rmm_set_tunable(&mm, RMM_TUNE_MIN_FREE_KBYTES, v, 1);
+	/* int_sqrt(1044480 * 4 * 16 = 66846720) = 8175 (8176^2 = 66846976) */
+	is_long(mm.tunables.min_free_kbytes, 8175, "back to automatic");
+	v[0] = 8;
+	is_long(rmm_set_tunable(&mm, RMM_TUNE_PERCPU_PAGELIST_HIGH_FRACTION, v, 1), 0, "fraction 8");
+	for (cpu = 0; cpu < 4; cpu++)
+		if (z->pcp[cpu].high_min != (int)(managed / 8 / 4) ||
+		    z->pcp[cpu].high_max != z->pcp[cpu].high_min)
+			break;
+	is_long(cpu, 4, "fraction 8: high_min == high_max == managed/8/cpus on all cpus");
+	v[0] = 100; v[1] = -3; v[2] = 16; v[3] = 0; v[4] = 0;
+	is_long(rmm_set_tunable(&mm, RMM_TUNE_LOWMEM_RESERVE_RATIO, v, 5), 0,
+		"lowmem_reserve_ratio 100 -3 16 0 0");
+	is_long(mm.tunables.lowmem_reserve_ratio[1], 0, "negative ratio becomes 0 (kernel)");
+	is_long(rmm_validate_mm(&mm), 0, "validator clean");
+	is_long(rmm_mm_fini(&mm), 0, "fini");
+}
+
+int main(void)
+{
+	test_pure();
+	test_instance();
+	return done_testing();
+}
