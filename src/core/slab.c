@@ -328,7 +328,7 @@ static struct rmm_slab *new_slab_slowpath(struct rmm_cache *c, rmm_gfp_t gfp)
 		nid = 0;
 	if (c->flags & RMM_SLAB_POISON)	/* padding and header gaps */
 		memset(base, RMM_POISON_INUSE, (size_t)RMM_PAGE_SIZE << c->order);
-	slab_pages_mark(page, c);
+	slab_pages_mark(page, c->hdr_off, c);
 	s = (struct rmm_slab *)(base + c->hdr_off);
 	s->cache = c;
 	s->inuse = 0;
@@ -1602,7 +1602,6 @@ RMM_EXPORT(rmm_mm_kmalloc);
 void rmm_mm_kfree(struct rmm_mm *mm, const void *p)
 {
 	struct rmm_page *page;
-	struct rmm_slab *s;
 
 	if (unlikely(!p))
 		return;
@@ -1611,7 +1610,8 @@ void rmm_mm_kfree(struct rmm_mm *mm, const void *p)
 		slab_report(NULL, "kfree of a pointer outside regionmm; not freed");
 		return;
 	}
-	if (unlikely(!RmmPageSlab(slab_page_head(page)))) {
+	page = slab_page_head(page);
+	if (unlikely(!RmmPageSlab(page))) {
 		unsigned int order;
 		struct rmm_slab_root *r = rmm_slab_root_of(mm);
 
@@ -1625,12 +1625,7 @@ void rmm_mm_kfree(struct rmm_mm *mm, const void *p)
 			rmm_atomic_long_sub(1L << order, &r->large_pages);
 		return;
 	}
-	s = slab_virt_to_slab(mm, p);
-	if (unlikely(!s)) {
-		slab_report(NULL, "kfree of a pointer in a damaged slab; not freed");
-		return;
-	}
-	rmm_cache_free(s->cache, (void *)p);
+	rmm_cache_free(slab_page_cache(page), (void *)p);
 }
 RMM_EXPORT(rmm_mm_kfree);
 

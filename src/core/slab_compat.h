@@ -93,7 +93,10 @@ static inline void slab_put_cpu(void)
  * the head in tail pages.  Blocks of order <= 10 never straddle a 1024-page
  * section, so the head is page - private without a pfn round trip.
  * Owner words of the head page while allocated:
- *   slab:          PG_rmm_slab, private = header offset in the slab
+ *   slab:          PG_rmm_slab, private = header offset in the slab,
+ *                  next/prev = the owning struct rmm_cache * (low/high
+ *                  32 bits), so kfree finds the cache without touching
+ *                  the slab header's cache line
  *   large kmalloc: PG_rmm_owner_priv, private = RMM_KMALLOC_LARGE | order
  */
 #define RMM_KMALLOC_LARGE	0x4b4d0000U	/* "KM" */
@@ -106,14 +109,33 @@ static inline struct rmm_page *slab_page_head(struct rmm_page *page)
 	return RmmPageTail(page) ? page - page->private : page;
 }
 
-#define slab_pages_mark(page, c) do {					\
-	RmmSetPageSlab(page);						\
-	(page)->private = (c)->hdr_off;					\
-} while (0)
-#define slab_pages_unmark(page) do {					\
-	RmmClearPageSlab(page);						\
-	(page)->private = 0;						\
-} while (0)
+struct rmm_cache;
+
+static inline void slab_pages_mark(struct rmm_page *page, u32 hdr_off,
+				   struct rmm_cache *c)
+{
+	u64 v = (u64)(uintptr_t)c;
+
+	page->private = hdr_off;
+	page->next = (u32)v;
+	page->prev = (u32)(v >> 32);
+	RmmSetPageSlab(page);
+}
+
+static inline void slab_pages_unmark(struct rmm_page *page)
+{
+	RmmClearPageSlab(page);
+	page->private = 0;
+	page->next = 0;
+	page->prev = 0;
+}
+
+/* the cache of a slab's head page */
+static inline struct rmm_cache *slab_page_cache(const struct rmm_page *head)
+{
+	return (struct rmm_cache *)(uintptr_t)((u64)head->prev << 32 |
+					       head->next);
+}
 
 static inline void slab_large_mark(struct rmm_page *page, unsigned int order)
 {
