@@ -306,7 +306,8 @@ int rmm_mm_init(struct rmm_mm *mm, const struct rmm_layout *l,
 		const struct rmm_range *r, int nr)
 {
 	unsigned long base, end, nsec, s, npresent = 0, pb_next = 0;
-	unsigned long *avail_end = NULL;	/* per range, after carving */
+	unsigned long *avail_end = NULL;	/* per range: carving top ... */
+	unsigned long *carve_lo = NULL;		/* ... down to here: reserved */
 	int i, nid, ret, z;
 
 	memset(mm, 0, sizeof(*mm));
@@ -344,9 +345,10 @@ int rmm_mm_init(struct rmm_mm *mm, const struct rmm_layout *l,
 	mm->sections = rmm_kvzalloc(nsec * sizeof(*mm->sections));
 	mm->ranges = rmm_kvzalloc(nr * sizeof(*mm->ranges));
 	avail_end = rmm_kvzalloc(nr * sizeof(*avail_end));
+	carve_lo = rmm_kvzalloc(nr * sizeof(*carve_lo));
 	mm->wm_in = rmm_kvzalloc(sizeof(*mm->wm_in));
 	mm->wm_out = rmm_kvzalloc(sizeof(*mm->wm_out));
-	if (!mm->sections || !mm->ranges || !avail_end || !mm->wm_in ||
+	if (!mm->sections || !mm->ranges || !avail_end || !carve_lo || !mm->wm_in ||
 	    !mm->wm_out)
 		goto nomem;
 	memcpy(mm->ranges, r, nr * sizeof(*r));
@@ -359,7 +361,12 @@ int rmm_mm_init(struct rmm_mm *mm, const struct rmm_layout *l,
 		uintptr_t bias = (uintptr_t)r[i].vaddr -
 			((uintptr_t)r[i].start_pfn << RMM_PAGE_SHIFT);
 
-		avail_end[i] = e;
+		/* carve below the Movable zone: memmap is never movable */
+		avail_end[i] = clamp(mm->nodes[r[i].nid].movable_start_pfn,
+				     (unsigned long)r[i].start_pfn, e);
+		if (avail_end[i] - r[i].start_pfn < MEMMAP_PAGES_PER_SECTION)
+			avail_end[i] = e;
+		carve_lo[i] = avail_end[i];
 		while (pfn < e) {
 			struct rmm_mem_section *ms;
 			unsigned long sec = (pfn - base) >> RMM_SECTION_ORDER;
@@ -401,12 +408,12 @@ int rmm_mm_init(struct rmm_mm *mm, const struct rmm_layout *l,
 		nid = ms->zone->nid;
 		for (pass = 0; pass < 2 && best < 0; pass++)
 			for (i = 0; i < nr; i++) {
-				unsigned long left = avail_end[i] - r[i].start_pfn;
+				unsigned long left = carve_lo[i] - r[i].start_pfn;
 
 				if ((pass == 0 && r[i].nid != nid) ||
 				    left < MEMMAP_PAGES_PER_SECTION)
 					continue;
-				if (best < 0 || left > avail_end[best] -
+				if (best < 0 || left > carve_lo[best] -
 				    r[best].start_pfn)
 					best = i;
 			}
@@ -415,9 +422,9 @@ int rmm_mm_init(struct rmm_mm *mm, const struct rmm_layout *l,
 			ret = -ENOMEM;
 			goto fail;
 		}
-		avail_end[best] -= MEMMAP_PAGES_PER_SECTION;
+		carve_lo[best] -= MEMMAP_PAGES_PER_SECTION;
 		ms->memmap = (struct rmm_page *)((char *)r[best].vaddr +
-			((avail_end[best] - r[best].start_pfn) << RMM_PAGE_SHIFT));
+			((carve_lo[best] - r[best].start_pfn) << RMM_PAGE_SHIFT));
 		ms->pb = &mm->pageblocks[pb_next];
 		pb_next += RMM_PB_PER_SECTION;
 		mm->memmap_pages += MEMMAP_PAGES_PER_SECTION;
@@ -457,8 +464,10 @@ int rmm_mm_init(struct rmm_mm *mm, const struct rmm_layout *l,
 			struct rmm_page *p = rmm_mm_idx_to_page(mm, pfn - base);
 			struct rmm_zone *zone = rmm_mm_page_zone(mm, p);
 
+			bool reserved = pfn >= carve_lo[i] && pfn < avail_end[i];
+
 			p->flags &= ~BIT(PG_rmm_hole);
-			if (pfn < avail_end[i])
+			if (!reserved)
 				p->flags &= ~BIT(PG_rmm_reserved);
 			zone->present_pages++;
 			if (!zone->spanned_pages ||
@@ -471,7 +480,7 @@ int rmm_mm_init(struct rmm_mm *mm, const struct rmm_layout *l,
 			} else if (pfn >= rmm_zone_end_pfn(zone)) {
 				zone->spanned_pages = pfn + 1 - zone->zone_start_pfn;
 			}
-			if (pfn >= avail_end[i])
+			if (reserved)
 				continue;
 			rmm_atomic_long_inc(&zone->managed_pages);
 		}
@@ -542,11 +551,15 @@ int rmm_mm_init(struct rmm_mm *mm, const struct rmm_layout *l,
 		}
 
 	/* memblock_free_all(): hand every managed page to the buddy */
-	for (i = 0; i < nr; i++)
-		free_range_to_buddy(mm, r[i].start_pfn, avail_end[i]);
+	for (i = 0; i < nr; i++) {
+		free_range_to_buddy(mm, r[i].start_pfn, carve_lo[i]);
+		free_range_to_buddy(mm, avail_end[i],
+				    r[i].start_pfn + r[i].nr_pages);
+	}
 
 	rmm_recompute_all(mm);
 	rmm_kvfree(avail_end);
+	rmm_kvfree(carve_lo);
 	mm->initialized = true;
 	return 0;
 
@@ -555,6 +568,7 @@ nomem:
 	ret = -ENOMEM;
 fail:
 	rmm_kvfree(avail_end);
+	rmm_kvfree(carve_lo);
 	free_metadata(mm);
 	return ret;
 }
