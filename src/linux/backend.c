@@ -459,8 +459,12 @@ static int rmm_parse_movable(struct rmm_glue *g, u64 total_pages)
 	u64 v;
 
 	g->movable_pages = 0;
-	if (!s || !*s)
+	if (!s)
 		return 0;
+	if (!*s) {
+		pr_err("movablecore: empty value\n");
+		return -EINVAL;
+	}
 	v = memparse(s, &end);
 	if (*end == '%' && !end[1]) {
 		if (v > 100) {
@@ -549,12 +553,11 @@ int rmm_backends_claim(struct rmm_glue *g)
 	struct rmm_req *req = NULL;
 	u64 cma_size = 0, borrow_size = 0, total = 0;
 	int nr_req = 0, ret, i;
-	bool any = (rmm_param_region && *rmm_param_region) ||
-		   (rmm_param_cma && *rmm_param_cma) ||
-		   (rmm_param_borrow && *rmm_param_borrow);
+	/* NULL: not given; "": given empty (refused below) */
+	bool any = rmm_param_region || rmm_param_cma || rmm_param_borrow;
 
 	/* 1. check everything, claim nothing */
-	if (rmm_param_region && *rmm_param_region) {
+	if (rmm_param_region) {
 		req = kcalloc(RMM_GLUE_MAX_CHUNKS, sizeof(*req), GFP_KERNEL);
 		if (!req)
 			return -ENOMEM;
@@ -562,7 +565,7 @@ int rmm_backends_claim(struct rmm_glue *g)
 		if (ret)
 			goto out;
 	}
-	if (rmm_param_cma && *rmm_param_cma) {
+	if (rmm_param_cma) {
 		ret = rmm_parse_size("cma", rmm_param_cma, &cma_size);
 		if (ret)
 			goto out;
@@ -578,7 +581,7 @@ int rmm_backends_claim(struct rmm_glue *g)
 			goto out;
 		}
 	}
-	if (rmm_param_borrow && *rmm_param_borrow) {
+	if (rmm_param_borrow) {
 		ret = rmm_parse_size("borrow", rmm_param_borrow, &borrow_size);
 		if (ret)
 			goto out;

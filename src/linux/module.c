@@ -52,8 +52,7 @@ MODULE_PARM_DESC(movablecore,
 	"SIZE or N%: like the kernel's movablecore=, put the top SIZE of the region into a Movable zone to try anti-fragmentation policies");
 
 struct rmm_glue rmm_glue;
-static struct rmm_mm rmm_mm_instance;
-struct rmm_mm *rmm_mm_global;
+static struct rmm_mm rmm_mm_instance;	/* rmm_mm_global: src/core/api.c */
 
 static int rmm_build_layout(struct rmm_layout *l, struct rmm_range **rp)
 {
@@ -150,7 +149,7 @@ static int __init rmm_init(void)
 		pr_err("core: cannot set up the region (%d)\n", ret);
 		goto out_layout;
 	}
-	rmm_mm_global = &rmm_mm_instance;
+	WRITE_ONCE(rmm_mm_global, &rmm_mm_instance);
 
 	ret = rmm_procfs_init();
 	if (ret)
@@ -173,7 +172,7 @@ out_sysctl:
 out_procfs:
 	rmm_procfs_exit();
 out_fini:
-	rmm_mm_global = NULL;
+	WRITE_ONCE(rmm_mm_global, NULL);
 	rmm_mm_fini(&rmm_mm_instance);
 out_layout:
 	kfree(r);
@@ -190,7 +189,7 @@ static void __exit rmm_exit(void)
 	rmm_chardev_exit();
 	rmm_sysctl_exit();
 	rmm_procfs_exit();
-	rmm_mm_global = NULL;
+	WRITE_ONCE(rmm_mm_global, NULL);
 	ret = rmm_mm_fini(&rmm_mm_instance);
 	if (ret) {
 		/*

@@ -461,8 +461,8 @@ static int rmm_vmstat_show(struct seq_file *m, void *v)
 
 static void rmm_show_kb(struct seq_file *m, const char *s, unsigned long num)
 {
-	seq_put_decimal_ull_width(m, s, num << (PAGE_SHIFT - 10), 8);
-	seq_write(m, " kB\n", 4);
+	/* show_val_kb(); seq_put_decimal_ull_width() is not exported */
+	seq_printf(m, "%s%8lu kB\n", s, num << (PAGE_SHIFT - 10));
 }
 
 static int rmm_meminfo_show(struct seq_file *m, void *v)
@@ -589,9 +589,7 @@ static int rmm_meminfo_show(struct seq_file *m, void *v)
 	    boot_cpu_has(X86_FEATURE_GBPAGES))
 		seq_printf(m, "DirectMap1G:    %8lu kB\n", 0UL);
 #endif
-	seq_put_decimal_ull_width(m, "Metadata:       ",
-				  (rmm_meta_pages(mm) << PAGE_SHIFT) >> 10, 8);
-	seq_write(m, " kB\n", 4);
+	rmm_show_kb(m, "Metadata:       ", rmm_meta_pages(mm));
 	return 0;
 }
 

@@ -1,0 +1,70 @@
+# shellcheck shell=sh
+# selftests/guest/tools/rmm_mod.sh: helpers of the regionmm module tests
+# (sourced by selftests/guest/test_module_*.sh after selftests/lib/ktap.sh).
+#
+#   rmm_load ARGS...        insmod /mod/regionmm.ko ARGS (output in $RMM_OUT)
+#   rmm_unload              rmmod regionmm
+#   rmm_loaded              true while regionmm is in /proc/modules
+#   rmm_untouched           nothing of regionmm is left: module, /proc files,
+#                           /proc/iomem claim, /dev node, sysctl dir
+#   rmm_refused NAME ERR PATTERN ARGS...
+#                           one test point: insmod ARGS must fail with the
+#                           errno text ERR, log a new dmesg line matching
+#                           PATTERN, and leave the system untouched
+#   rmm_memfree_kb          MemFree of the kernel's /proc/meminfo
+#   rmm_dmesg_since N       dmesg lines after the first N
+
+RMM_KO=${RMM_KO:-/mod/regionmm.ko}
+
+rmm_load() {
+	RMM_OUT=$(insmod "$RMM_KO" "$@" 2>&1)
+}
+
+rmm_unload() {
+	RMM_OUT=$(rmmod regionmm 2>&1)
+}
+
+rmm_loaded() {
+	grep -q '^regionmm ' /proc/modules
+}
+
+rmm_untouched() {
+	! rmm_loaded && ! grep -q regionmm /proc/iomem &&
+		[ ! -e /proc/regionmm ] && [ ! -e /dev/regionmm ] &&
+		[ ! -e /proc/sys/regionmm ]
+}
+
+rmm_dmesg_lines() {
+	dmesg | wc -l
+}
+
+rmm_dmesg_since() {
+	dmesg | tail -n +"$(($1 + 1))"
+}
+
+rmm_memfree_kb() {
+	awk '/^MemFree:/ { print $2 }' /proc/meminfo
+}
+
+rmm_refused() {
+	_name=$1 _err=$2 _pat=$3
+	shift 3
+	_n=$(rmm_dmesg_lines)
+	if rmm_load "$@"; then
+		rmm_unload
+		ktap_fail "$_name" "insmod $* succeeded"
+		return
+	fi
+	_log=$(rmm_dmesg_since "$_n" | grep -v -e 'taints kernel' -e 'module verification failed')
+	if ! echo "$RMM_OUT" | grep -qi "$_err"; then
+		ktap_fail "$_name" "insmod said: $RMM_OUT (wanted $_err)"
+	elif ! echo "$_log" | grep -q "regionmm: .*$_pat"; then
+		ktap_fail "$_name" "no dmesg line matching '$_pat': $_log"
+	elif [ "$(echo "$_log" | grep -c 'regionmm:')" -gt 2 ]; then
+		ktap_fail "$_name" "more than one line of explanation: $_log"
+	elif ! rmm_untouched; then
+		ktap_fail "$_name" "state left behind after a refused load"
+	else
+		ktap_ok "$_name: $(echo "$_log" | grep 'regionmm:' | head -1 | sed 's/^\[[^]]*\] //')"
+	fi
+}
