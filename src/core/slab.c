@@ -89,7 +89,7 @@ static __printf(3, 0) void slab_vreport(struct rmm_cache *c, const char *kind,
 	char buf[256];
 	int n;
 
-	n = snprintf(buf, sizeof(buf), "regionmm slab: %s%s: ", kind,
+	n = snprintf(buf, sizeof(buf), "slab: %s%s: ", kind,
 		     c ? c->name : "(no cache)");
 	vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
 	if (c)
@@ -100,7 +100,7 @@ static __printf(3, 0) void slab_vreport(struct rmm_cache *c, const char *kind,
 }
 
 /*
- * One line per report: "regionmm slab: BUG <cache>: <what>".  Offsets
+ * One line per report: "regionmm: slab: BUG <cache>: <what>".  Offsets
  * name the object, never raw addresses (dmesg may add %p, which hashes).
  */
 static __printf(2, 3) void slab_report(struct rmm_cache *c,
@@ -1013,25 +1013,25 @@ struct rmm_cache *rmm_mm_cache_create(struct rmm_mm *mm, const char *name,
 	struct rmm_cache *c;
 
 	if (!r) {
-		slab_pr_err("regionmm slab: cache_create: instance has no slab state (rmm_slab_init not called)\n");
+		slab_pr_err("slab: cache_create: instance has no slab state (rmm_slab_init not called)\n");
 		return NULL;
 	}
 	if (!valid_name(name)) {
-		slab_pr_err("regionmm slab: cache_create: name: empty, too long or not printable without spaces\n");
+		slab_pr_err("slab: cache_create: name: empty, too long or not printable without spaces\n");
 		return NULL;
 	}
 	if (!size || size > (RMM_PAGE_SIZE << (RMM_MAX_ORDER - 1)) / 2) {
-		slab_pr_err("regionmm slab: cache_create %s: size %u out of range\n",
+		slab_pr_err("slab: cache_create %s: size %u out of range\n",
 			    name, size);
 		return NULL;
 	}
 	if (align & (align - 1) || align > RMM_PAGE_SIZE) {
-		slab_pr_err("regionmm slab: cache_create %s: align %u not a power of two <= page size\n",
+		slab_pr_err("slab: cache_create %s: align %u not a power of two <= page size\n",
 			    name, align);
 		return NULL;
 	}
 	if (flags & ~RMM_SLAB_VALID_FLAGS) {
-		slab_pr_err("regionmm slab: cache_create %s: unknown flags 0x%lx\n",
+		slab_pr_err("slab: cache_create %s: unknown flags 0x%lx\n",
 			    name, flags & ~RMM_SLAB_VALID_FLAGS);
 		return NULL;
 	}
@@ -1039,7 +1039,7 @@ struct rmm_cache *rmm_mm_cache_create(struct rmm_mm *mm, const char *name,
 	if (c)
 		cache_publish(r, c);
 	else
-		slab_pr_err("regionmm slab: cache_create %s: size %u cannot be laid out or no memory\n",
+		slab_pr_err("slab: cache_create %s: size %u cannot be laid out or no memory\n",
 			    name, size);
 	return c;
 }
@@ -1777,7 +1777,7 @@ int rmm_slab_fini(struct rmm_mm *mm)
 		if (r->kmalloc[i] && cache_drain_check(r->kmalloc[i], "teardown"))
 			busy = 1;
 	if (rmm_atomic_long_read(&r->large_pages)) {
-		slab_pr_err("regionmm slab: %ld pages of large kmalloc blocks still allocated at teardown\n",
+		slab_pr_err("slab: %ld pages of large kmalloc blocks still allocated at teardown\n",
 			    rmm_atomic_long_read(&r->large_pages));
 		busy = 1;
 	}

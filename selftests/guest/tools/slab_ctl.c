@@ -3,7 +3,8 @@
  * slab_ctl - drives the slab ioctls of /dev/regionmm for the guest tests
  * (selftests/guest/test_slab*.sh).  Built on the host, runs in the guest.
  *
- *   slab_ctl info                      free pages (RMM_IOC_INFO)
+ *   slab_ctl info                      drain pcp lists, print free pages
+ *   slab_ctl validate                  RMM_IOC_SLAB_VALIDATE
  *   slab_ctl basic SIZE ALIGN FLAGS N  create, alloc N, fill each object
  *                                      completely, validate (aligned, no
  *                                      overlap), free, shrink, destroy
@@ -14,7 +15,7 @@
  *   slab_ctl badargs                   every bad argument gets -EINVAL/-EBUSY
  *   slab_ctl stress ITERS SEED         random alloc/free/shrink on 3 caches
  *                                      and kmalloc, validated at the end
- *   slab_ctl hold N                    allocate and exit without freeing
+ *   slab_ctl hold N [SECS]             allocate, sleep, exit without freeing
  * FLAGS: any of h (HWCACHE_ALIGN) r (RECLAIM_ACCOUNT) z (RED_ZONE)
  * p (POISON) u (STORE_USER) d (DEBUG), or "-".
  * Exit status 0 when everything behaved as expected; messages on stderr.
@@ -152,7 +153,7 @@ static int cmd_info(void)
 	struct rmm_ioc_info i;
 
 	memset(&i, 0, sizeof(i));
-	if (ioc(RMM_IOC_INFO, &i))
+	if (ioc(RMM_IOC_DRAIN, NULL) || ioc(RMM_IOC_INFO, &i))
 		return 1;
 	printf("free_pages %llu managed_pages %llu\n",
 	       (unsigned long long)i.free_pages,
@@ -396,13 +397,16 @@ static int cmd_stress(long iters, unsigned long long seed)
 	return errors != 0;
 }
 
-static int cmd_hold(unsigned int n)
+static int cmd_hold(unsigned int n, unsigned int secs)
 {
 	__u64 c = create("slabctl-hold", 512, 0, RMM_IOC_SLAB_POISON);
 	struct rmm_ioc_kmalloc a = { .size = 50000 };
 
 	alloc_objs(c, n);
 	expect(ioc(RMM_IOC_KMALLOC, &a), 0, "KMALLOC");
+	printf("held\n");
+	fflush(stdout);
+	sleep(secs);
 	return errors != 0;	/* close() frees everything */
 }
 
@@ -434,8 +438,13 @@ int main(int argc, char **argv)
 		return cmd_badargs();
 	if (!strcmp(cmd, "stress") && argc == 4)
 		return cmd_stress(atol(argv[2]), strtoull(argv[3], NULL, 0));
-	if (!strcmp(cmd, "hold") && argc == 3)
-		return cmd_hold(strtoul(argv[2], NULL, 0));
+	if (!strcmp(cmd, "hold") && (argc == 3 || argc == 4))
+		return cmd_hold(strtoul(argv[2], NULL, 0),
+				argc == 4 ? strtoul(argv[3], NULL, 0) : 0);
+	if (!strcmp(cmd, "validate")) {
+		validate("on request");
+		return errors != 0;
+	}
 	fprintf(stderr, "usage: see the comment at the top of slab_ctl.c\n");
 	return 2;
 }
