@@ -1373,7 +1373,7 @@ static inline unsigned int alloc_flags_nofragment(struct rmm_mm *mm,
 	return alloc_flags | RMM_ALLOC_NOFRAGMENT;
 }
 
-static void warn_alloc(struct rmm_mm *mm, rmm_gfp_t gfp, unsigned int order,
+static void rmm_warn_alloc(struct rmm_mm *mm, rmm_gfp_t gfp, unsigned int order,
 		       int nid)
 {
 	if (gfp & RMM___GFP_NOWARN)
@@ -1443,7 +1443,7 @@ __rmm_alloc_pages_slowpath(struct rmm_mm *mm, rmm_gfp_t gfp,
 			return page;
 	}
 
-	warn_alloc(mm, gfp, order, ac->preferred_nid);
+	rmm_warn_alloc(mm, gfp, order, ac->preferred_nid);
 	rmm_count_vm_events(mm, RMM_PGALLOC_FAIL, 1);
 	return NULL;
 }

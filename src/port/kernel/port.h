@@ -20,7 +20,6 @@
 #include <linux/kernel.h>
 #include <linux/lockdep.h>
 #include <linux/minmax.h>
-#include <linux/mm.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -29,7 +28,7 @@
 #include <linux/string.h>
 #include <linux/types.h>
 #include <linux/bitops.h>
-#include <linux/int_sqrt.h>
+#include <linux/math.h>
 
 #define RMM_EXPORT(sym)		EXPORT_SYMBOL_GPL(sym)
 
