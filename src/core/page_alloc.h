@@ -35,8 +35,10 @@ void rmm_layout_default(struct rmm_layout *l, int nr_nodes, int nr_cpus);
 int rmm_mm_init(struct rmm_mm *mm, const struct rmm_layout *l,
 		const struct rmm_range *r, int nr_ranges);
 
-/* Drain pcps, refuse with -EBUSY (and a report) if pages are still
- * allocated, else free all metadata.  0 on success. */
+/*
+ * Drain pcps, refuse with -EBUSY (and a report) if pages are still
+ * allocated, else free all metadata.  0 on success.
+ */
 int rmm_mm_fini(struct rmm_mm *mm);
 
 /* ---- conversions (O(1)) ---- */
@@ -145,14 +147,18 @@ unsigned int rmm_compound_order(const struct rmm_mm *mm,
 struct rmm_page *rmm_mm_alloc_pages(struct rmm_mm *mm, int nid,
 				    unsigned int order, rmm_gfp_t gfp);
 
-/* same, with the highest usable zone forced to @zone_limit (a zone index,
- * -1: from gfp), as RMM_IOC_ALLOC_PAGES' zone_limit */
+/*
+ * Same, with the highest usable zone forced to @zone_limit (a zone index,
+ * -1: from gfp), as RMM_IOC_ALLOC_PAGES' zone_limit.
+ */
 struct rmm_page *rmm_mm_alloc_pages_limit(struct rmm_mm *mm, int nid,
 					  unsigned int order, rmm_gfp_t gfp,
 					  int zone_limit);
 
-/* Free 2^@order pages allocated with @order.  Bad pages (double free,
- * wrong order, reserved) are reported and leaked, never corrupting lists. */
+/*
+ * Free 2^@order pages allocated with @order.  Bad pages (double free,
+ * wrong order, reserved) are reported and leaked, never corrupting lists.
+ */
 void rmm_mm_free_pages(struct rmm_mm *mm, struct rmm_page *page,
 		       unsigned int order);
 
@@ -261,14 +267,33 @@ int rmm_validate_mm(struct rmm_mm *mm);
 int rmm_validate_zone(struct rmm_zone *zone);
 
 /* ---- iteration ---- */
+/* next zone of the instance in (node, zone index) order, NULL at the end */
+static inline struct rmm_zone *rmm_next_zone(const struct rmm_mm *mm,
+					     const struct rmm_zone *z)
+{
+	if (z->idx + 1 < mm->nr_zones)
+		return (struct rmm_zone *)&mm->nodes[z->nid].node_zones[z->idx + 1];
+	if (z->nid + 1 < mm->nr_nodes)
+		return (struct rmm_zone *)&mm->nodes[z->nid + 1].node_zones[0];
+	return NULL;
+}
+
+static inline struct rmm_zone *rmm_skip_unpopulated(const struct rmm_mm *mm,
+						    struct rmm_zone *z)
+{
+	while (z && !rmm_populated_zone(z))
+		z = rmm_next_zone(mm, z);
+	return z;
+}
+
 #define rmm_for_each_zone(mm, z)					\
-	for (int __n = 0; __n < (mm)->nr_nodes; __n++)			\
-		for (int __z = 0; __z < (mm)->nr_zones &&		\
-		     ((z) = &(mm)->nodes[__n].node_zones[__z]); __z++)
+	for ((z) = (struct rmm_zone *)(mm)->nodes[0].node_zones; (z);	\
+	     (z) = rmm_next_zone(mm, z))
 
 #define rmm_for_each_populated_zone(mm, z)				\
-	rmm_for_each_zone(mm, z)					\
-		if (!rmm_populated_zone(z)) {} else
+	for ((z) = rmm_skip_unpopulated(mm,				\
+			(struct rmm_zone *)(mm)->nodes[0].node_zones);	\
+	     (z); (z) = rmm_skip_unpopulated(mm, rmm_next_zone(mm, z)))
 
 static inline int rmm_pageblock_mt(const struct rmm_mm *mm,
 				   const struct rmm_page *page)
