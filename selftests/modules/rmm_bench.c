@@ -546,6 +546,8 @@ out:
 /* ---------------------------------------------------- random_free_Ncpu */
 
 static int read_buddyinfo(const char *path, u64 *free_pages, u64 *huge);
+static int sum_zoneinfo(const char *path, const char * const *keys,
+			u64 *sums, int nkeys);
 #ifndef RB_R_BUDDYINFO		/* overridable to try the harness alone */
 #define RB_R_BUDDYINFO "/proc/regionmm/buddyinfo"
 #define RB_R_ZONEINFO "/proc/regionmm/zoneinfo"
@@ -1056,8 +1058,16 @@ static long frag_side(bool rmm, unsigned long *filled)
 		cond_resched();
 	}
 	ret = read_buddyinfo(bi, &free0, &huge);
-	if (!ret)
+	if (!ret) {
+		static const char * const keys[] = { "count: " };
+		u64 pcp = 0;
+
 		ret = (long)div64_u64(huge * 1000, free0);
+		sum_zoneinfo(rmm ? RB_R_ZONEINFO : "/proc/zoneinfo", keys,
+			     &pcp, 1);
+		emit("INFO frag %s: %llu free pages in buddyinfo, %llu of them in blocks of order >= 9; %llu pages on per-CPU lists",
+		     rmm ? "rmm" : "kernel", free0, huge, pcp);
+	}
 out:
 	for (i = 0; i < n; i++) {
 		if (!v[i])
@@ -1301,24 +1311,24 @@ static void bench_genalloc(void)
 /* -------------------------------------------------------------- meta */
 
 /*
- * regionmm carves its descriptors (memmap, pageblock data) out of the region
- * and counts those pages as reserved: present - managed, summed over its
- * zoneinfo, is what its metadata costs.  Bytes per page = that many bytes
- * over the present pages, in tenths.  The kernel's figure is its struct page.
+ * Sum, over a zoneinfo file, the numbers that follow each of `keys` (with
+ * their delimiter, e.g. "present " or "count: ") at the start of a line.
  */
-static long rmm_meta_tenths(void)
+static int sum_zoneinfo(const char *path, const char * const *keys,
+			u64 *sums, int nkeys)
 {
-	u64 present = 0, managed = 0;
-	size_t size = 65536, len = 0;
+	size_t size = 262144, len = 0;
 	char *buf, *p, *line;
 	struct file *f;
 	loff_t pos = 0;
 	ssize_t n;
+	int k;
 
+	memset(sums, 0, nkeys * sizeof(*sums));
 	buf = kvmalloc(size, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	f = filp_open(RB_R_ZONEINFO, O_RDONLY, 0);
+	f = filp_open(path, O_RDONLY, 0);
 	if (IS_ERR(f)) {
 		kvfree(buf);
 		return PTR_ERR(f);
@@ -1333,24 +1343,41 @@ static long rmm_meta_tenths(void)
 	buf[len] = '\0';
 	p = buf;
 	while ((line = strsep(&p, "\n")) != NULL) {
-		u64 *dst = NULL, v = 0;
 		char *s = skip_spaces(line);
+		u64 v = 0;
 
-		if (!strncmp(s, "present ", 8))
-			dst = &present;
-		else if (!strncmp(s, "managed ", 8))
-			dst = &managed;
-		if (!dst)
+		for (k = 0; k < nkeys; k++)
+			if (!strncmp(s, keys[k], strlen(keys[k])))
+				break;
+		if (k == nkeys)
 			continue;
-		s = skip_spaces(s + 8);
+		s = skip_spaces(s + strlen(keys[k]));
 		while (isdigit(*s))
 			v = v * 10 + (*s++ - '0');
-		*dst += v;
+		sums[k] += v;
 	}
 	kvfree(buf);
-	if (!present || managed > present)
+	return 0;
+}
+
+/*
+ * regionmm carves its descriptors (memmap, pageblock data) out of the region
+ * and counts those pages as reserved: present - managed, summed over its
+ * zoneinfo, is what its metadata costs.  Bytes per page = that many bytes
+ * over the present pages, in tenths.  The kernel's figure is its struct page.
+ */
+static long rmm_meta_tenths(void)
+{
+	static const char * const keys[] = { "present ", "managed " };
+	u64 v[2];
+	int ret;
+
+	ret = sum_zoneinfo(RB_R_ZONEINFO, keys, v, 2);
+	if (ret)
+		return ret;
+	if (!v[0] || v[1] > v[0])
 		return -ENODATA;
-	return (long)div64_u64((present - managed) * PAGE_SIZE * 10, present);
+	return (long)div64_u64((v[0] - v[1]) * PAGE_SIZE * 10, v[0]);
 }
 
 static void bench_meta(void)
