@@ -89,6 +89,7 @@ static long total_free(void)
 	long sum = 0;
 	int n, z;
 
+	rmm_slab_shrink_all(&fmm);
 	rmm_drain_all_pages(&fmm);
 	for (n = 0; n < fmm.nr_nodes; n++)
 		for (z = 0; z < RMM_MAX_NR_ZONES; z++)

@@ -41,6 +41,8 @@ static long free_pages(struct rmm_mm *mm)
 	long sum = 0;
 	int n, z;
 
+	/* off-slab headers live in kmalloc-64: let it give its pages back */
+	rmm_slab_shrink_all(mm);
 	rmm_drain_all_pages(mm);
 	for (n = 0; n < mm->nr_nodes; n++)
 		for (z = 0; z < RMM_MAX_NR_ZONES; z++)

@@ -129,7 +129,7 @@ static __printf(2, 3) void slab_refuse(struct rmm_cache *c,
 static inline void *slab_base(const struct rmm_slab *s,
 			      const struct rmm_cache *c)
 {
-	return (char *)s - c->hdr_off;
+	return s->base;
 }
 
 static inline char *slab_slot0(const struct rmm_slab *s,
@@ -159,6 +159,14 @@ static inline void set_fp(const struct rmm_cache *c, void *obj, void *next)
 	*obj_fp(c, obj) = next;
 }
 
+/* the cache of the slab whose head page is @head */
+static inline struct rmm_cache *slab_head_cache(const struct rmm_page *head)
+{
+	if (head->private == RMM_SLAB_OFFSLAB)
+		return ((struct rmm_slab *)slab_page_ptr(head))->cache;
+	return slab_page_ptr(head);
+}
+
 /*
  * Object -> slab, O(1).  Returns NULL when @p is not inside a live slab of
  * this instance (not regionmm memory, not a slab page, header damaged).
@@ -173,9 +181,12 @@ static struct rmm_slab *slab_virt_to_slab(struct rmm_mm *mm, const void *p)
 	page = slab_page_head(page);
 	if (unlikely(!RmmPageSlab(page)))
 		return NULL;
-	/* the head page's owner word holds the header offset */
-	s = (struct rmm_slab *)((char *)slab_page_address(mm, page) +
-				page->private);
+	/* the head page's owner words locate the header */
+	if (page->private == RMM_SLAB_OFFSLAB)
+		s = slab_page_ptr(page);
+	else
+		s = (struct rmm_slab *)((char *)slab_page_address(mm, page) +
+					page->private);
 	if (unlikely(s->magic != RMM_SLAB_MAGIC))
 		return NULL;
 	return s;
@@ -309,7 +320,7 @@ static inline struct rmm_cache_node *slab_node(struct rmm_cache *c,
 static struct rmm_slab *new_slab_slowpath(struct rmm_cache *c, rmm_gfp_t gfp)
 {
 	struct rmm_page *page;
-	struct rmm_slab *s;
+	struct rmm_slab *s = NULL;
 	char *base;
 	unsigned int i;
 	int nid;
@@ -319,18 +330,32 @@ static struct rmm_slab *new_slab_slowpath(struct rmm_cache *c, rmm_gfp_t gfp)
 	gfp |= c->gfp;
 	if (c->order)
 		gfp |= RMM___GFP_COMP;
+	if (c->hdr_cache) {
+		s = rmm_cache_alloc(c->hdr_cache, gfp & ~(rmm_gfp_t)
+				    (RMM___GFP_COMP | RMM_GFP_MOVABLE_MASK));
+		if (!s)
+			return NULL;
+	}
 	page = rmm_mm_alloc_pages(c->mm, RMM_NUMA_NO_NODE, c->order, gfp);
-	if (!page)
+	if (!page) {
+		if (c->hdr_cache)
+			rmm_cache_free(c->hdr_cache, s);
 		return NULL;
+	}
 	base = slab_page_address(c->mm, page);
 	nid = rmm_mm_page_nid(c->mm, page);
 	if (nid < 0 || nid >= c->nr_nodes)
 		nid = 0;
 	if (c->flags & RMM_SLAB_POISON)	/* padding and header gaps */
 		memset(base, RMM_POISON_INUSE, (size_t)RMM_PAGE_SIZE << c->order);
-	slab_pages_mark(page, c->hdr_off, c);
-	s = (struct rmm_slab *)(base + c->hdr_off);
+	if (c->hdr_cache) {
+		slab_pages_mark(page, RMM_SLAB_OFFSLAB, s);
+	} else {
+		s = (struct rmm_slab *)(base + c->hdr_off);
+		slab_pages_mark(page, c->hdr_off, c);
+	}
 	s->cache = c;
+	s->base = base;
 	s->inuse = 0;
 	s->nid = nid;
 	s->on_full = 0;
@@ -359,6 +384,8 @@ static void discard_slab(struct rmm_cache *c, struct rmm_slab *s)
 	s->magic = 0;
 	slab_pages_unmark(page);
 	rmm_mm_free_pages(c->mm, page, c->order);
+	if (c->hdr_cache)
+		rmm_cache_free(c->hdr_cache, s);
 	c->slab_free++;
 }
 
@@ -766,6 +793,11 @@ static unsigned int slab_order_objects(const struct rmm_cache *c,
 	unsigned int nr = slab_size / size;
 	unsigned int end_hdr = (slab_size - hdr) & ~7U;
 
+	if (c->hdr_cache) {
+		*hdr_off = 0;
+		*first_off = 0;
+		return nr;
+	}
 	/* header in the leftover at the end when it fits there */
 	if (slab_size - nr * size >= hdr) {
 		*hdr_off = end_hdr;
@@ -878,7 +910,7 @@ static unsigned int calculate_alignment(unsigned long flags,
 	return ALIGN(align, sizeof(void *));
 }
 
-static int calculate_sizes(struct rmm_cache *c)
+static int calculate_sizes(struct rmm_cache *c, struct rmm_cache *hdr_cache)
 {
 	unsigned int size = c->object_size;
 	int order;
@@ -907,6 +939,16 @@ static int calculate_sizes(struct rmm_cache *c)
 	c->order = order;
 	c->objects = slab_order_objects(c, order, size, &c->hdr_off,
 					&c->first_off);
+	/* an on-slab header that costs a slot of a large object: go off-slab */
+	if (hdr_cache && size >= 256 && c->first_off) {
+		c->hdr_cache = hdr_cache;
+		order = calculate_order(c, size);
+		if (order < 0)
+			return -EINVAL;
+		c->order = order;
+		c->objects = slab_order_objects(c, order, size, &c->hdr_off,
+						&c->first_off);
+	}
 	if (!c->objects || c->objects > RMM_SLAB_MAX_OBJS)
 		return -EINVAL;
 	if (c->fp_off && c->flags & RMM_SLAB_RED_ZONE)
@@ -961,7 +1003,7 @@ static struct rmm_cache *cache_new(struct rmm_slab_root *r, const char *name,
 	c->nr_cpus = slab_nr_cpu_ids();
 	c->gfp = (flags & RMM_SLAB_RECLAIM_ACCOUNT) ? RMM___GFP_RECLAIMABLE : 0;
 	strscpy(c->name, name, sizeof(c->name));
-	if (calculate_sizes(c))
+	if (calculate_sizes(c, r->kmalloc[RMM_KMALLOC_HDR_INDEX]))
 		goto fail;
 	/* SLUB: min_partial = clamp(ilog2(size) / 2, MIN_PARTIAL, MAX_PARTIAL) */
 	c->min_partial = (fls_u(c->size) - 1) / 2;
@@ -1625,7 +1667,7 @@ void rmm_mm_kfree(struct rmm_mm *mm, const void *p)
 			rmm_atomic_long_sub(1L << order, &r->large_pages);
 		return;
 	}
-	rmm_cache_free(slab_page_cache(page), (void *)p);
+	rmm_cache_free(slab_head_cache(page), (void *)p);
 }
 RMM_EXPORT(rmm_mm_kfree);
 
@@ -1733,7 +1775,7 @@ int rmm_slab_init(struct rmm_mm *mm)
 		goto fail;
 	return 0;
 fail:
-	for (i = 0; i < RMM_KMALLOC_NR; i++) {
+	for (i = RMM_KMALLOC_NR - 1; i > 0; i--) {
 		if (r->kmalloc[i]) {
 			cache_unlink(r, r->kmalloc[i]);
 			cache_release(r->kmalloc[i]);
@@ -1755,7 +1797,7 @@ int rmm_slab_fini(struct rmm_mm *mm)
 {
 	struct rmm_slab_root *r = rmm_slab_root_of(mm);
 	struct rmm_slab_list *l;
-	int i, busy = 0;
+	int i, pass, busy = 0;
 
 	if (!r)
 		return 0;
@@ -1772,10 +1814,23 @@ int rmm_slab_fini(struct rmm_mm *mm)
 		}
 	}
 	slab_mutex_unlock(&r->mutex);
-	/* no user is left: the kmalloc caches' arrays can be drained here */
-	for (i = 0; i < RMM_KMALLOC_NR; i++)
-		if (r->kmalloc[i] && cache_drain_check(r->kmalloc[i], "teardown"))
-			busy = 1;
+	/*
+	 * No user is left: drain the kmalloc caches here.  Off-slab ones
+	 * first and their slabs freed at once: their headers are objects of
+	 * kmalloc-64, which must be empty when its turn comes.
+	 */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = RMM_KMALLOC_NR - 1; i > 0; i--) {
+			struct rmm_cache *c = r->kmalloc[i];
+
+			if (!c || !c->hdr_cache != !!pass)
+				continue;
+			if (cache_drain_check(c, "teardown"))
+				busy = 1;
+			else if (!pass)
+				cache_free_all_slabs(c);
+		}
+	}
 	if (rmm_atomic_long_read(&r->large_pages)) {
 		slab_pr_err("slab: %ld pages of large kmalloc blocks still allocated at teardown\n",
 			    rmm_atomic_long_read(&r->large_pages));
@@ -1784,7 +1839,7 @@ int rmm_slab_fini(struct rmm_mm *mm)
 	if (busy)
 		return -EBUSY;
 	slab_set_root(mm, NULL);
-	for (i = 0; i < RMM_KMALLOC_NR; i++) {
+	for (i = RMM_KMALLOC_NR - 1; i > 0; i--) {
 		if (r->kmalloc[i]) {
 			cache_unlink(r, r->kmalloc[i]);
 			cache_release(r->kmalloc[i]);

@@ -23,8 +23,11 @@
  *
  * Slab layout (2^order pages, page aligned, cache->hdr_off):
  *   [slot 0][slot 1]...[slot objects-1][pad][struct rmm_slab]   (header at
- *   the end when the leftover space holds it), else the header first and
- *   the slots after ALIGN(sizeof(struct rmm_slab), align).
+ *   the end when the leftover space holds it); for objects >= 256 bytes
+ *   whose leftover is too small the header is off-slab (an object of the
+ *   instance's kmalloc-64, cache->hdr_cache) so that no slot is lost, as
+ *   the kernel's SLAB did with OFF_SLAB; otherwise the header first and the
+ *   slots after ALIGN(sizeof(struct rmm_slab), align).
  * Slot layout (cache->size bytes, a multiple of cache->align):
  *   [left red zone: red_left_pad][object: object_size]
  *   [right red zone up to inuse][free pointer if fp_off >= inuse][pad]
@@ -73,6 +76,7 @@ struct rmm_slab_list {
 struct rmm_slab {
 	struct rmm_slab_list list;	/* node->partial or node->full */
 	struct rmm_cache *cache;	/* owner; wrong-cache frees compare it */
+	void *base;			/* first byte of the slab's pages */
 	void *freelist;			/* first free slot's object, NULL: full */
 	unsigned int inuse;		/* objects not on @freelist */
 	unsigned short nid;		/* node list it is on */
@@ -80,6 +84,7 @@ struct rmm_slab {
 	unsigned char magic;		/* RMM_SLAB_MAGIC while live */
 };
 #define RMM_SLAB_MAGIC	0x5b
+_Static_assert(sizeof(struct rmm_slab) <= 64, "off-slab headers are kmalloc-64 objects");
 
 struct rmm_cache_node {
 	rmm_spinlock_t lock;
@@ -119,6 +124,7 @@ struct rmm_cache {
 	rmm_gfp_t gfp;			/* migratetype bits for new slabs */
 	void (*ctor)(void *obj);
 	struct rmm_mm *mm;
+	struct rmm_cache *hdr_cache;	/* off-slab headers from here, or NULL */
 	char *cpu;			/* nr_cpus arrays, cpu_stride apart */
 
 	/* cold */
@@ -136,6 +142,7 @@ struct rmm_cache {
 #define RMM_KMALLOC_SHIFT_HIGH	13	/* 8192: larger goes to the buddy */
 #define RMM_KMALLOC_MAX_CACHE	(1U << RMM_KMALLOC_SHIFT_HIGH)
 #define RMM_KMALLOC_NR		(RMM_KMALLOC_SHIFT_HIGH + 1)
+#define RMM_KMALLOC_HDR_INDEX	6	/* kmalloc-64 holds off-slab headers */
 
 /* Per-instance slab state (one per struct rmm_mm). */
 struct rmm_slab_root {

@@ -96,7 +96,9 @@ static inline void slab_put_cpu(void)
  *   slab:          PG_rmm_slab, private = header offset in the slab,
  *                  next/prev = the owning struct rmm_cache * (low/high
  *                  32 bits), so kfree finds the cache without touching
- *                  the slab header's cache line
+ *                  the slab header's cache line;
+ *                  off-slab header: private = RMM_SLAB_OFFSLAB,
+ *                  next/prev = the struct rmm_slab *
  *   large kmalloc: PG_rmm_owner_priv, private = RMM_KMALLOC_LARGE | order
  */
 #define RMM_KMALLOC_LARGE	0x4b4d0000U	/* "KM" */
@@ -110,15 +112,27 @@ static inline struct rmm_page *slab_page_head(struct rmm_page *page)
 }
 
 struct rmm_cache;
+#define RMM_SLAB_OFFSLAB	0x80000000U
 
-static inline void slab_pages_mark(struct rmm_page *page, u32 hdr_off,
-				   struct rmm_cache *c)
+static inline void slab_page_set_ptr(struct rmm_page *page, const void *p)
 {
-	u64 v = (u64)(uintptr_t)c;
+	u64 v = (u64)(uintptr_t)p;
 
-	page->private = hdr_off;
 	page->next = (u32)v;
 	page->prev = (u32)(v >> 32);
+}
+
+static inline void *slab_page_ptr(const struct rmm_page *page)
+{
+	return (void *)(uintptr_t)((u64)page->prev << 32 | page->next);
+}
+
+/* @ptr: the cache (on-slab header at @hdr_off) or the off-slab header */
+static inline void slab_pages_mark(struct rmm_page *page, u32 hdr_off,
+				   const void *ptr)
+{
+	page->private = hdr_off;
+	slab_page_set_ptr(page, ptr);
 	RmmSetPageSlab(page);
 }
 
@@ -128,13 +142,6 @@ static inline void slab_pages_unmark(struct rmm_page *page)
 	page->private = 0;
 	page->next = 0;
 	page->prev = 0;
-}
-
-/* the cache of a slab's head page */
-static inline struct rmm_cache *slab_page_cache(const struct rmm_page *head)
-{
-	return (struct rmm_cache *)(uintptr_t)((u64)head->prev << 32 |
-					       head->next);
 }
 
 static inline void slab_large_mark(struct rmm_page *page, unsigned int order)
