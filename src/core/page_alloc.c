@@ -874,7 +874,7 @@ static int nr_pcp_high(struct rmm_per_cpu_pages *pcp, struct rmm_zone *zone,
 
 static void free_unref_page_commit(struct rmm_zone *zone,
 				   struct rmm_per_cpu_pages *pcp,
-				   struct rmm_page *page, int mt,
+				   struct rmm_page *page, u32 idx, int mt,
 				   unsigned int order)
 {
 	int high, batch, pindex;
@@ -884,7 +884,7 @@ static void free_unref_page_commit(struct rmm_zone *zone,
 	pcp->events[RMM_PGFREE] += 1UL << order;
 	pindex = order_to_pindex(mt, order);
 	RmmSetPagePcp(page);
-	rmm_plist_add(zone->mm, &pcp->lists[pindex], page);
+	rmm_plist_add_idx(zone->mm, &pcp->lists[pindex], page, idx);
 	pcp->count += 1 << order;
 
 	batch = READ_ONCE(pcp->batch);
@@ -1568,10 +1568,11 @@ static void free_one_page(struct rmm_zone *zone, struct rmm_page *page,
 void rmm_mm_free_pages(struct rmm_mm *mm, struct rmm_page *page,
 		       unsigned int order)
 {
+	const struct rmm_mem_section *ms;
 	struct rmm_pageblock *pb;
 	struct rmm_zone *zone;
 	unsigned long flags;
-	u32 idx;
+	u32 idx, off, sec;
 	int mt;
 
 	if (unlikely(!page))
@@ -1582,9 +1583,13 @@ void rmm_mm_free_pages(struct rmm_mm *mm, struct rmm_page *page,
 	}
 	if (unlikely(!free_pages_prepare(mm, page, order)))
 		return;
-	zone = rmm_mm_page_zone(mm, page);
-	idx = rmm_mm_page_idx(mm, page);
-	if (unlikely(idx & ((1U << order) - 1))) {
+	/* one section lookup gives zone, index and pageblock */
+	sec = rmm_page_section(page);
+	ms = &mm->sections[sec];
+	off = page - ms->memmap;
+	idx = (sec << RMM_SECTION_ORDER) | off;
+	zone = ms->zone;
+	if (unlikely(off & ((1U << order) - 1))) {
 		bad_page(mm, page, "misaligned for its order");
 		return;
 	}
@@ -1592,7 +1597,7 @@ void rmm_mm_free_pages(struct rmm_mm *mm, struct rmm_page *page,
 		free_one_page(zone, page, idx, order);
 		return;
 	}
-	pb = rmm_pb_of_idx(mm, idx);
+	pb = &ms->pb[off >> RMM_PAGEBLOCK_ORDER];
 	mt = pb->mt;
 	/*
 	 * Anti-fragmentation: a page of a mostly free pageblock goes straight
@@ -1614,7 +1619,7 @@ void rmm_mm_free_pages(struct rmm_mm *mm, struct rmm_page *page,
 	}
 	rmm_local_irq_save(flags);
 	free_unref_page_commit(zone, &zone->pcp[rmm_smp_processor_id()], page,
-			       mt, order);
+			       idx, mt, order);
 	rmm_local_irq_restore(flags);
 }
 RMM_EXPORT(rmm_mm_free_pages);

@@ -39,6 +39,25 @@ static inline struct rmm_page *rmm_plist_prev(const struct rmm_mm *mm,
 	return p->prev == RMM_NIL ? NULL : rmm_mm_idx_to_page(mm, p->prev);
 }
 
+/* add at the head; @idx == rmm_mm_page_idx(mm, p) */
+static inline void rmm_plist_add_idx(const struct rmm_mm *mm,
+				     struct rmm_plist *l, struct rmm_page *p,
+				     u32 idx)
+{
+	struct rmm_page *f = l->first;
+
+	p->prev = RMM_NIL;
+	if (f) {
+		p->next = rmm_mm_page_idx(mm, f);
+		f->prev = idx;
+	} else {
+		p->next = RMM_NIL;
+		l->last = p;
+	}
+	l->first = p;
+	l->nr++;
+}
+
 /* add at the head */
 static inline void rmm_plist_add(const struct rmm_mm *mm, struct rmm_plist *l,
 				 struct rmm_page *p)
