@@ -282,7 +282,7 @@ static bool bench_failed;	/* an allocation failed inside a timed loop */
  */
 typedef u64 (*rb_fn)(void *arg);
 
-static u64 run_median(rb_fn fn, void *arg)
+static u64 __maybe_unused run_median(rb_fn fn, void *arg)	/* genalloc only */
 {
 	u64 v[RB_MAX_RUNS];
 	unsigned int i;
@@ -1116,6 +1116,7 @@ struct ga_arg {
 	u64 s;
 };
 
+#if IS_ENABLED(CONFIG_GENERIC_ALLOCATOR)
 static u64 r_ga_churn(void *arg)
 {
 	struct ga_arg *g = arg;
@@ -1141,7 +1142,6 @@ static u64 r_ga_churn(void *arg)
 	return ps_per_op(t, i);
 }
 
-#if IS_ENABLED(CONFIG_GENERIC_ALLOCATOR)
 static u64 g_ga_churn(void *arg)
 {
 	struct ga_arg *g = arg;
@@ -1252,7 +1252,6 @@ out:
 	kvfree(blk);
 	return ret;
 }
-#endif
 
 static u64 rmm_full_side(unsigned long *pages)
 {
@@ -1285,6 +1284,8 @@ static u64 rmm_full_side(unsigned long *pages)
 	vfree(g.held);
 	return ret;
 }
+
+#endif /* CONFIG_GENERIC_ALLOCATOR */
 
 static void bench_genalloc(void)
 {
