@@ -38,8 +38,9 @@ static void test_three_nodes(void)
 	   zl_node(0, 3) == -1, "node 0 zonelist: 0, 1, 2");
 	ok(zl_node(2, 0) == 2 && zl_node(2, 1) == 1 && zl_node(2, 2) == 0,
 	   "node 2 zonelist: 2, 1, 0 (by distance)");
-	ok(zl_node(1, 0) == 1 && zl_node(1, 1) == 0 && zl_node(1, 2) == 2,
-	   "node 1 zonelist: 1, then 0 and 2 tie -> lower id");
+	/* find_next_best_node(): at equal distance, nodes below us get +1 */
+	ok(zl_node(1, 0) == 1 && zl_node(1, 1) == 2 && zl_node(1, 2) == 0,
+	   "node 1 zonelist: 1, 2, 0 (ties: the kernel prefers the next node)");
 	ok(!mm.nodes[0].node_zonelists[RMM_ZONELIST_NOFALLBACK]._zonerefs[1].zone,
 	   "NOFALLBACK zonelist holds only the local node");
 	is_long(mm.nodes[1].node_start_pfn, 0x110000, "node 1 start_pfn");
@@ -71,6 +72,35 @@ static void test_three_nodes(void)
 	is_long(rmm_mm_fini(&mm), 0, "fini after freeing");
 	ok(mm.sections == NULL, "instance zeroed");
 	free(held);
+}
+
+/*
+ * 4 nodes, all 20 apart: the kernel's find_next_best_node() + node_load
+ * round robin gives 0: 0 1 2 3, 1: 1 2 3 0, 2: 2 3 0 1, 3: 3 0 1 2.
+ */
+static void test_four_nodes(void)
+{
+	static const int want[4][4] = {
+		{ 0, 1, 2, 3 }, { 1, 2, 3, 0 }, { 2, 3, 0, 1 }, { 3, 0, 1, 2 },
+	};
+	struct rmm_layout l;
+	struct rmm_range r[4];
+	int k, i, good = 1;
+
+	rmm_layout_default(&l, 4, 4);
+	for (k = 0; k < 4; k++) {
+		r[k].start_pfn = 0x100000 + k * 0x10000UL;
+		r[k].nr_pages = 2048;
+		r[k].nid = k;
+		r[k].vaddr = rmm_test_mem(2048 << RMM_PAGE_SHIFT);
+	}
+	is_long(rmm_mm_init(&mm, &l, r, 4), 0, "4-node init");
+	for (k = 0; k < 4; k++)
+		for (i = 0; i < 4; i++)
+			if (zl_node(k, i) != want[k][i])
+				good = 0;
+	ok(good, "equal distances: zonelists rotate like the kernel's node_load");
+	is_long(rmm_mm_fini(&mm), 0, "fini");
 }
 
 static void test_movable(void)
@@ -220,6 +250,7 @@ static void test_failures(void)
 int main(void)
 {
 	test_three_nodes();
+	test_four_nodes();
 	test_movable();
 	test_holes();
 	test_failures();

@@ -228,32 +228,69 @@ static void free_metadata(struct rmm_mm *mm)
 	memset(mm, 0, sizeof(*mm));
 }
 
+/*
+ * find_next_best_node() of mm/page_alloc.c: the nearest unused node, with
+ * the kernel's tie-breakers (nodes below us and nodes with CPUs get a +1
+ * penalty; node_load spreads equal-distance groups round robin).
+ */
+#define RMM_NODE_LOAD_SCALE	1024	/* MAX_NUMNODES of a Debian kernel */
+
+static int find_next_best_node(const struct rmm_mm *mm, int node,
+			       unsigned int *used, const int *node_load)
+{
+	int n, best = RMM_NUMA_NO_NODE, min_val = INT_MAX;
+
+	if (!(*used & (1U << node))) {
+		*used |= 1U << node;
+		return node;
+	}
+	for (n = 0; n < mm->nr_nodes; n++) {
+		int val, cpu;
+		bool has_cpus = false;
+
+		if ((*used & (1U << n)) || !mm->nodes[n].node_present_pages)
+			continue;
+		val = mm->layout.node_distance[node][n];
+		val += (n < node);
+		for (cpu = 0; cpu < mm->layout.nr_cpu_ids; cpu++)
+			if (mm->layout.cpu_to_node[cpu] == n)
+				has_cpus = true;
+		if (has_cpus)
+			val += 1;	/* PENALTY_FOR_NODE_WITH_CPUS */
+		val *= RMM_NODE_LOAD_SCALE;
+		val += node_load[n];
+		if (val < min_val) {
+			min_val = val;
+			best = n;
+		}
+	}
+	if (best >= 0)
+		*used |= 1U << best;
+	return best;
+}
+
 static void build_zonelists(struct rmm_mm *mm)
 {
+	int node_load[RMM_MAX_NUMNODES] = { 0 };
 	int nid;
 
 	for (nid = 0; nid < mm->nr_nodes; nid++) {
 		struct rmm_node *node = &mm->nodes[nid];
+		const int *dist = mm->layout.node_distance[nid];
+		int order[RMM_MAX_NUMNODES], nr = 0, n, i, k, prev = nid;
+		unsigned int used = 0;
 		struct rmm_zoneref *zr;
-		int order[RMM_MAX_NUMNODES], i, j, k;
 
-		/* nodes by distance from nid, local first, then by id */
-		for (i = 0; i < mm->nr_nodes; i++)
-			order[i] = i;
-		for (i = 1; i < mm->nr_nodes; i++)
-			for (j = i; j > 0; j--) {
-				int a = order[j - 1], b = order[j];
-				int da = a == nid ? -1 : mm->layout.node_distance[nid][a];
-				int db = b == nid ? -1 : mm->layout.node_distance[nid][b];
+		while ((n = find_next_best_node(mm, nid, &used, node_load)) >= 0) {
+			if (dist[n] != dist[prev])
+				node_load[n] += 1;
+			order[nr++] = n;
+			prev = n;
+		}
 
-				if (da <= db)
-					break;
-				order[j - 1] = b;
-				order[j] = a;
-			}
-
+		/* build_zonelists_in_node_order(): highest zone first */
 		zr = node->node_zonelists[RMM_ZONELIST_FALLBACK]._zonerefs;
-		for (i = 0; i < mm->nr_nodes; i++) {
+		for (i = 0; i < nr; i++) {
 			struct rmm_node *o = &mm->nodes[order[i]];
 
 			for (k = mm->nr_zones - 1; k >= 0; k--)
@@ -266,6 +303,7 @@ static void build_zonelists(struct rmm_mm *mm)
 		zr->zone = NULL;
 		zr->zone_idx = 0;
 
+		/* build_thisnode_zonelists() */
 		zr = node->node_zonelists[RMM_ZONELIST_NOFALLBACK]._zonerefs;
 		for (k = mm->nr_zones - 1; k >= 0; k--)
 			if (rmm_populated_zone(&node->node_zones[k])) {
