@@ -244,6 +244,9 @@ static void test_kmalloc(struct rmm_mm *mm)
 	rmm_port_quiet = 0;
 	ok(nr_reports == 1 && reported("not return"),
 	   "kfree inside a large block is reported and refused");
+	ok(rmm_node_page_state(&mm->nodes[0], RMM_NR_SLAB_UNRECLAIMABLE_B) >=
+	   (long)((8192 + 16384 + 131072 + (1 << 20)) / RMM_PAGE_SIZE),
+	   "large kmalloc counted in nr_slab_unreclaimable like kmalloc_large()");
 	for (i = 0; i < 4; i++)
 		rmm_mm_kfree(mm, big[i]);
 	rmm_mm_kfree(mm, NULL);
@@ -271,6 +274,10 @@ static void test_shrink_destroy(struct rmm_mm *mm)
 	during = free_pages(mm);
 	ok(before - during >= (long)(N * 256 / RMM_PAGE_SIZE),
 	   "%d x 256 B took %ld pages from the buddy", N, before - during);
+	rmm_cache_get_slabinfo(c, &si);
+	is_long(rmm_node_page_state(&mm->nodes[0], RMM_NR_SLAB_RECLAIMABLE_B),
+		si.num_slabs << si.cache_order,
+		"RECLAIM_ACCOUNT slabs counted in nr_slab_reclaimable (pages)");
 	{
 		struct rmm_page *pg = rmm_mm_virt_to_page(mm, objs[0]);
 
@@ -302,6 +309,8 @@ static void test_shrink_destroy(struct rmm_mm *mm)
 	is_long(rmm_cache_validate(c), 0, "validate empty");
 	is_long(rmm_cache_destroy(c), 0, "destroy after freeing");
 	is_long(free_pages(mm), before, "free pages unchanged by destroy");
+	is_long(rmm_node_page_state(&mm->nodes[0], RMM_NR_SLAB_RECLAIMABLE_B), 0,
+		"nr_slab_reclaimable back to 0");
 }
 
 static void test_debug(struct rmm_mm *mm)

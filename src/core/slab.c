@@ -314,6 +314,21 @@ static inline struct rmm_cache_node *slab_node(struct rmm_cache *c,
 }
 
 /*
+ * Slab pages in the node's NR_SLAB_{RECLAIMABLE,UNRECLAIMABLE}_B counters,
+ * kept in pages (what node_page_state_pages() returns and meminfo's Slab:,
+ * SReclaimable:, SUnreclaim: and vmstat's nr_slab_* print).
+ */
+static void account_slab_pages(struct rmm_mm *mm, struct rmm_page *page,
+			       bool reclaimable, long pages)
+{
+	int nid = rmm_mm_page_nid(mm, page);
+
+	rmm_mod_node_page_state(&mm->nodes[nid], reclaimable ?
+				RMM_NR_SLAB_RECLAIMABLE_B :
+				RMM_NR_SLAB_UNRECLAIMABLE_B, pages);
+}
+
+/*
  * Allocate and format a new slab (no lock held; may sleep if @gfp allows).
  * The slab is returned unlisted with every object on its freelist.
  */
@@ -342,6 +357,8 @@ static struct rmm_slab *new_slab_slowpath(struct rmm_cache *c, rmm_gfp_t gfp)
 			rmm_cache_free(c->hdr_cache, s);
 		return NULL;
 	}
+	account_slab_pages(c->mm, page, c->gfp & RMM___GFP_RECLAIMABLE,
+			   1L << c->order);
 	base = slab_page_address(c->mm, page);
 	nid = rmm_mm_page_nid(c->mm, page);
 	if (nid < 0 || nid >= c->nr_nodes)
@@ -383,6 +400,8 @@ static void discard_slab(struct rmm_cache *c, struct rmm_slab *s)
 
 	s->magic = 0;
 	slab_pages_unmark(page);
+	account_slab_pages(c->mm, page, c->gfp & RMM___GFP_RECLAIMABLE,
+			   -(1L << c->order));
 	rmm_mm_free_pages(c->mm, page, c->order);
 	if (c->hdr_cache)
 		rmm_cache_free(c->hdr_cache, s);
@@ -1598,6 +1617,8 @@ static void *kmalloc_large_slowpath(struct rmm_mm *mm, size_t size,
 	if (!page)
 		return NULL;
 	slab_large_mark(page, order);
+	/* like kmalloc_large(): counted as unreclaimable slab */
+	account_slab_pages(mm, page, false, 1L << order);
 	p = slab_page_address(mm, page);
 	if (r)
 		rmm_atomic_long_add(1L << order, &r->large_pages);
@@ -1662,6 +1683,7 @@ void rmm_mm_kfree(struct rmm_mm *mm, const void *p)
 			return;
 		}
 		slab_large_unmark(page, order);
+		account_slab_pages(mm, page, false, -(1L << order));
 		rmm_mm_free_pages(mm, page, order);
 		if (r)
 			rmm_atomic_long_sub(1L << order, &r->large_pages);
