@@ -99,8 +99,11 @@ ktap_result "wmtest runs and RMM_IOC_VALIDATE passes under pressure" $rc
 get() { echo "$wm" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
 e1=$(get normal_errno) f1=$(get free_at_normal_fail)
 n2=$(get high_allocs) n3=$(get atomic_allocs) f3=$(get free_at_atomic_fail)
-ktap_diag "sum of min watermarks $minsum; free at normal failure $f1"
-[ "$e1" = 12 ] && [ -n "$f1" ] && [ "$f1" -ge "$minsum" ] &&
+# a pcp refill takes up to `batch` pages from the buddy after the check
+# (as in the kernel), so free may end up to a batch per CPU below min
+slack=$(awk '$1 == "batch:" { if ($2 > b) b = $2 } END { print b * 2 }' /proc/regionmm/zoneinfo)
+ktap_diag "sum of min watermarks $minsum; free at normal failure $f1; pcp slack $slack"
+[ "$e1" = 12 ] && [ -n "$f1" ] && [ "$f1" -ge $((minsum - slack)) ] &&
 	ktap_ok "normal allocations fail with ENOMEM at the min watermark" ||
 	ktap_fail "normal allocations fail with ENOMEM at the min watermark" "errno $e1 free $f1 min $minsum"
 [ -n "$n2" ] && [ "$n2" -gt 0 ] && ktap_ok "__GFP_HIGH allocates below min ($n2 more pages)" ||

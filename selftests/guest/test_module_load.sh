@@ -10,7 +10,7 @@
 . "$(dirname "$0")/../lib/ktap.sh"
 . "$(dirname "$0")/tools/rmm_mod.sh"
 
-ktap_plan 15
+ktap_plan 14
 
 free0=$(rmm_memfree_kb)
 if rmm_load; then
@@ -82,15 +82,8 @@ else
 fi
 free2=$(rmm_memfree_kb)
 ktap_diag "MemFree after unload: $free2 kB (before load: $free0 kB, loaded: $free1 kB)"
-# (loading drains the kernel's per-CPU lists, which shows as free memory:
-# compare the unload's gain with the borrowed size, allowing for the pages
-# that land on per-CPU lists again)
-given=$((free2 - free1))
-if [ "$given" -ge $((total * 3 / 4)) ]; then
-	ktap_ok "unload hands the borrowed memory back to the kernel (+$given kB)"
-else
-	ktap_fail "unload hands the borrowed memory back to the kernel" "MemFree +$given kB, regionmm managed $total kB"
-fi
+# (the kernel's per-CPU lists blur MemFree by some MiB: loading drains
+# them, freeing refills them; 8 MiB of slack on a 64 MiB borrow)
 if [ $((free0 - free2)) -lt 8192 ] && rmm_untouched; then
 	ktap_ok "unload returns the memory (MemFree back within 8 MiB) and leaves nothing"
 else

@@ -60,7 +60,10 @@ ktap_check "the region sits in DMA32 (below 4 GiB) like the kernel's zones" \
 	sh -c 'awk "/^Node 0, zone +DMA32/ { z = 1 } z && /present/ { exit !(\$2 == 65536) }" /proc/regionmm/zoneinfo'
 ktap_check "data integrity: pattern in 64 order-3 blocks survives" rmmctl pattern 64 3
 free1=$(rmm_memfree_kb)
-[ $((free0 - free1)) -lt 4096 ] && [ $((free1 - free0)) -lt 4096 ] &&
+# (module text, metadata arrays and, on the debug kernel, KASAN shadow and
+# kmemleak objects cost some MiB; the 256 MiB region itself must not show)
+ktap_diag "kernel MemFree $free0 -> $free1 kB with the region loaded"
+[ $((free0 - free1)) -lt 49152 ] && [ $((free1 - free0)) -lt 49152 ] &&
 	ktap_ok "region= takes nothing from the kernel's MemFree" ||
 	ktap_fail "region= takes nothing from the kernel's MemFree" "$free0 -> $free1"
 rmm_unload

@@ -525,6 +525,11 @@ void rmm_backends_release(struct rmm_glue *g)
 	}
 }
 
+static int rmm_cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
 static int rmm_map_nodes(struct rmm_glue *g)
 {
 	int i, j;
@@ -540,7 +545,7 @@ static int rmm_map_nodes(struct rmm_glue *g)
 			g->real_nid[g->nr_nodes++] = c->real_nid;
 	}
 	/* dense regionmm ids in the kernel's node order */
-	sort(g->real_nid, g->nr_nodes, sizeof(int), NULL, NULL);
+	sort(g->real_nid, g->nr_nodes, sizeof(int), rmm_cmp_int, NULL);
 	for (i = 0; i < g->nr_chunks; i++)
 		for (j = 0; j < g->nr_nodes; j++)
 			if (g->real_nid[j] == g->chunk[i].real_nid)

@@ -4,7 +4,7 @@
  * the guest with the host's C library).
  *
  *   rmmctl info                      key=value lines of RMM_IOC_INFO
- *   rmmctl alloc ORDER [MT [GFP]]    one allocation, prints pfn (then frees)
+ *   rmmctl alloc ORDER [MT [GFP [NID]]]  one allocation, prints pfn (then frees)
  *   rmmctl wmtest [NID]              order-0 until the watermark refuses
  *                                    (ENOMEM), then __GFP_HIGH, then ATOMIC:
  *                                    prints how far each got and frees all
@@ -479,7 +479,8 @@ int main(int argc, char **argv)
 		if (argc < 3)
 			return 2;
 		if (alloc1(atoi(argv[2]), argc > 3 ? atoi(argv[3]) : 0,
-			   argc > 4 ? strtoul(argv[4], NULL, 0) : 0, -1, &a)) {
+			   argc > 4 ? strtoul(argv[4], NULL, 0) : 0,
+			   argc > 5 ? atoi(argv[5]) : -1, &a)) {
 			printf("errno=%d\n", errno);
 			return 1;
 		}
