@@ -137,6 +137,21 @@ static void test_movable(void)
 	is_long(mov->_watermark[0], 32, "6.12 Movable min capped (managed/1024 -> 32)");
 	is_long(rmm_validate_mm(&mm), 0, "validator clean");
 	is_long(rmm_mm_fini(&mm), 0, "fini");
+
+	/*
+	 * Unequal nodes (8192 + 24576 pages), movablecore 8192: kernelcore
+	 * 24576 is spread evenly (12288 each); node 0 is too small and keeps
+	 * everything, the rebalancing pass gives node 1 the remaining 4096 of
+	 * kernelcore, so node 1 ends with 8192 Movable pages, node 0 none
+	 * (find_zone_movable_pfns_for_nodes).
+	 */
+	r[0].nr_pages = 8192;
+	r[1].nr_pages = 24576;
+	r[1].vaddr = rmm_test_mem(24576UL << RMM_PAGE_SHIFT);
+	is_long(rmm_mm_init(&mm, &l, r, 2), 0, "unequal nodes with movablecore");
+	is_long(mm.nodes[0].node_zones[3].present_pages, 0, "node 0: no Movable");
+	is_long(mm.nodes[1].node_zones[3].present_pages, 8192, "node 1: 8192 Movable");
+	is_long(rmm_mm_fini(&mm), 0, "fini");
 }
 
 static void test_holes(void)

@@ -157,59 +157,119 @@ static int zone_for_pfn(const struct rmm_mm *mm, int nid, unsigned long pfn)
 }
 
 /*
- * movablecore= in spirit: movable_pages spread evenly over the nodes, each
- * node's share taken from its highest pfns, start aligned up to
- * MAX_ORDER_NR_PAGES as find_zone_movable_pfns_for_nodes() does.
+ * find_zone_movable_pfns_for_nodes() for movablecore=: the kernel keeps
+ * totalpages - movablecore as "kernelcore", spreads it evenly over the
+ * nodes (walking each node's ranges from the lowest pfn; pages below the
+ * start of the highest populated zone count as kernelcore for free), gives
+ * the rest of each node to ZONE_MOVABLE, and rebalances with one node less
+ * while kernelcore is left over.  Starts are rounded up to
+ * MAX_ORDER_NR_PAGES (== a section here, so sections never straddle it).
  */
+static int cmp_range_pfn(const struct rmm_range *a, const struct rmm_range *b)
+{
+	return a->start_pfn < b->start_pfn ? -1 : a->start_pfn > b->start_pfn;
+}
+
 static void find_movable_start(struct rmm_mm *mm, const struct rmm_range *r,
 			       int nr)
 {
-	int nid, i;
+	const struct rmm_layout *l = &mm->layout;
+	unsigned long movable_pfn[RMM_MAX_NUMNODES] = { 0 };
+	unsigned long totalpages = 0, required_kernelcore, required_movable;
+	unsigned long usable_startpfn, kernelcore_node, max_end = 0;
+	const struct rmm_range *sorted[64];
+	int usable_nodes = 0, nid, i, j, nsorted = 0;
+
+	for (nid = 0; nid < mm->nr_nodes; nid++)
+		mm->nodes[nid].movable_start_pfn = ~0UL;
+	if (!l->movable_pages)
+		return;
+
+	/* ranges by pfn (insertion sort of pointers; few ranges) */
+	for (i = 0; i < nr && nsorted < (int)ARRAY_SIZE(sorted); i++) {
+		for (j = nsorted; j > 0 && cmp_range_pfn(sorted[j - 1], &r[i]) > 0; j--)
+			sorted[j] = sorted[j - 1];
+		sorted[j] = &r[i];
+		nsorted++;
+	}
+	for (i = 0; i < nr; i++) {
+		totalpages += r[i].nr_pages;
+		max_end = max_t(unsigned long, max_end,
+				r[i].start_pfn + r[i].nr_pages);
+	}
+	for (nid = 0; nid < mm->nr_nodes; nid++)
+		for (i = 0; i < nr; i++)
+			if (r[i].nid == nid) {
+				usable_nodes++;
+				break;
+			}
+	/* movable_zone: the highest zone with memory; where it starts */
+	if (max_end > DMA32_END_PFN || l->zone_dma32 < 0)
+		usable_startpfn = l->zone_dma32 >= 0 ? DMA32_END_PFN :
+			(l->zone_dma >= 0 ? DMA_END_PFN : 0);
+	else
+		usable_startpfn = l->zone_dma >= 0 ? DMA_END_PFN : 0;
+
+	required_movable = ALIGN(l->movable_pages, RMM_PAGES_PER_SECTION);
+	required_movable = min(totalpages, required_movable);
+	required_kernelcore = totalpages - required_movable;
+
+restart:
+	kernelcore_node = required_kernelcore / usable_nodes;
+	for (nid = 0; nid < mm->nr_nodes; nid++) {
+		unsigned long kernelcore_remaining;
+
+		if (required_kernelcore < kernelcore_node)
+			kernelcore_node = required_kernelcore / usable_nodes;
+		kernelcore_remaining = kernelcore_node;
+		for (i = 0; i < nsorted; i++) {
+			unsigned long start_pfn, end_pfn, size_pages;
+
+			if (sorted[i]->nid != nid)
+				continue;
+			start_pfn = max_t(unsigned long, sorted[i]->start_pfn,
+					  movable_pfn[nid]);
+			end_pfn = sorted[i]->start_pfn + sorted[i]->nr_pages;
+			if (start_pfn >= end_pfn)
+				continue;
+			if (start_pfn < usable_startpfn) {
+				unsigned long kernel_pages =
+					min(end_pfn, usable_startpfn) - start_pfn;
+
+				kernelcore_remaining -= min(kernel_pages,
+							    kernelcore_remaining);
+				required_kernelcore -= min(kernel_pages,
+							   required_kernelcore);
+				if (end_pfn <= usable_startpfn) {
+					movable_pfn[nid] = end_pfn;
+					continue;
+				}
+				start_pfn = usable_startpfn;
+			}
+			size_pages = end_pfn - start_pfn;
+			if (size_pages > kernelcore_remaining)
+				size_pages = kernelcore_remaining;
+			movable_pfn[nid] = start_pfn + size_pages;
+			required_kernelcore -= min(required_kernelcore, size_pages);
+			kernelcore_remaining -= size_pages;
+			if (!kernelcore_remaining)
+				break;
+		}
+	}
+	usable_nodes--;
+	if (usable_nodes && required_kernelcore > (unsigned long)usable_nodes)
+		goto restart;
 
 	for (nid = 0; nid < mm->nr_nodes; nid++) {
-		struct rmm_node *node = &mm->nodes[nid];
-		unsigned long share = mm->layout.movable_pages / mm->nr_nodes;
-		unsigned long start = ~0UL, cand;
+		unsigned long end = 0, start = ALIGN(movable_pfn[nid],
+						     RMM_PAGES_PER_SECTION);
 
-		node->movable_start_pfn = ~0UL;
-		if (!share)
-			continue;
-		/* lowest pfn p such that present pages >= p are >= share */
-		cand = 0;
 		for (i = 0; i < nr; i++)
 			if (r[i].nid == nid)
-				cand = max_t(unsigned long, cand,
-					     r[i].start_pfn + r[i].nr_pages);
-		while (cand > 0 && share) {
-			unsigned long best = 0, have = 0;
-
-			/* find the range ending highest below cand */
-			for (i = 0; i < nr; i++) {
-				unsigned long s = r[i].start_pfn;
-				unsigned long e = s + r[i].nr_pages;
-
-				if (r[i].nid != nid || s >= cand)
-					continue;
-				e = min(e, cand);
-				if (e > best) {
-					best = e;
-					have = e - s;
-				}
-			}
-			if (!best)
-				break;
-			if (have >= share) {
-				start = best - share;
-				share = 0;
-			} else {
-				share -= have;
-				cand = best - have;
-				start = cand;
-			}
-		}
-		if (start != ~0UL)
-			node->movable_start_pfn = ALIGN(start,
-							RMM_PAGES_PER_SECTION);
+				end = max_t(unsigned long, end,
+					    r[i].start_pfn + r[i].nr_pages);
+		if (movable_pfn[nid] && start < end)
+			mm->nodes[nid].movable_start_pfn = start;
 	}
 }
 
