@@ -53,13 +53,26 @@ static unsigned int parse_flags(const char *s)
 
 	for (; *s; s++) {
 		switch (*s) {
-		case 'h': f |= RMM_IOC_SLAB_HWCACHE_ALIGN; break;
-		case 'r': f |= RMM_IOC_SLAB_RECLAIM_ACCOUNT; break;
-		case 'z': f |= RMM_IOC_SLAB_RED_ZONE; break;
-		case 'p': f |= RMM_IOC_SLAB_POISON; break;
-		case 'u': f |= RMM_IOC_SLAB_STORE_USER; break;
-		case 'd': f |= RMM_IOC_SLAB_DEBUG; break;
-		case '-': break;
+		case 'h':
+			f |= RMM_IOC_SLAB_HWCACHE_ALIGN;
+			break;
+		case 'r':
+			f |= RMM_IOC_SLAB_RECLAIM_ACCOUNT;
+			break;
+		case 'z':
+			f |= RMM_IOC_SLAB_RED_ZONE;
+			break;
+		case 'p':
+			f |= RMM_IOC_SLAB_POISON;
+			break;
+		case 'u':
+			f |= RMM_IOC_SLAB_STORE_USER;
+			break;
+		case 'd':
+			f |= RMM_IOC_SLAB_DEBUG;
+			break;
+		case '-':
+			break;
 		default:
 			fprintf(stderr, "slab_ctl: unknown flag %c\n", *s);
 			exit(2);
