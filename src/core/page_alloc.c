@@ -1236,19 +1236,32 @@ static struct rmm_page *rmqueue_buddy(struct rmm_zone *preferred,
 }
 
 /*
- * Phase-1 stand-in for wakeup_kswapd() on a boosted zone: kswapd would find
- * nothing reclaimable in regionmm yet and, once the zone is balanced,
- * clears the boost (balance_pgdat).  PHASE 2: wake the real per-node kswapd.
+ * Phase-1 stand-in for wakeup_kswapd(): kswapd's balance_pgdat() runs one
+ * boosted pass and then subtracts the boost it started with
+ * ("zone->watermark_boost -= min(watermark_boost, zone_boosts[i])"), even
+ * when it reclaimed nothing; regionmm has nothing to reclaim yet, so the
+ * pass is empty and only the boost is dropped.
+ * PHASE 2 HOOK: wake the per-node kswapd thread here instead.
  */
 static void rmm_wakeup_kswapd(struct rmm_zone *zone)
 {
 	unsigned long flags;
 
+	if (!READ_ONCE(zone->watermark_boost))
+		return;
 	rmm_spin_lock_irqsave(&zone->lock, flags);
-	if (rmm_zone_page_state(zone, RMM_NR_FREE_PAGES) >
-	    (long)rmm_high_wmark_pages(zone))
-		WRITE_ONCE(zone->watermark_boost, 0);
+	WRITE_ONCE(zone->watermark_boost, 0);
 	rmm_spin_unlock_irqrestore(&zone->lock, flags);
+}
+
+/* wake_all_kswapds(): every zone the allocation may use */
+static void wake_all_kswapds(const struct rmm_alloc_context *ac)
+{
+	const struct rmm_zoneref *zr;
+
+	for (zr = ac->zonelist->_zonerefs; zr->zone; zr++)
+		if (zr->zone_idx <= ac->highest_zoneidx)
+			rmm_wakeup_kswapd(zr->zone);
 }
 
 static inline struct rmm_page *rmqueue(struct rmm_zone *preferred,
@@ -1398,7 +1411,8 @@ __rmm_alloc_pages_slowpath(struct rmm_mm *mm, rmm_gfp_t gfp,
 
 	alloc_flags = gfp_to_alloc_flags(gfp, order);
 
-	/* PHASE 2 HOOK: wake_all_kswapds() if alloc_flags & ALLOC_KSWAPD */
+	if (alloc_flags & RMM_ALLOC_KSWAPD)
+		wake_all_kswapds(ac);		/* PHASE 2 HOOK: real kswapd */
 
 	page = get_page_from_freelist(mm, order, alloc_flags, ac);
 	if (page)
@@ -1423,11 +1437,19 @@ __rmm_alloc_pages_slowpath(struct rmm_mm *mm, rmm_gfp_t gfp,
 		 * What direct reclaim does on failure in the kernel is done
 		 * now: release highatomic reserves and drain per-CPU lists.
 		 */
-		unreserve_highatomic_pageblock(mm, ac, attempt > 0);
-		if (can_direct_reclaim && !rmm_irqs_disabled())
-			rmm_drain_all_pages(mm);
-		else
+		if (can_direct_reclaim) {
+			/* __alloc_pages_direct_reclaim(); the forced variant
+			 * is should_reclaim_retry()'s last resort */
+			unreserve_highatomic_pageblock(mm, ac, attempt > 0);
+			if (!rmm_irqs_disabled())
+				rmm_drain_all_pages(mm);
+			else
+				rmm_drain_local_pages(mm);
+		} else {
+			/* the kernel fails non-blocking requests here; giving
+			 * back this CPU's pcp pages first is cheap and safe */
 			rmm_drain_local_pages(mm);
+		}
 		page = get_page_from_freelist(mm, order, alloc_flags, ac);
 		if (page)
 			return page;
