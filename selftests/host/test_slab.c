@@ -576,6 +576,29 @@ int main(void)
 	test_bad_args(&mm);
 	test_mt(&mm);
 
+	{
+		struct rmm_slabinfo si;
+		void *o[10];
+		int i;
+
+		c = rmm_mm_cache_create(&mm, "test-hotplug", 32, 0, 0, NULL);
+		rmm_port_set_cpu(2);
+		for (i = 0; i < 10; i++)
+			o[i] = rmm_cache_alloc(c, RMM_GFP_KERNEL);
+		for (i = 0; i < 10; i++)
+			rmm_cache_free(c, o[i]);
+		rmm_port_set_cpu(0);
+		rmm_cache_get_slabinfo(c, &si);
+		ok(si.active_objs > 0, "objects cached in CPU 2's array count as active (%lu)",
+		   si.active_objs);
+		rmm_slab_cpu_dead(&mm, 2);
+		rmm_cache_get_slabinfo(c, &si);
+		is_long(si.active_objs, 0, "rmm_slab_cpu_dead flushes the dead CPU's arrays");
+		is_long(rmm_slab_validate_all(&mm, false), 0,
+			"validate without the per-CPU arrays");
+		is_long(rmm_cache_destroy(c), 0, "destroy");
+	}
+
 	c = rmm_mm_cache_create(&mm, "test-left", 8, 0, 0, NULL);
 	rmm_port_quiet = 1;
 	is_long(rmm_slab_fini(&mm), -EBUSY, "fini refused while a cache exists");
