@@ -6,6 +6,7 @@
 #   make module [KERNEL=k] [KDIR=d] [W=1] [C=1]
 #                                  build regionmm.ko and the test modules
 #                                  into build/<kernel>/
+#   make testmods [KERNEL=k]       only the test modules (selftests/modules)
 #   make kernels                   fetch/build debian-6.1, debian-6.12, debug
 #   make check                     all tests (host + guest on every kernel)
 #   make demo | shell | bench | host | clean

@@ -10,7 +10,9 @@
 #   ktap_check NAME CMD...  run CMD; ok when it exits 0, not ok otherwise
 #   ktap_result NAME RC     ok for RC 0, skip for RC 4, not ok otherwise
 #   ktap_diag MSG...        "# MSG" (comments are ignored by parsers)
-#   ktap_skip_all WHY       "1..0 # SKIP WHY" and exit 4 (whole script skipped)
+#   ktap_skip_all WHY       "1..0 # SKIP WHY" and exit 4 (whole script skipped);
+#                           after ktap_plan: the points not run yet are
+#                           skipped and ktap_finished ends the script
 #   ktap_finished           print the plan if none was given; exit 1 when
 #                           anything failed, 4 when everything was skipped,
 #                           else 0 (kselftest's exit codes)
@@ -88,6 +90,14 @@ ktap_check() {
 
 ktap_skip_all() {
 	ktap_header
+	if [ -n "$KTAP_PLANNED" ]; then
+		# A plan is out already: skip the points not run yet, then finish
+		# (exit 4 if nothing ran, 1 if something failed, else 0).
+		while [ "$KTAP_TESTNO" -lt "$KTAP_PLANNED" ]; do
+			ktap_skip "not run" "$*"
+		done
+		ktap_finished
+	fi
 	echo "1..0 # SKIP $*"
 	exit $KSFT_SKIP
 }
