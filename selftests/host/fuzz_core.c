@@ -42,14 +42,19 @@ static void setup(void)
 {
 	struct rmm_layout l;
 	struct rmm_range r[2];
+	static void *mem0, *mem1;	/* reused across libFuzzer runs */
 
 	rmm_port_set_nr_cpus(3);
 	rmm_layout_default(&l, 2, 3);
 	l.movable_pages = 2048;
 	r[0] = (struct rmm_range){ 0x800, 4096, 0, NULL };	/* DMA + DMA32 */
 	r[1] = (struct rmm_range){ 0x100000, 4096, 1, NULL };	/* Normal */
-	r[0].vaddr = rmm_test_mem(16UL << 20);
-	r[1].vaddr = rmm_test_mem(16UL << 20);
+	if (!mem0) {
+		mem0 = rmm_test_mem(16UL << 20);
+		mem1 = rmm_test_mem(16UL << 20);
+	}
+	r[0].vaddr = mem0;
+	r[1].vaddr = mem1;
 	if (rmm_mm_init(&mm, &l, r, 2)) {
 		printf("Bail out! init failed\n");
 		exit(1);
