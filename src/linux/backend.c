@@ -188,13 +188,37 @@ out:
 	return ret;
 }
 
-static int rmm_region_nid(u64 start)
+/* node of the System RAM page next to [start, start + size), if any */
+static int rmm_neighbour_nid(u64 start, u64 size)
 {
-	int nid = phys_to_target_node(start);
+	unsigned long pfn[2] = { PHYS_PFN(start) - 1, PHYS_PFN(start + size) };
+	int i;
 
+	for (i = 0; i < 2; i++) {
+		struct page *page = pfn_to_online_page(pfn[i]);
+
+		if (page)
+			return page_to_nid(page);
+	}
+	return NUMA_NO_NODE;
+}
+
+/*
+ * The kernel node of a memmap= range: from the firmware tables (SRAT) kept
+ * after boot with CONFIG_NUMA_KEEP_MEMINFO, else from the adjacent RAM.
+ */
+static int rmm_region_nid(u64 start, u64 size)
+{
+	int nid = NUMA_NO_NODE;
+
+	if (IS_ENABLED(CONFIG_NUMA_KEEP_MEMINFO)) {
+		nid = phys_to_target_node(start);
+		if (nid == NUMA_NO_NODE)
+			nid = memory_add_physaddr_to_nid(start);
+	}
 	if (nid == NUMA_NO_NODE)
-		nid = memory_add_physaddr_to_nid(start);
-	if (nid == NUMA_NO_NODE || nid < 0 || nid >= MAX_NUMNODES)
+		nid = rmm_neighbour_nid(start, size);
+	if (nid < 0 || nid >= MAX_NUMNODES || !node_online(nid))
 		nid = first_online_node;
 	return nid;
 }
@@ -243,7 +267,7 @@ static int rmm_claim_regions(struct rmm_glue *g, struct rmm_req *req, int nr)
 		c->nr_pages = req[i].size >> PAGE_SHIFT;
 		c->vaddr = va;
 		c->res = res;
-		c->real_nid = rmm_region_nid(req[i].start);
+		c->real_nid = rmm_region_nid(req[i].start, req[i].size);
 	}
 	return 0;
 }
