@@ -397,6 +397,8 @@ static void free_range_to_buddy(struct rmm_mm *mm, unsigned long pfn,
 				    rmm_pb_of_idx(mm, idx)->mt);
 		rmm_spin_unlock_irqrestore(&zone->lock, flags);
 		pfn += 1UL << order;
+		if (!(pfn & (RMM_PAGES_PER_SECTION * 64 - 1)))
+			rmm_cond_resched();	/* huge regions at insmod */
 	}
 }
 
@@ -535,6 +537,8 @@ int rmm_mm_init(struct rmm_mm *mm, const struct rmm_layout *l,
 
 		if (!ms->memmap)
 			continue;
+		if (!(s & 63))
+			rmm_cond_resched();
 		for (k = 0; k < RMM_PAGES_PER_SECTION; k++) {
 			ms->memmap[k].flags = (u32)(s << RMM_PG_SECTION_SHIFT) |
 				BIT(PG_rmm_hole) | BIT(PG_rmm_reserved);
@@ -564,6 +568,8 @@ int rmm_mm_init(struct rmm_mm *mm, const struct rmm_layout *l,
 
 			bool reserved = pfn >= carve_lo[i] && pfn < avail_end[i];
 
+			if (!(pfn & (RMM_PAGES_PER_SECTION * 64 - 1)))
+				rmm_cond_resched();
 			p->flags &= ~BIT(PG_rmm_hole);
 			if (!reserved)
 				p->flags &= ~BIT(PG_rmm_reserved);
