@@ -101,9 +101,23 @@ static void *drainer(void *a)
 	return NULL;
 }
 
+static long validate_runs, validate_errors;
+
+/* RMM_IOC_VALIDATE while everybody allocates: must never see a lie */
+static void *validator(void *a)
+{
+	rmm_port_set_cpu(2);
+	while (!stop_drain) {
+		if (rmm_validate_mm(&mm))
+			validate_errors++;
+		validate_runs++;
+	}
+	return NULL;
+}
+
 static void test_threads(void)
 {
-	pthread_t th[4], dr;
+	pthread_t th[4], dr, va;
 	struct targ t[4];
 	int i;
 
@@ -115,10 +129,14 @@ static void test_threads(void)
 		pthread_create(&th[i], NULL, worker, &t[i]);
 	}
 	pthread_create(&dr, NULL, drainer, NULL);
+	pthread_create(&va, NULL, validator, NULL);
 	for (i = 0; i < 4; i++)
 		pthread_join(th[i], NULL);
 	stop_drain = 1;
 	pthread_join(dr, NULL);
+	pthread_join(va, NULL);
+	ok(validate_runs > 0 && !validate_errors,
+	   "validator ran %ld times concurrently, no errors", validate_runs);
 	is_long(t[0].failed + t[1].failed + t[2].failed + t[3].failed, 0,
 		"no allocation failed with 4 threads");
 	is_long(rmm_validate_mm(&mm), 0, "validator clean after threads");
