@@ -33,17 +33,6 @@
 #include "rmm_file.h"
 #include "rmm_glue.h"
 
-/* ---- fallbacks until slab_ioctl.c / slabinfo.c are linked in ---- */
-long __weak rmm_slab_ioctl(struct rmm_file *f, unsigned int cmd,
-			   unsigned long arg)
-{
-	return -ENOTTY;
-}
-
-void __weak rmm_slab_release(struct rmm_file *f)
-{
-}
-
 static inline unsigned long rmm_hold_val(u64 pfn, unsigned int order)
 {
 	return (unsigned long)(pfn << RMM_FILE_ORDER_BITS | order);

@@ -37,15 +37,6 @@
 #include "rmm_file.h"
 #include "rmm_glue.h"
 
-int __weak rmm_slabinfo_init(struct proc_dir_entry *dir)
-{
-	return 0;
-}
-
-void __weak rmm_slabinfo_exit(void)
-{
-}
-
 static struct proc_dir_entry *rmm_proc_dir;
 
 static const char * const rmm_k_migratetype_names[MIGRATE_TYPES] = {
