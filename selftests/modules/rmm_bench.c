@@ -277,25 +277,19 @@ static bool bench_failed;	/* an allocation failed inside a timed loop */
 
 /*
  * A timed function returns elapsed ps per operation of one run (0 and
- * bench_failed on allocation failure).  run_median() does the warm-up and
- * the median.
+ * bench_failed on allocation failure).
  */
 typedef u64 (*rb_fn)(void *arg);
 
-static u64 __maybe_unused run_median(rb_fn fn, void *arg)	/* genalloc only */
+/* one warm-up run, then one measured run (genalloc_90 repeats the fills) */
+static u64 __maybe_unused warm_and_time(rb_fn fn, void *arg)
 {
-	u64 v[RB_MAX_RUNS];
-	unsigned int i;
+	u64 v;
 
 	bench_failed = false;
-	fn(arg);			/* warm-up: fill per-CPU lists, caches */
-	for (i = 0; i < runs; i++) {
-		v[i] = fn(arg);
-		cond_resched();
-		if (bench_failed)
-			return 0;
-	}
-	return median(v, runs);
+	fn(arg);
+	v = fn(arg);
+	return bench_failed ? 0 : v;
 }
 
 /*
@@ -1175,12 +1169,89 @@ static int cmp_pfn(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+struct ga_gap {
+	unsigned long addr;
+	size_t size;
+};
+
+/*
+ * Put the blocks into the pool.  A carveout driver adds its whole region as
+ * one chunk, and genalloc's cost depends on that (full chunks are skipped
+ * cheaply, one big bitmap is scanned): so when the blocks' addresses are
+ * linear in their pfns (one backend mapping), one chunk spans them all and
+ * the pfns regionmm did not hand out (its reserve, its memmap) are marked
+ * busy in the pool up front, as a hole in a carveout would be.  Otherwise,
+ * one chunk per physically contiguous run.  Returns the pool's pages or 0.
+ */
+static unsigned long ga_build_pool(struct gen_pool *pool,
+				   struct rmm_page **blk, unsigned long nblk,
+				   struct ga_gap *gaps, unsigned long *ngaps,
+				   unsigned long *gap_pages,
+				   unsigned int *nchunks)
+{
+	const unsigned long bp = 1UL << RB_HUGE_ORDER;
+	u64 pfn0 = rmm_page_to_pfn(blk[0]), prev, pfn;
+	void *va0 = rmm_page_address(blk[0]);
+	unsigned long i, start, span;
+	bool linear = true;
+
+	*ngaps = 0;
+	*gap_pages = 0;
+	*nchunks = 0;
+	for (i = 1; i < nblk && linear; i++)
+		linear = rmm_page_address(blk[i]) ==
+			 va0 + ((rmm_page_to_pfn(blk[i]) - pfn0) << PAGE_SHIFT);
+	if (linear) {
+		span = rmm_page_to_pfn(blk[nblk - 1]) + bp - pfn0;
+		if (gen_pool_add_virt(pool, (unsigned long)va0,
+				      rmm_page_to_phys(blk[0]),
+				      span << PAGE_SHIFT, NUMA_NO_NODE))
+			return 0;
+		*nchunks = 1;
+		for (prev = pfn0, i = 0; i < nblk; prev = pfn + bp, i++) {
+			struct genpool_data_fixed d;
+			unsigned long a;
+
+			pfn = rmm_page_to_pfn(blk[i]);
+			if (pfn == prev)
+				continue;
+			d.offset = (prev - pfn0) << PAGE_SHIFT;
+			a = gen_pool_alloc_algo(pool, (pfn - prev) << PAGE_SHIFT,
+						gen_pool_fixed_alloc, &d);
+			if (!a)
+				return 0;
+			gaps[*ngaps].addr = a;
+			gaps[*ngaps].size = (pfn - prev) << PAGE_SHIFT;
+			(*ngaps)++;
+			*gap_pages += pfn - prev;
+		}
+		return span;
+	}
+	for (start = 0, i = 1; i <= nblk; i++) {
+		if (i < nblk &&
+		    rmm_page_to_pfn(blk[i]) == rmm_page_to_pfn(blk[i - 1]) + bp &&
+		    rmm_page_address(blk[i]) ==
+		    rmm_page_address(blk[i - 1]) + (PAGE_SIZE << RB_HUGE_ORDER))
+			continue;
+		if (gen_pool_add_virt(pool,
+				      (unsigned long)rmm_page_address(blk[start]),
+				      rmm_page_to_phys(blk[start]),
+				      (i - start) << (PAGE_SHIFT + RB_HUGE_ORDER),
+				      NUMA_NO_NODE))
+			return 0;
+		(*nchunks)++;
+		start = i;
+	}
+	return nblk * bp;
+}
+
 /* the genalloc side; the blocks come from (and go back to) regionmm */
 static u64 genalloc_side(unsigned long *pool_pages, unsigned int *nchunks)
 {
-	unsigned long nblk = 0, maxblk, i, start;
-	struct rmm_page **blk = NULL;
+	unsigned long nblk = 0, maxblk, i, ngaps = 0, gap_pages = 0;
 	struct ga_arg g = { .s = seed };
+	struct rmm_page **blk = NULL;
+	struct ga_gap *gaps = NULL;
 	u64 ret = 0, free0, huge;
 
 	if (read_buddyinfo(R_BUDDYINFO, &free0, &huge))
@@ -1189,8 +1260,9 @@ static u64 genalloc_side(unsigned long *pool_pages, unsigned int *nchunks)
 	if (ga_max_pages)
 		maxblk = min(maxblk, (ga_max_pages >> RB_HUGE_ORDER) + 1);
 	blk = kvcalloc(maxblk, sizeof(*blk), GFP_KERNEL);
-	if (!blk)
-		return 0;
+	gaps = kvcalloc(maxblk, sizeof(*gaps), GFP_KERNEL);
+	if (!blk || !gaps)
+		goto out;
 	while (nblk < maxblk) {
 		blk[nblk] = rmm_alloc_pages(RMM_NUMA_NO_NODE, RB_HUGE_ORDER,
 					    R_GFP);
@@ -1205,30 +1277,15 @@ static u64 genalloc_side(unsigned long *pool_pages, unsigned int *nchunks)
 	g.pool = gen_pool_create(PAGE_SHIFT, NUMA_NO_NODE);
 	if (!g.pool)
 		goto out;
-	/* one chunk per run of physically (and virtually) adjacent blocks */
-	*nchunks = 0;
-	for (start = 0, i = 1; i <= nblk; i++) {
-		void *va = rmm_page_address(blk[i - 1]);
-		bool adjacent = i < nblk &&
-			rmm_page_to_pfn(blk[i]) ==
-			rmm_page_to_pfn(blk[i - 1]) + (1UL << RB_HUGE_ORDER) &&
-			rmm_page_address(blk[i]) == va + (PAGE_SIZE << RB_HUGE_ORDER);
-
-		if (adjacent)
-			continue;
-		va = rmm_page_address(blk[start]);
-		if (gen_pool_add_virt(g.pool, (unsigned long)va,
-				      rmm_page_to_phys(blk[start]),
-				      (i - start) << (PAGE_SHIFT + RB_HUGE_ORDER),
-				      NUMA_NO_NODE))
-			goto out_pool;
-		(*nchunks)++;
-		start = i;
-	}
-	*pool_pages = nblk << RB_HUGE_ORDER;
+	*pool_pages = ga_build_pool(g.pool, blk, nblk, gaps, &ngaps,
+				    &gap_pages, nchunks);
+	if (!*pool_pages)
+		goto out_pool;
+	/* 90 % of the pool busy, the holes included */
 	g.n = *pool_pages * 90 / 100;
-	g.held = vmalloc(array_size(g.n, sizeof(unsigned long)));
-	if (!g.held)
+	g.n = g.n > gap_pages ? g.n - gap_pages : 0;
+	g.held = vmalloc(array_size(max(g.n, 1UL), sizeof(unsigned long)));
+	if (!g.held || !g.n)
 		goto out_pool;
 	for (i = 0; i < g.n; i++) {
 		g.held[i] = gen_pool_alloc(g.pool, PAGE_SIZE);
@@ -1238,17 +1295,21 @@ static u64 genalloc_side(unsigned long *pool_pages, unsigned int *nchunks)
 			cond_resched();
 	}
 	if (i == g.n)
-		ret = run_median(g_ga_churn, &g);
+		ret = warm_and_time(g_ga_churn, &g);
 	g.n = i;
 	for (i = 0; i < g.n; i++)
 		if (g.held[i])
 			gen_pool_free(g.pool, g.held[i], PAGE_SIZE);
-	vfree(g.held);
 out_pool:
-	gen_pool_destroy(g.pool);
+	vfree(g.held);
+	for (i = 0; i < ngaps; i++)
+		gen_pool_free(g.pool, gaps[i].addr, gaps[i].size);
+	if (g.pool)
+		gen_pool_destroy(g.pool);
 out:
 	for (i = 0; i < nblk; i++)
 		rmm_free_pages(blk[i], RB_HUGE_ORDER);
+	kvfree(gaps);
 	kvfree(blk);
 	return ret;
 }
@@ -1275,7 +1336,7 @@ static u64 rmm_full_side(unsigned long *pages)
 			cond_resched();
 	}
 	if (i == g.n)
-		ret = run_median(r_ga_churn, &g);
+		ret = warm_and_time(r_ga_churn, &g);
 	*pages = g.n;
 	g.n = i;
 	for (i = 0; i < g.n; i++)
@@ -1291,12 +1352,30 @@ static void bench_genalloc(void)
 {
 #if IS_ENABLED(CONFIG_GENERIC_ALLOCATOR)
 	unsigned long rpages = 0, gpages = 0;
-	unsigned int nchunks = 0;
-	u64 r, g;
+	u64 vr[RB_MAX_RUNS], vg[RB_MAX_RUNS], r = 0, g = 0;
+	unsigned int nchunks = 0, i;
 
-	r = rmm_full_side(&rpages);
-	g = genalloc_side(&gpages, &nchunks);
-	emit("INFO genalloc_90 rmm held %lu pages; pool %lu pages in %u chunk(s), 90%% held",
+	/*
+	 * The two sides cannot coexist (both need the region), so instead of
+	 * interleaving runs, whole rounds alternate: fill regionmm, time,
+	 * empty; fill the pool, time, empty; `runs` times; median per side.
+	 */
+	for (i = 0; i < runs; i++) {
+		vr[i] = rmm_full_side(&rpages);
+		vg[i] = genalloc_side(&gpages, &nchunks);
+		emit("INFO genalloc_90 round %u: rmm %s ns (%lu pages held), genalloc %s ns",
+		     i, fmt_ns(vr[i]).s, rpages, fmt_ns(vg[i]).s);
+		if (!vr[i] || !vg[i])
+			break;
+	}
+	if (i == runs) {
+		r = median(vr, runs);
+		g = median(vg, runs);
+	} else {
+		r = vr[i];
+		g = vg[i];
+	}
+	emit("INFO genalloc_90 rmm held %lu pages; pool %lu pages in %u chunk(s) (regionmm's unhanded pfns busy), 90%% held",
 	     rpages, gpages, nchunks);
 	if (!r || !g) {
 		emit("SKIP genalloc_90 %s side could not be filled",
