@@ -397,6 +397,18 @@ static uint64_t rnd(void)
 	return rnd_state;
 }
 
+static void dump_buddy(const char *phase)
+{
+	FILE *f = fopen("/proc/regionmm/buddyinfo", "r");
+	char line[512];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		printf("RBUDDY %s %s", phase, line);
+	fclose(f);
+}
+
 static int cmd_frag(int pct, int rounds)
 {
 	struct rmm_ioc_info in;
@@ -406,6 +418,7 @@ static int cmd_frag(int pct, int rounds)
 	int r;
 
 	info(&in);
+	dump_buddy("before");
 	target = in.free_pages * pct / 100;
 	h = calloc(target, sizeof(*h));
 	for (n = 0; n < target; n++) {
@@ -448,6 +461,7 @@ static int cmd_frag(int pct, int rounds)
 	printf("frag_filled=%llu live_after=%llu free_pages=%llu\n",
 	       (unsigned long long)n, (unsigned long long)live,
 	       (unsigned long long)in.free_pages);
+	dump_buddy("after_churn");
 	/* high-order success: try order-9 until failure */
 	for (;;) {
 		try9++;
@@ -457,6 +471,7 @@ static int cmd_frag(int pct, int rounds)
 	}
 	printf("order9_success=%llu order9_attempts=%llu free_2m_blocks_pages=%llu\n",
 	       ok9, try9, ok9 * 512);
+	dump_buddy("after_order9");
 	if (ioctl(fd, RMM_IOC_VALIDATE)) {
 		perror("VALIDATE");
 		return 1;
