@@ -111,6 +111,44 @@ static void test_pure(void)
 	check_wm(3, 357, 557, 757, 957, "6.1 Movable as lowmem");
 	is_long(out.totalreserve_pages, 11990, "6.1 totalreserve");
 
+	/*
+	 * A real kernel: /proc/zoneinfo of this project's build host (x86_64,
+	 * 6.x with the 6.12 formulas, 2 CPUs, THP raised min_free_kbytes to
+	 * 67584, watermark_scale_factor 10, lowmem_reserve_ratio 256 256 32 0 0)
+	 *   DMA    managed    3840: min 23    low 28    high 33    promo 38
+	 *   DMA32  managed  772808: min 4760  low 5950  high 7140  promo 8330
+	 *   Normal managed 1966080: min 12111 low 15138 high 18165 promo 21192
+	 *   Movable (empty): min 32 low 32 high 32 promo 32
+	 *   protection DMA (0, 3018, 10698, 10698, 10698),
+	 *              DMA32 (0, 0, 7680, 7680, 7680)
+	 */
+	set_in(RMM_KVER(6, 12), 3840, 772808, 1966080, 0);
+	in.min_free_kbytes = 67584;
+	rmm_calc_wmarks(&in, &out);
+	check_wm(0, 23, 28, 33, 38, "real host: DMA");
+	check_wm(1, 4760, 5950, 7140, 8330, "real host: DMA32");
+	check_wm(2, 12111, 15138, 18165, 21192, "real host: Normal");
+	check_wm(3, 32, 32, 32, 32, "real host: empty Movable");
+	ok(out.lowmem_reserve[0][0][1] == 3018 && out.lowmem_reserve[0][0][2] == 10698 &&
+	   out.lowmem_reserve[0][0][4] == 10698 && out.lowmem_reserve[0][1][2] == 7680 &&
+	   out.lowmem_reserve[0][1][4] == 7680 && out.lowmem_reserve[0][2][3] == 0,
+	   "real host: protection (0, 3018, 10698, 10698, 10698) (0, 0, 7680, 7680, 7680)");
+
+	{
+		/* same host, its pagesets (2 CPUs on node 0) */
+		int b, lo, hi;
+
+		rmm_calc_pcp(RMM_KVER(6, 12), 3840, 28, 2, 0, &b, &lo, &hi);
+		ok(b == 1 && lo == 14 && hi == 240,
+		   "real host DMA pcp: batch 1 high_min 14 high_max 240 (%d %d %d)", b, lo, hi);
+		rmm_calc_pcp(RMM_KVER(6, 12), 772808, 5950, 2, 0, &b, &lo, &hi);
+		ok(b == 63 && lo == 2975 && hi == 48300,
+		   "real host DMA32 pcp: batch 63 high_min 2975 high_max 48300 (%d %d %d)", b, lo, hi);
+		rmm_calc_pcp(RMM_KVER(6, 12), 1966080, 15138, 2, 0, &b, &lo, &hi);
+		ok(b == 63 && lo == 7569 && hi == 122880,
+		   "real host Normal pcp: batch 63 high_min 7569 high_max 122880 (%d %d %d)", b, lo, hi);
+	}
+
 	/* clamps of min_free_kbytes and user value */
 	set_in(RMM_KVER(6, 12), 0, 100, 0, 0);
 	rmm_calc_wmarks(&in, &out);

@@ -217,6 +217,16 @@ bool rmm_zone_watermark_ok_safe(struct rmm_zone *z, unsigned int order,
  */
 void rmm_calc_wmarks(const struct rmm_wmark_in *in, struct rmm_wmark_out *out);
 
+/*
+ * Pure pcp sizing: zone_batchsize() and zone_highsize() (6.12: high_min
+ * from the low watermark, high_max from managed / 8; 6.1: one high) for a
+ * zone with @managed pages, low watermark @low_wmark, split over
+ * @nr_split_cpus CPUs of its node, percpu_pagelist_high_fraction @fraction.
+ */
+void rmm_calc_pcp(unsigned int kver, unsigned long managed,
+		  unsigned long low_wmark, int nr_split_cpus, int fraction,
+		  int *batch, int *high_min, int *high_max);
+
 /* kernel's default sysctl values (lowmem_reserve_ratio for the layout) */
 void rmm_tunables_default(const struct rmm_layout *l, struct rmm_tunables *t);
 

@@ -151,12 +151,11 @@ void rmm_calc_wmarks(const struct rmm_wmark_in *in, struct rmm_wmark_out *out)
 RMM_EXPORT(rmm_calc_wmarks);
 
 /* zone_batchsize() */
-static int zone_batchsize(const struct rmm_zone *zone)
+static int batchsize(unsigned long managed)
 {
 	int batch;
 
-	batch = min_t(unsigned long, rmm_zone_managed_pages(zone) >> 10,
-		      (1UL << 20) / RMM_PAGE_SIZE);
+	batch = min_t(unsigned long, managed >> 10, (1UL << 20) / RMM_PAGE_SIZE);
 	batch /= 4;
 	if (batch < 1)
 		batch = 1;
@@ -165,25 +164,43 @@ static int zone_batchsize(const struct rmm_zone *zone)
 }
 
 /* zone_highsize(), cpu_online = 0 */
-static int zone_highsize(const struct rmm_zone *zone, int batch,
-			 int high_fraction)
+static int highsize(unsigned long managed, unsigned long low_wmark,
+		    int nr_split_cpus, int batch, int high_fraction)
 {
-	const struct rmm_mm *mm = zone->mm;
 	unsigned long total_pages;
-	int nr_split_cpus = 0, cpu, high;
+	int high;
 
 	if (!high_fraction)
-		total_pages = rmm_low_wmark_pages(zone);
+		total_pages = low_wmark;
 	else
-		total_pages = rmm_zone_managed_pages(zone) / high_fraction;
-	for (cpu = 0; cpu < mm->layout.nr_cpu_ids; cpu++)
-		if (mm->layout.cpu_to_node[cpu] == zone->nid)
-			nr_split_cpus++;
-	if (!nr_split_cpus)
-		nr_split_cpus = mm->layout.nr_cpu_ids;
+		total_pages = managed / high_fraction;
 	high = total_pages / nr_split_cpus;
 	return max(high, batch << 2);
 }
+
+void rmm_calc_pcp(unsigned int kver, unsigned long managed,
+		  unsigned long low_wmark, int nr_split_cpus, int fraction,
+		  int *batch, int *high_min, int *high_max)
+{
+	int b = max(1, batchsize(managed));
+
+	if (nr_split_cpus < 1)
+		nr_split_cpus = 1;
+	*batch = b;
+	if (fraction) {
+		*high_min = highsize(managed, low_wmark, nr_split_cpus, b,
+				     fraction);
+		*high_max = *high_min;
+	} else if (kver >= RMM_KVER(6, 12)) {
+		*high_min = highsize(managed, low_wmark, nr_split_cpus, b, 0);
+		*high_max = highsize(managed, low_wmark, nr_split_cpus, b,
+				     MIN_PERCPU_PAGELIST_HIGH_FRACTION);
+	} else {
+		*high_min = *high_max = highsize(managed, low_wmark,
+						 nr_split_cpus, b, 0);
+	}
+}
+RMM_EXPORT(rmm_calc_pcp);
 
 int rmm_calculate_normal_threshold(const struct rmm_zone *zone)
 {
@@ -203,20 +220,18 @@ RMM_EXPORT(rmm_zone_stat_threshold);
 static void zone_set_pageset_high_and_batch(struct rmm_zone *zone)
 {
 	const struct rmm_mm *mm = zone->mm;
-	int fraction = mm->tunables.percpu_pagelist_high_fraction;
-	int new_high_min, new_high_max, new_batch, cpu, thr;
+	int new_high_min, new_high_max, new_batch, cpu, thr, nr_split = 0;
 
-	new_batch = max(1, zone_batchsize(zone));
-	if (fraction) {
-		new_high_min = zone_highsize(zone, new_batch, fraction);
-		new_high_max = new_high_min;
-	} else if (mm->layout.kver >= RMM_KVER(6, 12)) {
-		new_high_min = zone_highsize(zone, new_batch, 0);
-		new_high_max = zone_highsize(zone, new_batch,
-					     MIN_PERCPU_PAGELIST_HIGH_FRACTION);
-	} else {
-		new_high_min = new_high_max = zone_highsize(zone, new_batch, 0);
-	}
+	/* CPUs local to the zone's node, else all (zone_highsize()) */
+	for (cpu = 0; cpu < mm->layout.nr_cpu_ids; cpu++)
+		if (mm->layout.cpu_to_node[cpu] == zone->nid)
+			nr_split++;
+	if (!nr_split)
+		nr_split = mm->layout.nr_cpu_ids;
+	rmm_calc_pcp(mm->layout.kver, rmm_zone_managed_pages(zone),
+		     rmm_low_wmark_pages(zone), nr_split,
+		     mm->tunables.percpu_pagelist_high_fraction, &new_batch,
+		     &new_high_min, &new_high_max);
 	zone->pageset_high_min = new_high_min;
 	zone->pageset_high_max = new_high_max;
 	zone->pageset_batch = new_batch;
