@@ -520,26 +520,34 @@ static void put_objects(struct rmm_cache *c, void **objs, unsigned int nr,
 			bool may_discard)
 {
 	struct rmm_slab_list empty;
-	struct rmm_cache_node *n = NULL;
-	unsigned long flags = 0;
-	unsigned int i;
+	unsigned int i, left = nr;
+	int nid;
 
 	slist_init(&empty);
-	for (i = 0; i < nr; i++) {
-		struct rmm_slab *s = slab_virt_to_slab(c->mm, objs[i]);
-		struct rmm_cache_node *sn = slab_node(c, s);
+	/* one lock round trip per node that has objects in the batch */
+	for (nid = 0; nid < c->nr_nodes && left; nid++) {
+		struct rmm_cache_node *n = &c->node[nid];
+		unsigned long flags;
 
-		if (sn != n) {
-			if (n)
-				slab_unlock_irqrestore(&n->lock, flags);
-			n = sn;
-			slab_lock_irqsave(&n->lock, flags);
+		if (c->nr_nodes > 1) {
+			for (i = 0; i < nr; i++)
+				if (slab_virt_to_slab(c->mm, objs[i])->nid == nid)
+					break;
+			if (i == nr)
+				continue;
 		}
-		if (slab_put(c, n, s, objs[i], may_discard))
-			slist_add(&s->list, &empty);
-	}
-	if (n)
+		slab_lock_irqsave(&n->lock, flags);
+		for (i = 0; i < nr; i++) {
+			struct rmm_slab *s = slab_virt_to_slab(c->mm, objs[i]);
+
+			if (s->nid != nid)
+				continue;
+			if (slab_put(c, n, s, objs[i], may_discard))
+				slist_add(&s->list, &empty);
+			left--;
+		}
 		slab_unlock_irqrestore(&n->lock, flags);
+	}
 	while (!slist_empty(&empty)) {
 		struct rmm_slab *s = slab_of_list(empty.next);
 
