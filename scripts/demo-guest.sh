@@ -17,7 +17,7 @@ show() {
 section "guest: $(uname -r), $(nproc) CPUs"
 grep -E 'MemTotal|MemFree' /proc/meminfo
 section "physical memory map (the region is reserved with memmap=)"
-dmesg | grep -E 'user-defined physical RAM map|user: \[mem|BIOS-e820: \[mem' || true
+dmesg -s 1048576 2>/dev/null | grep -E 'user-defined physical RAM map|user: \[mem|BIOS-e820: \[mem' || true
 grep -iE 'reserved|System RAM' /proc/iomem | head -n 20
 
 if [ ! -f "$MOD" ]; then
