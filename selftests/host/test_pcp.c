@@ -34,6 +34,17 @@ static void test_single(void)
 	ok(maxc <= z->pcp[0].high_max, "pcp count (max %d) stays <= high_max %d",
 	   maxc, z->pcp[0].high_max);
 	is_long(rmm_validate_mm(&mm), 0, "validator clean with full pcp");
+	{
+		int before = z->pcp[0].count, h0 = z->pcp[0].high, k;
+
+		for (k = 0; k < 100 && rmm_decay_pcp_high_local(&mm); k++)
+			;
+		ok(z->pcp[0].high == z->pcp[0].high_min &&
+		   z->pcp[0].count <= z->pcp[0].high_min,
+		   "decay_pcp_high: high %d -> %d (high_min), count %d -> %d in %d periods",
+		   h0, z->pcp[0].high, before, z->pcp[0].count, k);
+		is_long(rmm_validate_mm(&mm), 0, "validator clean after decay");
+	}
 	rmm_drain_local_pages(&mm);
 	is_long(z->pcp[0].count, 0, "drain_local empties this cpu");
 	is_long(rmm_zone_page_state(z, RMM_NR_FREE_PAGES), free0, "all back in buddy");

@@ -928,6 +928,47 @@ static void drain_pages_zone(int cpu, struct rmm_zone *zone)
 	} while (count);
 }
 
+/*
+ * decay_pcp_high() of 6.12 (run by vmstat_update() every second on each
+ * CPU): walk pcp->high back toward high_min by an eighth and give back
+ * what is above it, so idle CPUs do not sit on pages.
+ */
+static int decay_pcp_high(struct rmm_zone *zone, struct rmm_per_cpu_pages *pcp)
+{
+	int high_min = READ_ONCE(pcp->high_min);
+	int batch = READ_ONCE(pcp->batch);
+	int to_drain, todo = 0;
+
+	if (pcp->high > high_min) {
+		pcp->high = max3(pcp->count - (batch << RMM_PCP_BATCH_SCALE_MAX),
+				 pcp->high - (pcp->high >> 3), high_min);
+		if (pcp->high > high_min)
+			todo++;
+	}
+	to_drain = pcp->count - pcp->high;
+	if (to_drain > 0) {
+		free_pcppages_bulk(zone, to_drain, pcp, 0);
+		todo++;
+	}
+	return todo;
+}
+
+int rmm_decay_pcp_high_local(struct rmm_mm *mm)
+{
+	struct rmm_zone *zone;
+	unsigned long flags;
+	int todo = 0, cpu;
+
+	rmm_local_irq_save(flags);
+	cpu = rmm_smp_processor_id();
+	if (cpu < mm->layout.nr_cpu_ids)
+		rmm_for_each_populated_zone(mm, zone)
+			todo += decay_pcp_high(zone, &zone->pcp[cpu]);
+	rmm_local_irq_restore(flags);
+	return todo;
+}
+RMM_EXPORT(rmm_decay_pcp_high_local);
+
 static void drain_pages(struct rmm_mm *mm, int cpu)
 {
 	struct rmm_zone *zone;

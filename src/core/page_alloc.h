@@ -186,6 +186,12 @@ struct rmm_page *__rmm_alloc_pages_slowpath(struct rmm_mm *mm, rmm_gfp_t gfp,
 extern unsigned int rmm_pcp_sparse_threshold;
 
 void rmm_drain_local_pages(struct rmm_mm *mm);	/* this CPU, all zones */
+/*
+ * 6.12's decay_pcp_high() for this CPU's pagesets; the glue calls it from a
+ * per-CPU delayed work once a second (vmstat_update()'s job).  Returns the
+ * kernel's "todo" (non-zero: call again next period).
+ */
+int rmm_decay_pcp_high_local(struct rmm_mm *mm);
 void rmm_drain_all_pages(struct rmm_mm *mm);	/* every CPU (IPI) */
 void rmm_drain_cpu_pages(struct rmm_mm *mm, int cpu); /* dead/quiet CPU */
 
