@@ -99,7 +99,6 @@ struct rmm_cache_node {
 struct rmm_slab_cpu {
 	unsigned int count;		/* objs[0 .. count-1] are free objects */
 	unsigned int busy;		/* CPU is inside a fast-path op */
-	unsigned long alloc_fast, free_fast;	/* statistics, CPU-local */
 	void *objs[];			/* cache->cpu_limit entries */
 };
 
@@ -131,7 +130,8 @@ struct rmm_cache {
 	struct rmm_slab_list list;	/* root->caches */
 	unsigned long nr_quarantined;	/* objects leaked after a report */
 	unsigned long nr_reports;	/* debug reports on this cache */
-	unsigned long refill, flush, slab_alloc, slab_free;	/* statistics */
+	/* statistics, updated without a lock: approximate under concurrency */
+	unsigned long refill, flush, slab_alloc, slab_free;
 	int nr_nodes;
 	char name[RMM_SLAB_NAME_LEN];
 	struct rmm_cache_node node[];	/* nr_nodes */
