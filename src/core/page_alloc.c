@@ -933,7 +933,8 @@ static void drain_pages_zone(int cpu, struct rmm_zone *zone)
  * CPU): walk pcp->high back toward high_min by an eighth and give back
  * what is above it, so idle CPUs do not sit on pages.
  */
-static int decay_pcp_high(struct rmm_zone *zone, struct rmm_per_cpu_pages *pcp)
+static int rmm_decay_pcp_high(struct rmm_zone *zone,
+			      struct rmm_per_cpu_pages *pcp)
 {
 	int high_min = READ_ONCE(pcp->high_min);
 	int batch = READ_ONCE(pcp->batch);
@@ -963,7 +964,7 @@ int rmm_decay_pcp_high_local(struct rmm_mm *mm)
 	cpu = rmm_smp_processor_id();
 	if (cpu < mm->layout.nr_cpu_ids)
 		rmm_for_each_populated_zone(mm, zone)
-			todo += decay_pcp_high(zone, &zone->pcp[cpu]);
+			todo += rmm_decay_pcp_high(zone, &zone->pcp[cpu]);
 	rmm_local_irq_restore(flags);
 	return todo;
 }
