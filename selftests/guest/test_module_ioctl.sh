@@ -14,7 +14,7 @@
 . "$(dirname "$0")/../lib/ktap.sh"
 . "$(dirname "$0")/tools/rmm_mod.sh"
 
-ktap_plan 16
+ktap_plan 17
 
 if ! rmm_load region=128M@0x30000000; then
 	ktap_fail "insmod region=128M@0x30000000" "$RMM_OUT"
@@ -117,5 +117,20 @@ fb=$(get free_before) fa=$(get free_after)
 
 ktap_check "data integrity: 256 order-0 and 32 order-5 blocks" \
 	sh -c 'rmmctl pattern 256 0 && rmmctl pattern 32 5'
+# CPU hotplug: pages left on an offlined CPU's lists go back to the buddy
+C1=/sys/devices/system/cpu/cpu1/online
+if [ -w $C1 ] && command -v taskset >/dev/null; then
+	taskset -c 1 rmmctl pattern 64 0 >/dev/null
+	echo 0 > $C1
+	ok=1
+	grep -q 'cpu: 1$' /proc/regionmm/zoneinfo && { ok=0; ktap_diag "offline cpu 1 still listed"; }
+	rmmctl pattern 16 0 >/dev/null || ok=0
+	echo 1 > $C1
+	rmmctl pattern 16 0 >/dev/null || ok=0
+	[ $ok = 1 ] && ktap_ok "CPU offline/online: lists drained, invariants hold" ||
+		ktap_fail "CPU offline/online: lists drained, invariants hold"
+else
+	ktap_skip "CPU offline/online: lists drained, invariants hold" "no CPU hotplug or taskset"
+fi
 ktap_check "rmmod" rmm_unload
 ktap_finished

@@ -26,6 +26,7 @@
 #include <linux/topology.h>
 #include <linux/cpumask.h>
 #include <linux/slab.h>
+#include <linux/cpuhotplug.h>
 #include "rmm_port.h"
 #include "mmzone.h"
 #include "page_alloc.h"
@@ -125,6 +126,21 @@ static int rmm_build_layout(struct rmm_layout *l, struct rmm_range **rp)
 	return 0;
 }
 
+/*
+ * A CPU that went offline leaves pages on its per-CPU lists; hand them
+ * back to the buddy once it is dead (like the kernel's page_alloc_cpu_dead).
+ */
+static enum cpuhp_state rmm_cpuhp_state;
+
+static int rmm_cpu_dead(unsigned int cpu)
+{
+	struct rmm_mm *mm = READ_ONCE(rmm_mm_global);
+
+	if (mm)
+		rmm_drain_cpu_pages(mm, cpu);
+	return 0;
+}
+
 static int __init rmm_init(void)
 {
 	struct rmm_layout *l;
@@ -151,9 +167,16 @@ static int __init rmm_init(void)
 	}
 	WRITE_ONCE(rmm_mm_global, &rmm_mm_instance);
 
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "regionmm:dead",
+					NULL, rmm_cpu_dead);
+	if (ret < 0) {
+		pr_err("cpuhp: cannot register the CPU-dead callback (%d)\n", ret);
+		goto out_fini;
+	}
+	rmm_cpuhp_state = ret;
 	ret = rmm_procfs_init();
 	if (ret)
-		goto out_fini;
+		goto out_cpuhp;
 	ret = rmm_sysctl_init();
 	if (ret)
 		goto out_procfs;
@@ -161,6 +184,7 @@ static int __init rmm_init(void)
 	if (ret)
 		goto out_sysctl;
 
+	rmm_pcp_work_start();
 	kfree(r);
 	kfree(l);
 	pr_info("managing %d range(s) on %d node(s)\n", rmm_glue.nr_chunks,
@@ -171,6 +195,8 @@ out_sysctl:
 	rmm_sysctl_exit();
 out_procfs:
 	rmm_procfs_exit();
+out_cpuhp:
+	cpuhp_remove_state_nocalls(rmm_cpuhp_state);
 out_fini:
 	WRITE_ONCE(rmm_mm_global, NULL);
 	rmm_mm_fini(&rmm_mm_instance);
@@ -186,9 +212,11 @@ static void __exit rmm_exit(void)
 {
 	int ret;
 
+	rmm_pcp_work_stop();
 	rmm_chardev_exit();
 	rmm_sysctl_exit();
 	rmm_procfs_exit();
+	cpuhp_remove_state_nocalls(rmm_cpuhp_state);
 	WRITE_ONCE(rmm_mm_global, NULL);
 	ret = rmm_mm_fini(&rmm_mm_instance);
 	if (ret) {

@@ -76,6 +76,10 @@ void rmm_sysctl_exit(void);
 int rmm_chardev_init(void);
 void rmm_chardev_exit(void);
 
+/* pcp_work.c: once-a-second per-CPU housekeeping (vmstat_update's job) */
+void rmm_pcp_work_start(void);
+void rmm_pcp_work_stop(void);
+
 /* wmarks.c: RMM_IOC_CALC_WMARKS */
 struct rmm_ioc_wmarks;
 int rmm_glue_calc_wmarks(struct rmm_ioc_wmarks *w);
