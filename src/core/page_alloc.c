@@ -1480,16 +1480,20 @@ __rmm_alloc_pages_slowpath(struct rmm_mm *mm, rmm_gfp_t gfp,
 		 * now: release highatomic reserves and drain per-CPU lists.
 		 */
 		if (can_direct_reclaim) {
-			/* __alloc_pages_direct_reclaim(); the forced variant
-			 * is should_reclaim_retry()'s last resort */
+			/*
+			 * __alloc_pages_direct_reclaim(); the forced variant
+			 * is should_reclaim_retry()'s last resort
+			 */
 			unreserve_highatomic_pageblock(mm, ac, attempt > 0);
 			if (!rmm_irqs_disabled())
 				rmm_drain_all_pages(mm);
 			else
 				rmm_drain_local_pages(mm);
 		} else {
-			/* the kernel fails non-blocking requests here; giving
-			 * back this CPU's pcp pages first is cheap and safe */
+			/*
+			 * the kernel fails non-blocking requests here; giving
+			 * back this CPU's pcp pages first is cheap and safe
+			 */
 			rmm_drain_local_pages(mm);
 		}
 		page = get_page_from_freelist(mm, order, alloc_flags, ac);
