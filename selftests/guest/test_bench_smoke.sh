@@ -5,8 +5,9 @@
 # format and that every figure is positive (percentages of frag: 0..100,
 # a fully fragmented side may legitimately keep 0 % in 2 MiB blocks).
 # NOT a timed test: the figures themselves are never compared with anything.
+# init_on_alloc=0 as in make bench: the kernel side skips zeroing pages.
 #
-# vm-run: --mem 1536M --append memmap=256M$0x40000000
+# vm-run: --mem 1536M --append memmap=256M$0x40000000 --append init_on_alloc=0
 # kernels: debian-6.1 debian-6.12 debug
 
 . "$(dirname "$0")/../lib/ktap.sh"

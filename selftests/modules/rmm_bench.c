@@ -208,12 +208,17 @@ static struct rb_fix fmt_ns(u64 ps)
 	return f;
 }
 
+/* three decimals; six when that would print 0.000 (a tiny ratio stays > 0) */
 static struct rb_fix fmt_ratio(u64 a, u64 b)
 {
 	struct rb_fix f;
-	u64 r = b ? div64_u64(a * 1000 + b / 2, b) : 0;
+	u64 r = b ? div64_u64(a * 1000000 + b / 2, b) : 0;
 
-	snprintf(f.s, sizeof(f.s), "%llu.%03llu", r / 1000, r % 1000);
+	if (r && r < 1000)
+		snprintf(f.s, sizeof(f.s), "0.%06llu", r);
+	else
+		snprintf(f.s, sizeof(f.s), "%llu.%03llu", (r + 500) / 1000000,
+			 ((r + 500) / 1000) % 1000);
 	return f;
 }
 
