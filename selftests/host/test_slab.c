@@ -253,6 +253,10 @@ static void test_kmalloc(struct rmm_mm *mm)
 	ok(rmm_mm_kmalloc(mm, 0, RMM_GFP_KERNEL) == NULL, "kmalloc(0) is NULL");
 	ok(rmm_mm_kmalloc(mm, 64UL << 20, RMM_GFP_KERNEL) == NULL,
 	   "kmalloc beyond the largest order fails");
+	big[0] = rmm_mm_kmalloc(mm, 4UL << 20, RMM_GFP_KERNEL);
+	ok(big[0] && rmm_ksize(mm, big[0]) == 4UL << 20,
+	   "kmalloc(4 MiB): one order-10 (MAX_PAGE_ORDER) block");
+	rmm_mm_kfree(mm, big[0]);
 	rmm_slab_shrink_all(mm);
 	is_long(free_pages(mm), before, "kmalloc: free pages back after shrink_all");
 }

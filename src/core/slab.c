@@ -894,7 +894,7 @@ static int calculate_order(const struct rmm_cache *c, unsigned int size)
 		if (order <= RMM_SLAB_MAX_ORDER)
 			return order;
 	}
-	for (order = get_order_size(size); order < RMM_MAX_ORDER; order++)
+	for (order = get_order_size(size); order <= RMM_MAX_ORDER; order++)
 		if (slab_order_objects(c, order, size, &h, &f))
 			return order;
 	return -E2BIG;
@@ -1617,7 +1617,7 @@ static void *kmalloc_large_slowpath(struct rmm_mm *mm, size_t size,
 	struct rmm_page *page;
 	void *p;
 
-	if (order >= RMM_MAX_ORDER)
+	if (order > RMM_MAX_ORDER)	/* MAX_PAGE_ORDER: 4 MiB */
 		return NULL;
 	gfp &= ~(rmm_gfp_t)(RMM___GFP_MOVABLE | RMM___GFP_RECLAIMABLE);
 	page = rmm_mm_alloc_pages(mm, RMM_NUMA_NO_NODE, order,
