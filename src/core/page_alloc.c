@@ -1618,7 +1618,7 @@ static bool free_pages_prepare(struct rmm_mm *mm, struct rmm_page *page,
 	return true;
 }
 
-unsigned int rmm_pcp_sparse_threshold = RMM_PAGEBLOCK_NR_PAGES / 2;
+unsigned int rmm_pcp_sparse_threshold = RMM_PAGEBLOCK_NR_PAGES / 4;
 RMM_EXPORT(rmm_pcp_sparse_threshold);
 
 static void free_one_page(struct rmm_zone *zone, struct rmm_page *page,
@@ -1668,7 +1668,7 @@ void rmm_mm_free_pages(struct rmm_mm *mm, struct rmm_page *page,
 	pb = &ms->pb[off >> RMM_PAGEBLOCK_ORDER];
 	mt = pb->mt;
 	/*
-	 * Anti-fragmentation: a page of a mostly free pageblock goes straight
+	 * Anti-fragmentation: a page of a partly free pageblock goes straight
 	 * back to the buddy so the block can become whole again, instead of
 	 * being recycled from the per-CPU list into the same hole.  Pages of
 	 * full pageblocks (where pcp refills come from) keep the fast path.

@@ -180,8 +180,9 @@ struct rmm_page *__rmm_alloc_pages_slowpath(struct rmm_mm *mm, rmm_gfp_t gfp,
  * Anti-fragmentation knob (regionmm only, no kernel equivalent): an order
  * <= 3 page freed into a pageblock that already has at least this many free
  * buddy pages bypasses the per-CPU list and goes straight to the buddy, so
- * mostly free pageblocks drain to whole 2 MiB blocks.  Default
- * pageblock_nr_pages / 2; pageblock_nr_pages + 1 disables it.
+ * partly free pageblocks drain to whole 2 MiB blocks.  Default
+ * pageblock_nr_pages / 4 (half was not enough when the per-CPU lists are
+ * large: 1-2 CPUs per node); pageblock_nr_pages + 1 disables it.
  */
 extern unsigned int rmm_pcp_sparse_threshold;
 
