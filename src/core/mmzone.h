@@ -436,6 +436,7 @@ enum rmm_zone_watermarks {
  * struct rmm_per_cpu_pages - per_cpu_pages of one CPU for one zone, plus
  * that CPU's share of the zone's NUMA events and stat diffs.
  *   count == sum over lists l of pages on l (an order-o entry counts 1 << o)
+ *   (the sparse list is separate: it is not counted in count)
  *   batch, high_min <= high <= high_max (6.12; on 6.1 high == high_max)
  */
 struct rmm_per_cpu_pages {
@@ -448,6 +449,13 @@ struct rmm_per_cpu_pages {
 	u8 alloc_factor;
 	short free_count;
 	struct rmm_plist lists[RMM_NR_PCP_LISTS];
+	/*
+	 * regionmm only: pages freed into partly free pageblocks wait here
+	 * (never allocated from; private = order) and go to the buddy in
+	 * batches: sparse_count == sum over sparse of 1 << order.
+	 */
+	struct rmm_plist sparse;
+	int sparse_count;
 	unsigned long numa_events[RMM_NR_VM_NUMA_EVENT_ITEMS];
 	unsigned long events[RMM_NR_VM_EVENT_ITEMS];	/* this CPU's events */
 	s8 stat_threshold;	/* as printed in zoneinfo (vm stats threshold) */

@@ -729,6 +729,7 @@ void rmm_pcp_init(struct rmm_per_cpu_pages *pcp)
 	memset(pcp, 0, sizeof(*pcp));
 	for (i = 0; i < RMM_NR_PCP_LISTS; i++)
 		rmm_plist_init(&pcp->lists[i]);
+	rmm_plist_init(&pcp->sparse);
 	/* boot pageset values until zone_set_pageset_high_and_batch() */
 	pcp->high = 0;
 	pcp->batch = 1;
@@ -910,11 +911,62 @@ static void free_unref_page_commit(struct rmm_zone *zone,
 	}
 }
 
+/* give the sparse list back to the buddy under one lock acquisition */
+static void flush_sparse(struct rmm_zone *zone, struct rmm_per_cpu_pages *pcp)
+{
+	const struct rmm_mm *mm = zone->mm;
+	struct rmm_page *page;
+
+	rmm_spin_lock(&zone->lock);
+	while ((page = rmm_plist_pop(mm, &pcp->sparse))) {
+		unsigned int order = page->private;
+		u32 idx = rmm_mm_page_idx(mm, page);
+
+		RmmClearPagePcp(page);
+		page->private = 0;
+		pcp->sparse_count -= 1 << order;
+		__rmm_free_one_page(zone, page, idx, order,
+				    rmm_pb_of_idx(mm, idx)->mt);
+	}
+	rmm_spin_unlock(&zone->lock);
+}
+
+/*
+ * Free to the per-CPU sparse list: the page goes to the buddy (not back
+ * into an allocation) but the zone lock is taken once per batch.
+ */
+#define RMM_SPARSE_BATCH	16
+
+static void free_sparse_commit(struct rmm_zone *zone,
+			       struct rmm_per_cpu_pages *pcp,
+			       struct rmm_page *page, u32 idx,
+			       unsigned int order,
+			       const struct rmm_pageblock *pb)
+{
+	pcp->events[RMM_PGFREE] += 1UL << order;
+	RmmSetPagePcp(page);
+	page->private = order;
+	rmm_plist_add_idx(zone->mm, &pcp->sparse, page, idx);
+	pcp->sparse_count += 1 << order;
+	/*
+	 * Flush per batch, and at once when this page might complete a free
+	 * pageblock (counting everything pending): a whole 2 MiB block must
+	 * not wait on a per-CPU list.
+	 */
+	if (pcp->sparse_count >= RMM_SPARSE_BATCH ||
+	    READ_ONCE(pb->nr_free) + (unsigned long)pcp->sparse_count >=
+	    RMM_PAGEBLOCK_NR_PAGES)
+		flush_sparse(zone, pcp);
+}
+
 /* drain one CPU's lists of one zone; that CPU's irqs are off */
 static void drain_pages_zone(int cpu, struct rmm_zone *zone)
 {
 	struct rmm_per_cpu_pages *pcp = &zone->pcp[cpu];
 	int count;
+
+	if (pcp->sparse_count)
+		flush_sparse(zone, pcp);
 
 	do {
 		count = pcp->count;
@@ -1674,10 +1726,6 @@ void rmm_mm_free_pages(struct rmm_mm *mm, struct rmm_page *page,
 	 * full pageblocks (where pcp refills come from) keep the fast path.
 	 * nr_free is read without the zone lock: a hint only.
 	 */
-	if (unlikely(READ_ONCE(pb->nr_free) >= rmm_pcp_sparse_threshold)) {
-		free_one_page(zone, page, idx, order);
-		return;
-	}
 	if (unlikely(mt >= RMM_MIGRATE_PCPTYPES)) {
 		if (unlikely(mt == RMM_MIGRATE_ISOLATE)) {
 			free_one_page(zone, page, idx, order);
@@ -1686,6 +1734,12 @@ void rmm_mm_free_pages(struct rmm_mm *mm, struct rmm_page *page,
 		mt = RMM_MIGRATE_MOVABLE;
 	}
 	rmm_local_irq_save(flags);
+	if (unlikely(READ_ONCE(pb->nr_free) >= rmm_pcp_sparse_threshold)) {
+		free_sparse_commit(zone, &zone->pcp[rmm_smp_processor_id()],
+				   page, idx, order, pb);
+		rmm_local_irq_restore(flags);
+		return;
+	}
 	free_unref_page_commit(zone, &zone->pcp[rmm_smp_processor_id()], page,
 			       idx, mt, order);
 	rmm_local_irq_restore(flags);
@@ -1794,7 +1848,8 @@ unsigned long rmm_mm_total_pcp(const struct rmm_mm *mm)
 			if (!zone->pcp)
 				continue;
 			for (cpu = 0; cpu < mm->layout.nr_cpu_ids; cpu++)
-				sum += READ_ONCE(zone->pcp[cpu].count);
+				sum += READ_ONCE(zone->pcp[cpu].count) +
+					READ_ONCE(zone->pcp[cpu].sparse_count);
 		}
 	return sum;
 }

@@ -18,7 +18,8 @@
  *   - nr_pageblocks_mt[] adds up to the zone's pageblocks.
  * Per CPU (run on that CPU with rmm_on_each_cpu, so without races):
  *   - pcp lists hold PG_pcp pages of this zone, list counts match, and
- *     pcp->count == sum of pages on its lists.
+ *     pcp->count == sum of pages on its lists; same for the sparse list
+ *     and pcp->sparse_count.
  *
  * Locking: takes each zone->lock in turn; must be called with interrupts
  * enabled (process context), never with a zone lock held.
@@ -291,6 +292,29 @@ static void check_pcp_local(void *info)
 		if (count != pcp->count)
 			verr(v, "cpu%d %s: pcp count %d, lists hold %ld", cpu,
 			     zone->name, pcp->count, count);
+		{
+			struct rmm_page *p;
+			unsigned long n = 0;
+			long sc = 0;
+
+			rmm_plist_for_each(mm, p, &pcp->sparse) {
+				if (++n > pcp->sparse.nr + 1) {
+					verr(v, "cpu%d %s: sparse list loops", cpu, zone->name);
+					break;
+				}
+				if (!RmmPagePcp(p) || RmmPageBuddy(p) ||
+				    rmm_mm_page_zone(mm, p) != zone ||
+				    p->private > RMM_MAX_ORDER ||
+				    (rmm_mm_page_idx(mm, p) & ((1U << p->private) - 1)))
+					verr(v, "cpu%d %s: bad page pfn %#lx on sparse list",
+					     cpu, zone->name, rmm_mm_page_to_pfn(mm, p));
+				else
+					sc += 1L << p->private;
+			}
+			if (sc != pcp->sparse_count || n != pcp->sparse.nr)
+				verr(v, "cpu%d %s: sparse count %d, list holds %ld",
+				     cpu, zone->name, pcp->sparse_count, sc);
+		}
 	}
 }
 
