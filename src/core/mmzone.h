@@ -594,8 +594,8 @@ struct rmm_layout {	/* from the RUNNING kernel (glue) or by hand (tests) */
 	int zone_dma, zone_dma32, zone_normal, zone_movable, zone_device;
 	u64 movable_pages;			/* movablecore= (0: none) */
 	int nr_cpu_ids;
-	int cpu_to_node[RMM_LAYOUT_MAX_CPUS];	/* regionmm node nearest
-						 * each CPU (CPUs beyond: node 0) */
+	/* regionmm node nearest each CPU (CPUs beyond: node 0) */
+	int cpu_to_node[RMM_LAYOUT_MAX_CPUS];
 	unsigned int kver;			/* RMM_KVER(6,1) / RMM_KVER(6,12) */
 	bool config_cma;			/* running kernel has CONFIG_CMA */
 	bool config_numa;			/* running kernel has CONFIG_NUMA */
