@@ -11,7 +11,8 @@
 #                           one test point: insmod ARGS must fail with the
 #                           errno text ERR, log a new dmesg line matching
 #                           PATTERN, and leave the system untouched
-#   rmm_memfree_kb          MemFree of the kernel's /proc/meminfo
+#   rmm_memfree_kb          the kernel's free memory: MemFree plus the
+#                           pages on its per-CPU lists (zoneinfo "count:")
 #   rmm_dmesg_since N       dmesg lines after the first N
 
 RMM_KO=${RMM_KO:-/mod/regionmm.ko}
@@ -42,8 +43,15 @@ rmm_dmesg_since() {
 	dmesg | tail -n +"$(($1 + 1))"
 }
 
+# MemFree (NR_FREE_PAGES) leaves out the pages parked on the kernel's
+# per-CPU lists, and 6.12's pcp high scales up to many MiB while frees
+# stream in (free_contig_range() on unload is exactly such a stream). Add
+# them back from /proc/zoneinfo so a comparison across load/unload sees
+# what was really returned, not where the kernel parked it.
 rmm_memfree_kb() {
-	awk '/^MemFree:/ { print $2 }' /proc/meminfo
+	awk '/^MemFree:/ { f = $2 }
+	     FILENAME ~ /zoneinfo/ && $1 == "count:" { p += $2 }
+	     END { print f + p * 4 }' /proc/meminfo /proc/zoneinfo
 }
 
 rmm_refused() {
