@@ -32,9 +32,9 @@ if ! rmm_load region=128M@0x30000000; then
 fi
 ktap_ok "insmod region=128M@0x30000000"
 if ! grep -q '^kmalloc-64 ' /proc/regionmm/slabinfo 2>/dev/null; then
-	# the module does not call rmm_slab_init() (glue hook missing)
+	ktap_fail "slabinfo lists the kmalloc classes after load" "$(head -3 /proc/regionmm/slabinfo 2>&1)"
 	rmm_unload
-	ktap_skip_all "regionmm.ko has no slab state (rmm_slab_init not called at load)"
+	ktap_finished
 fi
 
 SI=/proc/regionmm/slabinfo

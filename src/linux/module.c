@@ -4,7 +4,8 @@
  *
  * Load order: check and claim the region (backend.c), describe the running
  * kernel to the core (rmm_layout: zone names, node distances, CPUs),
- * rmm_mm_init(), publish rmm_mm_global, then create /proc/regionmm,
+ * rmm_mm_init(), rmm_slab_init(), publish rmm_mm_global, then create
+ * /proc/regionmm,
  * /proc/sys/regionmm and /dev/regionmm.  Unload runs it backwards.
  *
  * Invariants:
@@ -31,6 +32,7 @@
 #include "mmzone.h"
 #include "page_alloc.h"
 #include "rmm_glue.h"
+#include <regionmm/slab.h>
 
 char *rmm_param_region;
 module_param_named(region, rmm_param_region, charp, 0444);
@@ -51,6 +53,16 @@ char *rmm_param_movablecore;
 module_param_named(movablecore, rmm_param_movablecore, charp, 0444);
 MODULE_PARM_DESC(movablecore,
 	"SIZE or N%: like the kernel's movablecore=, put the top SIZE of the region into a Movable zone to try anti-fragmentation policies");
+
+/*
+ * Why: SLUB's slab_debug= (slub_debug= before 6.6) is how kernel developers
+ * switch red zones, poisoning and free checks on for every cache without
+ * rebuilding; this gives regionmm's caches the same switch at insmod time.
+ */
+static char *rmm_param_slab_debug;
+module_param_named(slab_debug, rmm_param_slab_debug, charp, 0444);
+MODULE_PARM_DESC(slab_debug,
+	"SLUB-style debugging for every regionmm cache: letters F (sanity checks), Z (red zones), P (poisoning), U (owner tracking); empty or 1 = FZP, - = off");
 
 struct rmm_glue rmm_glue;
 static struct rmm_mm rmm_mm_instance;	/* rmm_mm_global: src/core/api.c */
@@ -136,8 +148,11 @@ static int rmm_cpu_dead(unsigned int cpu)
 {
 	struct rmm_mm *mm = READ_ONCE(rmm_mm_global);
 
-	if (mm)
+	if (mm) {
+		/* objects first: flushing them may free slabs to the pcp */
+		rmm_slab_cpu_dead(mm, cpu);
 		rmm_drain_cpu_pages(mm, cpu);
+	}
 	return 0;
 }
 
@@ -148,6 +163,17 @@ static int __init rmm_init(void)
 	int ret;
 
 	rmm_vmstat_names_check();
+	/* bad input is refused before anything is claimed */
+	if (rmm_param_slab_debug) {
+		unsigned long fl;
+
+		if (rmm_slab_parse_debug(rmm_param_slab_debug, &fl)) {
+			pr_err("slab_debug: unknown flag in '%s' (use F, Z, P, U, 1 or -)\n",
+			       rmm_param_slab_debug);
+			return -EINVAL;
+		}
+		rmm_slab_debug_default = fl;
+	}
 	ret = rmm_backends_claim(&rmm_glue);
 	if (ret)
 		return ret;
@@ -164,6 +190,11 @@ static int __init rmm_init(void)
 	if (ret) {
 		pr_err("core: cannot set up the region (%d)\n", ret);
 		goto out_layout;
+	}
+	ret = rmm_slab_init(&rmm_mm_instance);
+	if (ret) {
+		pr_err("slab: cannot set up the caches (%d)\n", ret);
+		goto out_mm_fini;
 	}
 	WRITE_ONCE(rmm_mm_global, &rmm_mm_instance);
 
@@ -199,6 +230,8 @@ out_cpuhp:
 	cpuhp_remove_state_nocalls(rmm_cpuhp_state);
 out_fini:
 	WRITE_ONCE(rmm_mm_global, NULL);
+	rmm_slab_fini(&rmm_mm_instance);
+out_mm_fini:
 	rmm_mm_fini(&rmm_mm_instance);
 out_layout:
 	kfree(r);
@@ -218,7 +251,9 @@ static void __exit rmm_exit(void)
 	rmm_procfs_exit();
 	cpuhp_remove_state_nocalls(rmm_cpuhp_state);
 	WRITE_ONCE(rmm_mm_global, NULL);
-	ret = rmm_mm_fini(&rmm_mm_instance);
+	ret = rmm_slab_fini(&rmm_mm_instance);
+	if (!ret)
+		ret = rmm_mm_fini(&rmm_mm_instance);
 	if (ret) {
 		/*
 		 * An in-kernel user still holds pages: handing the memory

@@ -36,11 +36,8 @@
  * RMM_IOC_SLAB_VALIDATE: check every cache's slabs and counters (safe while
  * other CPUs use them), this file's caches completely, and that the objects
  * this file holds are aligned and pairwise disjoint.  0 or -EFAULT (and a
- * report).  Until the uapi header carries it, the number is defined here.
+ * report).
  */
-#ifndef RMM_IOC_SLAB_VALIDATE
-#define RMM_IOC_SLAB_VALIDATE	_IO(RMM_IOC_MAGIC, 0x48)
-#endif
 
 #define SLAB_IOC_MAX_COUNT	65536	/* objects per CACHE_ALLOC call */
 #define SLAB_IOC_MAX_OBJS	(1UL << 22)	/* objects held per file */

@@ -178,6 +178,8 @@ struct rmm_ioc_kfree {
 #define RMM_IOC_CACHE_SHRINK	_IOW(RMM_IOC_MAGIC, 0x45, struct rmm_ioc_cache)
 #define RMM_IOC_KMALLOC		_IOWR(RMM_IOC_MAGIC, 0x46, struct rmm_ioc_kmalloc)
 #define RMM_IOC_KFREE		_IOW(RMM_IOC_MAGIC, 0x47, struct rmm_ioc_kfree)
+/* check every cache and the objects this file holds (aligned, disjoint) */
+#define RMM_IOC_SLAB_VALIDATE	_IO(RMM_IOC_MAGIC, 0x48)
 
 #define RMM_IOC_SLAB_FIRST	0x40
 #define RMM_IOC_SLAB_LAST	0x4f

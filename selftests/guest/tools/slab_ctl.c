@@ -29,10 +29,6 @@
 #include <unistd.h>
 #include <linux/regionmm.h>
 
-#ifndef RMM_IOC_SLAB_VALIDATE
-#define RMM_IOC_SLAB_VALIDATE	_IO(RMM_IOC_MAGIC, 0x48)
-#endif
-
 static int fd;
 static int errors;
 
