@@ -873,7 +873,7 @@ static int nr_pcp_high(struct rmm_per_cpu_pages *pcp, struct rmm_zone *zone,
 	return high;
 }
 
-static void free_unref_page_commit(struct rmm_zone *zone,
+static __always_inline void free_unref_page_commit(struct rmm_zone *zone,
 				   struct rmm_per_cpu_pages *pcp,
 				   struct rmm_page *page, u32 idx, int mt,
 				   unsigned int order)
@@ -900,6 +900,18 @@ static void free_unref_page_commit(struct rmm_zone *zone,
 	}
 	if (pcp->free_count < (batch << RMM_PCP_BATCH_SCALE_MAX))
 		pcp->free_count += (1 << order);
+	/*
+	 * Common case, decided without nr_pcp_high(): below a high that is
+	 * already within [high_min, high_max] and with neither ZONE_BELOW_HIGH
+	 * nor ZONE_RECLAIM_ACTIVE, nr_pcp_high() changes nothing and returns
+	 * a high above count, so there is nothing to flush.
+	 */
+	if (likely(!free_high && pcp->count < pcp->high &&
+		   pcp->high <= READ_ONCE(pcp->high_max) &&
+		   pcp->high >= READ_ONCE(pcp->high_min) &&
+		   !READ_ONCE(zone->flag_below_high) &&
+		   !READ_ONCE(zone->flag_reclaim_active)))
+		return;
 	high = nr_pcp_high(pcp, zone, batch, free_high);
 	if (pcp->count >= high) {
 		free_pcppages_bulk(zone, nr_pcp_free(pcp, batch, high,
@@ -1186,48 +1198,6 @@ static inline bool zone_watermark_fast(struct rmm_zone *z, unsigned int order,
 /* ------------------------------------------------------------------ */
 /* Allocation                                                         */
 /* ------------------------------------------------------------------ */
-
-int rmm_numa_node_id(const struct rmm_mm *mm)
-{
-	int cpu = rmm_smp_processor_id();
-
-	if (cpu >= RMM_LAYOUT_MAX_CPUS)
-		return 0;
-	return mm->layout.cpu_to_node[cpu];
-}
-RMM_EXPORT(rmm_numa_node_id);
-
-/*
- * gfp_zone(): the kernel's GFP_ZONE_TABLE on x86_64 (HIGHMEM maps to
- * Normal; MOVABLE|HIGHMEM to Movable), mapped to this layout's zone
- * indices.  Returns -1 for invalid combinations (GFP_ZONE_BAD).
- */
-int rmm_gfp_zone(const struct rmm_mm *mm, rmm_gfp_t gfp)
-{
-	const struct rmm_layout *l = &mm->layout;
-	unsigned int bits = gfp & RMM_GFP_ZONEMASK;
-	int z;
-
-	switch (bits & ~RMM___GFP_MOVABLE) {
-	case 0:
-		z = l->zone_normal;
-		break;
-	case RMM___GFP_DMA:
-		z = l->zone_dma >= 0 ? l->zone_dma : l->zone_normal;
-		break;
-	case RMM___GFP_DMA32:
-		z = l->zone_dma32 >= 0 ? l->zone_dma32 : l->zone_normal;
-		break;
-	case RMM___GFP_HIGHMEM:
-		z = (bits & RMM___GFP_MOVABLE) && l->zone_movable >= 0 ?
-			l->zone_movable : l->zone_normal;
-		break;
-	default:
-		return -1;
-	}
-	return z;
-}
-RMM_EXPORT(rmm_gfp_zone);
 
 static unsigned int gfp_to_alloc_flags(rmm_gfp_t gfp, unsigned int order)
 {
@@ -1569,9 +1539,15 @@ __rmm_alloc_pages_slowpath(struct rmm_mm *mm, rmm_gfp_t gfp,
 }
 RMM_EXPORT(__rmm_alloc_pages_slowpath);
 
-struct rmm_page *rmm_mm_alloc_pages_limit(struct rmm_mm *mm, int nid,
-					  unsigned int order, rmm_gfp_t gfp,
-					  int zone_limit)
+/*
+ * __alloc_pages_first_slowpath - an allocation the inline fast path below
+ * does not serve: the kernel's __alloc_pages() in full (alloc context, first
+ * get_page_from_freelist() attempt at the low watermark, then
+ * __rmm_alloc_pages_slowpath()).
+ */
+static noinline struct rmm_page *
+__alloc_pages_first_slowpath(struct rmm_mm *mm, int nid, unsigned int order,
+			     rmm_gfp_t gfp, int zone_limit)
 {
 	struct rmm_alloc_context ac;
 	unsigned int alloc_flags = RMM_ALLOC_WMARK_LOW;
@@ -1608,12 +1584,117 @@ struct rmm_page *rmm_mm_alloc_pages_limit(struct rmm_mm *mm, int nid,
 		prep_new_page(mm, page, order, gfp);
 	return page;
 }
+
+/*
+ * alloc_order0_fast - the common allocation in one irq-off section: order 0,
+ * no zone limit, and the preferred zone (first zone of @nid's zonelist
+ * within gfp_zone()) passes its watermark and has a page on this CPU's pcp
+ * list of the migratetype.  It does exactly what get_page_from_freelist()
+ * + rmqueue_pcplist() do on that path, in the same order: the watermark of
+ * the zone is checked before its pcp list is touched (the high watermark,
+ * or the allocation's low one once ZONE_BELOW_HIGH is set), as
+ * zone_watermark_fast() does for order 0 (free pages minus highatomic
+ * reserve and free CMA pages above mark + lowmem_reserve[highest_zoneidx]).
+ * Anything else - an empty list (refill from the buddy), a failed check
+ * (which also sets ZONE_BELOW_HIGH), a zone fallback - returns NULL without
+ * side effects and the caller runs the general path, which then decides
+ * from scratch.  ALLOC_NOFRAGMENT only matters for the buddy and for later
+ * zones, so it needs no computing here.
+ */
+static __always_inline struct rmm_page *
+alloc_order0_fast(struct rmm_mm *mm, int nid, rmm_gfp_t gfp)
+{
+	const struct rmm_zoneref *zr;
+	struct rmm_per_cpu_pages *pcp;
+	struct rmm_zone *zone;
+	struct rmm_plist *list;
+	struct rmm_page *page = NULL;
+	unsigned long flags, mark;
+	long free, unusable;
+	int hz, mt, cpu;
+
+	hz = rmm_gfp_zone(mm, gfp);
+	mt = rmm_gfp_migratetype(gfp);
+	if (unlikely(hz < 0 || hz >= mm->nr_zones ||
+		     mt >= RMM_MIGRATE_PCPTYPES))
+		return NULL;
+
+	rmm_local_irq_save(flags);
+	cpu = rmm_smp_processor_id();
+	if (nid == RMM_NUMA_NO_NODE)
+		nid = rmm_cpu_to_node(mm, cpu);
+	else if (unlikely(nid < 0 || nid >= mm->nr_nodes))
+		goto out;
+	zr = mm->nodes[nid].node_zonelists[(gfp & RMM___GFP_THISNODE) ?
+					   RMM_ZONELIST_NOFALLBACK :
+					   RMM_ZONELIST_FALLBACK]._zonerefs;
+	while (zr->zone && zr->zone_idx > hz)
+		zr++;
+	zone = zr->zone;
+	if (unlikely(!zone))
+		goto out;
+
+	/* zone_watermark_fast(zone, 0, mark, hz, ALLOC_WMARK_LOW) */
+	mark = READ_ONCE(zone->flag_below_high) ?
+		rmm_low_wmark_pages(zone) : rmm_high_wmark_pages(zone);
+	free = rmm_zone_page_state(zone, RMM_NR_FREE_PAGES);
+	unusable = READ_ONCE(zone->nr_reserved_highatomic) +
+		rmm_zone_page_state(zone, RMM_NR_FREE_CMA_PAGES);
+	free -= min(free, unusable);
+	if (unlikely(free <= (long)mark + READ_ONCE(zone->lowmem_reserve[hz])))
+		goto out;
+
+	pcp = &zone->pcp[cpu];
+	list = &pcp->lists[order_to_pindex(mt, 0)];
+	if (unlikely(rmm_plist_empty(list)))
+		goto out;
+	pcp->free_count >>= 1;
+	page = rmm_plist_pop(mm, list);
+	pcp->count--;
+	RmmClearPagePcp(page);
+	pcp->events[RMM_PGALLOC + zone->idx]++;
+	zone_statistics(zone, zone, cpu, 1);
+out:
+	rmm_local_irq_restore(flags);
+	if (likely(page)) {
+		/* rmqueue(): kick kswapd if a steal boosted the watermark */
+		if ((gfp & RMM___GFP_KSWAPD_RECLAIM) &&
+		    unlikely(READ_ONCE(zone->flag_boosted_watermark))) {
+			WRITE_ONCE(zone->flag_boosted_watermark, 0);
+			rmm_wakeup_kswapd(zone);
+		}
+		if (unlikely(gfp & RMM___GFP_ZERO))
+			prep_new_page(mm, page, 0, gfp);
+	}
+	return page;
+}
+
+struct rmm_page *rmm_mm_alloc_pages_limit(struct rmm_mm *mm, int nid,
+					  unsigned int order, rmm_gfp_t gfp,
+					  int zone_limit)
+{
+	struct rmm_page *page;
+
+	if (likely(!order && zone_limit < 0)) {
+		page = alloc_order0_fast(mm, nid, gfp);
+		if (likely(page))
+			return page;
+	}
+	return __alloc_pages_first_slowpath(mm, nid, order, gfp, zone_limit);
+}
 RMM_EXPORT(rmm_mm_alloc_pages_limit);
 
 struct rmm_page *rmm_mm_alloc_pages(struct rmm_mm *mm, int nid,
 				    unsigned int order, rmm_gfp_t gfp)
 {
-	return rmm_mm_alloc_pages_limit(mm, nid, order, gfp, -1);
+	struct rmm_page *page;
+
+	if (likely(!order)) {
+		page = alloc_order0_fast(mm, nid, gfp);
+		if (likely(page))
+			return page;
+	}
+	return __alloc_pages_first_slowpath(mm, nid, order, gfp, -1);
 }
 RMM_EXPORT(rmm_mm_alloc_pages);
 
@@ -1685,13 +1766,45 @@ static void free_one_page(struct rmm_zone *zone, struct rmm_page *page,
 	rmm_spin_unlock_irqrestore(&zone->lock, flags);
 }
 
-void rmm_mm_free_pages(struct rmm_mm *mm, struct rmm_page *page,
-		       unsigned int order)
+/*
+ * Free to this CPU's pcp list or, for a partly free pageblock, its sparse
+ * list (@ms, @off: the page's section and offset in it).  @mt is the
+ * pageblock's migratetype, already mapped to a pcp type.  The page's flags
+ * are cleared.
+ */
+static __always_inline void free_to_pcp(struct rmm_mm *mm,
+					struct rmm_page *page,
+					const struct rmm_mem_section *ms,
+					u32 off, unsigned int order, int mt)
+{
+	struct rmm_pageblock *pb = &ms->pb[off >> RMM_PAGEBLOCK_ORDER];
+	u32 idx = (rmm_page_section(page) << RMM_SECTION_ORDER) | off;
+	struct rmm_zone *zone = ms->zone;
+	struct rmm_per_cpu_pages *pcp;
+	unsigned long flags;
+
+	rmm_local_irq_save(flags);
+	pcp = &zone->pcp[rmm_smp_processor_id()];
+	/*
+	 * Anti-fragmentation: a page of a partly free pageblock goes back to
+	 * the buddy (via the sparse list) so the block can become whole
+	 * again, instead of being recycled from the per-CPU list into the
+	 * same hole.  Pages of full pageblocks (where pcp refills come from)
+	 * keep the fast path.  nr_free is read without the zone lock: a hint.
+	 */
+	if (unlikely(READ_ONCE(pb->nr_free) >= rmm_pcp_sparse_threshold))
+		free_sparse_commit(zone, pcp, page, idx, order, pb);
+	else
+		free_unref_page_commit(zone, pcp, page, idx, mt, order);
+	rmm_local_irq_restore(flags);
+}
+
+/* everything but a plain order-0 free of a pcp-type pageblock's page */
+static noinline void __free_pages_slowpath(struct rmm_mm *mm,
+					   struct rmm_page *page,
+					   unsigned int order)
 {
 	const struct rmm_mem_section *ms;
-	struct rmm_pageblock *pb;
-	struct rmm_zone *zone;
-	unsigned long flags;
 	u32 idx, off, sec;
 	int mt;
 
@@ -1708,41 +1821,45 @@ void rmm_mm_free_pages(struct rmm_mm *mm, struct rmm_page *page,
 	ms = &mm->sections[sec];
 	off = page - ms->memmap;
 	idx = (sec << RMM_SECTION_ORDER) | off;
-	zone = ms->zone;
 	if (unlikely(off & ((1U << order) - 1))) {
 		bad_page(mm, page, "misaligned for its order");
 		return;
 	}
-	if (unlikely(!pcp_allowed_order(order))) {
-		free_one_page(zone, page, idx, order);
+	mt = ms->pb[off >> RMM_PAGEBLOCK_ORDER].mt;
+	if (unlikely(!pcp_allowed_order(order) ||
+		     mt == RMM_MIGRATE_ISOLATE)) {
+		free_one_page(ms->zone, page, idx, order);
 		return;
 	}
-	pb = &ms->pb[off >> RMM_PAGEBLOCK_ORDER];
-	mt = pb->mt;
-	/*
-	 * Anti-fragmentation: a page of a partly free pageblock goes straight
-	 * back to the buddy so the block can become whole again, instead of
-	 * being recycled from the per-CPU list into the same hole.  Pages of
-	 * full pageblocks (where pcp refills come from) keep the fast path.
-	 * nr_free is read without the zone lock: a hint only.
-	 */
-	if (unlikely(mt >= RMM_MIGRATE_PCPTYPES)) {
-		if (unlikely(mt == RMM_MIGRATE_ISOLATE)) {
-			free_one_page(zone, page, idx, order);
+	/* highatomic and CMA pages go on the movable list (6.12) */
+	if (mt >= RMM_MIGRATE_PCPTYPES)
+		mt = RMM_MIGRATE_MOVABLE;
+	free_to_pcp(mm, page, ms, off, order, mt);
+}
+
+/*
+ * free_pages_prepare()'s checks for order 0 (no compound page) are one
+ * test of the flags; anything unusual takes the slow path, which repeats
+ * the checks and reports.
+ */
+void rmm_mm_free_pages(struct rmm_mm *mm, struct rmm_page *page,
+		       unsigned int order)
+{
+	if (likely(!order && page &&
+		   !(page->flags & (RMM_PG_CHECK_AT_FREE | BIT(PG_rmm_head))))) {
+		const struct rmm_mem_section *ms =
+			&mm->sections[rmm_page_section(page)];
+		u32 off = page - ms->memmap;
+		int mt = ms->pb[off >> RMM_PAGEBLOCK_ORDER].mt;
+
+		if (likely(mt < RMM_MIGRATE_PCPTYPES)) {
+			page->flags &= ~RMM_PG_FLAGS_MASK;
+			page->private = 0;
+			free_to_pcp(mm, page, ms, off, 0, mt);
 			return;
 		}
-		mt = RMM_MIGRATE_MOVABLE;
 	}
-	rmm_local_irq_save(flags);
-	if (unlikely(READ_ONCE(pb->nr_free) >= rmm_pcp_sparse_threshold)) {
-		free_sparse_commit(zone, &zone->pcp[rmm_smp_processor_id()],
-				   page, idx, order, pb);
-		rmm_local_irq_restore(flags);
-		return;
-	}
-	free_unref_page_commit(zone, &zone->pcp[rmm_smp_processor_id()], page,
-			       idx, mt, order);
-	rmm_local_irq_restore(flags);
+	__free_pages_slowpath(mm, page, order);
 }
 RMM_EXPORT(rmm_mm_free_pages);
 

@@ -196,15 +196,50 @@ int rmm_decay_pcp_high_local(struct rmm_mm *mm);
 void rmm_drain_all_pages(struct rmm_mm *mm);	/* every CPU (IPI) */
 void rmm_drain_cpu_pages(struct rmm_mm *mm, int cpu); /* dead/quiet CPU */
 
-/* gfp helpers (include/linux/gfp.h semantics, mapped to layout indices) */
-int rmm_gfp_zone(const struct rmm_mm *mm, rmm_gfp_t gfp);
+/*
+ * gfp helpers (include/linux/gfp.h semantics, mapped to layout indices).
+ * rmm_gfp_zone() is the kernel's GFP_ZONE_TABLE on x86_64 (HIGHMEM maps to
+ * Normal; MOVABLE|HIGHMEM to Movable) in this layout's zone indices, -1 for
+ * invalid combinations (GFP_ZONE_BAD).  Inline: it is on every allocation.
+ */
+static inline int rmm_gfp_zone(const struct rmm_mm *mm, rmm_gfp_t gfp)
+{
+	const struct rmm_layout *l = &mm->layout;
+	unsigned int bits = gfp & RMM_GFP_ZONEMASK;
+
+	switch (bits & ~RMM___GFP_MOVABLE) {
+	case 0:
+		return l->zone_normal;
+	case RMM___GFP_DMA:
+		return l->zone_dma >= 0 ? l->zone_dma : l->zone_normal;
+	case RMM___GFP_DMA32:
+		return l->zone_dma32 >= 0 ? l->zone_dma32 : l->zone_normal;
+	case RMM___GFP_HIGHMEM:
+		return (bits & RMM___GFP_MOVABLE) && l->zone_movable >= 0 ?
+			l->zone_movable : l->zone_normal;
+	default:
+		return -1;
+	}
+}
+
 static inline int rmm_gfp_migratetype(rmm_gfp_t gfp)
 {
 	return (gfp & RMM_GFP_MOVABLE_MASK) >> RMM_GFP_MOVABLE_SHIFT;
 }
 
-/* node of the calling CPU (layout->cpu_to_node) */
-int rmm_numa_node_id(const struct rmm_mm *mm);
+/* node of CPU @cpu (layout->cpu_to_node; CPUs beyond the layout: node 0) */
+static inline int rmm_cpu_to_node(const struct rmm_mm *mm, int cpu)
+{
+	if (unlikely(cpu >= RMM_LAYOUT_MAX_CPUS))
+		return 0;
+	return mm->layout.cpu_to_node[cpu];
+}
+
+/* node of the calling CPU */
+static inline int rmm_numa_node_id(const struct rmm_mm *mm)
+{
+	return rmm_cpu_to_node(mm, rmm_smp_processor_id());
+}
 
 /* ---- watermarks ---- */
 bool __rmm_zone_watermark_ok(struct rmm_zone *z, unsigned int order,
