@@ -13,7 +13,7 @@
  *   borrow=SIZE  taken from the running kernel at load time: one
  *       contiguous range through alloc_contig_range() when one can be
  *       isolated, else blocks of the largest buddy order (a zone with
- *       holes).
+ *       holes).  borrow_method=contig|blocks forces one of the two.
  *
  * All parameters are checked before anything is claimed; a failure while
  * claiming releases what was claimed so far (no partial state).
@@ -450,11 +450,63 @@ static int rmm_borrow_blocks(struct rmm_glue *g, u64 nr_pages)
 	return 0;
 }
 
-static int rmm_claim_borrow(struct rmm_glue *g, u64 size)
+/* borrow_method=: how borrow= takes its memory */
+enum rmm_borrow_method {
+	RMM_BORROW_AUTO,	/* contig, else blocks */
+	RMM_BORROW_CONTIG,	/* alloc_contig_range() only */
+	RMM_BORROW_BLOCKS,	/* alloc_pages() blocks only */
+};
+
+static const char * const rmm_borrow_method_names[] = {
+	[RMM_BORROW_AUTO] = "auto",
+	[RMM_BORROW_CONTIG] = "contig",
+	[RMM_BORROW_BLOCKS] = "blocks",
+};
+
+static int rmm_parse_borrow_method(const char *s, bool borrowing,
+				   enum rmm_borrow_method *out)
+{
+	int i;
+
+	*out = RMM_BORROW_AUTO;
+	if (!s)
+		return 0;
+	i = sysfs_match_string(rmm_borrow_method_names, s);
+	if (i < 0) {
+		pr_err("borrow_method: '%s' is not auto, contig or blocks\n", s);
+		return -EINVAL;
+	}
+	if (!borrowing) {
+		pr_err("borrow_method: %s given without borrow= (region=/cma= borrow nothing)\n",
+		       s);
+		return -EINVAL;
+	}
+	*out = i;
+	return 0;
+}
+
+/* log where the blocks landed: ranges after merging adjacent blocks */
+static void rmm_borrow_blocks_report(struct rmm_glue *g, int first, u64 size)
+{
+	int i, ranges = 0, blocks = g->nr_chunks - first;
+	u64 span;
+
+	for (i = first; i < g->nr_chunks; i++)
+		if (i == first || g->chunk[i - 1].start_pfn +
+		    g->chunk[i - 1].nr_pages != g->chunk[i].start_pfn)
+			ranges++;
+	span = g->chunk[g->nr_chunks - 1].start_pfn +
+	       g->chunk[g->nr_chunks - 1].nr_pages - g->chunk[first].start_pfn;
+	pr_info("borrow: %llu MiB in %d blocks, %d range(s) spanning %llu MiB\n",
+		size >> 20, blocks, ranges, (span << PAGE_SHIFT) >> 20);
+}
+
+static int rmm_claim_borrow(struct rmm_glue *g, u64 size,
+			    enum rmm_borrow_method method)
 {
 	u64 nr_pages = size >> PAGE_SHIFT;
 	struct sysinfo si;
-	int nid;
+	int nid, first, ret;
 
 	si_meminfo(&si);
 	if (nr_pages > si.freeram / 4 * 3) {
@@ -462,16 +514,27 @@ static int rmm_claim_borrow(struct rmm_glue *g, u64 size)
 		       size >> 20, (si.freeram << PAGE_SHIFT) >> 20);
 		return -EINVAL;
 	}
-	for_each_node_state(nid, N_MEMORY) {
-		if (rmm_borrow_contig(g, nid, nr_pages) == 0) {
-			pr_info("borrow: %llu MiB contiguous from node %d\n",
-				size >> 20, nid);
-			return 0;
+	if (method != RMM_BORROW_BLOCKS) {
+		for_each_node_state(nid, N_MEMORY) {
+			if (rmm_borrow_contig(g, nid, nr_pages) == 0) {
+				pr_info("borrow: %llu MiB contiguous from node %d\n",
+					size >> 20, nid);
+				return 0;
+			}
 		}
+		if (method == RMM_BORROW_CONTIG) {
+			pr_err("borrow: no contiguous %llu MiB range can be isolated (borrow_method=contig)\n",
+			       size >> 20);
+			return -ENOMEM;
+		}
+		pr_info("borrow: no contiguous %llu MiB range, taking order-%d blocks\n",
+			size >> 20, RMM_MAX_BUDDY_ORDER);
 	}
-	pr_info("borrow: no contiguous %llu MiB range, taking order-%d blocks\n",
-		size >> 20, RMM_MAX_BUDDY_ORDER);
-	return rmm_borrow_blocks(g, nr_pages);
+	first = g->nr_chunks;
+	ret = rmm_borrow_blocks(g, nr_pages);
+	if (!ret)
+		rmm_borrow_blocks_report(g, first, size);
+	return ret;
 }
 
 /* ---- movablecore= ---- */
@@ -581,6 +644,7 @@ int rmm_backends_claim(struct rmm_glue *g)
 {
 	struct rmm_req *req = NULL;
 	u64 cma_size = 0, borrow_size = 0, total = 0;
+	enum rmm_borrow_method method;
 	int nr_req = 0, ret, i;
 	/* NULL: not given; "": given empty (refused below) */
 	bool any = rmm_param_region || rmm_param_cma || rmm_param_borrow;
@@ -627,6 +691,10 @@ int rmm_backends_claim(struct rmm_glue *g)
 			goto out;
 		}
 	}
+	ret = rmm_parse_borrow_method(rmm_param_borrow_method, borrow_size,
+				      &method);
+	if (ret)
+		goto out;
 
 	for (i = 0; i < nr_req; i++)
 		total += req[i].size >> PAGE_SHIFT;
@@ -641,7 +709,7 @@ int rmm_backends_claim(struct rmm_glue *g)
 	if (!ret && cma_size)
 		ret = rmm_claim_cma(g, cma_size);
 	if (!ret && borrow_size)
-		ret = rmm_claim_borrow(g, borrow_size);
+		ret = rmm_claim_borrow(g, borrow_size, method);
 	if (ret)
 		goto undo;
 	rmm_map_nodes(g);

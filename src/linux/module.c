@@ -49,6 +49,21 @@ module_param_named(borrow, rmm_param_borrow, charp, 0444);
 MODULE_PARM_DESC(borrow,
 	"SIZE: take SIZE from the running kernel at load time (contiguous if possible, else 4 MiB blocks); the default when no source is given is min(64M, free/8), so a bare insmod works anywhere");
 
+/*
+ * Why: borrow= has two ways to take memory from the running kernel and
+ * each has its use.  alloc_contig_range() gives one range without holes
+ * but migrates the kernel's movable pages out of it (and fails when one
+ * unmovable page sits inside); blocks of the largest buddy order from
+ * alloc_pages() never migrate anything, so they disturb a running workload
+ * less, at the price of a region with holes.  auto (the default) tries
+ * contig first; contig and blocks force one way, which also lets the
+ * blocks path be tested on a machine where contig would succeed.
+ */
+char *rmm_param_borrow_method;
+module_param_named(borrow_method, rmm_param_borrow_method, charp, 0444);
+MODULE_PARM_DESC(borrow_method,
+	"auto|contig|blocks: how borrow= takes memory: contig = one alloc_contig_range() range without holes (migrates the kernel's pages), blocks = 4 MiB alloc_pages() blocks (never migrates, the region has holes), auto (default) = contig, else blocks");
+
 char *rmm_param_movablecore;
 module_param_named(movablecore, rmm_param_movablecore, charp, 0444);
 MODULE_PARM_DESC(movablecore,
@@ -67,7 +82,39 @@ MODULE_PARM_DESC(slab_debug,
 struct rmm_glue rmm_glue;
 static struct rmm_mm rmm_mm_instance;	/* rmm_mm_global: src/core/api.c */
 
-static int rmm_build_layout(struct rmm_layout *l, struct rmm_range **rp)
+/*
+ * The core's ranges: chunks in table order, neighbours merged when they
+ * continue each other in pfn, in the kernel mapping and in node (borrowed
+ * blocks that the buddy handed out next to each other).  The core carves
+ * descriptors from the top of its largest ranges, so a run of 4 MiB blocks
+ * passed one by one would lose pages from every block and no free block of
+ * the largest order would be left.
+ */
+static int rmm_build_ranges(struct rmm_glue *g, struct rmm_range *r)
+{
+	int i, n = 0;
+
+	for (i = 0; i < g->nr_chunks; i++) {
+		struct rmm_chunk *c = &g->chunk[i];
+		struct rmm_range *prev = n ? &r[n - 1] : NULL;
+
+		if (prev && prev->nid == c->nid &&
+		    prev->start_pfn + prev->nr_pages == c->start_pfn &&
+		    prev->vaddr + (prev->nr_pages << PAGE_SHIFT) == c->vaddr) {
+			prev->nr_pages += c->nr_pages;
+			continue;
+		}
+		r[n].start_pfn = c->start_pfn;
+		r[n].nr_pages = c->nr_pages;
+		r[n].nid = c->nid;
+		r[n].vaddr = c->vaddr;
+		n++;
+	}
+	return n;
+}
+
+static int rmm_build_layout(struct rmm_layout *l, struct rmm_range **rp,
+			    int *nr_ranges)
 {
 	struct rmm_glue *g = &rmm_glue;
 	struct rmm_range *r;
@@ -128,12 +175,7 @@ static int rmm_build_layout(struct rmm_layout *l, struct rmm_range **rp)
 	r = kcalloc(g->nr_chunks, sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
-	for (i = 0; i < g->nr_chunks; i++) {
-		r[i].start_pfn = g->chunk[i].start_pfn;
-		r[i].nr_pages = g->chunk[i].nr_pages;
-		r[i].nid = g->chunk[i].nid;
-		r[i].vaddr = g->chunk[i].vaddr;
-	}
+	*nr_ranges = rmm_build_ranges(g, r);
 	*rp = r;
 	return 0;
 }
@@ -160,7 +202,7 @@ static int __init rmm_init(void)
 {
 	struct rmm_layout *l;
 	struct rmm_range *r = NULL;
-	int ret;
+	int ret, nr_ranges = 0;
 
 	rmm_vmstat_names_check();
 	/* bad input is refused before anything is claimed */
@@ -183,10 +225,10 @@ static int __init rmm_init(void)
 		ret = -ENOMEM;
 		goto out_release;
 	}
-	ret = rmm_build_layout(l, &r);
+	ret = rmm_build_layout(l, &r, &nr_ranges);
 	if (ret)
 		goto out_layout;
-	ret = rmm_mm_init(&rmm_mm_instance, l, r, rmm_glue.nr_chunks);
+	ret = rmm_mm_init(&rmm_mm_instance, l, r, nr_ranges);
 	if (ret) {
 		pr_err("core: cannot set up the region (%d)\n", ret);
 		goto out_layout;
@@ -218,7 +260,7 @@ static int __init rmm_init(void)
 	rmm_pcp_work_start();
 	kfree(r);
 	kfree(l);
-	pr_info("managing %d range(s) on %d node(s)\n", rmm_glue.nr_chunks,
+	pr_info("managing %d range(s) on %d node(s)\n", nr_ranges,
 		rmm_glue.nr_nodes);
 	return 0;
 

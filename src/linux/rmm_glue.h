@@ -58,6 +58,7 @@ extern struct rmm_mm *rmm_mm_global;
 extern char *rmm_param_region;
 extern char *rmm_param_cma;
 extern char *rmm_param_borrow;
+extern char *rmm_param_borrow_method;
 extern char *rmm_param_movablecore;
 
 /* backend.c */
