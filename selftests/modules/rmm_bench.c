@@ -329,64 +329,112 @@ static void run_medians(rb_fn rfn, void *rarg, rb_fn kfn, void *karg,
 	*k = kfail ? 0 : median(vk, runs);
 }
 
+/*
+ * The timed loops, written once for both sides.  They are macros, not
+ * functions taking callbacks, so that each side's allocation and free stay
+ * direct calls inside the loop: an indirect call per operation would be
+ * timed too, and would cost the two sides differently.  `alloc` and `free`
+ * are the side's expressions; `p` (the caller's variable) holds the object
+ * between them.  Each loop runs migrate_disable()d, stops at the first
+ * failed allocation with bench_failed set, and yields ps per operation
+ * actually done.
+ */
+
+/* nr alloc+free pairs of the same object, the pcp/cpu-cache hot path */
+#define RB_TIME_PAIRS(nr, p, alloc, free)				\
+({									\
+	unsigned int __i;						\
+	u64 __t;							\
+									\
+	migrate_disable();						\
+	__t = ktime_get_ns();						\
+	for (__i = 0; __i < (nr); __i++) {				\
+		p = (alloc);						\
+		if (unlikely(!p)) {					\
+			bench_failed = true;				\
+			break;						\
+		}							\
+		free;							\
+	}								\
+	__t = ktime_get_ns() - __t;					\
+	migrate_enable();						\
+	ps_per_op(__t, __i);						\
+})
+
+/*
+ * bulk_n allocations into v[], then the frees of all of them (`free` of
+ * p = v[i]), ps per object.  split (a constant): the two loops are timed
+ * apart, the value is the allocations' figure and the frees' goes to
+ * *free_ps (bulk_alloc / bulk_free); otherwise one interval covers both
+ * loops (slab_*_bulk: alloc + free) and free_ps is NULL.
+ */
+#define RB_TIME_BULK(v, p, alloc, free, split, free_ps)		\
+({									\
+	unsigned int __i, __n;						\
+	u64 __t, __ta = 0;						\
+									\
+	migrate_disable();						\
+	__t = ktime_get_ns();						\
+	for (__n = 0; __n < bulk_n; __n++) {				\
+		(v)[__n] = (alloc);					\
+		if (unlikely(!(v)[__n])) {				\
+			bench_failed = true;				\
+			break;						\
+		}							\
+	}								\
+	if (split) {							\
+		__ta = ktime_get_ns() - __t;				\
+		__t = ktime_get_ns();					\
+	}								\
+	for (__i = 0; __i < __n; __i++) {				\
+		p = (v)[__i];						\
+		free;							\
+	}								\
+	__t = ktime_get_ns() - __t;					\
+	migrate_enable();						\
+	if (split)							\
+		*(u64 *)(free_ps) = ps_per_op(__t, __n);		\
+	ps_per_op((split) ? __ta : __t, __n);				\
+})
+
 /* ------------------------------------------------------- order0_pair */
 
 static u64 k_order0_pair(void *arg)
 {
 	struct page *p;
-	unsigned int i;
-	u64 t;
 
-	migrate_disable();
-	t = ktime_get_ns();
-	for (i = 0; i < iters; i++) {
-		p = alloc_page(K_GFP);
-		if (unlikely(!p)) {
-			bench_failed = true;
-			break;
-		}
-		__free_page(p);
-	}
-	t = ktime_get_ns() - t;
-	migrate_enable();
-	return ps_per_op(t, i);
+	return RB_TIME_PAIRS(iters, p, alloc_page(K_GFP), __free_page(p));
 }
 
 static u64 r_order0_pair(void *arg)
 {
 	struct rmm_page *p;
-	unsigned int i;
-	u64 t;
 
-	migrate_disable();
-	t = ktime_get_ns();
-	for (i = 0; i < iters; i++) {
-		p = rmm_alloc_page(R_GFP);
-		if (unlikely(!p)) {
-			bench_failed = true;
-			break;
-		}
-		rmm_free_page(p);
+	return RB_TIME_PAIRS(iters, p, rmm_alloc_page(R_GFP), rmm_free_page(p));
+}
+
+/* both sides of an order-N pair benchmark, a SKIP line naming the failure */
+static void bench_pairs(const char *name, rb_fn rfn, rb_fn kfn,
+			const char *rfailed, const char *kfailed)
+{
+	u64 r, k;
+
+	run_medians(rfn, NULL, kfn, NULL, &r, &k);
+	if (!r) {
+		emit("SKIP %s %s", name, rfailed);
+		return;
 	}
-	t = ktime_get_ns() - t;
-	migrate_enable();
-	return ps_per_op(t, i);
+	if (!k) {
+		emit("SKIP %s %s", name, kfailed);
+		return;
+	}
+	emit_pair(name, r, k, "kernel");
 }
 
 static void bench_order0(void)
 {
-	u64 r, k;
-
-	run_medians(r_order0_pair, NULL, k_order0_pair, NULL, &r, &k);
-	if (!r) {
-		emit("SKIP order0_pair rmm_alloc_page failed");
-		return;
-	}
-	if (!k) {
-		emit("SKIP order0_pair alloc_page failed");
-		return;
-	}
-	emit_pair("order0_pair", r, k, "kernel");
+	bench_pairs("order0_pair", r_order0_pair, k_order0_pair,
+		    "rmm_alloc_page failed", "alloc_page failed");
 }
 
 /* ------------------------------------------------------- order9_pair */
@@ -394,59 +442,25 @@ static void bench_order0(void)
 static u64 k_order9_pair(void *arg)
 {
 	struct page *p;
-	unsigned int i;
-	u64 t;
 
-	migrate_disable();
-	t = ktime_get_ns();
-	for (i = 0; i < order9_iters; i++) {
-		p = alloc_pages(K_GFP, 9);
-		if (unlikely(!p)) {
-			bench_failed = true;
-			break;
-		}
-		__free_pages(p, 9);
-	}
-	t = ktime_get_ns() - t;
-	migrate_enable();
-	return ps_per_op(t, i);
+	return RB_TIME_PAIRS(order9_iters, p, alloc_pages(K_GFP, 9),
+			     __free_pages(p, 9));
 }
 
 static u64 r_order9_pair(void *arg)
 {
 	struct rmm_page *p;
-	unsigned int i;
-	u64 t;
 
-	migrate_disable();
-	t = ktime_get_ns();
-	for (i = 0; i < order9_iters; i++) {
-		p = rmm_alloc_pages(RMM_NUMA_NO_NODE, 9, R_GFP);
-		if (unlikely(!p)) {
-			bench_failed = true;
-			break;
-		}
-		rmm_free_pages(p, 9);
-	}
-	t = ktime_get_ns() - t;
-	migrate_enable();
-	return ps_per_op(t, i);
+	return RB_TIME_PAIRS(order9_iters, p,
+			     rmm_alloc_pages(RMM_NUMA_NO_NODE, 9, R_GFP),
+			     rmm_free_pages(p, 9));
 }
 
 static void bench_order9(void)
 {
-	u64 r, k;
-
-	run_medians(r_order9_pair, NULL, k_order9_pair, NULL, &r, &k);
-	if (!r) {
-		emit("SKIP order9_pair rmm order-9 allocation failed");
-		return;
-	}
-	if (!k) {
-		emit("SKIP order9_pair kernel order-9 allocation failed");
-		return;
-	}
-	emit_pair("order9_pair", r, k, "kernel");
+	bench_pairs("order9_pair", r_order9_pair, k_order9_pair,
+		    "rmm order-9 allocation failed",
+		    "kernel order-9 allocation failed");
 }
 
 /* -------------------------------------------------------------- bulk */
@@ -458,56 +472,23 @@ struct bulk_arg {
 	unsigned int run;
 };
 
+/* ps per allocation; the run's ps per free goes to b->free_runs[] */
 static u64 k_bulk(void *arg)
 {
 	struct bulk_arg *b = arg;
-	struct page **v = (struct page **)b->v;
-	unsigned int i, n;
-	u64 t, ta;
+	struct page **v = (struct page **)b->v, *p;
 
-	migrate_disable();
-	t = ktime_get_ns();
-	for (n = 0; n < bulk_n; n++) {
-		v[n] = alloc_page(K_GFP);
-		if (unlikely(!v[n])) {
-			bench_failed = true;
-			break;
-		}
-	}
-	ta = ktime_get_ns() - t;
-	t = ktime_get_ns();
-	for (i = 0; i < n; i++)
-		__free_page(v[i]);
-	t = ktime_get_ns() - t;
-	migrate_enable();
-	b->free_runs[b->run++ % (RB_MAX_RUNS + 1)] = ps_per_op(t, n);
-	return ps_per_op(ta, n);
+	return RB_TIME_BULK(v, p, alloc_page(K_GFP), __free_page(p), true,
+			    &b->free_runs[b->run++ % (RB_MAX_RUNS + 1)]);
 }
 
 static u64 r_bulk(void *arg)
 {
 	struct bulk_arg *b = arg;
-	struct rmm_page **v = (struct rmm_page **)b->v;
-	unsigned int i, n;
-	u64 t, ta;
+	struct rmm_page **v = (struct rmm_page **)b->v, *p;
 
-	migrate_disable();
-	t = ktime_get_ns();
-	for (n = 0; n < bulk_n; n++) {
-		v[n] = rmm_alloc_page(R_GFP);
-		if (unlikely(!v[n])) {
-			bench_failed = true;
-			break;
-		}
-	}
-	ta = ktime_get_ns() - t;
-	t = ktime_get_ns();
-	for (i = 0; i < n; i++)
-		rmm_free_page(v[i]);
-	t = ktime_get_ns() - t;
-	migrate_enable();
-	b->free_runs[b->run++ % (RB_MAX_RUNS + 1)] = ps_per_op(t, n);
-	return ps_per_op(ta, n);
+	return RB_TIME_BULK(v, p, rmm_alloc_page(R_GFP), rmm_free_page(p),
+			    true, &b->free_runs[b->run++ % (RB_MAX_RUNS + 1)]);
 }
 
 /* median of the free figures of the measured runs (run 0 is the warm-up) */
@@ -615,11 +596,28 @@ static void rf_shuffle(struct rf_run *r)
 	}
 }
 
+/*
+ * Free this thread's slice with `free` (a direct call per page, as in the
+ * other timed loops); how many pages were freed.
+ */
+#define RF_FREE_SLICE(r, base, free)					\
+({									\
+	unsigned int __i, __ops = 0;					\
+									\
+	for (__i = (base); __i < (base) + (r)->n; __i++) {		\
+		if (likely((r)->pages[__i])) {				\
+			free((r)->pages[__i], (r)->orders[__i]);	\
+			__ops++;					\
+		}							\
+	}								\
+	__ops;								\
+})
+
 static int rf_thread_fn(void *arg)
 {
 	struct rf_thread *th = arg;
 	struct rf_run *r = th->run;
-	unsigned int i, base = th->idx * r->n, ops = 0;
+	unsigned int base = th->idx * r->n, ops;
 	u64 t;
 
 	rf_alloc_slice(r, th->idx);
@@ -629,21 +627,10 @@ static int rf_thread_fn(void *arg)
 	rf_barrier(&r->bar[1], r->nthreads);
 
 	t = ktime_get_ns();
-	if (r->rmm) {
-		for (i = base; i < base + r->n; i++) {
-			if (likely(r->pages[i])) {
-				rmm_free_pages(r->pages[i], r->orders[i]);
-				ops++;
-			}
-		}
-	} else {
-		for (i = base; i < base + r->n; i++) {
-			if (likely(r->pages[i])) {
-				__free_pages(r->pages[i], r->orders[i]);
-				ops++;
-			}
-		}
-	}
+	if (r->rmm)
+		ops = RF_FREE_SLICE(r, base, rmm_free_pages);
+	else
+		ops = RF_FREE_SLICE(r, base, __free_pages);
 	t = ktime_get_ns() - t;
 	r->ps[th->idx] = ps_per_op(t, ops);
 	kthread_complete_and_exit(&r->done, 0);
@@ -788,90 +775,38 @@ struct slab_arg {
 static u64 k_slab_pair(void *arg)
 {
 	struct slab_arg *s = arg;
-	unsigned int i;
 	void *o;
-	u64 t;
 
-	migrate_disable();
-	t = ktime_get_ns();
-	for (i = 0; i < iters; i++) {
-		o = kmem_cache_alloc(s->kc, GFP_KERNEL);
-		if (unlikely(!o)) {
-			bench_failed = true;
-			break;
-		}
-		kmem_cache_free(s->kc, o);
-	}
-	t = ktime_get_ns() - t;
-	migrate_enable();
-	return ps_per_op(t, i);
+	return RB_TIME_PAIRS(iters, o, kmem_cache_alloc(s->kc, GFP_KERNEL),
+			     kmem_cache_free(s->kc, o));
 }
 
 static u64 r_slab_pair(void *arg)
 {
 	struct slab_arg *s = arg;
-	unsigned int i;
 	void *o;
-	u64 t;
 
-	migrate_disable();
-	t = ktime_get_ns();
-	for (i = 0; i < iters; i++) {
-		o = rmm_cache_alloc(s->rc, RMM_GFP_KERNEL);
-		if (unlikely(!o)) {
-			bench_failed = true;
-			break;
-		}
-		rmm_cache_free(s->rc, o);
-	}
-	t = ktime_get_ns() - t;
-	migrate_enable();
-	return ps_per_op(t, i);
+	return RB_TIME_PAIRS(iters, o, rmm_cache_alloc(s->rc, RMM_GFP_KERNEL),
+			     rmm_cache_free(s->rc, o));
 }
 
 /* bulk: bulk_n allocations then bulk_n frees; ns per object (alloc+free) */
 static u64 k_slab_bulk(void *arg)
 {
 	struct slab_arg *s = arg;
-	unsigned int i, n;
-	u64 t;
+	void *o;
 
-	migrate_disable();
-	t = ktime_get_ns();
-	for (n = 0; n < bulk_n; n++) {
-		s->v[n] = kmem_cache_alloc(s->kc, GFP_KERNEL);
-		if (unlikely(!s->v[n])) {
-			bench_failed = true;
-			break;
-		}
-	}
-	for (i = 0; i < n; i++)
-		kmem_cache_free(s->kc, s->v[i]);
-	t = ktime_get_ns() - t;
-	migrate_enable();
-	return ps_per_op(t, n);
+	return RB_TIME_BULK(s->v, o, kmem_cache_alloc(s->kc, GFP_KERNEL),
+			    kmem_cache_free(s->kc, o), false, NULL);
 }
 
 static u64 r_slab_bulk(void *arg)
 {
 	struct slab_arg *s = arg;
-	unsigned int i, n;
-	u64 t;
+	void *o;
 
-	migrate_disable();
-	t = ktime_get_ns();
-	for (n = 0; n < bulk_n; n++) {
-		s->v[n] = rmm_cache_alloc(s->rc, RMM_GFP_KERNEL);
-		if (unlikely(!s->v[n])) {
-			bench_failed = true;
-			break;
-		}
-	}
-	for (i = 0; i < n; i++)
-		rmm_cache_free(s->rc, s->v[i]);
-	t = ktime_get_ns() - t;
-	migrate_enable();
-	return ps_per_op(t, n);
+	return RB_TIME_BULK(s->v, o, rmm_cache_alloc(s->rc, RMM_GFP_KERNEL),
+			    rmm_cache_free(s->rc, o), false, NULL);
 }
 
 static void bench_slab_size(unsigned int size)
@@ -915,28 +850,24 @@ static void bench_slab(void)
 /* ----------------------------------------------- buddyinfo free counts */
 
 /*
- * Sum a buddyinfo file (the kernel's /proc/buddyinfo or regionmm's
- * /proc/regionmm/buddyinfo, which prints the same format) over every zone:
- * free pages, and free pages that sit in blocks of order >= 9 (2 MiB).
- * Both sides are counted by the same parser from the same format.
+ * A /proc text file, whole (up to size - 1 bytes), NUL-terminated, in a
+ * kvmalloc()ed buffer the caller kvfree()s; ERR_PTR on failure.
  */
-static int read_buddyinfo(const char *path, u64 *free_pages, u64 *huge)
+static char *read_proc_file(const char *path, size_t size)
 {
-	size_t size = 16384, len = 0;
+	size_t len = 0;
 	struct file *f;
 	loff_t pos = 0;
-	char *buf, *p, *line;
 	ssize_t n;
+	char *buf;
 
-	*free_pages = 0;
-	*huge = 0;
 	buf = kvmalloc(size, GFP_KERNEL);
 	if (!buf)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	f = filp_open(path, O_RDONLY, 0);
 	if (IS_ERR(f)) {
 		kvfree(buf);
-		return PTR_ERR(f);
+		return ERR_CAST(f);
 	}
 	while (len < size - 1) {
 		n = kernel_read(f, buf + len, size - 1 - len, &pos);
@@ -946,6 +877,24 @@ static int read_buddyinfo(const char *path, u64 *free_pages, u64 *huge)
 	}
 	filp_close(f, NULL);
 	buf[len] = '\0';
+	return buf;
+}
+
+/*
+ * Sum a buddyinfo file (the kernel's /proc/buddyinfo or regionmm's
+ * /proc/regionmm/buddyinfo, which prints the same format) over every zone:
+ * free pages, and free pages that sit in blocks of order >= 9 (2 MiB).
+ * Both sides are counted by the same parser from the same format.
+ */
+static int read_buddyinfo(const char *path, u64 *free_pages, u64 *huge)
+{
+	char *buf, *p, *line;
+
+	*free_pages = 0;
+	*huge = 0;
+	buf = read_proc_file(path, 16384);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
 
 	p = buf;
 	while ((line = strsep(&p, "\n")) != NULL) {
@@ -980,6 +929,21 @@ static int read_buddyinfo(const char *path, u64 *free_pages, u64 *huge)
 
 /* -------------------------------------------------------------- frag */
 
+/* frag's order-0 page on either side (not timed: a branch per call is fine) */
+static void *frag_alloc(bool rmm)
+{
+	return rmm ? (void *)rmm_alloc_page(R_GFP_FILL) :
+		     (void *)alloc_page(K_GFP_FILL);
+}
+
+static void frag_free(bool rmm, void *page)
+{
+	if (rmm)
+		rmm_free_page(page);
+	else
+		__free_page(page);
+}
+
 /*
  * One side of LLFree's frag: fill, shuffle, free half, rounds.  Returns the
  * percentage of free memory in free 2 MiB blocks after the last round, in
@@ -1004,8 +968,7 @@ static long frag_side(bool rmm, unsigned long *filled)
 		return -ENOMEM;
 
 	for (n = 0; n < want; n++) {
-		v[n] = rmm ? (void *)rmm_alloc_page(R_GFP_FILL) :
-			     (void *)alloc_page(K_GFP_FILL);
+		v[n] = frag_alloc(rmm);
 		if (!v[n])
 			break;
 		if (!(n & 1023))
@@ -1020,12 +983,8 @@ static long frag_side(bool rmm, unsigned long *filled)
 		swap(v[i], v[j]);
 	}
 	held = n / 2;
-	for (i = held; i < n; i++) {
-		if (rmm)
-			rmm_free_page(v[i]);
-		else
-			__free_page(v[i]);
-	}
+	for (i = held; i < n; i++)
+		frag_free(rmm, v[i]);
 	n = held;
 
 	want = max(1UL, held * frag_realloc_pct / 100);
@@ -1036,10 +995,7 @@ static long frag_side(bool rmm, unsigned long *filled)
 			j = rb_below(&s, held);
 			if (!v[j])
 				continue;
-			if (rmm)
-				rmm_free_page(v[j]);
-			else
-				__free_page(v[j]);
+			frag_free(rmm, v[j]);
 			v[j] = NULL;
 			i++;
 		}
@@ -1048,8 +1004,7 @@ static long frag_side(bool rmm, unsigned long *filled)
 			j = rb_below(&s2, held);
 			if (v[j])
 				continue;
-			v[j] = rmm ? (void *)rmm_alloc_page(R_GFP_FILL) :
-				     (void *)alloc_page(K_GFP_FILL);
+			v[j] = frag_alloc(rmm);
 			if (!v[j])
 				goto out;	/* out of memory: frees the rest */
 			i++;
@@ -1068,14 +1023,9 @@ static long frag_side(bool rmm, unsigned long *filled)
 		     rmm ? "rmm" : "kernel", free0, huge, pcp);
 	}
 out:
-	for (i = 0; i < n; i++) {
-		if (!v[i])
-			continue;
-		if (rmm)
-			rmm_free_page(v[i]);
-		else
-			__free_page(v[i]);
-	}
+	for (i = 0; i < n; i++)
+		if (v[i])
+			frag_free(rmm, v[i]);
 	vfree(v);
 	return ret;
 }
@@ -1116,54 +1066,51 @@ struct ga_arg {
 };
 
 #if IS_ENABLED(CONFIG_GENERIC_ALLOCATOR)
+/*
+ * ga_iters churn operations: free the allocation held in a random slot
+ * (`free` of held[j]), allocate one into it (`alloc`, the caller's p).
+ */
+#define RB_TIME_CHURN(g, j, p, free, alloc)				\
+({									\
+	unsigned int __i;						\
+	u64 __t;							\
+									\
+	migrate_disable();						\
+	__t = ktime_get_ns();						\
+	for (__i = 0; __i < ga_iters; __i++) {				\
+		unsigned long j = rb_below(&(g)->s, (g)->n);		\
+									\
+		free;							\
+		p = (alloc);						\
+		(g)->held[j] = (unsigned long)p;			\
+		if (unlikely(!p)) {					\
+			bench_failed = true;				\
+			break;						\
+		}							\
+	}								\
+	__t = ktime_get_ns() - __t;					\
+	migrate_enable();						\
+	ps_per_op(__t, __i);						\
+})
+
 static u64 r_ga_churn(void *arg)
 {
 	struct ga_arg *g = arg;
 	struct rmm_page *p;
-	unsigned int i;
-	u64 t;
 
-	migrate_disable();
-	t = ktime_get_ns();
-	for (i = 0; i < ga_iters; i++) {
-		unsigned long j = rb_below(&g->s, g->n);
-
-		rmm_free_page((struct rmm_page *)g->held[j]);
-		p = rmm_alloc_page(R_GFP);
-		g->held[j] = (unsigned long)p;
-		if (unlikely(!p)) {
-			bench_failed = true;
-			break;
-		}
-	}
-	t = ktime_get_ns() - t;
-	migrate_enable();
-	return ps_per_op(t, i);
+	return RB_TIME_CHURN(g, j, p,
+			     rmm_free_page((struct rmm_page *)g->held[j]),
+			     rmm_alloc_page(R_GFP));
 }
 
 static u64 g_ga_churn(void *arg)
 {
 	struct ga_arg *g = arg;
 	unsigned long a;
-	unsigned int i;
-	u64 t;
 
-	migrate_disable();
-	t = ktime_get_ns();
-	for (i = 0; i < ga_iters; i++) {
-		unsigned long j = rb_below(&g->s, g->n);
-
-		gen_pool_free(g->pool, g->held[j], PAGE_SIZE);
-		a = gen_pool_alloc(g->pool, PAGE_SIZE);
-		g->held[j] = a;
-		if (unlikely(!a)) {
-			bench_failed = true;
-			break;
-		}
-	}
-	t = ktime_get_ns() - t;
-	migrate_enable();
-	return ps_per_op(t, i);
+	return RB_TIME_CHURN(g, j, a,
+			     gen_pool_free(g->pool, g->held[j], PAGE_SIZE),
+			     gen_pool_alloc(g->pool, PAGE_SIZE));
 }
 
 static int cmp_pfn(const void *a, const void *b)
@@ -1402,30 +1349,13 @@ static void bench_genalloc(void)
 static int sum_zoneinfo(const char *path, const char * const *keys,
 			u64 *sums, int nkeys)
 {
-	size_t size = 262144, len = 0;
 	char *buf, *p, *line;
-	struct file *f;
-	loff_t pos = 0;
-	ssize_t n;
 	int k;
 
 	memset(sums, 0, nkeys * sizeof(*sums));
-	buf = kvmalloc(size, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	f = filp_open(path, O_RDONLY, 0);
-	if (IS_ERR(f)) {
-		kvfree(buf);
-		return PTR_ERR(f);
-	}
-	while (len < size - 1) {
-		n = kernel_read(f, buf + len, size - 1 - len, &pos);
-		if (n <= 0)
-			break;
-		len += n;
-	}
-	filp_close(f, NULL);
-	buf[len] = '\0';
+	buf = read_proc_file(path, 262144);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
 	p = buf;
 	while ((line = strsep(&p, "\n")) != NULL) {
 		char *s = skip_spaces(line);
