@@ -6,7 +6,15 @@
  * kernel to the core (rmm_layout: zone names, node distances, CPUs),
  * rmm_mm_init(), rmm_slab_init(), publish rmm_mm_global, then create
  * /proc/regionmm,
- * /proc/sys/regionmm and /dev/regionmm.  Unload runs it backwards.
+ * /proc/sys/regionmm and /dev/regionmm, and last start the per-CPU works
+ * (pcp_work.c, with their CPU-online state).  Unload runs it backwards.
+ *
+ * CPU hotplug: two dynamic states.  CPUHP_AP_ONLINE_DYN "regionmm:online"
+ * (pcp_work.c) starts a CPU's once-a-second work when it comes online and
+ * cancels it before it goes down; CPUHP_BP_PREPARE_DYN "regionmm:dead"
+ * hands a dead CPU's per-CPU pages and slab objects back (its work is
+ * already stopped then).  CPUs that come online while the module is loaded
+ * are covered as well: the core sizes its per-CPU data by nr_cpu_ids.
  *
  * Invariants:
  *   rmm_mm_global == &rmm_mm_instance while the module is live, NULL
@@ -257,13 +265,18 @@ static int __init rmm_init(void)
 	if (ret)
 		goto out_sysctl;
 
-	rmm_pcp_work_start();
+	/* last: the works read rmm_mm_global */
+	ret = rmm_pcp_work_start();
+	if (ret)
+		goto out_chardev;
 	kfree(r);
 	kfree(l);
 	pr_info("managing %d range(s) on %d node(s)\n", nr_ranges,
 		rmm_glue.nr_nodes);
 	return 0;
 
+out_chardev:
+	rmm_chardev_exit();
 out_sysctl:
 	rmm_sysctl_exit();
 out_procfs:
@@ -287,6 +300,7 @@ static void __exit rmm_exit(void)
 {
 	int ret;
 
+	/* first: no per-CPU work runs or is queued after this */
 	rmm_pcp_work_stop();
 	rmm_chardev_exit();
 	rmm_sysctl_exit();

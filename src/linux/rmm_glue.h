@@ -77,8 +77,11 @@ void rmm_sysctl_exit(void);
 int rmm_chardev_init(void);
 void rmm_chardev_exit(void);
 
-/* pcp_work.c: once-a-second per-CPU housekeeping (vmstat_update's job) */
-void rmm_pcp_work_start(void);
+/*
+ * pcp_work.c: once-a-second per-CPU housekeeping (vmstat_update's job),
+ * started and stopped per CPU by a CPU-hotplug online state
+ */
+int rmm_pcp_work_start(void);
 void rmm_pcp_work_stop(void);
 
 /* wmarks.c: RMM_IOC_CALC_WMARKS */
