@@ -47,7 +47,8 @@
  *   zone->lock protects free_area, partial lists, pageblock data, nr_free
  *   counters and nr_reserved_highatomic.  Per-CPU pagesets are touched only
  *   by their CPU with interrupts disabled (rmm_local_irq_save), or via
- *   rmm_on_each_cpu (IPI) for drains.  Lock order: irq-off -> zone->lock.
+ *   rmm_on_each_cpu (IPI) / rmm_remote_call (async IPI) for drains, which
+ *   run on the owning CPU with its interrupts disabled.  Lock order: irq-off -> zone->lock.
  *   Watermarks/lowmem_reserve/pcp high+batch are rewritten under
  *   mm->tunables_lock and each zone->lock; readers use READ_ONCE.
  */
@@ -456,6 +457,16 @@ struct rmm_per_cpu_pages {
 	 */
 	struct rmm_plist sparse;
 	int sparse_count;
+	/*
+	 * regionmm only: giving back the lists of a CPU that stopped using
+	 * the zone (see drain_idle_pcp() in page_alloc.c).  Written under
+	 * zone->lock by other CPUs, never by the owner: idle_stamp is the
+	 * owner's alloc+free event count at the last look; drain_zone is set
+	 * (and drain_call initialised) once, before the first remote call.
+	 */
+	unsigned long idle_stamp;
+	struct rmm_zone *drain_zone;
+	rmm_remote_call_t drain_call;
 	unsigned long numa_events[RMM_NR_VM_NUMA_EVENT_ITEMS];
 	unsigned long events[RMM_NR_VM_EVENT_ITEMS];	/* this CPU's events */
 	s8 stat_threshold;	/* as printed in zoneinfo (vm stats threshold) */
@@ -503,6 +514,9 @@ struct rmm_zone {
 	struct rmm_partial partial[RMM_MIGRATE_TYPES];
 	unsigned long nr_pageblocks_mt[RMM_MIGRATE_TYPES];	/* pagetypeinfo */
 	bool contiguous;
+	/* idle pcp detection: refills of pcp lists, next CPU to look at */
+	unsigned int pcp_refills;
+	int pcp_idle_cursor;
 
 	rmm_atomic_long_t vm_stat[RMM_NR_VM_ZONE_STAT_ITEMS] ____cacheline_aligned;
 };

@@ -771,12 +771,83 @@ static void free_pcppages_bulk(struct rmm_zone *zone, int count,
 	rmm_spin_unlock(&zone->lock);
 }
 
-/* rmqueue_bulk(): refill a pcp list from the buddy (physical order) */
+static void drain_pages_zone(int cpu, struct rmm_zone *zone);
+
+/*
+ * Idle per-CPU lists.  A CPU keeps the pages freed on it (up to pcp->high,
+ * thousands of pages on 6.12) for its next allocations; when the task
+ * migrates away and the CPU stays idle, they stay there, and every
+ * pageblock holding one of them can never become a whole free block again:
+ * with a few hundred such pages spread over the zone, anti-fragmentation
+ * is lost (LLFree's frag falls from ~98 % to ~27 %).  The kernel's only
+ * remedy is the once-a-second decay_pcp_high() (an eighth at a time, and
+ * deferrable, so not on an idle CPU).
+ *
+ * So the CPUs that are working look after the idle ones: every
+ * RMM_PCP_IDLE_SCAN refills of a zone, the refilling CPU looks at the next
+ * other CPU (round robin): if that CPU's pcp of the zone has pages and
+ * counted no allocation or free since the previous look, a remote call
+ * drains it on its own CPU with interrupts off (drain_idle_pcp()).  A CPU
+ * that is not idle is never drained; one that was is at most
+ * RMM_PCP_IDLE_SCAN * (nr_cpus - 1) refills of the others late.
+ */
+#define RMM_PCP_IDLE_SCAN	8
+
+static void drain_idle_pcp(void *info)
+{
+	struct rmm_per_cpu_pages *pcp = info;
+	struct rmm_zone *zone = pcp->drain_zone;
+	int cpu = rmm_smp_processor_id();
+
+	rmm_assert_irqs_disabled();
+	if (cpu < zone->mm->layout.nr_cpu_ids && &zone->pcp[cpu] == pcp)
+		drain_pages_zone(cpu, zone);
+}
+
+/* zone->lock held; a CPU whose pcp of @zone should be drained, or -1 */
+static int find_idle_pcp(struct rmm_zone *zone)
+{
+	int nr = zone->mm->layout.nr_cpu_ids, self = rmm_smp_processor_id();
+	struct rmm_per_cpu_pages *pcp;
+	unsigned long stamp;
+	int cpu;
+
+	rmm_assert_held(&zone->lock);
+	if (nr < 2)
+		return -1;
+	cpu = zone->pcp_idle_cursor + 1;
+	if (cpu >= nr)
+		cpu = 0;
+	if (cpu == self && ++cpu >= nr)
+		cpu = 0;
+	zone->pcp_idle_cursor = cpu;
+	pcp = &zone->pcp[cpu];
+	/* the owner's counters, read racily: a hint of activity */
+	stamp = READ_ONCE(pcp->events[RMM_PGALLOC + zone->idx]) +
+		READ_ONCE(pcp->events[RMM_PGFREE]);
+	if (stamp != pcp->idle_stamp) {
+		pcp->idle_stamp = stamp;
+		return -1;
+	}
+	if (!READ_ONCE(pcp->count) && !READ_ONCE(pcp->sparse_count))
+		return -1;
+	if (!pcp->drain_zone) {
+		pcp->drain_zone = zone;
+		rmm_remote_call_init(&pcp->drain_call, drain_idle_pcp, pcp);
+	}
+	return cpu;
+}
+
+/*
+ * rmqueue_bulk(): refill a pcp list from the buddy (physical order); irqs
+ * off.  Also the place where idle CPUs' lists are looked after (above).
+ */
 static int rmqueue_bulk(struct rmm_zone *zone, unsigned int order,
 			unsigned long count, struct rmm_plist *list, int mt,
 			unsigned int alloc_flags)
 {
 	unsigned long i;
+	int idle = -1;
 
 	rmm_spin_lock(&zone->lock);
 	for (i = 0; i < count; ++i) {
@@ -787,7 +858,12 @@ static int rmqueue_bulk(struct rmm_zone *zone, unsigned int order,
 		RmmSetPagePcp(page);
 		rmm_plist_add_tail(zone->mm, list, page);
 	}
+	if (unlikely(++zone->pcp_refills % RMM_PCP_IDLE_SCAN == 0))
+		idle = find_idle_pcp(zone);
 	rmm_spin_unlock(&zone->lock);
+	/* after the unlock: the drain takes zone->lock on the other CPU */
+	if (unlikely(idle >= 0))
+		rmm_remote_call(&zone->pcp[idle].drain_call, idle);
 	return i;
 }
 
@@ -1073,11 +1149,29 @@ static void drain_local_pages_ipi(void *info)
 		drain_pages(mm, cpu);
 }
 
+/* wait for remote drains in flight (their call structures are in pcps) */
+static void sync_idle_drains(struct rmm_mm *mm)
+{
+	struct rmm_zone *zone;
+	int cpu;
+
+	rmm_for_each_populated_zone(mm, zone)
+		for (cpu = 0; cpu < mm->layout.nr_cpu_ids; cpu++)
+			if (READ_ONCE(zone->pcp[cpu].drain_zone))
+				rmm_remote_call_sync(&zone->pcp[cpu].drain_call);
+}
+
+/*
+ * Every CPU's lists (IPI); also waits for idle-list drains in flight, so
+ * that after it, with no allocation running, no remote call is pending
+ * (rmm_mm_fini() relies on it before freeing the pcps).
+ */
 void rmm_drain_all_pages(struct rmm_mm *mm)
 {
 	unsigned long flags;
 
 	rmm_might_sleep();
+	sync_idle_drains(mm);
 	rmm_on_each_cpu(drain_local_pages_ipi, mm);
 	rmm_local_irq_save(flags);
 	mm->nodes[0].node_zones[0].pcp[rmm_smp_processor_id() %

@@ -24,6 +24,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
+#include <linux/cpumask.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/types.h>
@@ -55,6 +56,38 @@
 static inline void rmm_on_each_cpu(void (*fn)(void *info), void *info)
 {
 	on_each_cpu(fn, info, 1);
+}
+
+/*
+ * Remote calls: run fn(info) on another CPU in interrupt context (irqs
+ * off there), asynchronously, from any context including irqs-off - what
+ * the core needs to have an idle CPU give back its per-CPU lists.  Built on
+ * smp_call_function_single_async() (irq_work_queue_on() is not exported).
+ * Invariant: a call structure has at most one call in flight;
+ * rmm_remote_call() returns false (nothing queued) if the previous one
+ * has not run yet or @cpu is offline.  rmm_remote_call_sync() waits for
+ * the call in flight, if any (the generic code writes the structure after
+ * fn returns, so memory holding it may only be freed after this).
+ */
+typedef call_single_data_t rmm_remote_call_t;
+
+static inline void rmm_remote_call_init(rmm_remote_call_t *c,
+					void (*fn)(void *info), void *info)
+{
+	INIT_CSD(c, fn, info);
+}
+
+static inline bool rmm_remote_call(rmm_remote_call_t *c, int cpu)
+{
+	if (cpu == raw_smp_processor_id() || !cpu_online(cpu))
+		return false;
+	return !smp_call_function_single_async(cpu, c);
+}
+
+static inline void rmm_remote_call_sync(rmm_remote_call_t *c)
+{
+	while (smp_load_acquire(&c->node.u_flags) & CSD_FLAG_LOCK)
+		cpu_relax();
 }
 
 /* locks */

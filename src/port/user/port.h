@@ -164,6 +164,48 @@ static inline bool rmm_irqs_disabled(void)
 
 void rmm_on_each_cpu(void (*fn)(void *info), void *info);
 
+/*
+ * Remote calls (kernel: smp_call_function_single_async()): fn(info) runs
+ * "on" slot @cpu with that slot's irqs off.  Emulated synchronously: the
+ * caller's thread takes the slot's lock with a trylock (it may hold its
+ * own: trylock cannot deadlock) and pretends to be that CPU; a busy slot,
+ * or the caller's own, means nothing is run and false is returned, as a
+ * call still in flight does in the kernel.  The caller must not hold a
+ * lock that fn takes.
+ */
+typedef struct {
+	void (*fn)(void *info);
+	void *info;
+} rmm_remote_call_t;
+
+static inline void rmm_remote_call_init(rmm_remote_call_t *c,
+					void (*fn)(void *info), void *info)
+{
+	c->fn = fn;
+	c->info = info;
+}
+
+static inline bool rmm_remote_call(rmm_remote_call_t *c, int cpu)
+{
+	int self = rmm_port_cpu, depth = rmm_port_irq_depth;
+
+	if (cpu == self || cpu < 0 || cpu >= rmm_port_nr_cpu_ids ||
+	    pthread_spin_trylock(&rmm_port_cpu_slots[cpu].lock))
+		return false;
+	rmm_port_cpu = cpu;
+	rmm_port_irq_depth = depth + 1;
+	c->fn(c->info);
+	rmm_port_irq_depth = depth;
+	rmm_port_cpu = self;
+	pthread_spin_unlock(&rmm_port_cpu_slots[cpu].lock);
+	return true;
+}
+
+static inline void rmm_remote_call_sync(rmm_remote_call_t *c)
+{
+	(void)c;	/* calls run synchronously */
+}
+
 /* ---- spinlocks with an owner ---- */
 typedef struct {
 	pthread_spinlock_t lock;
