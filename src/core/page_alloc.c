@@ -132,8 +132,18 @@ static inline void account_freepages(struct rmm_zone *zone, long nr, int mt)
 				    rmm_atomic_long_read(&zone->vm_stat[RMM_NR_FREE_CMA_PAGES]) + nr);
 }
 
-static void add_to_free_list(struct rmm_zone *zone, struct rmm_page *page,
-			     u32 idx, unsigned int order, int mt, bool tail)
+/*
+ * add_to_free_list / del_from_free_list keep every counter and list exact;
+ * below pageblock_order the pageblock's place in the fullness index is
+ * updated only if @index: a caller that does several list operations on
+ * one pageblock in a row (a merge chain, a split) passes false and calls
+ * pb_update() once at the end, before anything reads the index again.
+ */
+static __always_inline void __add_to_free_list(struct rmm_zone *zone,
+					       struct rmm_page *page, u32 idx,
+					       unsigned int order, int mt,
+					       bool tail, bool index,
+					       struct rmm_pageblock *pb)
 {
 	const struct rmm_mm *mm = zone->mm;
 	struct rmm_free_area *area = &zone->free_area[order];
@@ -159,17 +169,27 @@ static void add_to_free_list(struct rmm_zone *zone, struct rmm_page *page,
 			pb_update(zone, pb, pbn);
 		}
 	} else {
-		struct rmm_pageblock *pb = rmm_pb_of_idx(mm, idx);
-
+		if (!pb)
+			pb = rmm_pb_of_idx(mm, idx);
 		rmm_ilist_add(mm, &pb->free[order], page, idx);
 		pb->mask |= 1U << order;
 		pb->nr_free += 1U << order;
-		pb_update(zone, pb, idx >> RMM_PAGEBLOCK_ORDER);
+		if (index)
+			pb_update(zone, pb, idx >> RMM_PAGEBLOCK_ORDER);
 	}
 }
 
-static void del_from_free_list(struct rmm_zone *zone, struct rmm_page *page,
-			       u32 idx, unsigned int order, int mt)
+static void add_to_free_list(struct rmm_zone *zone, struct rmm_page *page,
+			     u32 idx, unsigned int order, int mt, bool tail)
+{
+	__add_to_free_list(zone, page, idx, order, mt, tail, true, NULL);
+}
+
+static __always_inline void __del_from_free_list(struct rmm_zone *zone,
+						 struct rmm_page *page,
+						 u32 idx, unsigned int order,
+						 int mt, bool index,
+						 struct rmm_pageblock *pb)
 {
 	const struct rmm_mm *mm = zone->mm;
 	struct rmm_free_area *area = &zone->free_area[order];
@@ -188,17 +208,29 @@ static void del_from_free_list(struct rmm_zone *zone, struct rmm_page *page,
 		for (; n; n--, pbn++)
 			rmm_pb_nr(mm, pbn)->nr_free = 0;
 	} else {
-		struct rmm_pageblock *pb = rmm_pb_of_idx(mm, idx);
-
+		if (!pb)
+			pb = rmm_pb_of_idx(mm, idx);
 		rmm_ilist_del(mm, &pb->free[order], page);
 		if (pb->free[order] == RMM_NIL)
 			pb->mask &= ~(1U << order);
 		pb->nr_free -= 1U << order;
-		pb_update(zone, pb, idx >> RMM_PAGEBLOCK_ORDER);
+		if (index)
+			pb_update(zone, pb, idx >> RMM_PAGEBLOCK_ORDER);
 	}
 }
 
-/* split a block of order @high at @page, keep the first 2^@low pages */
+static void del_from_free_list(struct rmm_zone *zone, struct rmm_page *page,
+			       u32 idx, unsigned int order, int mt)
+{
+	__del_from_free_list(zone, page, idx, order, mt, true, NULL);
+}
+
+/*
+ * Split a block of order @high at @page, keep the first 2^@low pages.  The
+ * halves below pageblock_order all lie in @idx's pageblock, whose index
+ * entry is updated once at the end (also for a caller that removed the
+ * block from that pageblock's lists with index == false).
+ */
 static inline void expand(struct rmm_zone *zone, struct rmm_page *page,
 			  u32 idx, unsigned int low, unsigned int high, int mt)
 {
@@ -207,8 +239,12 @@ static inline void expand(struct rmm_zone *zone, struct rmm_page *page,
 	while (high > low) {
 		high--;
 		size >>= 1;
-		add_to_free_list(zone, page + size, idx + size, high, mt, false);
+		__add_to_free_list(zone, page + size, idx + size, high, mt,
+				   false, false, NULL);
 	}
+	if (low < RMM_PAGEBLOCK_ORDER)
+		pb_update(zone, rmm_pb_of_idx(zone->mm, idx),
+			  idx >> RMM_PAGEBLOCK_ORDER);
 }
 
 /* is @idx's buddy at @order a free block we may merge with? */
@@ -249,24 +285,44 @@ void __rmm_free_one_page(struct rmm_zone *zone, struct rmm_page *page,
 	u32 bidx;
 
 	rmm_assert_held(&zone->lock);
+	if (order < RMM_PAGEBLOCK_ORDER) {
+		/*
+		 * Below a pageblock the whole chain stays inside @idx's
+		 * pageblock, hence inside one section: buddies are found by
+		 * pointer arithmetic, their type is the pageblock's, and the
+		 * pageblock's index entry is updated once, by the final
+		 * add_to_free_list().
+		 */
+		struct rmm_pageblock *pb = rmm_pb_of_idx(zone->mm, idx);
+
+		do {
+			bidx = idx ^ (1U << order);
+			buddy = page + ((long)bidx - (long)idx);
+			if (!RmmPageBuddy(buddy) || buddy->private != order)
+				goto done;
+			__del_from_free_list(zone, buddy, bidx, order, pb->mt,
+					     false, pb);
+			if (pb->mt != mt)
+				change_pageblock_range(zone, bidx, order, mt);
+			if (bidx < idx)
+				page = buddy;
+			idx &= bidx;
+		} while (++order < RMM_PAGEBLOCK_ORDER);
+	}
 	while (order < RMM_MAX_ORDER) {
-		int buddy_mt = mt;
+		int buddy_mt;
 
 		buddy = find_buddy(zone, idx, order, &bidx);
 		if (!buddy)
 			break;
-		if (order >= RMM_PAGEBLOCK_ORDER) {
-			/*
-			 * 6.12: do not merge isolated/highatomic/CMA blocks
-			 * with others; mergeable types adopt ours.
-			 */
-			buddy_mt = rmm_pageblock_mt(zone->mm, buddy);
-			if (mt != buddy_mt && (!rmm_mt_mergeable(mt) ||
-					       !rmm_mt_mergeable(buddy_mt)))
-				break;
-		} else {
-			buddy_mt = rmm_pb_of_idx(zone->mm, bidx)->mt;
-		}
+		/*
+		 * 6.12: do not merge isolated/highatomic/CMA blocks with
+		 * others; mergeable types adopt ours.
+		 */
+		buddy_mt = rmm_pageblock_mt(zone->mm, buddy);
+		if (mt != buddy_mt && (!rmm_mt_mergeable(mt) ||
+				       !rmm_mt_mergeable(buddy_mt)))
+			break;
 		del_from_free_list(zone, buddy, bidx, order, buddy_mt);
 		if (buddy_mt != mt)
 			change_pageblock_range(zone, bidx, order, mt);
@@ -274,7 +330,12 @@ void __rmm_free_one_page(struct rmm_zone *zone, struct rmm_page *page,
 		order++;
 		page = rmm_mm_idx_to_page(zone->mm, idx);
 	}
-	add_to_free_list(zone, page, idx, order, mt, false);
+done:
+	if (order < RMM_PAGEBLOCK_ORDER)
+		__add_to_free_list(zone, page, idx, order, mt, false, true,
+				   rmm_pb_of_idx(zone->mm, idx));
+	else
+		add_to_free_list(zone, page, idx, order, mt, false);
 }
 
 /*
@@ -358,17 +419,19 @@ static struct rmm_page *take_block(struct rmm_zone *zone, u32 idx,
 {
 	struct rmm_page *page = rmm_mm_idx_to_page(zone->mm, idx);
 
-	del_from_free_list(zone, page, idx, o, mt);
+	/* expand() updates the pageblock's index entry once */
+	__del_from_free_list(zone, page, idx, o, mt, false, NULL);
 	expand(zone, page, idx, order, o, mt);
 	return page;
 }
 
 /*
- * __rmqueue_smallest(): smallest block of @mt that fits - but for orders
- * below a pageblock, inside the fullest partially free pageblock first.
+ * The block __rmqueue_smallest() takes for @order and @mt: the smallest that
+ * fits - but for orders below a pageblock, inside the fullest partially
+ * free pageblock first.  Its index, and its order in *@op; RMM_NIL if none.
  */
-static struct rmm_page *__rmqueue_smallest(struct rmm_zone *zone,
-					   unsigned int order, int mt)
+static inline u32 find_smallest(struct rmm_zone *zone, unsigned int order,
+				int mt, unsigned int *op)
 {
 	unsigned int o;
 
@@ -380,19 +443,30 @@ static struct rmm_page *__rmqueue_smallest(struct rmm_zone *zone,
 			struct rmm_pageblock *pb =
 				rmm_pb_nr(zone->mm, zone->partial[mt].head[key]);
 
-			o = __builtin_ctz(pb->mask >> order << order);
-			return take_block(zone, pb->free[o], o, order, mt);
+			*op = __builtin_ctz(pb->mask >> order << order);
+			return pb->free[*op];
 		}
 	}
 	for (o = max_t(unsigned int, order, RMM_PAGEBLOCK_ORDER);
 	     o < RMM_NR_ORDERS; o++) {
 		struct rmm_page *page = zone->free_area[o].free_list[mt].first;
 
-		if (page)
-			return take_block(zone, rmm_mm_page_idx(zone->mm, page),
-					  o, order, mt);
+		if (page) {
+			*op = o;
+			return rmm_mm_page_idx(zone->mm, page);
+		}
 	}
-	return NULL;
+	return RMM_NIL;
+}
+
+/* __rmqueue_smallest(): take find_smallest()'s block, split to @order */
+static struct rmm_page *__rmqueue_smallest(struct rmm_zone *zone,
+					   unsigned int order, int mt)
+{
+	unsigned int o;
+	u32 idx = find_smallest(zone, order, mt, &o);
+
+	return idx == RMM_NIL ? NULL : take_block(zone, idx, o, order, mt);
 }
 
 /*
@@ -850,13 +924,42 @@ static int rmqueue_bulk(struct rmm_zone *zone, unsigned int order,
 	int idle = -1;
 
 	rmm_spin_lock(&zone->lock);
-	for (i = 0; i < count; ++i) {
-		struct rmm_page *page = __rmqueue(zone, order, mt, alloc_flags);
+	for (i = 0; i < count;) {
+		struct rmm_page *page;
+		unsigned int o;
+		u32 idx = find_smallest(zone, order, mt, &o);
 
+		if (idx != RMM_NIL && (1UL << (o - order)) <= count - i) {
+			/*
+			 * Room for the whole block: take it in one piece.
+			 * That is exactly what 2^(o - order) single takes
+			 * would give, in the same order: each split leaves
+			 * the halves in the same pageblock, which only gets
+			 * fuller, so find_smallest() keeps choosing them,
+			 * lowest address first.  It saves a free-list add and
+			 * delete per page.
+			 */
+			unsigned long n = 1UL << (o - order), k;
+
+			page = rmm_mm_idx_to_page(zone->mm, idx);
+			del_from_free_list(zone, page, idx, o, mt);
+			for (k = 0; k < n; k++) {
+				RmmSetPagePcp(page + (k << order));
+				rmm_plist_add_tail(zone->mm, list,
+						   page + (k << order));
+			}
+			i += n;
+			continue;
+		}
+		if (idx != RMM_NIL)
+			page = take_block(zone, idx, o, order, mt);
+		else
+			page = __rmqueue(zone, order, mt, alloc_flags);
 		if (unlikely(!page))
 			break;
 		RmmSetPagePcp(page);
 		rmm_plist_add_tail(zone->mm, list, page);
+		i++;
 	}
 	if (unlikely(++zone->pcp_refills % RMM_PCP_IDLE_SCAN == 0))
 		idle = find_idle_pcp(zone);
