@@ -1783,23 +1783,25 @@ __alloc_pages_first_slowpath(struct rmm_mm *mm, int nid, unsigned int order,
 }
 
 /*
- * alloc_order0_fast - the common allocation in one irq-off section: order 0,
- * no zone limit, and the preferred zone (first zone of @nid's zonelist
- * within gfp_zone()) passes its watermark and has a page on this CPU's pcp
- * list of the migratetype.  It does exactly what get_page_from_freelist()
- * + rmqueue_pcplist() do on that path, in the same order: the watermark of
- * the zone is checked before its pcp list is touched (the high watermark,
- * or the allocation's low one once ZONE_BELOW_HIGH is set), as
- * zone_watermark_fast() does for order 0 (free pages minus highatomic
- * reserve and free CMA pages above mark + lowmem_reserve[highest_zoneidx]).
- * Anything else - an empty list (refill from the buddy), a failed check
- * (which also sets ZONE_BELOW_HIGH), a zone fallback - returns NULL without
- * side effects and the caller runs the general path, which then decides
- * from scratch.  ALLOC_NOFRAGMENT only matters for the buddy and for later
- * zones, so it needs no computing here.
+ * alloc_pcp_fast - the common allocation in one irq-off section: an order
+ * with pcp lists (0..3, pageblock order), no zone limit, and the preferred
+ * zone (first zone of @nid's zonelist within gfp_zone()) passes its
+ * watermark and has a block on this CPU's pcp list of the migratetype.  It
+ * does exactly what get_page_from_freelist() + rmqueue_pcplist() do on that
+ * path, in the same order: the watermark of the zone is checked before its
+ * pcp list is touched (the high watermark, or the allocation's low one once
+ * ZONE_BELOW_HIGH is set), as zone_watermark_fast() does: for order 0 free
+ * pages minus highatomic reserve and free CMA pages above mark +
+ * lowmem_reserve[highest_zoneidx], above order 0 __rmm_zone_watermark_ok()
+ * (the first attempt's alloc_flags hold no reserve, CMA or highatomic bit,
+ * the only ones it reads).  Anything else - an empty list (refill from the
+ * buddy), a failed check (which also sets ZONE_BELOW_HIGH), a zone fallback
+ * - returns NULL without side effects and the caller runs the general path,
+ * which then decides from scratch.  ALLOC_NOFRAGMENT only matters for the
+ * buddy and for later zones, so it needs no computing here.
  */
 static __always_inline struct rmm_page *
-alloc_order0_fast(struct rmm_mm *mm, int nid, rmm_gfp_t gfp)
+alloc_pcp_fast(struct rmm_mm *mm, int nid, unsigned int order, rmm_gfp_t gfp)
 {
 	const struct rmm_zoneref *zr;
 	struct rmm_per_cpu_pages *pcp;
@@ -1807,7 +1809,7 @@ alloc_order0_fast(struct rmm_mm *mm, int nid, rmm_gfp_t gfp)
 	struct rmm_plist *list;
 	struct rmm_page *page = NULL;
 	unsigned long flags, mark;
-	long free, unusable;
+	long free;
 	int hz, mt, cpu;
 
 	hz = rmm_gfp_zone(mm, gfp);
@@ -1831,25 +1833,32 @@ alloc_order0_fast(struct rmm_mm *mm, int nid, rmm_gfp_t gfp)
 	if (unlikely(!zone))
 		goto out;
 
-	/* zone_watermark_fast(zone, 0, mark, hz, ALLOC_WMARK_LOW) */
+	/* zone_watermark_fast(zone, order, mark, hz, ALLOC_WMARK_LOW) */
 	mark = READ_ONCE(zone->flag_below_high) ?
 		rmm_low_wmark_pages(zone) : rmm_high_wmark_pages(zone);
 	free = rmm_zone_page_state(zone, RMM_NR_FREE_PAGES);
-	unusable = READ_ONCE(zone->nr_reserved_highatomic) +
-		rmm_zone_page_state(zone, RMM_NR_FREE_CMA_PAGES);
-	free -= min(free, unusable);
-	if (unlikely(free <= (long)mark + READ_ONCE(zone->lowmem_reserve[hz])))
+	if (likely(!order)) {
+		long unusable = READ_ONCE(zone->nr_reserved_highatomic) +
+			rmm_zone_page_state(zone, RMM_NR_FREE_CMA_PAGES);
+
+		free -= min(free, unusable);
+		if (unlikely(free <= (long)mark +
+			     READ_ONCE(zone->lowmem_reserve[hz])))
+			goto out;
+	} else if (!__rmm_zone_watermark_ok(zone, order, mark, hz,
+					    RMM_ALLOC_WMARK_LOW, free)) {
 		goto out;
+	}
 
 	pcp = &zone->pcp[cpu];
-	list = &pcp->lists[order_to_pindex(mt, 0)];
+	list = &pcp->lists[order_to_pindex(mt, order)];
 	if (unlikely(rmm_plist_empty(list)))
 		goto out;
 	pcp->free_count >>= 1;
 	page = rmm_plist_pop(mm, list);
-	pcp->count--;
+	pcp->count -= 1 << order;
 	RmmClearPagePcp(page);
-	pcp->events[RMM_PGALLOC + zone->idx]++;
+	pcp->events[RMM_PGALLOC + zone->idx] += 1UL << order;
 	zone_statistics(zone, zone, cpu, 1);
 out:
 	rmm_local_irq_restore(flags);
@@ -1860,8 +1869,8 @@ out:
 			WRITE_ONCE(zone->flag_boosted_watermark, 0);
 			rmm_wakeup_kswapd(zone);
 		}
-		if (unlikely(gfp & RMM___GFP_ZERO))
-			prep_new_page(mm, page, 0, gfp);
+		if (unlikely(order || (gfp & RMM___GFP_ZERO)))
+			prep_new_page(mm, page, order, gfp);
 	}
 	return page;
 }
@@ -1870,13 +1879,17 @@ struct rmm_page *rmm_mm_alloc_pages_limit(struct rmm_mm *mm, int nid,
 					  unsigned int order, rmm_gfp_t gfp,
 					  int zone_limit)
 {
-	struct rmm_page *page;
+	struct rmm_page *page = NULL;
 
-	if (likely(!order && zone_limit < 0)) {
-		page = alloc_order0_fast(mm, nid, gfp);
-		if (likely(page))
-			return page;
+	/* order 0 gets its own copy, with the order folded in */
+	if (likely(zone_limit < 0)) {
+		if (likely(!order))
+			page = alloc_pcp_fast(mm, nid, 0, gfp);
+		else if (pcp_allowed_order(order))
+			page = alloc_pcp_fast(mm, nid, order, gfp);
 	}
+	if (likely(page))
+		return page;
 	return __alloc_pages_first_slowpath(mm, nid, order, gfp, zone_limit);
 }
 RMM_EXPORT(rmm_mm_alloc_pages_limit);
@@ -1884,13 +1897,14 @@ RMM_EXPORT(rmm_mm_alloc_pages_limit);
 struct rmm_page *rmm_mm_alloc_pages(struct rmm_mm *mm, int nid,
 				    unsigned int order, rmm_gfp_t gfp)
 {
-	struct rmm_page *page;
+	struct rmm_page *page = NULL;
 
-	if (likely(!order)) {
-		page = alloc_order0_fast(mm, nid, gfp);
-		if (likely(page))
-			return page;
-	}
+	if (likely(!order))
+		page = alloc_pcp_fast(mm, nid, 0, gfp);
+	else if (pcp_allowed_order(order))
+		page = alloc_pcp_fast(mm, nid, order, gfp);
+	if (likely(page))
+		return page;
 	return __alloc_pages_first_slowpath(mm, nid, order, gfp, -1);
 }
 RMM_EXPORT(rmm_mm_alloc_pages);
@@ -2035,26 +2049,44 @@ static noinline void __free_pages_slowpath(struct rmm_mm *mm,
 }
 
 /*
- * free_pages_prepare()'s checks for order 0 (no compound page) are one
- * test of the flags; anything unusual takes the slow path, which repeats
- * the checks and reports.
+ * The common free: a pcp order, no compound page, a pcp-type pageblock.
+ * free_pages_prepare()'s checks are then one test of the flags (only the
+ * first page's are checked for a non-compound block) plus the alignment;
+ * anything unusual takes the slow path, which repeats them and reports.
  */
+static __always_inline bool free_pcp_fast(struct rmm_mm *mm,
+					  struct rmm_page *page,
+					  unsigned int order)
+{
+	const struct rmm_mem_section *ms;
+	u32 off;
+	int mt;
+
+	if (unlikely(!page ||
+		     (page->flags & (RMM_PG_CHECK_AT_FREE | BIT(PG_rmm_head)))))
+		return false;
+	ms = &mm->sections[rmm_page_section(page)];
+	off = page - ms->memmap;
+	mt = ms->pb[off >> RMM_PAGEBLOCK_ORDER].mt;
+	if (unlikely(mt >= RMM_MIGRATE_PCPTYPES ||
+		     (off & ((1U << order) - 1))))
+		return false;
+	page->flags &= ~RMM_PG_FLAGS_MASK;
+	page->private = 0;
+	free_to_pcp(mm, page, ms, off, order, mt);
+	return true;
+}
+
 void rmm_mm_free_pages(struct rmm_mm *mm, struct rmm_page *page,
 		       unsigned int order)
 {
-	if (likely(!order && page &&
-		   !(page->flags & (RMM_PG_CHECK_AT_FREE | BIT(PG_rmm_head))))) {
-		const struct rmm_mem_section *ms =
-			&mm->sections[rmm_page_section(page)];
-		u32 off = page - ms->memmap;
-		int mt = ms->pb[off >> RMM_PAGEBLOCK_ORDER].mt;
-
-		if (likely(mt < RMM_MIGRATE_PCPTYPES)) {
-			page->flags &= ~RMM_PG_FLAGS_MASK;
-			page->private = 0;
-			free_to_pcp(mm, page, ms, off, 0, mt);
+	/* order 0 gets its own copy, with the order folded in */
+	if (likely(!order)) {
+		if (likely(free_pcp_fast(mm, page, 0)))
 			return;
-		}
+	} else if (pcp_allowed_order(order)) {
+		if (likely(free_pcp_fast(mm, page, order)))
+			return;
 	}
 	__free_pages_slowpath(mm, page, order);
 }
