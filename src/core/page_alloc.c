@@ -2157,28 +2157,33 @@ unsigned long rmm_vm_event_state(const struct rmm_mm *mm,
 }
 RMM_EXPORT(rmm_vm_event_state);
 
-unsigned long rmm_mm_total_managed(const struct rmm_mm *mm)
+/* sum of @val over every zone of every node (empty zones give 0) */
+static unsigned long sum_over_zones(const struct rmm_mm *mm,
+				    unsigned long (*val)(const struct rmm_zone *z))
 {
 	unsigned long sum = 0;
 	int n, z;
 
 	for (n = 0; n < mm->nr_nodes; n++)
 		for (z = 0; z < mm->nr_zones; z++)
-			sum += rmm_zone_managed_pages(&mm->nodes[n].node_zones[z]);
+			sum += val(&mm->nodes[n].node_zones[z]);
 	return sum;
+}
+
+static unsigned long zone_free_pages(const struct rmm_zone *z)
+{
+	return rmm_zone_page_state(z, RMM_NR_FREE_PAGES);
+}
+
+unsigned long rmm_mm_total_managed(const struct rmm_mm *mm)
+{
+	return sum_over_zones(mm, rmm_zone_managed_pages);
 }
 RMM_EXPORT(rmm_mm_total_managed);
 
 unsigned long rmm_mm_total_free(const struct rmm_mm *mm)
 {
-	unsigned long sum = 0;
-	int n, z;
-
-	for (n = 0; n < mm->nr_nodes; n++)
-		for (z = 0; z < mm->nr_zones; z++)
-			sum += rmm_zone_page_state(&mm->nodes[n].node_zones[z],
-						   RMM_NR_FREE_PAGES);
-	return sum;
+	return sum_over_zones(mm, zone_free_pages);
 }
 RMM_EXPORT(rmm_mm_total_free);
 
