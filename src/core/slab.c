@@ -83,15 +83,23 @@ static inline void slist_del(struct rmm_slab_list *n)
 
 /* ------------------------------------------------------------ reporting */
 
-static __printf(3, 0) void slab_vreport(struct rmm_cache *c, const char *kind,
-			 const char *fmt, va_list ap)
+/*
+ * One line per report: "regionmm: slab: <kind><cache>: <what>".  Offsets
+ * name the object, never raw addresses (dmesg may add %p, which hashes).
+ */
+static __printf(3, 4) void slab_report_kind(struct rmm_cache *c,
+					    const char *kind,
+					    const char *fmt, ...)
 {
 	char buf[256];
+	va_list ap;
 	int n;
 
 	n = snprintf(buf, sizeof(buf), "slab: %s%s: ", kind,
 		     c ? c->name : "(no cache)");
+	va_start(ap, fmt);
 	vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	va_end(ap);
 	if (c)
 		c->nr_reports++;
 	slab_pr_err("%s\n", buf);
@@ -99,30 +107,13 @@ static __printf(3, 0) void slab_vreport(struct rmm_cache *c, const char *kind,
 		rmm_slab_report_hook(buf);
 }
 
-/*
- * One line per report: "regionmm: slab: BUG <cache>: <what>".  Offsets
- * name the object, never raw addresses (dmesg may add %p, which hashes).
- */
-static __printf(2, 3) void slab_report(struct rmm_cache *c,
-				       const char *fmt, ...)
-{
-	va_list ap;
+/* corruption and misuse: "BUG <cache>: ..." */
+#define slab_report(c, fmt, ...) \
+	slab_report_kind(c, "BUG ", fmt, ##__VA_ARGS__)
 
-	va_start(ap, fmt);
-	slab_vreport(c, "BUG ", fmt, ap);
-	va_end(ap);
-}
-
-/* refusals that are not corruption ("cache <name>: ...") */
-static __printf(2, 3) void slab_refuse(struct rmm_cache *c,
-				       const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	slab_vreport(c, "cache ", fmt, ap);
-	va_end(ap);
-}
+/* refusals that are not corruption: "cache <cache>: ..." */
+#define slab_refuse(c, fmt, ...) \
+	slab_report_kind(c, "cache ", fmt, ##__VA_ARGS__)
 
 /* --------------------------------------------------------- slab layout */
 
@@ -419,6 +410,25 @@ static void add_new_slab(struct rmm_cache *c, struct rmm_cache_node *n,
 	n->nr_free += c->objects;
 }
 
+/*
+ * Grow the cache by one slab on its node's partial list (no lock held on
+ * entry; may sleep if @gfp allows).  False when the buddy has no memory.
+ */
+static bool grow_slowpath(struct rmm_cache *c, rmm_gfp_t gfp)
+{
+	struct rmm_slab *s = new_slab_slowpath(c, gfp);
+	struct rmm_cache_node *n;
+	unsigned long flags;
+
+	if (!s)
+		return false;
+	n = slab_node(c, s);
+	slab_lock_irqsave(&n->lock, flags);
+	add_new_slab(c, n, s);
+	slab_unlock_irqrestore(&n->lock, flags);
+	return true;
+}
+
 /* Take one object off @s (on @n->partial).  Lock held. */
 static inline void *slab_take(struct rmm_cache *c, struct rmm_cache_node *n,
 			      struct rmm_slab *s)
@@ -606,24 +616,14 @@ static void *alloc_locked_slowpath(struct rmm_cache *c, rmm_gfp_t gfp)
 			}
 			slab_unlock_irqrestore(&n->lock, flags);
 		}
-		s = new_slab_slowpath(c, gfp);
-		if (!s)
+		if (!grow_slowpath(c, gfp))
 			return NULL;
-		{
-			struct rmm_cache_node *n = slab_node(c, s);
-			unsigned long flags;
-
-			slab_lock_irqsave(&n->lock, flags);
-			add_new_slab(c, n, s);
-			slab_unlock_irqrestore(&n->lock, flags);
-		}
 	}
 }
 
 static void *cache_alloc_slowpath(struct rmm_cache *c, rmm_gfp_t gfp)
 {
 	struct rmm_slab_cpu *a;
-	struct rmm_slab *s;
 	void *obj;
 	int cpu;
 
@@ -651,17 +651,8 @@ static void *cache_alloc_slowpath(struct rmm_cache *c, rmm_gfp_t gfp)
 		slab_put_cpu();
 
 		/* no partial slab anywhere: a new one, outside the CPU section */
-		s = new_slab_slowpath(c, gfp);
-		if (!s)
+		if (!grow_slowpath(c, gfp))
 			return NULL;
-		{
-			struct rmm_cache_node *n = slab_node(c, s);
-			unsigned long flags;
-
-			slab_lock_irqsave(&n->lock, flags);
-			add_new_slab(c, n, s);
-			slab_unlock_irqrestore(&n->lock, flags);
-		}
 	}
 }
 
@@ -937,10 +928,22 @@ static unsigned int calculate_alignment(unsigned long flags,
 	return ALIGN(align, sizeof(void *));
 }
 
+/* Slab order, objects per slab for slots of @size (c->hdr_cache as set) */
+static int calculate_slab(struct rmm_cache *c, unsigned int size)
+{
+	int order = calculate_order(c, size);
+
+	if (order < 0)
+		return -EINVAL;
+	c->order = order;
+	c->objects = slab_order_objects(c, order, size, &c->hdr_off,
+					&c->first_off);
+	return 0;
+}
+
 static int calculate_sizes(struct rmm_cache *c, struct rmm_cache *hdr_cache)
 {
 	unsigned int size = c->object_size;
-	int order;
 
 	size = ALIGN(size, sizeof(void *));
 	c->red_left_pad = 0;
@@ -960,21 +963,13 @@ static int calculate_sizes(struct rmm_cache *c, struct rmm_cache *hdr_cache)
 	}
 	size = ALIGN(c->red_left_pad + size, c->align);
 	c->size = size;
-	order = calculate_order(c, size);
-	if (order < 0)
+	if (calculate_slab(c, size))
 		return -EINVAL;
-	c->order = order;
-	c->objects = slab_order_objects(c, order, size, &c->hdr_off,
-					&c->first_off);
 	/* an on-slab header that costs a slot of a large object: go off-slab */
 	if (hdr_cache && size >= 256 && c->first_off) {
 		c->hdr_cache = hdr_cache;
-		order = calculate_order(c, size);
-		if (order < 0)
+		if (calculate_slab(c, size))
 			return -EINVAL;
-		c->order = order;
-		c->objects = slab_order_objects(c, order, size, &c->hdr_off,
-						&c->first_off);
 	}
 	if (!c->objects || c->objects > RMM_SLAB_MAX_OBJS)
 		return -EINVAL;
