@@ -26,16 +26,7 @@ command -v slab_ctl >/dev/null || ktap_skip_all "slab_ctl not built (make -C sel
 
 ktap_plan 29
 
-if ! rmm_load region=128M@0x30000000; then
-	ktap_fail "insmod region=128M@0x30000000" "$RMM_OUT"
-	ktap_finished
-fi
-ktap_ok "insmod region=128M@0x30000000"
-if ! grep -q '^kmalloc-64 ' /proc/regionmm/slabinfo 2>/dev/null; then
-	ktap_fail "slabinfo lists the kmalloc classes after load" "$(head -3 /proc/regionmm/slabinfo 2>&1)"
-	rmm_unload
-	ktap_finished
-fi
+rmm_load_slab region=128M@0x30000000
 
 SI=/proc/regionmm/slabinfo
 [ "$(stat -c %a $SI 2>/dev/null)" = 400 ] &&
@@ -132,34 +123,32 @@ grep -q '^slabctl-hold ' $SI &&
 	ktap_fail "close destroys the file's cache" "$(grep '^slabctl-hold ' $SI)" ||
 	ktap_ok "close frees the objects and destroys the file's cache"
 
-n=$(rmm_dmesg_lines)
-slab_ctl double-free
-rc=$?
-log=$(rmm_dmesg_since "$n")
-echo "$log" | sed 's/^/# dmesg: /' | head -5
-[ $rc = 0 ] && echo "$log" | grep -q 'BUG slabctl-dfree: Double free: object at offset [0-9]* in slab' &&
-	ktap_ok "double free reported (cache, offset) and refused" ||
-	ktap_fail "double free reported (cache, offset) and refused" "rc $rc"
+# One test point: `slab_ctl CMD` succeeds and dmesg gets a line matching
+# PATTERN (the first new lines shown as diagnostics; all of them in $log).
+slab_reported() {
+	_n=$(rmm_dmesg_lines)
+	slab_ctl "$1"
+	_rc=$?
+	log=$(rmm_dmesg_since "$_n")
+	echo "$log" | sed 's/^/# dmesg: /' | head -5
+	[ $_rc = 0 ] && echo "$log" | grep -q "$2" &&
+		ktap_ok "$3" ||
+		ktap_fail "$3" "rc $_rc"
+}
 
-n=$(rmm_dmesg_lines)
-slab_ctl redzone
-rc=$?
-log=$(rmm_dmesg_since "$n")
-echo "$log" | sed 's/^/# dmesg: /' | head -5
-[ $rc = 0 ] && echo "$log" | grep -q 'BUG slabctl-redzone: Right Redzone overwritten at free: object at offset [0-9]* in slab, size 100 (byte +0 past the end is 0x42' &&
-	ktap_ok "write past an object's end reported at free (red zone)" ||
-	ktap_fail "write past an object's end reported at free (red zone)" "rc $rc"
+slab_reported double-free \
+	'BUG slabctl-dfree: Double free: object at offset [0-9]* in slab' \
+	"double free reported (cache, offset) and refused"
+slab_reported redzone \
+	'BUG slabctl-redzone: Right Redzone overwritten at free: object at offset [0-9]* in slab, size 100 (byte +0 past the end is 0x42' \
+	"write past an object's end reported at free (red zone)"
 echo "$log" | grep -q 'slabctl-redzone: Object at offset [0-9]* not freed (quarantined)' &&
 	ktap_ok "the damaged object is quarantined, not freed" ||
 	ktap_fail "the damaged object is quarantined, not freed"
 
-n=$(rmm_dmesg_lines)
-slab_ctl wrong-cache
-rc=$?
-log=$(rmm_dmesg_since "$n")
-[ $rc = 0 ] && echo "$log" | grep -q 'BUG slabctl-wc-b: Wrong cache: object at offset [0-9]* in a slab of cache slabctl-wc-a' &&
-	ktap_ok "free into the wrong cache reported and refused" ||
-	ktap_fail "free into the wrong cache reported and refused" "rc $rc"
+slab_reported wrong-cache \
+	'BUG slabctl-wc-b: Wrong cache: object at offset [0-9]* in a slab of cache slabctl-wc-a' \
+	"free into the wrong cache reported and refused"
 
 addr=$(dmesg | grep 'regionmm: slab: ' | grep -cE '(0x)?ffff[0-9a-f]{12}')
 [ "$addr" = 0 ] && ktap_ok "slab reports carry no raw kernel address" ||

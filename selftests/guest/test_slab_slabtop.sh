@@ -20,16 +20,7 @@ command -v unshare >/dev/null || ktap_skip_all "no unshare in the guest"
 
 ktap_plan 7
 
-if ! rmm_load region=128M@0x30000000; then
-	ktap_fail "insmod region=128M@0x30000000" "$RMM_OUT"
-	ktap_finished
-fi
-ktap_ok "insmod region=128M@0x30000000"
-if ! grep -q '^kmalloc-64 ' /proc/regionmm/slabinfo 2>/dev/null; then
-	ktap_fail "slabinfo lists the kmalloc classes after load" "$(head -3 /proc/regionmm/slabinfo 2>&1)"
-	rmm_unload
-	ktap_finished
-fi
+rmm_load_slab region=128M@0x30000000
 
 slab_ctl hold 500 6 > /tmp/hold.out &
 hpid=$!

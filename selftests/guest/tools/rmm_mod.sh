@@ -14,6 +14,9 @@
 #   rmm_memfree_kb          the kernel's free memory: MemFree plus the
 #                           pages on its per-CPU lists (zoneinfo "count:")
 #   rmm_dmesg_since N       dmesg lines after the first N
+#   rmm_load_slab ARGS...   the slab tests' start: test points "insmod ARGS"
+#                           and, when that failed or /proc/regionmm/slabinfo
+#                           lacks the kmalloc classes, ktap_finished
 
 RMM_KO=${RMM_KO:-/mod/regionmm.ko}
 
@@ -74,5 +77,18 @@ rmm_refused() {
 		ktap_fail "$_name" "state left behind after a refused load"
 	else
 		ktap_ok "$_name: $(echo "$_log" | grep 'regionmm:' | head -1 | sed 's/^\[[^]]*\] //')"
+	fi
+}
+
+rmm_load_slab() {
+	if ! rmm_load "$@"; then
+		ktap_fail "insmod $*" "$RMM_OUT"
+		ktap_finished
+	fi
+	ktap_ok "insmod $*"
+	if ! grep -q '^kmalloc-64 ' /proc/regionmm/slabinfo 2>/dev/null; then
+		ktap_fail "slabinfo lists the kmalloc classes after load" "$(head -3 /proc/regionmm/slabinfo 2>&1)"
+		rmm_unload
+		ktap_finished
 	fi
 }
