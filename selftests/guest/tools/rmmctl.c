@@ -123,10 +123,29 @@ static int cmd_wmtest(int nid)
 	return 0;
 }
 
+/*
+ * WRITE_PATTERN or CHECK_PATTERN (cmd, named what) on block i, whose
+ * pattern's seed is derived from i; CHECK adds its bad words to *bad.
+ */
+static int pattern(unsigned long cmd, const char *what, uint64_t handle,
+		   int i, unsigned long long *bad)
+{
+	struct rmm_ioc_pattern p;
+
+	memset(&p, 0, sizeof(p));
+	p.handle = handle;
+	p.seed = 0x5eed0000ULL + i;
+	if (ioctl(fd, cmd, &p)) {
+		perror(what);
+		return 1;
+	}
+	*bad += p.bad_words;
+	return 0;
+}
+
 static int cmd_pattern(int n, unsigned int order)
 {
 	struct rmm_ioc_alloc a;
-	struct rmm_ioc_pattern p;
 	uint64_t *h = calloc(n, sizeof(*h));
 	unsigned long long bad = 0;
 	int i;
@@ -137,28 +156,18 @@ static int cmd_pattern(int n, unsigned int order)
 			return 1;
 		}
 		h[i] = a.handle;
-		memset(&p, 0, sizeof(p));
-		p.handle = h[i];
-		p.seed = 0x5eed0000ULL + i;
-		if (ioctl(fd, RMM_IOC_WRITE_PATTERN, &p)) {
-			perror("WRITE_PATTERN");
+		if (pattern(RMM_IOC_WRITE_PATTERN, "WRITE_PATTERN", h[i], i,
+			    &bad))
 			return 1;
-		}
 	}
 	if (ioctl(fd, RMM_IOC_DRAIN) || ioctl(fd, RMM_IOC_VALIDATE)) {
 		perror("validate");
 		return 1;
 	}
-	for (i = 0; i < n; i++) {
-		memset(&p, 0, sizeof(p));
-		p.handle = h[i];
-		p.seed = 0x5eed0000ULL + i;
-		if (ioctl(fd, RMM_IOC_CHECK_PATTERN, &p)) {
-			perror("CHECK_PATTERN");
+	for (i = 0; i < n; i++)
+		if (pattern(RMM_IOC_CHECK_PATTERN, "CHECK_PATTERN", h[i], i,
+			    &bad))
 			return 1;
-		}
-		bad += p.bad_words;
-	}
 	/* free every other block, then re-check the rest */
 	for (i = 0; i < n; i += 2) {
 		struct rmm_ioc_free f = { .handle = h[i] };
@@ -168,16 +177,10 @@ static int cmd_pattern(int n, unsigned int order)
 			return 1;
 		}
 	}
-	for (i = 1; i < n; i += 2) {
-		memset(&p, 0, sizeof(p));
-		p.handle = h[i];
-		p.seed = 0x5eed0000ULL + i;
-		if (ioctl(fd, RMM_IOC_CHECK_PATTERN, &p)) {
-			perror("CHECK_PATTERN");
+	for (i = 1; i < n; i += 2)
+		if (pattern(RMM_IOC_CHECK_PATTERN, "CHECK_PATTERN", h[i], i,
+			    &bad))
 			return 1;
-		}
-		bad += p.bad_words;
-	}
 	printf("blocks=%d order=%u bad_words=%llu\n", n, order, bad);
 	return bad ? 1 : 0;
 }
