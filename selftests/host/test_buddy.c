@@ -139,6 +139,17 @@ static void test_bad_free(void)
 	is_long(rmm_mm_fini(&mm), 0, "fini after everything freed");
 }
 
+/* order-0 pages with @gfp into pages[n], pages[n + 1] ... until one fails */
+static unsigned long alloc_until_fail(rmm_gfp_t gfp, struct rmm_page **pages,
+				      unsigned long n)
+{
+	struct rmm_page *p;
+
+	while ((p = rmm_mm_alloc_pages(&mm, 0, 0, gfp)))
+		pages[n++] = p;
+	return n;
+}
+
 static void test_fallback(void)
 {
 	struct rmm_zone *z;
@@ -171,13 +182,7 @@ static void test_fallback(void)
 	is_long(rmm_validate_mm(&mm), 0, "validator clean");
 	/* exhaust the zone: fallbacks everywhere, then failure */
 	rmm_port_quiet = 1;
-	for (;;) {
-		struct rmm_page *p = rmm_mm_alloc_pages(&mm, 0, 0,
-						       RMM_GFP_KERNEL | RMM___GFP_NOWARN);
-		if (!p)
-			break;
-		pages[n++] = p;
-	}
+	n = alloc_until_fail(RMM_GFP_KERNEL | RMM___GFP_NOWARN, pages, n);
 	rmm_port_quiet = 0;
 	diag("allocated %lu of %lu managed before failing; free %ld min %lu",
 	     n, rmm_zone_managed_pages(z), rmm_zone_page_state(z, RMM_NR_FREE_PAGES),
@@ -187,13 +192,7 @@ static void test_fallback(void)
 	{
 		unsigned long before = n;
 
-		for (;;) {
-			struct rmm_page *p = rmm_mm_alloc_pages(&mm, 0, 0,
-							       RMM_GFP_ATOMIC | RMM___GFP_NOWARN);
-			if (!p)
-				break;
-			pages[n++] = p;
-		}
+		n = alloc_until_fail(RMM_GFP_ATOMIC | RMM___GFP_NOWARN, pages, n);
 		ok(n > before, "GFP_ATOMIC dips into the min reserve (%lu more)", n - before);
 	}
 	is_long(rmm_validate_mm(&mm), 0, "validator clean when full");

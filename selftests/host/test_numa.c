@@ -15,24 +15,31 @@ static int zl_node(int nid, int i)
 	return z ? z->nid : -1;
 }
 
+/* one range of @pages for each of @nodes nodes, 0x10000 pfns apart */
+static void node_ranges(struct rmm_range *r, int nodes, unsigned long pages)
+{
+	int k;
+
+	for (k = 0; k < nodes; k++) {
+		r[k].start_pfn = 0x100000 + k * 0x10000UL;
+		r[k].nr_pages = pages;
+		r[k].nid = k;
+		r[k].vaddr = rmm_test_mem(pages << RMM_PAGE_SHIFT);
+	}
+}
+
 static void test_three_nodes(void)
 {
 	struct rmm_layout l;
 	struct rmm_range r[3];
 	struct rmm_page *p, **held;
 	unsigned long n = 0, i;
-	int k;
 
 	rmm_port_set_nr_cpus(4);
 	rmm_layout_default(&l, 3, 4);
 	/* 0 - 1: 20, 0 - 2: 30, 1 - 2: 20 */
 	l.node_distance[0][2] = l.node_distance[2][0] = 30;
-	for (k = 0; k < 3; k++) {
-		r[k].start_pfn = 0x100000 + k * 0x10000UL;
-		r[k].nr_pages = 8192;
-		r[k].nid = k;
-		r[k].vaddr = rmm_test_mem(8192 << RMM_PAGE_SHIFT);
-	}
+	node_ranges(r, 3, 8192);
 	is_long(rmm_mm_init(&mm, &l, r, 3), 0, "3-node init");
 	ok(zl_node(0, 0) == 0 && zl_node(0, 1) == 1 && zl_node(0, 2) == 2 &&
 	   zl_node(0, 3) == -1, "node 0 zonelist: 0, 1, 2");
@@ -88,12 +95,7 @@ static void test_four_nodes(void)
 	int k, i, good = 1;
 
 	rmm_layout_default(&l, 4, 4);
-	for (k = 0; k < 4; k++) {
-		r[k].start_pfn = 0x100000 + k * 0x10000UL;
-		r[k].nr_pages = 2048;
-		r[k].nid = k;
-		r[k].vaddr = rmm_test_mem(2048 << RMM_PAGE_SHIFT);
-	}
+	node_ranges(r, 4, 2048);
 	is_long(rmm_mm_init(&mm, &l, r, 4), 0, "4-node init");
 	for (k = 0; k < 4; k++)
 		for (i = 0; i < 4; i++)
@@ -109,16 +111,10 @@ static void test_movable(void)
 	struct rmm_range r[2];
 	struct rmm_zone *mov, *nor;
 	struct rmm_page *p;
-	int k;
 
 	rmm_layout_default(&l, 2, 4);
 	l.movable_pages = 8192;		/* 4096 per node */
-	for (k = 0; k < 2; k++) {
-		r[k].start_pfn = 0x100000 + k * 0x10000UL;
-		r[k].nr_pages = 16384;
-		r[k].nid = k;
-		r[k].vaddr = rmm_test_mem(16384 << RMM_PAGE_SHIFT);
-	}
+	node_ranges(r, 2, 16384);
 	is_long(rmm_mm_init(&mm, &l, r, 2), 0, "init with movablecore-like 8192 pages");
 	mov = &mm.nodes[0].node_zones[3];
 	nor = &mm.nodes[0].node_zones[2];

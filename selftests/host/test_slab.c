@@ -36,6 +36,15 @@ static void reset_reports(void)
 	nr_reports = 0;
 }
 
+/* rmm_cache_free() expected to be refused: reports counted afresh, quiet */
+static void free_reported(struct rmm_cache *c, void *obj)
+{
+	reset_reports();
+	rmm_port_quiet = 1;
+	rmm_cache_free(c, obj);
+	rmm_port_quiet = 0;
+}
+
 static long free_pages(struct rmm_mm *mm)
 {
 	long sum = 0;
@@ -346,53 +355,35 @@ static void test_debug(struct rmm_mm *mm)
 	ok(good && o[99] == 0xa5 && o[100] == 0xbb,
 	   "freed object: poison 0x6b, end 0xa5, red zone 0xbb");
 
-	reset_reports();
-	rmm_port_quiet = 1;
-	rmm_cache_free(c, o);
-	rmm_port_quiet = 0;
+	free_reported(c, o);
 	ok(nr_reports == 1 && reported("Double free") &&
 	   reported("test-debug") && reported("offset"),
 	   "double free reported: \"%s\"", last_report);
 	is_long(rmm_cache_validate(c), 0, "cache intact after refused double free");
 
-	reset_reports();
-	rmm_port_quiet = 1;
-	rmm_cache_free(d, p);
-	rmm_port_quiet = 0;
+	free_reported(d, p);
 	ok(nr_reports == 1 && reported("Wrong cache") &&
 	   reported("test-debug") && reported("test-other"),
 	   "wrong-cache free reported: \"%s\"", last_report);
 	ok(p[100] == 0xcc, "object untouched by the refused free");
 
-	reset_reports();
-	rmm_port_quiet = 1;
-	rmm_cache_free(c, p + 8);
-	rmm_port_quiet = 0;
+	free_reported(c, p + 8);
 	ok(nr_reports == 1 && reported("not an object start"),
 	   "interior pointer free reported: \"%s\"", last_report);
 
-	reset_reports();
-	rmm_port_quiet = 1;
-	rmm_cache_free(c, (void *)&nr_reports);
-	rmm_port_quiet = 0;
+	free_reported(c, (void *)&nr_reports);
 	ok(nr_reports == 1 && reported("not a slab object"),
 	   "free of foreign memory reported: \"%s\"", last_report);
 
 	p[100] = 0x42;	/* one byte past the end */
-	reset_reports();
-	rmm_port_quiet = 1;
-	rmm_cache_free(c, p);
-	rmm_port_quiet = 0;
+	free_reported(c, p);
 	ok(nr_reports == 2 && strstr(last_report, "not freed"),
 	   "right red zone overwrite reported, object quarantined");
 	is_long(rmm_cache_validate(c), 0, "validate after quarantine");
 
 	q = rmm_cache_alloc(c, RMM_GFP_KERNEL);
 	q[-3] = 0;
-	reset_reports();
-	rmm_port_quiet = 1;
-	rmm_cache_free(c, q);
-	rmm_port_quiet = 0;
+	free_reported(c, q);
 	ok(nr_reports == 2, "left red zone overwrite reported");
 
 	/* use after free: write into a freed object, detected on alloc */
@@ -449,10 +440,7 @@ static void test_debug_default(struct rmm_mm *mm)
 	   "rmm_slab_debug_default applies to new caches");
 	o = rmm_cache_alloc(c, RMM_GFP_KERNEL);
 	rmm_cache_free(c, o);
-	reset_reports();
-	rmm_port_quiet = 1;
-	rmm_cache_free(c, o);
-	rmm_port_quiet = 0;
+	free_reported(c, o);
 	ok(reported("Double free"), "double free caught via the default");
 	is_long(rmm_cache_destroy(c), 0, "destroy");
 }
