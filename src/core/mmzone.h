@@ -37,6 +37,9 @@
  *   0 < pb->nr_free < pageblock_nr_pages <=> pb is on
  *                  zone->partial[pb->mt] list key(pb) and its free blocks are
  *                  on pb->free[o] (o < pageblock_order)
+ *                  (the key may lag while pb->dirty, inside one batch of
+ *                  frees under zone->lock; it is exact whenever the lock
+ *                  is dropped)
  *   every block on a list is PG_buddy with private == its order and its
  *   buddy (pfn ^ 1 << order) is not a free block of the same order that it
  *   could merge with (eager merging)
@@ -240,7 +243,7 @@ struct rmm_pageblock {
 	u8 mt;
 	u8 key;
 	u8 skip;		/* compaction hint (phase 2) */
-	u8 pad;
+	u8 dirty;		/* index key pending (page_alloc.c pb_batch) */
 };
 
 struct rmm_partial {

@@ -277,10 +277,58 @@ static void change_pageblock_range(struct rmm_zone *zone, u32 idx,
 		rmm_pb_set_mt_locked(zone, pbn, mt);
 }
 
-/* __free_one_page(): merge with free buddies, then put on a free list */
-void __rmm_free_one_page(struct rmm_zone *zone, struct rmm_page *page,
-			 u32 idx, unsigned int order, int mt)
+/*
+ * Batched index updates for a run of frees under one zone->lock hold
+ * (free_pcppages_bulk(), flush_sparse()): a pageblock whose partial-list
+ * key would change is only marked dirty and re-keyed once when the batch
+ * ends (or the small array fills), instead of after every free that lands
+ * in it.  Nothing reads the index during the run: freeing never consults
+ * it, and rmm_pb_set_mt_locked() (merges across types) unlinks by the
+ * stored key and re-keys from the current state.  The lock is dropped
+ * only after pb_batch_flush(), so the index is exact for everyone else.
+ */
+#define RMM_PB_BATCH	32
+
+struct pb_batch {
+	unsigned int n;
+	u32 pbn[RMM_PB_BATCH];
+};
+
+static void pb_batch_flush(struct rmm_zone *zone, struct pb_batch *b)
 {
+	unsigned int i;
+
+	for (i = 0; i < b->n; i++) {
+		struct rmm_pageblock *pb = rmm_pb_nr(zone->mm, b->pbn[i]);
+
+		pb->dirty = 0;
+		pb_update(zone, pb, b->pbn[i]);
+	}
+	b->n = 0;
+}
+
+static inline void pb_batch_add(struct rmm_zone *zone, struct pb_batch *b,
+				struct rmm_pageblock *pb, u32 pbn)
+{
+	if (pb->dirty)
+		return;
+	if (b->n == RMM_PB_BATCH)
+		pb_batch_flush(zone, b);
+	pb->dirty = 1;
+	b->pbn[b->n++] = pbn;
+}
+
+/*
+ * __free_one_page(): merge with free buddies, then put on a free list.
+ * @b: batch of index updates the caller flushes before unlocking, or NULL
+ * to keep the index exact at once.
+ */
+static __always_inline void free_one_page_batch(struct rmm_zone *zone,
+						struct rmm_page *page, u32 idx,
+						unsigned int order, int mt,
+						struct pb_batch *b)
+{
+	struct rmm_pageblock *pb = NULL;
 	struct rmm_page *buddy;
 	u32 bidx;
 
@@ -293,8 +341,7 @@ void __rmm_free_one_page(struct rmm_zone *zone, struct rmm_page *page,
 		 * pageblock's index entry is updated once, by the final
 		 * add_to_free_list().
 		 */
-		struct rmm_pageblock *pb = rmm_pb_of_idx(zone->mm, idx);
-
+		pb = rmm_pb_of_idx(zone->mm, idx);
 		do {
 			bidx = idx ^ (1U << order);
 			buddy = page + ((long)bidx - (long)idx);
@@ -331,11 +378,22 @@ void __rmm_free_one_page(struct rmm_zone *zone, struct rmm_page *page,
 		page = rmm_mm_idx_to_page(zone->mm, idx);
 	}
 done:
-	if (order < RMM_PAGEBLOCK_ORDER)
-		__add_to_free_list(zone, page, idx, order, mt, false, true,
-				   rmm_pb_of_idx(zone->mm, idx));
-	else
+	if (order >= RMM_PAGEBLOCK_ORDER) {
 		add_to_free_list(zone, page, idx, order, mt, false);
+	} else if (!b) {
+		__add_to_free_list(zone, page, idx, order, mt, false, true, pb);
+	} else {
+		__add_to_free_list(zone, page, idx, order, mt, false, false,
+				   pb);
+		if (pb_key(pb) != pb->key)
+			pb_batch_add(zone, b, pb, idx >> RMM_PAGEBLOCK_ORDER);
+	}
+}
+
+void __rmm_free_one_page(struct rmm_zone *zone, struct rmm_page *page,
+			 u32 idx, unsigned int order, int mt)
+{
+	free_one_page_batch(zone, page, idx, order, mt, NULL);
 }
 
 /*
@@ -814,7 +872,9 @@ static void free_pcppages_bulk(struct rmm_zone *zone, int count,
 			       struct rmm_per_cpu_pages *pcp, int pindex)
 {
 	const struct rmm_mm *mm = zone->mm;
+	struct pb_batch b;
 
+	b.n = 0;
 	count = min(pcp->count, count);
 	pindex = pindex - 1;
 	rmm_spin_lock(&zone->lock);
@@ -839,9 +899,10 @@ static void free_pcppages_bulk(struct rmm_zone *zone, int count,
 			RmmClearPagePcp(page);
 			count -= nr_pages;
 			pcp->count -= nr_pages;
-			__rmm_free_one_page(zone, page, idx, order, mt);
+			free_one_page_batch(zone, page, idx, order, mt, &b);
 		} while (count > 0 && !rmm_plist_empty(list));
 	}
+	pb_batch_flush(zone, &b);
 	rmm_spin_unlock(&zone->lock);
 }
 
@@ -1107,7 +1168,9 @@ static void flush_sparse(struct rmm_zone *zone, struct rmm_per_cpu_pages *pcp)
 {
 	const struct rmm_mm *mm = zone->mm;
 	struct rmm_page *page;
+	struct pb_batch b;
 
+	b.n = 0;
 	rmm_spin_lock(&zone->lock);
 	while ((page = rmm_plist_pop(mm, &pcp->sparse))) {
 		unsigned int order = page->private;
@@ -1116,9 +1179,10 @@ static void flush_sparse(struct rmm_zone *zone, struct rmm_per_cpu_pages *pcp)
 		RmmClearPagePcp(page);
 		page->private = 0;
 		pcp->sparse_count -= 1 << order;
-		__rmm_free_one_page(zone, page, idx, order,
-				    rmm_pb_of_idx(mm, idx)->mt);
+		free_one_page_batch(zone, page, idx, order,
+				    rmm_pb_of_idx(mm, idx)->mt, &b);
 	}
+	pb_batch_flush(zone, &b);
 	rmm_spin_unlock(&zone->lock);
 }
 

@@ -86,6 +86,7 @@ static inline bool rmm_remote_call(rmm_remote_call_t *c, int cpu)
 
 static inline void rmm_remote_call_sync(rmm_remote_call_t *c)
 {
+	/* acquire: pairs with csd_unlock()'s release after fn returned */
 	while (smp_load_acquire(&c->node.u_flags) & CSD_FLAG_LOCK)
 		cpu_relax();
 }
