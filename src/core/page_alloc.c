@@ -977,7 +977,7 @@ static int find_idle_pcp(struct rmm_zone *zone)
  * rmqueue_bulk(): refill a pcp list from the buddy (physical order); irqs
  * off.  Also the place where idle CPUs' lists are looked after (above).
  */
-static int rmqueue_bulk(struct rmm_zone *zone, unsigned int order,
+static noinline int rmqueue_bulk(struct rmm_zone *zone, unsigned int order,
 			unsigned long count, struct rmm_plist *list, int mt,
 			unsigned int alloc_flags)
 {
@@ -1691,17 +1691,13 @@ try_this_zone:
 }
 
 /* alloc_flags_nofragment(): keep Normal from polluting pageblocks early */
-static inline unsigned int alloc_flags_nofragment(struct rmm_mm *mm,
-						  const struct rmm_alloc_context *ac,
-						  rmm_gfp_t gfp)
+/* alloc_flags_nofragment() for @zone, the first zone the allocation may use */
+static inline unsigned int zone_alloc_flags_nofragment(const struct rmm_mm *mm,
+						       const struct rmm_zone *zone,
+						       rmm_gfp_t gfp)
 {
 	unsigned int alloc_flags = gfp & RMM___GFP_KSWAPD_RECLAIM;
-	const struct rmm_zoneref *zr = ac->zonelist->_zonerefs;
-	struct rmm_zone *zone;
 
-	while (zr->zone && zr->zone_idx > ac->highest_zoneidx)
-		zr++;
-	zone = zr->zone;
 	if (!zone || zone->idx != mm->layout.zone_normal ||
 	    mm->layout.zone_dma32 < 0)
 		return alloc_flags;
@@ -1709,6 +1705,17 @@ static inline unsigned int alloc_flags_nofragment(struct rmm_mm *mm,
 	    !rmm_populated_zone(&zone->zone_pgdat->node_zones[mm->layout.zone_dma32]))
 		return alloc_flags;
 	return alloc_flags | RMM_ALLOC_NOFRAGMENT;
+}
+
+static inline unsigned int alloc_flags_nofragment(struct rmm_mm *mm,
+						  const struct rmm_alloc_context *ac,
+						  rmm_gfp_t gfp)
+{
+	const struct rmm_zoneref *zr = ac->zonelist->_zonerefs;
+
+	while (zr->zone && zr->zone_idx > ac->highest_zoneidx)
+		zr++;
+	return zone_alloc_flags_nofragment(mm, zr->zone, gfp);
 }
 
 static void rmm_warn_alloc(struct rmm_mm *mm, rmm_gfp_t gfp, unsigned int order,
@@ -1847,6 +1854,29 @@ __alloc_pages_first_slowpath(struct rmm_mm *mm, int nid, unsigned int order,
 }
 
 /*
+ * rmqueue_pcplist()'s refill of an empty list for alloc_pcp_fast(), with
+ * the first attempt's alloc_flags; irqs off.  False if the buddy had
+ * nothing either: the general path then runs and repeats the attempt
+ * (nr_pcp_alloc()'s and free_count's adjustments happen twice, only when
+ * the zone is out of this migratetype and its fallbacks).
+ */
+static noinline bool pcp_refill_slowpath(struct rmm_mm *mm,
+					 struct rmm_zone *zone,
+					 struct rmm_per_cpu_pages *pcp,
+					 struct rmm_plist *list,
+					 unsigned int order, int mt,
+					 rmm_gfp_t gfp)
+{
+	unsigned int alloc_flags = RMM_ALLOC_WMARK_LOW |
+		zone_alloc_flags_nofragment(mm, zone, gfp);
+	int batch = nr_pcp_alloc(pcp, zone, order);
+
+	pcp->count += rmqueue_bulk(zone, order, batch, list, mt,
+				   alloc_flags) << order;
+	return !rmm_plist_empty(list);
+}
+
+/*
  * alloc_pcp_fast - the common allocation in one irq-off section: an order
  * with pcp lists (0..3, pageblock order), no zone limit, and the preferred
  * zone (first zone of @nid's zonelist within gfp_zone()) passes its
@@ -1858,11 +1888,10 @@ __alloc_pages_first_slowpath(struct rmm_mm *mm, int nid, unsigned int order,
  * pages minus highatomic reserve and free CMA pages above mark +
  * lowmem_reserve[highest_zoneidx], above order 0 __rmm_zone_watermark_ok()
  * (the first attempt's alloc_flags hold no reserve, CMA or highatomic bit,
- * the only ones it reads).  Anything else - an empty list (refill from the
- * buddy), a failed check (which also sets ZONE_BELOW_HIGH), a zone fallback
- * - returns NULL without side effects and the caller runs the general path,
- * which then decides from scratch.  ALLOC_NOFRAGMENT only matters for the
- * buddy and for later zones, so it needs no computing here.
+ * the only ones it reads).  An empty list is refilled from the buddy as
+ * rmqueue_pcplist() does.  Anything else - a failed check (which also sets
+ * ZONE_BELOW_HIGH), a zone fallback, an empty buddy - returns NULL and the
+ * caller runs the general path, which then decides from scratch.
  */
 static __always_inline struct rmm_page *
 alloc_pcp_fast(struct rmm_mm *mm, int nid, unsigned int order, rmm_gfp_t gfp)
@@ -1916,9 +1945,10 @@ alloc_pcp_fast(struct rmm_mm *mm, int nid, unsigned int order, rmm_gfp_t gfp)
 
 	pcp = &zone->pcp[cpu];
 	list = &pcp->lists[order_to_pindex(mt, order)];
-	if (unlikely(rmm_plist_empty(list)))
-		goto out;
 	pcp->free_count >>= 1;
+	if (unlikely(rmm_plist_empty(list)) &&
+	    !pcp_refill_slowpath(mm, zone, pcp, list, order, mt, gfp))
+		goto out;
 	page = rmm_plist_pop(mm, list);
 	pcp->count -= 1 << order;
 	RmmClearPagePcp(page);
