@@ -22,6 +22,14 @@ fi
 
 cd "$RMM_ROOT"
 mkdir -p "$build/selftests"
+# One build of a tree at a time: two makes (say a test run and a bench run
+# from another shell) writing into the same BUILD_DIR produce broken .ko
+# files.  The lock goes with this process.
+exec 9>"$build/.lock"
+if ! flock -n 9; then
+	msg "waiting for another build in $build"
+	flock 9
+fi
 # Sources the top-level Kbuild may use.
 for s in Kbuild src include; do
 	[[ -e $s ]] && cp -as --remove-destination "$RMM_ROOT/$s" "$build/"
