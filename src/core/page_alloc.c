@@ -25,8 +25,17 @@
  * Locking:
  *   zone->lock           free lists, pageblocks, counters in free_area,
  *                        NR_FREE_PAGES writes, nr_reserved_highatomic
- *   irq-off on a CPU     that CPU's zone->pcp[cpu] (count, lists, events)
+ *   irq-off on a CPU     that CPU's zone->pcp[cpu] (count, lists, events);
+ *                        other CPUs reach them only through calls that run
+ *                        on that CPU with its irqs off (rmm_on_each_cpu for
+ *                        drain_all, rmm_remote_call for idle lists) or once
+ *                        it is dead; pcp->idle_stamp/drain_* are written by
+ *                        other CPUs under zone->lock, never by the owner
  *   order                irq-off -> zone->lock
+ *
+ * Fast paths: rmm_mm_alloc_pages() / rmm_mm_free_pages() handle the common
+ * pcp case inline (alloc_pcp_fast(), free_pcp_fast()); the rest is out of
+ * line in the *_slowpath functions.
  */
 #include "internal.h"
 
