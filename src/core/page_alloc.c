@@ -1978,13 +1978,17 @@ out:
 	return page;
 }
 
-struct rmm_page *rmm_mm_alloc_pages_limit(struct rmm_mm *mm, int nid,
-					  unsigned int order, rmm_gfp_t gfp,
-					  int zone_limit)
+/*
+ * The fast path of both entry points; zone_limit < 0 (no limit) is a
+ * constant in rmm_mm_alloc_pages(), so its copy has no limit test.  Order
+ * 0 gets its own inlined copy, with the order folded in.
+ */
+static __always_inline struct rmm_page *
+alloc_pages_fast(struct rmm_mm *mm, int nid, unsigned int order,
+		 rmm_gfp_t gfp, int zone_limit)
 {
 	struct rmm_page *page = NULL;
 
-	/* order 0 gets its own copy, with the order folded in */
 	if (likely(zone_limit < 0)) {
 		if (likely(!order))
 			page = alloc_pcp_fast(mm, nid, 0, gfp);
@@ -1995,20 +1999,19 @@ struct rmm_page *rmm_mm_alloc_pages_limit(struct rmm_mm *mm, int nid,
 		return page;
 	return __alloc_pages_first_slowpath(mm, nid, order, gfp, zone_limit);
 }
+
+struct rmm_page *rmm_mm_alloc_pages_limit(struct rmm_mm *mm, int nid,
+					  unsigned int order, rmm_gfp_t gfp,
+					  int zone_limit)
+{
+	return alloc_pages_fast(mm, nid, order, gfp, zone_limit);
+}
 RMM_EXPORT(rmm_mm_alloc_pages_limit);
 
 struct rmm_page *rmm_mm_alloc_pages(struct rmm_mm *mm, int nid,
 				    unsigned int order, rmm_gfp_t gfp)
 {
-	struct rmm_page *page = NULL;
-
-	if (likely(!order))
-		page = alloc_pcp_fast(mm, nid, 0, gfp);
-	else if (pcp_allowed_order(order))
-		page = alloc_pcp_fast(mm, nid, order, gfp);
-	if (likely(page))
-		return page;
-	return __alloc_pages_first_slowpath(mm, nid, order, gfp, -1);
+	return alloc_pages_fast(mm, nid, order, gfp, -1);
 }
 RMM_EXPORT(rmm_mm_alloc_pages);
 
