@@ -84,6 +84,17 @@ load_logged() {
 	ktap_diag "$(echo "$log" | sed 's/^\[[^]]*\] //' | tr '\n' ' ')"
 }
 
+# unload_returns NAME: rmmod, then one point: the kernel's free memory is
+# back within 8 MiB of $free0 and nothing of regionmm is left
+unload_returns() {
+	ktap_check "rmmod" rmm_unload
+	_free1=$(rmm_memfree_kb)
+	ktap_diag "kernel free $free0 -> $_free1 kB"
+	[ $((free0 - _free1)) -lt 8192 ] && rmm_untouched &&
+		ktap_ok "$1 (free back within 8 MiB), nothing left" ||
+		ktap_fail "$1" "free $free0 -> $_free1 kB"
+}
+
 # --- bad input, before anything is claimed ---
 rmm_refused "borrow_method unknown" "Invalid argument" \
 	"borrow_method: 'fast' is not auto, contig or blocks" borrow=32M borrow_method=fast
@@ -117,12 +128,7 @@ ktap_diag "$(grep '^Node' /proc/regionmm/buddyinfo | tr -s ' ')"
 ktap_check "data integrity (256 order-2, 16 order-6 blocks) and the checker" sh -c '
 	rmmctl pattern 256 2 >/dev/null && rmmctl pattern 16 6 >/dev/null &&
 	rmmctl wmtest >/dev/null'
-ktap_check "rmmod" rmm_unload
-free1=$(rmm_memfree_kb)
-ktap_diag "kernel free $free0 -> $free1 kB"
-[ $((free0 - free1)) -lt 8192 ] && rmm_untouched &&
-	ktap_ok "unload returns every block (free back within 8 MiB), nothing left" ||
-	ktap_fail "unload returns every block" "free $free0 -> $free1 kB"
+unload_returns "unload returns every block"
 
 # --- blocks, as the fallback: more than half of the node ---
 end_pfn=$(awk '$1 == "spanned" { sp = $2 }
@@ -155,12 +161,7 @@ why=$(rmm_check_zones $((big * 256)) "$ranges") &&
 	ktap_fail "the core got one range per run of adjacent blocks" "blocks: $ranges range(s), core: $(core_ranges)"
 ktap_check "data integrity (64 order-9 blocks) and the checker" \
 	sh -c 'rmmctl pattern 64 9 >/dev/null'
-ktap_check "rmmod" rmm_unload
-free1=$(rmm_memfree_kb)
-ktap_diag "kernel free $free0 -> $free1 kB"
-[ $((free0 - free1)) -lt 8192 ] && rmm_untouched &&
-	ktap_ok "unload returns all ${big} MiB, nothing left" ||
-	ktap_fail "unload returns all ${big} MiB" "free $free0 -> $free1 kB"
+unload_returns "unload returns all ${big} MiB"
 
 # --- contig, asked for ---
 n=$(rmm_dmesg_lines)
