@@ -4,42 +4,15 @@
  * module's global instance.  The glue sets rmm_mm_global after
  * rmm_mm_init() succeeded and clears it before rmm_mm_fini(); callers
  * must not race with teardown (module reference counting guarantees it
- * for other modules using these symbols).
+ * for other modules using these symbols).  The page allocation and free
+ * entry points (rmm_alloc_page(s), rmm_free_page(s)) are in page_alloc.c,
+ * next to the inline fast path they expand.
  */
 #include "page_alloc.h"
 #include "../../include/regionmm/regionmm.h"
 
 struct rmm_mm *rmm_mm_global;
 RMM_EXPORT(rmm_mm_global);
-
-struct rmm_page *rmm_alloc_pages(int nid, unsigned int order, rmm_gfp_t gfp)
-{
-	struct rmm_mm *mm = READ_ONCE(rmm_mm_global);
-
-	return mm ? rmm_mm_alloc_pages(mm, nid, order, gfp) : NULL;
-}
-RMM_EXPORT(rmm_alloc_pages);
-
-void rmm_free_pages(struct rmm_page *page, unsigned int order)
-{
-	struct rmm_mm *mm = READ_ONCE(rmm_mm_global);
-
-	if (mm && page)
-		rmm_mm_free_pages(mm, page, order);
-}
-RMM_EXPORT(rmm_free_pages);
-
-struct rmm_page *rmm_alloc_page(rmm_gfp_t gfp)
-{
-	return rmm_alloc_pages(RMM_NUMA_NO_NODE, 0, gfp);
-}
-RMM_EXPORT(rmm_alloc_page);
-
-void rmm_free_page(struct rmm_page *page)
-{
-	rmm_free_pages(page, 0);
-}
-RMM_EXPORT(rmm_free_page);
 
 void *rmm_get_free_pages(rmm_gfp_t gfp, unsigned int order)
 {

@@ -38,6 +38,7 @@
  * line in the *_slowpath functions.
  */
 #include "internal.h"
+#include "../../include/regionmm/regionmm.h"
 
 const char * const rmm_migratetype_names[RMM_MIGRATE_TYPES] = {
 	"Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate",
@@ -2183,10 +2184,11 @@ static __always_inline bool free_pcp_fast(struct rmm_mm *mm,
 	return true;
 }
 
-void rmm_mm_free_pages(struct rmm_mm *mm, struct rmm_page *page,
-		       unsigned int order)
+/* the fast path of every free entry point; order 0 gets its own copy */
+static __always_inline void free_pages_fast(struct rmm_mm *mm,
+					    struct rmm_page *page,
+					    unsigned int order)
 {
-	/* order 0 gets its own copy, with the order folded in */
 	if (likely(!order)) {
 		if (likely(free_pcp_fast(mm, page, 0)))
 			return;
@@ -2196,7 +2198,63 @@ void rmm_mm_free_pages(struct rmm_mm *mm, struct rmm_page *page,
 	}
 	__free_pages_slowpath(mm, page, order);
 }
+
+void rmm_mm_free_pages(struct rmm_mm *mm, struct rmm_page *page,
+		       unsigned int order)
+{
+	free_pages_fast(mm, page, order);
+}
 RMM_EXPORT(rmm_mm_free_pages);
+
+/* ------------------------------------------------------------------ */
+/* Page entry points of the public API (the rest is in api.c)         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Defined here, not in api.c, so that each expands the inline fast path
+ * itself: a caller of rmm_alloc_page() is one call away from the pcp
+ * list, as a caller of the kernel's alloc_pages() is from
+ * rmqueue_pcplist(), instead of three (rmm_alloc_page -> rmm_alloc_pages
+ * -> rmm_mm_alloc_pages), each call and return a branch through the
+ * return thunk.  rmm_mm_global: see api.c.
+ */
+struct rmm_page *rmm_alloc_pages(int nid, unsigned int order, rmm_gfp_t gfp)
+{
+	struct rmm_mm *mm = READ_ONCE(rmm_mm_global);
+
+	if (unlikely(!mm))
+		return NULL;
+	return alloc_pages_fast(mm, nid, order, gfp, -1);
+}
+RMM_EXPORT(rmm_alloc_pages);
+
+struct rmm_page *rmm_alloc_page(rmm_gfp_t gfp)
+{
+	struct rmm_mm *mm = READ_ONCE(rmm_mm_global);
+
+	if (unlikely(!mm))
+		return NULL;
+	return alloc_pages_fast(mm, RMM_NUMA_NO_NODE, 0, gfp, -1);
+}
+RMM_EXPORT(rmm_alloc_page);
+
+void rmm_free_pages(struct rmm_page *page, unsigned int order)
+{
+	struct rmm_mm *mm = READ_ONCE(rmm_mm_global);
+
+	if (likely(mm && page))
+		free_pages_fast(mm, page, order);
+}
+RMM_EXPORT(rmm_free_pages);
+
+void rmm_free_page(struct rmm_page *page)
+{
+	struct rmm_mm *mm = READ_ONCE(rmm_mm_global);
+
+	if (likely(mm && page))
+		free_pages_fast(mm, page, 0);
+}
+RMM_EXPORT(rmm_free_page);
 
 /* ------------------------------------------------------------------ */
 /* Counters                                                           */
