@@ -143,11 +143,14 @@ static inline void account_freepages(struct rmm_zone *zone, long nr, int mt)
 }
 
 /*
- * add_to_free_list / del_from_free_list keep every counter and list exact;
- * below pageblock_order the pageblock's place in the fullness index is
- * updated only if @index: a caller that does several list operations on
- * one pageblock in a row (a merge chain, a split) passes false and calls
- * pb_update() once at the end, before anything reads the index again.
+ * add_to_free_list / del_from_free_list keep every counter and list exact.
+ * Their __ forms leave NR_FREE_PAGES (account_freepages()) to the caller,
+ * which accounts the net change of a whole merge chain or split once, as
+ * the kernel's __free_one_page() and expand() do; and below pageblock_order
+ * they update the pageblock's place in the fullness index only if @index:
+ * a caller that does several list operations on one pageblock in a row (a
+ * merge chain, a split) passes false and calls pb_update() once at the
+ * end, before anything reads the index again.
  */
 static __always_inline void __add_to_free_list(struct rmm_zone *zone,
 					       struct rmm_page *page, u32 idx,
@@ -162,7 +165,6 @@ static __always_inline void __add_to_free_list(struct rmm_zone *zone,
 	RmmSetPageBuddy(page);
 	area->nr_free++;
 	area->nr_free_mt[mt]++;
-	account_freepages(zone, 1L << order, mt);
 
 	if (order >= RMM_PAGEBLOCK_ORDER) {
 		u32 pbn = idx >> RMM_PAGEBLOCK_ORDER;
@@ -181,7 +183,7 @@ static __always_inline void __add_to_free_list(struct rmm_zone *zone,
 	} else {
 		if (!pb)
 			pb = rmm_pb_of_idx(mm, idx);
-		rmm_ilist_add(mm, &pb->free[order], page, idx);
+		rmm_ilist_add(&pb->free[order], page, idx);
 		pb->mask |= 1U << order;
 		pb->nr_free += 1U << order;
 		if (index)
@@ -193,6 +195,7 @@ static void add_to_free_list(struct rmm_zone *zone, struct rmm_page *page,
 			     u32 idx, unsigned int order, int mt, bool tail)
 {
 	__add_to_free_list(zone, page, idx, order, mt, tail, true, NULL);
+	account_freepages(zone, 1L << order, mt);
 }
 
 static __always_inline void __del_from_free_list(struct rmm_zone *zone,
@@ -208,7 +211,6 @@ static __always_inline void __del_from_free_list(struct rmm_zone *zone,
 	page->private = 0;
 	area->nr_free--;
 	area->nr_free_mt[mt]--;
-	account_freepages(zone, -(1L << order), mt);
 
 	if (order >= RMM_PAGEBLOCK_ORDER) {
 		u32 pbn = idx >> RMM_PAGEBLOCK_ORDER;
@@ -220,7 +222,7 @@ static __always_inline void __del_from_free_list(struct rmm_zone *zone,
 	} else {
 		if (!pb)
 			pb = rmm_pb_of_idx(mm, idx);
-		rmm_ilist_del(mm, &pb->free[order], page);
+		rmm_ilist_del(&pb->free[order], page, idx);
 		if (pb->free[order] == RMM_NIL)
 			pb->mask &= ~(1U << order);
 		pb->nr_free -= 1U << order;
@@ -233,13 +235,15 @@ static void del_from_free_list(struct rmm_zone *zone, struct rmm_page *page,
 			       u32 idx, unsigned int order, int mt)
 {
 	__del_from_free_list(zone, page, idx, order, mt, true, NULL);
+	account_freepages(zone, -(1L << order), mt);
 }
 
 /*
  * Split a block of order @high at @page, keep the first 2^@low pages.  The
  * halves below pageblock_order all lie in @idx's pageblock, whose index
  * entry is updated once at the end (also for a caller that removed the
- * block from that pageblock's lists with index == false).
+ * block from that pageblock's lists with index == false).  The caller
+ * accounts the 2^@high - 2^@low pages put back as free.
  */
 static inline void expand(struct rmm_zone *zone, struct rmm_page *page,
 			  u32 idx, unsigned int low, unsigned int high, int mt)
@@ -289,10 +293,12 @@ static void change_pageblock_range(struct rmm_zone *zone, u32 idx,
 
 /*
  * Batched index updates for a run of frees under one zone->lock hold
- * (free_pcppages_bulk(), flush_sparse()): a pageblock whose partial-list
- * key would change is only marked dirty and re-keyed once when the batch
- * ends (or the small array fills), instead of after every free that lands
- * in it.  Nothing reads the index during the run: freeing never consults
+ * (free_pcppages_bulk(), flush_sparse()): a pageblock a free lands in is
+ * only marked dirty, and its key is computed and its place in the index
+ * updated once when the batch ends (or the small array fills), instead of
+ * after every free that lands in it (a run of frees mostly lands in a few
+ * pageblocks: the dirty test is all they cost).  Nothing reads the index
+ * during the run: freeing never consults
  * it, and rmm_pb_set_mt_locked() (merges across types) unlinks by the
  * stored key and re-keys from the current state.  The lock is dropped
  * only after pb_batch_flush(), so the index is exact for everyone else.
@@ -330,19 +336,25 @@ static inline void pb_batch_add(struct rmm_zone *zone, struct pb_batch *b,
 
 /*
  * __free_one_page(): merge with free buddies, then put on a free list.
+ * @pb: @idx's pageblock (NULL: looked up here).
  * @b: batch of index updates the caller flushes before unlocking, or NULL
  * to keep the index exact at once.
+ *
+ * As in the kernel, the freed pages are accounted once, up front; the
+ * buddies taken off their lists and the final block are not, as their
+ * pages stay free (only a buddy of another migratetype moves its pages'
+ * accounting to @mt).
  */
 static __always_inline void free_one_page_batch(struct rmm_zone *zone,
 						struct rmm_page *page, u32 idx,
 						unsigned int order, int mt,
+						struct rmm_pageblock *pb,
 						struct pb_batch *b)
 {
-	struct rmm_pageblock *pb = NULL;
 	struct rmm_page *buddy;
 	u32 bidx;
 
-	rmm_assert_held(&zone->lock);
+	account_freepages(zone, 1L << order, mt);	/* asserts zone->lock */
 	if (order < RMM_PAGEBLOCK_ORDER) {
 		/*
 		 * Below a pageblock the whole chain stays inside @idx's
@@ -351,7 +363,8 @@ static __always_inline void free_one_page_batch(struct rmm_zone *zone,
 		 * pageblock's index entry is updated once, by the final
 		 * add_to_free_list().
 		 */
-		pb = rmm_pb_of_idx(zone->mm, idx);
+		if (!pb)
+			pb = rmm_pb_of_idx(zone->mm, idx);
 		do {
 			bidx = idx ^ (1U << order);
 			buddy = page + ((long)bidx - (long)idx);
@@ -359,8 +372,11 @@ static __always_inline void free_one_page_batch(struct rmm_zone *zone,
 				goto done;
 			__del_from_free_list(zone, buddy, bidx, order, pb->mt,
 					     false, pb);
-			if (pb->mt != mt)
+			if (unlikely(pb->mt != mt)) {
+				account_freepages(zone, -(1L << order), pb->mt);
+				account_freepages(zone, 1L << order, mt);
 				change_pageblock_range(zone, bidx, order, mt);
+			}
 			if (bidx < idx)
 				page = buddy;
 			idx &= bidx;
@@ -380,30 +396,35 @@ static __always_inline void free_one_page_batch(struct rmm_zone *zone,
 		if (mt != buddy_mt && (!rmm_mt_mergeable(mt) ||
 				       !rmm_mt_mergeable(buddy_mt)))
 			break;
-		del_from_free_list(zone, buddy, bidx, order, buddy_mt);
-		if (buddy_mt != mt)
+		__del_from_free_list(zone, buddy, bidx, order, buddy_mt, true,
+				     NULL);
+		if (buddy_mt != mt) {
+			account_freepages(zone, -(1L << order), buddy_mt);
+			account_freepages(zone, 1L << order, mt);
 			change_pageblock_range(zone, bidx, order, mt);
+		}
 		idx &= bidx;
 		order++;
 		page = rmm_mm_idx_to_page(zone->mm, idx);
 	}
 done:
 	if (order >= RMM_PAGEBLOCK_ORDER) {
-		add_to_free_list(zone, page, idx, order, mt, false);
+		__add_to_free_list(zone, page, idx, order, mt, false, true,
+				   NULL);
 	} else if (!b) {
 		__add_to_free_list(zone, page, idx, order, mt, false, true, pb);
 	} else {
 		__add_to_free_list(zone, page, idx, order, mt, false, false,
 				   pb);
-		if (pb_key(pb) != pb->key)
-			pb_batch_add(zone, b, pb, idx >> RMM_PAGEBLOCK_ORDER);
+		/* the flush computes the key, once per pageblock */
+		pb_batch_add(zone, b, pb, idx >> RMM_PAGEBLOCK_ORDER);
 	}
 }
 
 void __rmm_free_one_page(struct rmm_zone *zone, struct rmm_page *page,
 			 u32 idx, unsigned int order, int mt)
 {
-	free_one_page_batch(zone, page, idx, order, mt, NULL);
+	free_one_page_batch(zone, page, idx, order, mt, NULL, NULL);
 }
 
 /*
@@ -490,6 +511,7 @@ static struct rmm_page *take_block(struct rmm_zone *zone, u32 idx,
 	/* expand() updates the pageblock's index entry once */
 	__del_from_free_list(zone, page, idx, o, mt, false, NULL);
 	expand(zone, page, idx, order, o, mt);
+	account_freepages(zone, -(1L << order), mt);
 	return page;
 }
 
@@ -666,6 +688,8 @@ steal_suitable_fallback(struct rmm_zone *zone, u32 idx,
 		del_from_free_list(zone, page, idx, current_order, block_type);
 		change_pageblock_range(zone, idx, current_order, start_type);
 		expand(zone, page, idx, order, current_order, start_type);
+		account_freepages(zone, (1L << current_order) - (1L << order),
+				  start_type);
 		return page;
 	}
 
@@ -903,13 +927,19 @@ static void free_pcppages_bulk(struct rmm_zone *zone, int count,
 		nr_pages = 1 << order;
 		do {
 			struct rmm_page *page = rmm_plist_pop_tail(mm, list);
-			u32 idx = rmm_mm_page_idx(mm, page);
-			int mt = rmm_pb_of_idx(mm, idx)->mt;
+			const struct rmm_mem_section *ms =
+				&mm->sections[rmm_page_section(page)];
+			u32 off = page - ms->memmap;
+			struct rmm_pageblock *pb =
+				&ms->pb[off >> RMM_PAGEBLOCK_ORDER];
 
 			RmmClearPagePcp(page);
 			count -= nr_pages;
 			pcp->count -= nr_pages;
-			free_one_page_batch(zone, page, idx, order, mt, &b);
+			free_one_page_batch(zone, page,
+					    (rmm_page_section(page) <<
+					     RMM_SECTION_ORDER) | off,
+					    order, pb->mt, pb, &b);
 		} while (count > 0 && !rmm_plist_empty(list));
 	}
 	pb_batch_flush(zone, &b);
@@ -1185,12 +1215,12 @@ static void flush_sparse(struct rmm_zone *zone, struct rmm_per_cpu_pages *pcp)
 	while ((page = rmm_plist_pop(mm, &pcp->sparse))) {
 		unsigned int order = page->private;
 		u32 idx = rmm_mm_page_idx(mm, page);
+		struct rmm_pageblock *pb = rmm_pb_of_idx(mm, idx);
 
 		RmmClearPagePcp(page);
 		page->private = 0;
 		pcp->sparse_count -= 1 << order;
-		free_one_page_batch(zone, page, idx, order,
-				    rmm_pb_of_idx(mm, idx)->mt, &b);
+		free_one_page_batch(zone, page, idx, order, pb->mt, pb, &b);
 	}
 	pb_batch_flush(zone, &b);
 	rmm_spin_unlock(&zone->lock);

@@ -137,34 +137,49 @@ static inline struct rmm_page *rmm_plist_pop_tail(const struct rmm_mm *mm,
 {
 	struct rmm_page *p = l->last;
 
-	if (p)
-		rmm_plist_del(mm, l, p);
+	if (!p)
+		return NULL;
+	if (p->prev == RMM_NIL) {
+		l->first = NULL;
+		l->last = NULL;
+	} else {
+		struct rmm_page *pr = rmm_mm_idx_to_page(mm, p->prev);
+
+		pr->next = RMM_NIL;
+		l->last = pr;
+		p->prev = RMM_NIL;
+	}
+	l->nr--;
 	return p;
 }
 
 #define rmm_plist_for_each(mm, p, l) \
 	for ((p) = (l)->first; (p); (p) = rmm_plist_next(mm, p))
 
-/* ---- single-word heads ---- */
-static inline void rmm_ilist_add(const struct rmm_mm *mm, u32 *head,
-				 struct rmm_page *p, u32 idx)
+/*
+ * ---- single-word heads ----
+ * An ilist links the free blocks of one order inside one pageblock, so
+ * every member lies in @p's pageblock, hence in its section's memmap: a
+ * neighbour's descriptor is @p plus the difference of the indices, with
+ * no section lookup.  @idx == rmm_mm_page_idx(mm, p).
+ */
+static inline void rmm_ilist_add(u32 *head, struct rmm_page *p, u32 idx)
 {
 	p->prev = RMM_NIL;
 	p->next = *head;
 	if (*head != RMM_NIL)
-		rmm_mm_idx_to_page(mm, *head)->prev = idx;
+		p[(long)*head - (long)idx].prev = idx;
 	*head = idx;
 }
 
-static inline void rmm_ilist_del(const struct rmm_mm *mm, u32 *head,
-				 struct rmm_page *p)
+static inline void rmm_ilist_del(u32 *head, struct rmm_page *p, u32 idx)
 {
 	if (p->prev == RMM_NIL)
 		*head = p->next;
 	else
-		rmm_mm_idx_to_page(mm, p->prev)->next = p->next;
+		p[(long)p->prev - (long)idx].next = p->next;
 	if (p->next != RMM_NIL)
-		rmm_mm_idx_to_page(mm, p->next)->prev = p->prev;
+		p[(long)p->next - (long)idx].prev = p->prev;
 	p->next = RMM_NIL;
 	p->prev = RMM_NIL;
 }
