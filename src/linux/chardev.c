@@ -94,6 +94,7 @@ static long rmm_ioc_info(struct rmm_file *f, void __user *argp)
 {
 	struct rmm_ioc_info in;
 	struct rmm_mm *mm = f->mm;
+
 	if (copy_from_user(&in, argp, sizeof(in)))
 		return -EFAULT;
 	if (in.flags || in.pad)

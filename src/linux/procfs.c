@@ -338,6 +338,7 @@ static int rmm_buddyinfo_show(struct seq_file *m, void *v)
 		seq_printf(m, "Node %d, zone %8s ", nid, zone->name);
 		for (o = 0; o < RMM_K_NR_ORDERS; o++)
 			seq_printf(m, "%6lu ", o < RMM_NR_ORDERS ?
+				   /* no zone->lock, as the kernel's: a snapshot */
 				   data_race(zone->free_area[o].nr_free) : 0UL);
 		seq_putc(m, '\n');
 	}
@@ -377,7 +378,8 @@ static int rmm_pagetypeinfo_show(struct seq_file *m, void *v)
 					unsigned long c = 0;
 
 					if (o < RMM_NR_ORDERS)
-						c = data_race(zone->free_area[o].nr_free_mt[rmm_k_mt(mt)]);
+						c = /* no zone->lock: a snapshot */
+						    data_race(zone->free_area[o].nr_free_mt[rmm_k_mt(mt)]);
 					/* the kernel stops counting at 100000 */
 					seq_printf(m, "%s%6lu ",
 						   c >= 100000 ? ">" : "",
@@ -396,7 +398,8 @@ static int rmm_pagetypeinfo_show(struct seq_file *m, void *v)
 			if (!rmm_zone_populated(zone))
 				continue;
 			for (mt = 0; mt < MIGRATE_TYPES; mt++)
-				blocks[mt] = data_race(zone->nr_pageblocks_mt[rmm_k_mt(mt)]);
+				blocks[mt] = /* no zone->lock: a snapshot */
+					data_race(zone->nr_pageblocks_mt[rmm_k_mt(mt)]);
 			seq_printf(m, "Node %d, zone %8s ", nid,
 				   zone->name);
 			for (mt = 0; mt < MIGRATE_TYPES; mt++)
