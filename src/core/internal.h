@@ -15,6 +15,22 @@ static inline struct rmm_pageblock *rmm_pb_of_idx(const struct rmm_mm *mm,
 		.pb[(idx >> RMM_PAGEBLOCK_ORDER) & (RMM_PB_PER_SECTION - 1)];
 }
 
+/*
+ * @page's pageblock and, in *@idx, its index (rmm_mm_page_idx()), from one
+ * section lookup
+ */
+static inline struct rmm_pageblock *rmm_page_pb(const struct rmm_mm *mm,
+						const struct rmm_page *page,
+						u32 *idx)
+{
+	u32 sec = rmm_page_section(page);
+	const struct rmm_mem_section *ms = &mm->sections[sec];
+	u32 off = page - ms->memmap;
+
+	*idx = (sec << RMM_SECTION_ORDER) | off;
+	return &ms->pb[off >> RMM_PAGEBLOCK_ORDER];
+}
+
 /* pageblock number (idx >> pageblock_order) -> pageblock */
 static inline struct rmm_pageblock *rmm_pb_nr(const struct rmm_mm *mm, u32 n)
 {

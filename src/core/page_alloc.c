@@ -142,6 +142,14 @@ static inline void account_freepages(struct rmm_zone *zone, long nr, int mt)
 				    rmm_atomic_long_read(&zone->vm_stat[RMM_NR_FREE_CMA_PAGES]) + nr);
 }
 
+/* @nr free pages change migratetype from @old_mt to @new_mt */
+static inline void account_freepages_move(struct rmm_zone *zone, long nr,
+					  int old_mt, int new_mt)
+{
+	account_freepages(zone, -nr, old_mt);
+	account_freepages(zone, nr, new_mt);
+}
+
 /*
  * add_to_free_list / del_from_free_list keep every counter and list exact.
  * Their __ forms leave NR_FREE_PAGES (account_freepages()) to the caller,
@@ -373,8 +381,8 @@ static __always_inline void free_one_page_batch(struct rmm_zone *zone,
 			__del_from_free_list(zone, buddy, bidx, order, pb->mt,
 					     false, pb);
 			if (unlikely(pb->mt != mt)) {
-				account_freepages(zone, -(1L << order), pb->mt);
-				account_freepages(zone, 1L << order, mt);
+				account_freepages_move(zone, 1L << order,
+						       pb->mt, mt);
 				change_pageblock_range(zone, bidx, order, mt);
 			}
 			if (bidx < idx)
@@ -399,8 +407,8 @@ static __always_inline void free_one_page_batch(struct rmm_zone *zone,
 		__del_from_free_list(zone, buddy, bidx, order, buddy_mt, true,
 				     NULL);
 		if (buddy_mt != mt) {
-			account_freepages(zone, -(1L << order), buddy_mt);
-			account_freepages(zone, 1L << order, mt);
+			account_freepages_move(zone, 1L << order, buddy_mt,
+					       mt);
 			change_pageblock_range(zone, bidx, order, mt);
 		}
 		idx &= bidx;
@@ -490,8 +498,7 @@ void rmm_pb_set_mt_locked(struct rmm_zone *zone, u32 pbn, int mt)
 		}
 		zone->free_area[o].nr_free_mt[old] -= n;
 		zone->free_area[o].nr_free_mt[mt] += n;
-		account_freepages(zone, -(n << o), old);
-		account_freepages(zone, n << o, mt);
+		account_freepages_move(zone, n << o, old, mt);
 	}
 	zone->nr_pageblocks_mt[old]--;
 	zone->nr_pageblocks_mt[mt]++;
@@ -927,19 +934,14 @@ static void free_pcppages_bulk(struct rmm_zone *zone, int count,
 		nr_pages = 1 << order;
 		do {
 			struct rmm_page *page = rmm_plist_pop_tail(mm, list);
-			const struct rmm_mem_section *ms =
-				&mm->sections[rmm_page_section(page)];
-			u32 off = page - ms->memmap;
-			struct rmm_pageblock *pb =
-				&ms->pb[off >> RMM_PAGEBLOCK_ORDER];
+			u32 idx;
+			struct rmm_pageblock *pb = rmm_page_pb(mm, page, &idx);
 
 			RmmClearPagePcp(page);
 			count -= nr_pages;
 			pcp->count -= nr_pages;
-			free_one_page_batch(zone, page,
-					    (rmm_page_section(page) <<
-					     RMM_SECTION_ORDER) | off,
-					    order, pb->mt, pb, &b);
+			free_one_page_batch(zone, page, idx, order, pb->mt, pb,
+					    &b);
 		} while (count > 0 && !rmm_plist_empty(list));
 	}
 	pb_batch_flush(zone, &b);
@@ -1214,8 +1216,8 @@ static void flush_sparse(struct rmm_zone *zone, struct rmm_per_cpu_pages *pcp)
 	rmm_spin_lock(&zone->lock);
 	while ((page = rmm_plist_pop(mm, &pcp->sparse))) {
 		unsigned int order = page->private;
-		u32 idx = rmm_mm_page_idx(mm, page);
-		struct rmm_pageblock *pb = rmm_pb_of_idx(mm, idx);
+		u32 idx;
+		struct rmm_pageblock *pb = rmm_page_pb(mm, page, &idx);
 
 		RmmClearPagePcp(page);
 		page->private = 0;
