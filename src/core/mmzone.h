@@ -28,6 +28,8 @@
  *
  * Zone invariants (checked by rmm_validate_mm())
  *   zone->vm_stat[NR_FREE_PAGES] == sum over o of free_area[o].nr_free << o
+ *   zone->nr_free_highatomic == sum over o of
+ *                  free_area[o].nr_free_mt[MIGRATE_HIGHATOMIC] << o
  *   free_area[o].nr_free == sum over mt of free_area[o].nr_free_mt[mt]
  *   nr_free_mt[o][mt] == number of PG_buddy blocks of order o in pageblocks
  *                        of migratetype mt (lists below)
@@ -48,7 +50,8 @@
  *
  * Locking
  *   zone->lock protects free_area, partial lists, pageblock data, nr_free
- *   counters and nr_reserved_highatomic.  Per-CPU pagesets are touched only
+ *   counters, nr_reserved_highatomic and nr_free_highatomic.
+ *   Per-CPU pagesets are touched only
  *   by their CPU with interrupts disabled (rmm_local_irq_save), or via
  *   rmm_on_each_cpu (IPI) / rmm_remote_call (async IPI) for drains, which
  *   run on the owning CPU with its interrupts disabled.  Lock order: irq-off -> zone->lock.
@@ -492,7 +495,8 @@ struct rmm_zone {
 	/* read-mostly */
 	unsigned long _watermark[RMM_NR_WMARK];
 	unsigned long watermark_boost;
-	unsigned long nr_reserved_highatomic;
+	unsigned long nr_reserved_highatomic;	/* pages in highatomic blocks */
+	unsigned long nr_free_highatomic;	/* of those, free in the buddy */
 	long lowmem_reserve[RMM_MAX_NR_ZONES];	/* "protection" */
 	struct rmm_node *zone_pgdat;
 	struct rmm_mm *mm;

@@ -675,6 +675,130 @@ static unsigned int count_lru_pages(struct rmm_zone *zone, u32 pbn)
 	return n;
 }
 
+/*
+ * try_to_claim_block() - 6.12.117's try_to_steal_block(): claim the
+ * pageblock of the free block at @idx (order @current_order, another
+ * migratetype) for @start_type and allocate from it, or return NULL and
+ * leave everything as it was.  A block of pageblock order or more is
+ * always claimed; below it, the watermarks are boosted and the pageblock
+ * is claimed only when at least half of it is free or compatible.
+ */
+static struct rmm_page *
+try_to_claim_block(struct rmm_zone *zone, u32 idx, unsigned int current_order,
+		   unsigned int order, int start_type, unsigned int alloc_flags)
+{
+	struct rmm_pageblock *pb = rmm_pb_of_idx(zone->mm, idx);
+	int block_type = pb->mt;
+	unsigned int free_pages, movable_pages, alike_pages;
+	u32 pbn = idx >> RMM_PAGEBLOCK_ORDER;
+
+	rmm_assert_held(&zone->lock);
+	/* a block taken here must cover the request: expand() only splits */
+	RMM_BUG_ON(current_order < order);
+
+	if (block_type == RMM_MIGRATE_HIGHATOMIC)
+		return NULL;
+
+	if (current_order >= RMM_PAGEBLOCK_ORDER) {
+		struct rmm_page *page = rmm_mm_idx_to_page(zone->mm, idx);
+
+		del_from_free_list(zone, page, idx, current_order, block_type);
+		change_pageblock_range(zone, idx, current_order, start_type);
+		expand(zone, page, idx, order, current_order, start_type);
+		account_freepages(zone, (1L << current_order) - (1L << order),
+				  start_type);
+		return page;
+	}
+
+	if (boost_watermark(zone) && (alloc_flags & RMM_ALLOC_KSWAPD))
+		WRITE_ONCE(zone->flag_boosted_watermark, 1);
+
+	free_pages = pb->nr_free;
+	movable_pages = count_lru_pages(zone, pbn);
+	if (start_type == RMM_MIGRATE_MOVABLE) {
+		alike_pages = movable_pages;
+	} else if (block_type == RMM_MIGRATE_MOVABLE) {
+		alike_pages = RMM_PAGEBLOCK_NR_PAGES -
+			(free_pages + movable_pages);
+	} else {
+		alike_pages = 0;
+	}
+	if (free_pages + alike_pages >= (1U << (RMM_PAGEBLOCK_ORDER - 1))) {
+		rmm_pb_set_mt_locked(zone, pbn, start_type);
+		return __rmqueue_smallest(zone, order, start_type);
+	}
+	return NULL;
+}
+
+static inline void count_fallback(struct rmm_zone *zone)
+{
+	zone->pcp[rmm_smp_processor_id()].events[RMM_PGSTEAL_FALLBACK]++;
+}
+
+/*
+ * __rmqueue_claim() of 6.12.117: take a block of another migratetype by
+ * claiming its whole pageblock, largest order first.  Under
+ * ALLOC_NOFRAGMENT a request below pageblock order looks only at whole
+ * pageblocks; a request at or above it never looks below its own order.
+ */
+static struct rmm_page *__rmqueue_claim(struct rmm_zone *zone,
+					unsigned int order, int start_mt,
+					unsigned int alloc_flags)
+{
+	int current_order, min_order = order, fmt;
+	struct rmm_page *page;
+	bool can_steal;
+
+	if (order < RMM_PAGEBLOCK_ORDER && (alloc_flags & RMM_ALLOC_NOFRAGMENT))
+		min_order = RMM_PAGEBLOCK_ORDER;
+
+	for (current_order = RMM_MAX_ORDER; current_order >= min_order;
+	     --current_order) {
+		fmt = find_suitable_fallback(zone, current_order, start_mt,
+					     false, &can_steal);
+		if (fmt == -1)
+			continue;
+		if (!can_steal)
+			break;
+		page = try_to_claim_block(zone,
+					  find_block_exact(zone, current_order,
+							   fmt, true),
+					  current_order, order, start_mt,
+					  alloc_flags);
+		if (page) {
+			count_fallback(zone);
+			return page;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * __rmqueue_steal() of 6.12.117: take the smallest block of another
+ * migratetype that fits, leaving its pageblock's type alone (no boost).
+ */
+static struct rmm_page *__rmqueue_steal(struct rmm_zone *zone,
+					unsigned int order, int start_mt)
+{
+	unsigned int current_order;
+	bool can_steal;
+	int fmt;
+
+	for (current_order = order; current_order < RMM_NR_ORDERS;
+	     current_order++) {
+		fmt = find_suitable_fallback(zone, current_order, start_mt,
+					     false, &can_steal);
+		if (fmt == -1)
+			continue;
+		count_fallback(zone);
+		return take_block(zone, find_block_exact(zone, current_order,
+							 fmt, false),
+				  current_order, order, fmt);
+	}
+	return NULL;
+}
+
+/* steal_suitable_fallback() of 6.1 (6.1 layouts) */
 static struct rmm_page *
 steal_suitable_fallback(struct rmm_zone *zone, u32 idx,
 			unsigned int current_order, unsigned int order,
@@ -685,6 +809,10 @@ steal_suitable_fallback(struct rmm_zone *zone, u32 idx,
 	int block_type = pb->mt;
 	unsigned int free_pages, movable_pages, alike_pages;
 	u32 pbn = idx >> RMM_PAGEBLOCK_ORDER;
+
+	rmm_assert_held(&zone->lock);
+	/* a block taken here must cover the request: expand() only splits */
+	RMM_BUG_ON(current_order < order);
 
 	if (block_type == RMM_MIGRATE_HIGHATOMIC)
 		goto single_page;
@@ -725,7 +853,14 @@ single_page:
 	return take_block(zone, idx, current_order, order, block_type);
 }
 
-/* __rmqueue_fallback() of 6.12 */
+/*
+ * __rmqueue_fallback() of 6.1, for 6.1 layouts: steal from the largest
+ * block of another type (the smallest when a movable request cannot claim
+ * the pageblock).  6.1 moves a block it cannot claim to the requested
+ * type's list and retries __rmqueue_smallest(); regionmm's lists follow
+ * the pageblock's type, so that block is handed out directly instead,
+ * its remainder staying with the pageblock's type (as 6.12.117 does).
+ */
 static struct rmm_page *__rmqueue_fallback(struct rmm_zone *zone, int order,
 					   int start_mt,
 					   unsigned int alloc_flags)
@@ -734,7 +869,7 @@ static struct rmm_page *__rmqueue_fallback(struct rmm_zone *zone, int order,
 	bool can_steal;
 	u32 idx;
 
-	if (alloc_flags & RMM_ALLOC_NOFRAGMENT)
+	if (order < RMM_PAGEBLOCK_ORDER && (alloc_flags & RMM_ALLOC_NOFRAGMENT))
 		min_order = RMM_PAGEBLOCK_ORDER;
 
 	for (current_order = RMM_MAX_ORDER; current_order >= min_order;
@@ -764,24 +899,81 @@ find_smallest:
 
 do_steal:
 	RMM_BUG_ON(idx == RMM_NIL);
-	zone->pcp[rmm_smp_processor_id()].events[RMM_PGSTEAL_FALLBACK]++;
+	count_fallback(zone);
 	return steal_suitable_fallback(zone, idx, current_order, order,
 				       start_mt, alloc_flags, can_steal);
 }
 
+/*
+ * enum rmqueue_mode of 6.12.117: where __rmqueue() found pages last time,
+ * kept across one rmqueue_bulk() batch so the fallback search is not
+ * repeated for every page of it.
+ */
+enum rmqueue_mode {
+	RMQUEUE_NORMAL,
+	RMQUEUE_CMA,
+	RMQUEUE_CLAIM,
+	RMQUEUE_STEAL,
+};
+
+/*
+ * __rmqueue(): the requested migratetype first, then the fallbacks in
+ * increasing order of fragmentation risk (6.12.117), or 6.1's
+ * fallback-and-retry on 6.1 layouts.  zone->lock held.
+ */
 static struct rmm_page *__rmqueue(struct rmm_zone *zone, unsigned int order,
-				  int mt, unsigned int alloc_flags)
+				  int mt, unsigned int alloc_flags,
+				  enum rmqueue_mode *mode)
 {
 	struct rmm_page *page;
 
-	page = __rmqueue_smallest(zone, order, mt);
-	if (unlikely(!page)) {
-		if (alloc_flags & RMM_ALLOC_CMA)
-			page = __rmqueue_smallest(zone, order, RMM_MIGRATE_CMA);
-		if (!page)
-			page = __rmqueue_fallback(zone, order, mt, alloc_flags);
+	rmm_assert_held(&zone->lock);
+	if (zone->mm->layout.kver < RMM_KVER(6, 12)) {
+		page = __rmqueue_smallest(zone, order, mt);
+		if (unlikely(!page)) {
+			if (alloc_flags & RMM_ALLOC_CMA)
+				page = __rmqueue_smallest(zone, order,
+							  RMM_MIGRATE_CMA);
+			if (!page)
+				page = __rmqueue_fallback(zone, order, mt,
+							  alloc_flags);
+		}
+		return page;
 	}
-	return page;
+
+	switch (*mode) {
+	case RMQUEUE_NORMAL:
+		page = __rmqueue_smallest(zone, order, mt);
+		if (page)
+			return page;
+		fallthrough;
+	case RMQUEUE_CMA:
+		if (alloc_flags & RMM_ALLOC_CMA) {
+			page = __rmqueue_smallest(zone, order, RMM_MIGRATE_CMA);
+			if (page) {
+				*mode = RMQUEUE_CMA;
+				return page;
+			}
+		}
+		fallthrough;
+	case RMQUEUE_CLAIM:
+		page = __rmqueue_claim(zone, order, mt, alloc_flags);
+		if (page) {
+			/* replenished the preferred lists: back to normal */
+			*mode = RMQUEUE_NORMAL;
+			return page;
+		}
+		fallthrough;
+	case RMQUEUE_STEAL:
+		if (!(alloc_flags & RMM_ALLOC_NOFRAGMENT)) {
+			page = __rmqueue_steal(zone, order, mt);
+			if (page) {
+				*mode = RMQUEUE_STEAL;
+				return page;
+			}
+		}
+	}
+	return NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1023,6 +1215,7 @@ static noinline int rmqueue_bulk(struct rmm_zone *zone, unsigned int order,
 			unsigned long count, struct rmm_plist *list, int mt,
 			unsigned int alloc_flags)
 {
+	enum rmqueue_mode rmqm = RMQUEUE_NORMAL;
 	unsigned long i;
 	int idle = -1;
 
@@ -1030,7 +1223,9 @@ static noinline int rmqueue_bulk(struct rmm_zone *zone, unsigned int order,
 	for (i = 0; i < count;) {
 		struct rmm_page *page;
 		unsigned int o;
-		u32 idx = find_smallest(zone, order, mt, &o);
+		/* after a fallback, __rmqueue() knows where to look */
+		u32 idx = likely(rmqm == RMQUEUE_NORMAL) ?
+			find_smallest(zone, order, mt, &o) : RMM_NIL;
 
 		if (idx != RMM_NIL && (1UL << (o - order)) <= count - i) {
 			/*
@@ -1057,7 +1252,7 @@ static noinline int rmqueue_bulk(struct rmm_zone *zone, unsigned int order,
 		if (idx != RMM_NIL)
 			page = take_block(zone, idx, o, order, mt);
 		else
-			page = __rmqueue(zone, order, mt, alloc_flags);
+			page = __rmqueue(zone, order, mt, alloc_flags, &rmqm);
 		if (unlikely(!page))
 			break;
 		RmmSetPagePcp(page);
@@ -1578,6 +1773,7 @@ static struct rmm_page *rmqueue_buddy(struct rmm_zone *preferred,
 				      unsigned int order,
 				      unsigned int alloc_flags, int mt)
 {
+	enum rmqueue_mode rmqm = RMQUEUE_NORMAL;
 	struct rmm_page *page = NULL;
 	unsigned long flags;
 	int cpu;
@@ -1586,7 +1782,7 @@ static struct rmm_page *rmqueue_buddy(struct rmm_zone *preferred,
 	if (alloc_flags & RMM_ALLOC_HIGHATOMIC)
 		page = __rmqueue_smallest(zone, order, RMM_MIGRATE_HIGHATOMIC);
 	if (!page) {
-		page = __rmqueue(zone, order, mt, alloc_flags);
+		page = __rmqueue(zone, order, mt, alloc_flags, &rmqm);
 		if (!page && (alloc_flags & (RMM_ALLOC_OOM |
 					     RMM_ALLOC_NON_BLOCK)))
 			page = __rmqueue_smallest(zone, order,
@@ -1716,6 +1912,8 @@ check_alloc_wmark:
 				continue;	/* PHASE 2: node_reclaim() */
 		}
 try_this_zone:
+		/* tests: what another CPU may do before the zone lock */
+		rmm_inject(RMM_INJECT_BEFORE_RMQUEUE, zone);
 		page = rmqueue(preferred, zone, order, alloc_flags,
 			       ac->migratetype);
 		if (page) {

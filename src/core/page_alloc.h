@@ -241,6 +241,16 @@ static inline int rmm_numa_node_id(const struct rmm_mm *mm)
 	return rmm_cpu_to_node(mm, rmm_smp_processor_id());
 }
 
+/*
+ * Test injection points: rmm_inject(point, arg) of the port.  The module
+ * compiles them away; a host test's hook runs there as "another CPU"
+ * would, to make races deterministic.
+ */
+enum rmm_inject_point {
+	/* get_page_from_freelist(): watermark passed, zone lock not taken */
+	RMM_INJECT_BEFORE_RMQUEUE,	/* arg: struct rmm_zone * */
+};
+
 /* ---- watermarks ---- */
 bool __rmm_zone_watermark_ok(struct rmm_zone *z, unsigned int order,
 			     unsigned long mark, int highest_zoneidx,

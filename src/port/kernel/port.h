@@ -124,6 +124,10 @@ static inline void rmm_kvfree(const void *p)
 
 #define rmm_cond_resched()	cond_resched()
 #define rmm_might_sleep()	might_sleep()
+#define rmm_schedule_timeout_uninterruptible(j) \
+	schedule_timeout_uninterruptible(j)
+/* test injection points (rmm_inject() in the core): none in the module */
+#define rmm_inject(point, arg)	do { } while (0)
 #define rmm_int_sqrt(x)		int_sqrt(x)
 #define rmm_fls(x)		fls(x)
 #define rmm_ffs64(x)		((x) ? __ffs64(x) + 1 : 0)

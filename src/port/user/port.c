@@ -13,6 +13,7 @@ __thread int rmm_port_cpu;
 __thread int rmm_port_irq_depth;
 __thread char rmm_port_self;
 struct rmm_port_cpu_slot rmm_port_cpu_slots[RMM_USER_MAX_CPUS];
+void (*rmm_port_inject_hook)(int point, void *arg);
 
 __attribute__((__constructor__)) static void rmm_port_init(void)
 {

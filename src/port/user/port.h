@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef uint8_t u8;
 typedef uint16_t u16;
@@ -304,7 +305,29 @@ static inline void rmm_cond_resched(void)
 
 static inline void rmm_might_sleep(void)
 {
+	/* sleeping with "interrupts off" is a bug in the kernel too */
+	RMM_BUG_ON(rmm_port_irq_depth);
 }
+
+/* a jiffy is a millisecond here */
+static inline void rmm_schedule_timeout_uninterruptible(long jiffies)
+{
+	struct timespec ts = { .tv_nsec = jiffies * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * ---- test injection points ----
+ * rmm_inject(point, arg) calls rmm_port_inject_hook when a test set it:
+ * the test plays "another CPU" at a place the core names (RMM_INJECT_*
+ * in page_alloc.h), deterministically.
+ */
+extern void (*rmm_port_inject_hook)(int point, void *arg);
+#define rmm_inject(point, arg) do {					\
+	if (unlikely(rmm_port_inject_hook))				\
+		rmm_port_inject_hook(point, arg);			\
+} while (0)
 
 /* ---- small math helpers the kernel has ---- */
 static inline unsigned long rmm_int_sqrt(unsigned long x)
