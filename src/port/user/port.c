@@ -7,6 +7,7 @@
 #include "port.h"
 
 atomic_long rmm_port_warnings;
+char rmm_port_last_warning[160];
 int rmm_port_quiet;
 int rmm_port_nr_cpu_ids = 1;
 __thread int rmm_port_cpu;
@@ -62,6 +63,8 @@ bool rmm_port_ratelimit(void)
 void rmm_port_warn(const char *file, int line, const char *cond)
 {
 	atomic_fetch_add(&rmm_port_warnings, 1);
+	snprintf(rmm_port_last_warning, sizeof(rmm_port_last_warning),
+		 "%s:%d: %s", file, line, cond);
 	if (!rmm_port_quiet)
 		fprintf(stderr, "regionmm: WARNING at %s:%d: %s\n", file, line,
 			cond);

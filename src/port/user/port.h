@@ -76,6 +76,7 @@ typedef int64_t s64;
 
 /* ---- logging, warnings, asserts ---- */
 extern atomic_long rmm_port_warnings;	/* WARN_ON hits so far */
+extern char rmm_port_last_warning[160];	/* "file:line: cond" of the last */
 extern int rmm_port_quiet;		/* suppress pr_* (expected failures) */
 
 #define rmm_pr(lvl, fmt, ...) do {					\
