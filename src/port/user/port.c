@@ -8,6 +8,9 @@
 
 atomic_long rmm_port_warnings;
 char rmm_port_last_warning[160];
+atomic_long rmm_port_fail_nth;
+atomic_long rmm_port_kv_live;
+atomic_long rmm_port_kv_failed;
 int rmm_port_quiet;
 int rmm_port_nr_cpu_ids = 1;
 __thread int rmm_port_cpu;
