@@ -68,7 +68,8 @@ static inline __attribute__((format(printf, 1, 2))) void diag(const char *fmt, .
 	printf("\n");
 }
 
-static inline __attribute__((format(printf, 1, 2))) void skip(const char *fmt, ...)
+static inline __attribute__((format(printf, 1, 2)))
+void skip(const char *fmt, ...)
 {
 	va_list ap;
 

@@ -169,7 +169,7 @@ static void test_fallback(void)
 	unmov_blocks = z->nr_pageblocks_mt[RMM_MIGRATE_UNMOVABLE];
 	ok(unmov_blocks >= 1, "unmovable alloc claimed a pageblock (%lu)", unmov_blocks);
 	ok(rmm_vm_event_state(&mm, RMM_PGSTEAL_FALLBACK) >= 1, "fallback counted");
-	/* try_to_steal_block(): free blocks >= pageblock order change type unboosted */
+	/* try_to_steal_block(): blocks >= pageblock order change type unboosted */
 	ok(z->watermark_boost == 0 && !z->flag_boosted_watermark,
 	   "taking a whole free pageblock does not boost (boost %lu)",
 	   z->watermark_boost);

@@ -217,7 +217,8 @@ static void test_geometry(struct rmm_mm *mm)
 		{ "kmalloc-192", 192, 0, 21, 21 },
 		/* 256 B and more: the header is off-slab, SLUB's numbers */
 		{ "kmalloc-256", 256, 0, 16, 16 },
-		{ "kmalloc-512", 512, 1, 16, 16 },	/* 16 * 512 -> order 1 */
+		/* 16 * 512 = 8192: order 1 */
+		{ "kmalloc-512", 512, 1, 16, 16 },
 		{ "kmalloc-1k", 1024, 2, 16, 16 },
 		{ "kmalloc-2k", 2048, 3, 16, 16 },
 		/* max_objects = order_objects(3) = 8, 4 caps min_objects */
@@ -225,11 +226,14 @@ static void test_geometry(struct rmm_mm *mm)
 		{ "kmalloc-8k", 8192, 3, 4, 4 },
 		/* 24: 4096 % 24 = 16 left, 48 B header at the start: 168 */
 		{ NULL, 24, 0, 170, 168 },
-		/* 100 -> 104: 39 fit with 40 B left, too small for the header */
+		/* 100 -> 104: 39 fit, 40 B left: too small for the header */
 		{ NULL, 100, 0, 39, 38 },
 		/* 704 * 16 = 11264 -> order 2; 16384 % 704 = 192 <= 1024 */
 		{ NULL, 700, 2, 23, 23 },
-		/* 16 * 3000 > order 3: min_objects 10 -> order 3; waste 2768 > 2048, <= 4096 */
+		/*
+		 * 16 * 3000 needs order 4: min_objects 10 -> order 3,
+		 * waste 2768 > 32768 / 16, <= 32768 / 8
+		 */
 		{ NULL, 3000, 3, 10, 10 },
 	};
 	struct rmm_slab_root *r = rmm_slab_root_of(mm);
