@@ -4,7 +4,12 @@
  * regionmm core (shared by core and slab tests; header-only).
  *
  *   plan(n) / ok(cond, fmt, ...) / is_long(got, want, fmt, ...) / diag()
- *   done_testing() -> exit status (0 when every test passed)
+ *   skip(fmt, ...): a test counted as "ok N # SKIP reason"
+ *   expect_warnings(n, fmt, ...): a test that exactly n kernel-style
+ *     WARNINGs (RMM_WARN_ON*, counted in rmm_port_warnings) were hit since
+ *     the last call; it consumes them
+ *   done_testing() -> exit status (0 when every test passed and no WARNING
+ *     was hit that expect_warnings() did not consume)
  *   rmm_test_mem(bytes): page-aligned MAP_NORESERVE memory standing in for
  *     a physical region (untouched pages cost nothing)
  *   rmm_test_mm_simple(mm, nodes, pages_per_node, start_pfn): an instance
@@ -19,6 +24,7 @@
 #include "page_alloc.h"
 
 static int tap_n, tap_fail, tap_planned;
+static long tap_warns_consumed;	/* rmm_port_warnings already accounted */
 
 static inline void plan(int n)
 {
@@ -62,17 +68,61 @@ static inline __attribute__((format(printf, 1, 2))) void diag(const char *fmt, .
 	printf("\n");
 }
 
+static inline __attribute__((format(printf, 1, 2)))
+void skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	tap_n++;
+	printf("ok %d # SKIP ", tap_n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+/* WARNINGs hit and not yet consumed by expect_warnings() */
+static inline long warnings_pending(void)
+{
+	return atomic_load(&rmm_port_warnings) - tap_warns_consumed;
+}
+
+/*
+ * A test that deliberately triggers WARNs states how many: exactly @n must
+ * have been hit since the previous expect_warnings() (or the start).  They
+ * are consumed either way, so one wrong count fails one test only.
+ */
+#define expect_warnings(n, fmt, ...) ({					\
+	long __seen = warnings_pending(), __n = (long)(n);		\
+	bool __r = ok(__seen == __n, fmt, ##__VA_ARGS__);		\
+	if (!__r)							\
+		printf("#   %ld WARNINGs hit, expected %ld\n", __seen, __n); \
+	tap_warns_consumed += __seen;					\
+	__r;								\
+})
+
+/*
+ * Exit status of a test program.  Any WARNING that no expect_warnings()
+ * consumed fails the program: the core WARNs only on a bug (or a bad call
+ * a test makes on purpose and then declares).
+ */
 static inline int done_testing(void)
 {
+	long unexpected = warnings_pending();
+
+	if (unexpected) {
+		tap_n++;
+		tap_fail++;
+		printf("not ok %d - %ld unexpected kernel-style WARNING(s), last at %s\n",
+		       tap_n, unexpected, rmm_port_last_warning);
+	}
 	if (!tap_planned)
 		printf("1..%d\n", tap_n);
 	else if (tap_planned != tap_n) {
 		printf("# planned %d tests but ran %d\n", tap_planned, tap_n);
 		return 1;
 	}
-	if (atomic_load(&rmm_port_warnings))
-		printf("# %ld kernel-style WARNINGs were hit\n",
-		       (long)atomic_load(&rmm_port_warnings));
 	return tap_fail ? 1 : 0;
 }
 

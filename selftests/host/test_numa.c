@@ -2,7 +2,8 @@
 /*
  * test_numa.c - nodes and zonelists (2 and 3 nodes, distances), THISNODE,
  * NUMA counters, Movable carve-out, holes and scattered 4 MiB blocks
- * (borrow mode), and every init/teardown failure path.
+ * (borrow mode), and every init/teardown failure path (the ENOMEM ones are
+ * in test_init_fail.c).
  */
 #include "rmm_test.h"
 
@@ -255,6 +256,8 @@ static void test_failures(void)
 	rmm_layout_default(&l, 1, 99);
 	is_long(rmm_mm_init(&mm, &l, r, 1), -EINVAL, "more CPUs than the port has");
 	rmm_port_quiet = 0;
+	is_long(atomic_load(&rmm_port_kv_live), 0,
+		"the refused inits left no metadata allocated");
 	is_long(rmm_mm_fini(&mm), 0, "fini of a never-initialised instance is a no-op");
 }
 

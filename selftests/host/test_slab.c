@@ -3,7 +3,9 @@
  * test_slab.c - host tests of the regionmm slab allocator (src/core/slab.c)
  * under ASan/UBSan, TAP output.
  *
- * Covers: alloc/free, constructor, alignment, no overlap, kmalloc classes
+ * Covers: alloc/free, slab geometry against SLUB's calculate_order()
+ * worked by hand, slabinfo and buddy page counts, LIFO reuse,
+ * constructor, alignment, no overlap, kmalloc classes
  * (names, ksize, natural alignment, large blocks), shrink giving pages back
  * to the buddy (free counts return exactly), destroy refused with live
  * objects (report captured), debug checks (double free, wrong cache, not an
@@ -60,6 +62,13 @@ static long free_pages(struct rmm_mm *mm)
 	return sum;
 }
 
+/* free pages of the buddy (per-CPU lists drained), caches left alone */
+static long buddy_free(struct rmm_mm *mm)
+{
+	rmm_drain_all_pages(mm);
+	return rmm_mm_total_free(mm);
+}
+
 static int cmp_ptr(const void *a, const void *b)
 {
 	uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
@@ -93,10 +102,19 @@ static void test_basic(struct rmm_mm *mm)
 	struct rmm_cache *c;
 	struct rmm_slabinfo si;
 	bool pat = true, inside = true;
+	long buddy_before;
 	int i;
 
 	c = rmm_mm_cache_create(mm, "test-64", 64, 0, 0, NULL);
 	ok(c != NULL, "create test-64");
+	buddy_before = buddy_free(mm);
+	objs[0] = rmm_cache_alloc(c, RMM_GFP_KERNEL);
+	rmm_cache_get_slabinfo(c, &si);
+	ok(si.num_slabs == 1 && si.num_objs == 63,
+	   "first object: one slab of 63 objects (%lu slabs, %lu objects)",
+	   si.num_slabs, si.num_objs);
+	is_long(buddy_before - buddy_free(mm), 1, "  one page from the buddy");
+	rmm_cache_free(c, objs[0]);
 	for (i = 0; i < N; i++) {
 		objs[i] = rmm_cache_alloc(c, RMM_GFP_KERNEL);
 		if (!objs[i])
@@ -112,12 +130,28 @@ static void test_basic(struct rmm_mm *mm)
 	ok(pat, "contents intact after all allocations");
 	is_long(rmm_cache_validate(c), 0, "validate with %d live objects", N);
 	rmm_cache_get_slabinfo(c, &si);
-	ok(si.active_objs >= N && si.num_objs >= si.active_objs,
-	   "slabinfo active %lu >= %d, num %lu", si.active_objs, N,
-	   si.num_objs);
-	ok(si.num_slabs * si.objects_per_slab == si.num_objs,
-	   "num_objs = slabs * objperslab");
+	/*
+	 * 63 objects per order-0 slab (SLUB's 64 less the slot of the on-slab
+	 * header); 3000 objects need 48 slabs, the per-CPU array may hold up
+	 * to its limit (120) more: at most 50.
+	 */
+	ok(si.num_slabs >= 48 && si.num_slabs <= 50 &&
+	   si.num_objs == 63 * si.num_slabs,
+	   "slabinfo: %lu slabs of 63 objects for %d objects", si.num_slabs, N);
+	ok(si.active_objs >= N && si.active_objs <= N + 120,
+	   "slabinfo: active %lu = %d + what the CPU array holds", si.active_objs, N);
+	is_long(buddy_before - buddy_free(mm), si.num_slabs,
+		"the buddy gave exactly one page per slab");
 	ok(no_overlap(objs, N, 64), "no two objects overlap");
+	{
+		void *x = objs[N / 2];
+
+		rmm_cache_free(c, x);
+		objs[N / 2] = rmm_cache_alloc(c, RMM_GFP_KERNEL);
+		ok(objs[N / 2] == x, "a freed object is the next one allocated (LIFO)");
+		rmm_cache_get_slabinfo(c, &si);
+		is_long(si.num_slabs * 63, si.num_objs, "  and no slab was added");
+	}
 	for (i = 0; i < N; i++)
 		rmm_cache_free(c, objs[i]);
 	is_long(rmm_cache_validate(c), 0, "validate after freeing all");
@@ -155,6 +189,92 @@ static void test_basic(struct rmm_mm *mm)
 	ok(pat, "__GFP_ZERO clears the object");
 	rmm_cache_free(c, objs[0]);
 	rmm_cache_destroy(c);
+}
+
+/*
+ * Slab geometry against SLUB's calculate_order() worked by hand for 4
+ * CPUs (min_objects = 4 * (fls(4) + 1) = 16, slub_max_order 3, waste
+ * 1/16, 1/8, ...).  These are /proc/slabinfo's objperslab and
+ * pagesperslab of a 6.12 kernel for the kmalloc caches (2 CPUs give
+ * min_objects 12 and the same values).  regionmm differs where its 48-byte
+ * slab header has to take slots at the start of the slab
+ * (Documentation/slab.rst): SLUB keeps no header in the slab.
+ */
+static void test_geometry(struct rmm_mm *mm)
+{
+	static const struct {
+		const char *name;
+		unsigned int size, order, slub_objs, objs;
+	} t[] = {
+		/* header 48 B: 6 slots of 8, 3 of 16, 2 of 32 (aligned 32) */
+		{ "kmalloc-8", 8, 0, 512, 506 },
+		{ "kmalloc-16", 16, 0, 256, 253 },
+		{ "kmalloc-32", 32, 0, 128, 126 },
+		{ "kmalloc-64", 64, 0, 64, 63 },
+		/* 4096 - 42 * 96 = 64 B left: the header fits there */
+		{ "kmalloc-96", 96, 0, 42, 42 },
+		{ "kmalloc-128", 128, 0, 32, 31 },
+		{ "kmalloc-192", 192, 0, 21, 21 },
+		/* 256 B and more: the header is off-slab, SLUB's numbers */
+		{ "kmalloc-256", 256, 0, 16, 16 },
+		/* 16 * 512 = 8192: order 1 */
+		{ "kmalloc-512", 512, 1, 16, 16 },
+		{ "kmalloc-1k", 1024, 2, 16, 16 },
+		{ "kmalloc-2k", 2048, 3, 16, 16 },
+		/* max_objects = order_objects(3) = 8, 4 caps min_objects */
+		{ "kmalloc-4k", 4096, 3, 8, 8 },
+		{ "kmalloc-8k", 8192, 3, 4, 4 },
+		/* 24: 4096 % 24 = 16 left, 48 B header at the start: 168 */
+		{ NULL, 24, 0, 170, 168 },
+		/* 100 -> 104: 39 fit, 40 B left: too small for the header */
+		{ NULL, 100, 0, 39, 38 },
+		/* 704 * 16 = 11264 -> order 2; 16384 % 704 = 192 <= 1024 */
+		{ NULL, 700, 2, 23, 23 },
+		/*
+		 * 16 * 3000 needs order 4: min_objects 10 -> order 3,
+		 * waste 2768 > 32768 / 16, <= 32768 / 8
+		 */
+		{ NULL, 3000, 3, 10, 10 },
+	};
+	struct rmm_slab_root *r = rmm_slab_root_of(mm);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		struct rmm_cache *c = NULL, *made = NULL;
+		struct rmm_slabinfo si;
+		struct rmm_slab_list *l;
+		long before = buddy_free(mm);
+		void *o;
+
+		if (t[i].name) {
+			for (l = r->caches.next; l != &r->caches; l = l->next)
+				if (!strcmp(container_of(l, struct rmm_cache,
+							 list)->name, t[i].name))
+					c = container_of(l, struct rmm_cache, list);
+		} else {
+			c = made = rmm_mm_cache_create(mm, "test-geom", t[i].size,
+						       0, 0, NULL);
+		}
+		if (!ok(c != NULL, "%s (%u B) exists", t[i].name ?: "cache",
+			t[i].size))
+			continue;
+		rmm_cache_get_slabinfo(c, &si);
+		ok(si.cache_order == t[i].order && si.objects_per_slab == t[i].objs,
+		   "%u B: order %u, %u objects (SLUB %u): got order %u, %u",
+		   t[i].size, t[i].order, t[i].objs, t[i].slub_objs,
+		   si.cache_order, si.objects_per_slab);
+		if (!made)
+			continue;
+		/* behaviour matches: one slab of that many objects, 2^order pages */
+		o = rmm_cache_alloc(c, RMM_GFP_KERNEL);
+		rmm_cache_get_slabinfo(c, &si);
+		ok(o && si.num_slabs == 1 && si.num_objs == t[i].objs &&
+		   before - buddy_free(mm) == 1L << t[i].order,
+		   "  first allocation: 1 slab, %u objects, %u pages from the buddy",
+		   t[i].objs, 1U << t[i].order);
+		rmm_cache_free(c, o);
+		is_long(rmm_cache_destroy(made), 0, "  destroy");
+	}
 }
 
 static void test_align(struct rmm_mm *mm)
@@ -287,10 +407,14 @@ static void test_shrink_destroy(struct rmm_mm *mm)
 	during = free_pages(mm);
 	ok(before - during >= (long)(N * 256 / RMM_PAGE_SIZE),
 	   "%d x 256 B took %ld pages from the buddy", N, before - during);
-	rmm_cache_get_slabinfo(c, &si);
-	is_long(rmm_node_page_state(&mm->nodes[0], RMM_NR_SLAB_RECLAIMABLE_B),
-		si.num_slabs << si.cache_order,
-		"RECLAIM_ACCOUNT slabs counted in nr_slab_reclaimable (pages)");
+	/*
+	 * 256-byte objects: 16 per order-0 slab (header off-slab), so 1250
+	 * slabs for 20000 objects, up to 8 more for the CPU array (limit 120)
+	 */
+	ok(rmm_node_page_state(&mm->nodes[0], RMM_NR_SLAB_RECLAIMABLE_B) >= 1250 &&
+	   rmm_node_page_state(&mm->nodes[0], RMM_NR_SLAB_RECLAIMABLE_B) <= 1258,
+	   "RECLAIM_ACCOUNT slabs counted in nr_slab_reclaimable: %ld pages, 1250..1258 by hand",
+	   rmm_node_page_state(&mm->nodes[0], RMM_NR_SLAB_RECLAIMABLE_B));
 	{
 		struct rmm_page *pg = rmm_mm_virt_to_page(mm, objs[0]);
 
@@ -560,6 +684,7 @@ int main(void)
 	is_long(rmm_slab_init(&mm), -EEXIST, "second init refused");
 
 	test_basic(&mm);
+	test_geometry(&mm);
 	test_align(&mm);
 	test_kmalloc(&mm);
 	test_shrink_destroy(&mm);

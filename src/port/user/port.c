@@ -7,6 +7,10 @@
 #include "port.h"
 
 atomic_long rmm_port_warnings;
+char rmm_port_last_warning[160];
+atomic_long rmm_port_fail_nth;
+atomic_long rmm_port_kv_live;
+atomic_long rmm_port_kv_failed;
 int rmm_port_quiet;
 int rmm_port_nr_cpu_ids = 1;
 __thread int rmm_port_cpu;
@@ -63,6 +67,8 @@ bool rmm_port_ratelimit(void)
 void rmm_port_warn(const char *file, int line, const char *cond)
 {
 	atomic_fetch_add(&rmm_port_warnings, 1);
+	snprintf(rmm_port_last_warning, sizeof(rmm_port_last_warning),
+		 "%s:%d: %s", file, line, cond);
 	if (!rmm_port_quiet)
 		fprintf(stderr, "regionmm: WARNING at %s:%d: %s\n", file, line,
 			cond);

@@ -15,6 +15,8 @@
  *  - rmm_spinlock_t records its owner so rmm_assert_held() really checks.
  *  - Asserts and BUG_ON abort(); WARN_ON prints and counts in
  *    rmm_port_warnings so tests can require "no warnings".
+ *  - rmm_kvzalloc() counts live blocks and can be made to fail the N-th
+ *    call (rmm_port_fail_nth) to test every ENOMEM path.
  */
 #ifndef _RMM_PORT_USER_H
 #define _RMM_PORT_USER_H
@@ -77,6 +79,7 @@ typedef int64_t s64;
 
 /* ---- logging, warnings, asserts ---- */
 extern atomic_long rmm_port_warnings;	/* WARN_ON hits so far */
+extern char rmm_port_last_warning[160];	/* "file:line: cond" of the last */
 extern int rmm_port_quiet;		/* suppress pr_* (expected failures) */
 
 #define rmm_pr(lvl, fmt, ...) do {					\
@@ -289,13 +292,39 @@ static inline void rmm_atomic_long_sub(long v, rmm_atomic_long_t *a)
 #define rmm_atomic_long_dec(a) rmm_atomic_long_sub(1, a)
 
 /* ---- memory for metadata, misc ---- */
+/*
+ * Fault injection and leak accounting for host tests:
+ *  rmm_port_fail_nth: when set to N > 0, the N-th rmm_kvzalloc() from then
+ *    on returns NULL (counting down to 0, one failure, then off again);
+ *  rmm_port_kv_live: rmm_kvzalloc() blocks not yet given to rmm_kvfree();
+ *  rmm_port_kv_failed: failures injected so far.
+ */
+extern atomic_long rmm_port_fail_nth;
+extern atomic_long rmm_port_kv_live;
+extern atomic_long rmm_port_kv_failed;
+
 static inline void *rmm_kvzalloc(size_t size)
 {
-	return calloc(1, size ? size : 1);
+	void *p;
+
+	if (unlikely(atomic_load_explicit(&rmm_port_fail_nth,
+					  memory_order_relaxed) > 0) &&
+	    atomic_fetch_sub(&rmm_port_fail_nth, 1) == 1) {
+		atomic_fetch_add(&rmm_port_kv_failed, 1);
+		return NULL;
+	}
+	p = calloc(1, size ? size : 1);
+	if (p)
+		atomic_fetch_add_explicit(&rmm_port_kv_live, 1,
+					  memory_order_relaxed);
+	return p;
 }
 
 static inline void rmm_kvfree(const void *p)
 {
+	if (p)
+		atomic_fetch_sub_explicit(&rmm_port_kv_live, 1,
+					  memory_order_relaxed);
 	free((void *)p);
 }
 
