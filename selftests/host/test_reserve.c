@@ -98,12 +98,6 @@ static void test_highatomic(void)
 /* Watermark boost                                                    */
 /* ------------------------------------------------------------------ */
 
-/*
- * Set to 0 once fallback follows 6.12.117 (__rmqueue_steal): until then a
- * failing "single-page steal does not boost" check is reported as a SKIP.
- */
-#define AWAIT_6_12_117_STEAL	1
-
 #define NO_KSWAPD(gfp)	((gfp) & ~RMM___GFP_KSWAPD_RECLAIM)
 /* GFP_KERNEL without __GFP_KSWAPD_RECLAIM: unmovable, no kswapd wakeup */
 #define GFP_UNMOV	(NO_KSWAPD(RMM_GFP_KERNEL) | RMM___GFP_NOWARN)
@@ -315,11 +309,8 @@ static void test_steal_no_boost(void)
 	   z->nr_pageblocks_mt[RMM_MIGRATE_UNMOVABLE] == unmov,
 	   "movable order-0 request stole a page, the block stays Unmovable");
 	n = hold(n, p, 0);
-	if (z->watermark_boost == b || !AWAIT_6_12_117_STEAL)
-		is_long(z->watermark_boost, b, "a single-page steal does not boost");
-	else
-		skip("awaiting 6.12.117 steal: single-page steal boosted %lu -> %lu",
-		     b, z->watermark_boost);
+	is_long(z->watermark_boost, b,
+		"a single-page steal does not boost (6.12.117)");
 	is_long(rmm_validate_mm(&mm), 0, "validator clean");
 	release(n);
 	is_long(rmm_mm_fini(&mm), 0, "fini");
