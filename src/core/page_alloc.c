@@ -140,6 +140,9 @@ static inline void account_freepages(struct rmm_zone *zone, long nr, int mt)
 	if (mt == RMM_MIGRATE_CMA)
 		rmm_atomic_long_set(&zone->vm_stat[RMM_NR_FREE_CMA_PAGES],
 				    rmm_atomic_long_read(&zone->vm_stat[RMM_NR_FREE_CMA_PAGES]) + nr);
+	else if (mt == RMM_MIGRATE_HIGHATOMIC)
+		WRITE_ONCE(zone->nr_free_highatomic,
+			   zone->nr_free_highatomic + nr);
 }
 
 /* @nr free pages change migratetype from @old_mt to @new_mt */
@@ -989,10 +992,18 @@ static void reserve_highatomic_pageblock(struct rmm_mm *mm,
 	u32 idx = rmm_mm_page_idx(mm, page);
 	int mt;
 
-	if ((rmm_zone_managed_pages(zone) / 100) < RMM_PAGEBLOCK_NR_PAGES)
-		return;
-	max_managed = ALIGN(rmm_zone_managed_pages(zone) / 100,
-			    RMM_PAGEBLOCK_NR_PAGES);
+	if (mm->layout.kver < RMM_KVER(6, 12)) {
+		/* 6.1: one pageblock plus roughly 1 % of the zone */
+		max_managed = rmm_zone_managed_pages(zone) / 100 +
+			RMM_PAGEBLOCK_NR_PAGES;
+	} else {
+		/* 6.12: roughly 1 %, none if that is below a pageblock */
+		if ((rmm_zone_managed_pages(zone) / 100) <
+		    RMM_PAGEBLOCK_NR_PAGES)
+			return;
+		max_managed = ALIGN(rmm_zone_managed_pages(zone) / 100,
+				    RMM_PAGEBLOCK_NR_PAGES);
+	}
 	if (READ_ONCE(zone->nr_reserved_highatomic) >= max_managed)
 		return;
 
@@ -1595,8 +1606,15 @@ static inline long __zone_watermark_unusable_free(struct rmm_zone *z,
 {
 	long unusable_free = (1 << order) - 1;
 
+	/*
+	 * Without rights to the reserves, free pages in highatomic blocks
+	 * are not usable: 6.12.117 counts them (nr_free_highatomic), 6.1
+	 * takes the whole reserved size.
+	 */
 	if (likely(!(alloc_flags & RMM_ALLOC_RESERVES)))
-		unusable_free += READ_ONCE(z->nr_reserved_highatomic);
+		unusable_free += z->mm->layout.kver >= RMM_KVER(6, 12) ?
+			READ_ONCE(z->nr_free_highatomic) :
+			READ_ONCE(z->nr_reserved_highatomic);
 	if (!(alloc_flags & RMM_ALLOC_CMA))
 		unusable_free += rmm_zone_page_state(z, RMM_NR_FREE_CMA_PAGES);
 	return unusable_free;
@@ -1706,7 +1724,7 @@ static unsigned int gfp_to_alloc_flags(rmm_gfp_t gfp, unsigned int order)
 	if (!(gfp & RMM___GFP_DIRECT_RECLAIM)) {
 		if (!(gfp & RMM___GFP_NOMEMALLOC)) {
 			alloc_flags |= RMM_ALLOC_NON_BLOCK;
-			if (order > 0)
+			if (order > 0 && (alloc_flags & RMM_ALLOC_MIN_RESERVE))
 				alloc_flags |= RMM_ALLOC_HIGHATOMIC;
 		}
 		if (alloc_flags & RMM_ALLOC_MIN_RESERVE)
@@ -1971,18 +1989,31 @@ static void rmm_warn_alloc(struct rmm_mm *mm, rmm_gfp_t gfp, unsigned int order,
  * __rmm_alloc_pages_slowpath - everything after the first attempt failed.
  * Phase 1: retry at the min watermark with the reserves the gfp allows,
  * give back highatomic reserves, drain the per-CPU lists, retry, fail.
+ * __GFP_NOFAIL follows the kernel: a caller that may sleep retries at the
+ * min reserve until memory is freed (sleeping a jiffy between rounds, as
+ * __alloc_pages_may_oom() does when nothing can be done); one that may not
+ * gets a warning and NULL.  Sleeps only with __GFP_DIRECT_RECLAIM.
  */
 noinline struct rmm_page *
 __rmm_alloc_pages_slowpath(struct rmm_mm *mm, rmm_gfp_t gfp,
 			   unsigned int order, struct rmm_alloc_context *ac)
 {
 	bool can_direct_reclaim = gfp & RMM___GFP_DIRECT_RECLAIM;
+	bool nofail = gfp & RMM___GFP_NOFAIL;
 	unsigned int alloc_flags;
 	struct rmm_page *page;
 	int attempt;
 
-	alloc_flags = gfp_to_alloc_flags(gfp, order);
+	if (unlikely(nofail)) {
+		/* the kernel's own warnings for unreasonable NOFAIL requests */
+		RMM_WARN_ON_ONCE(order > 1);
+		RMM_WARN_ON_ONCE(!can_direct_reclaim);
+	}
+	if (can_direct_reclaim)
+		rmm_might_sleep();
 
+	alloc_flags = gfp_to_alloc_flags(gfp, order);
+retry:
 	if (alloc_flags & RMM_ALLOC_KSWAPD)
 		wake_all_kswapds(ac);		/* PHASE 2 HOOK: real kswapd */
 
@@ -2015,10 +2046,7 @@ __rmm_alloc_pages_slowpath(struct rmm_mm *mm, rmm_gfp_t gfp,
 			 * is should_reclaim_retry()'s last resort
 			 */
 			unreserve_highatomic_pageblock(mm, ac, attempt > 0);
-			if (!rmm_irqs_disabled())
-				rmm_drain_all_pages(mm);
-			else
-				rmm_drain_local_pages(mm);
+			rmm_drain_all_pages(mm);
 		} else {
 			/*
 			 * the kernel fails non-blocking requests here; giving
@@ -2031,14 +2059,20 @@ __rmm_alloc_pages_slowpath(struct rmm_mm *mm, rmm_gfp_t gfp,
 			return page;
 	}
 
-	if (gfp & RMM___GFP_NOFAIL) {
-		/* no reclaim yet: the best we can do is ignore watermarks */
-		RMM_WARN_ON_ONCE(order > RMM_COSTLY_ORDER);
+	/*
+	 * __GFP_NOFAIL: some access to the reserves of high-priority
+	 * non-blocking allocations (ALLOC_MIN_RESERVE, never
+	 * ALLOC_NO_WATERMARKS), then wait and retry.  Without direct
+	 * reclaim nothing can be waited for: fail, as the kernel does.
+	 */
+	if (unlikely(nofail) && can_direct_reclaim) {
 		page = get_page_from_freelist(mm, order,
-					      RMM_ALLOC_NO_WATERMARKS |
-					      RMM_ALLOC_MIN_RESERVE, ac);
+					      RMM_ALLOC_MIN_RESERVE |
+					      RMM_ALLOC_CPUSET, ac);
 		if (page)
 			return page;
+		rmm_schedule_timeout_uninterruptible(1);
+		goto retry;
 	}
 
 	rmm_warn_alloc(mm, gfp, order, ac->preferred_nid);
@@ -2125,7 +2159,7 @@ static noinline bool pcp_refill_slowpath(struct rmm_mm *mm,
  * path, in the same order: the watermark of the zone is checked before its
  * pcp list is touched (the high watermark, or the allocation's low one once
  * ZONE_BELOW_HIGH is set), as zone_watermark_fast() does: for order 0 free
- * pages minus highatomic reserve and free CMA pages above mark +
+ * pages minus unusable ones (__zone_watermark_unusable_free()) above mark +
  * lowmem_reserve[highest_zoneidx], above order 0 __rmm_zone_watermark_ok()
  * (the first attempt's alloc_flags hold no reserve, CMA or highatomic bit,
  * the only ones it reads).  An empty list is refilled from the buddy as
@@ -2171,8 +2205,8 @@ alloc_pcp_fast(struct rmm_mm *mm, int nid, unsigned int order, rmm_gfp_t gfp)
 		rmm_low_wmark_pages(zone) : rmm_high_wmark_pages(zone);
 	free = rmm_zone_page_state(zone, RMM_NR_FREE_PAGES);
 	if (likely(!order)) {
-		long unusable = READ_ONCE(zone->nr_reserved_highatomic) +
-			rmm_zone_page_state(zone, RMM_NR_FREE_CMA_PAGES);
+		long unusable = __zone_watermark_unusable_free(zone, 0,
+							RMM_ALLOC_WMARK_LOW);
 
 		free -= min(free, unusable);
 		if (unlikely(free <= (long)mark +
