@@ -174,13 +174,18 @@ static void test_instance(void)
 	z = &mm.nodes[0].node_zones[2];
 	managed = rmm_zone_managed_pages(z);
 	is_long(managed, 1048576 - 4096, "managed = present - 16 MiB of descriptors");
+	/*
+	 * By hand: int_sqrt(1044480 * 4 * 16 = 66846720) = 8175 kB, min =
+	 * 8175 >> 2 = 2043, step = max(2043 >> 2, 1044480 * 10 / 10000) =
+	 * 1044: low 3087, high 4131, promo 5175.
+	 */
+	is_long(mm.tunables.min_free_kbytes, 8175, "auto min_free_kbytes 8175");
+	ok(z->_watermark[0] == 2043 && z->_watermark[1] == 3087 &&
+	   z->_watermark[2] == 4131 && z->_watermark[3] == 5175,
+	   "zone watermarks 2043/3087/4131/5175 (got min %lu low %lu high %lu)",
+	   z->_watermark[0], z->_watermark[1], z->_watermark[2]);
 	set_in(RMM_KVER(6, 12), 0, 0, managed, 0);
 	rmm_calc_wmarks(&in, &out);
-	ok(z->_watermark[0] == out.wmark[0][2][0] && z->_watermark[1] == out.wmark[0][2][1] &&
-	   z->_watermark[2] == out.wmark[0][2][2] && z->_watermark[3] == out.wmark[0][2][3],
-	   "zone watermarks == rmm_calc_wmarks (min %lu low %lu high %lu)",
-	   z->_watermark[0], z->_watermark[1], z->_watermark[2]);
-	is_long(mm.tunables.min_free_kbytes, out.min_free_kbytes, "auto min_free_kbytes");
 	/* zone_batchsize: min(1044480 >> 10, 256) / 4 = 64 -> rdp2(96) - 1 = 63 */
 	is_long(z->pcp[0].batch, 63, "pcp batch 63");
 	/* high_min = low / 4 local cpus, high_max = managed / 8 / 4 */
@@ -232,9 +237,94 @@ static void test_instance(void)
 	is_long(rmm_mm_fini(&mm), 0, "fini");
 }
 
+/*
+ * khugepaged's set_recommended_min_free_kbytes(), worked by hand:
+ * pageblock_nr_pages * zones * (2 + 3 * 3), at most 5 % of
+ * nr_free_buffer_pages() (managed - high with the plain rule's marks).
+ */
+static void test_thp_min_free(void)
+{
+	/* one 512 MiB Normal zone, 512 memmap pages: managed 130560 */
+	set_in(RMM_KVER(6, 12), 0, 0, 130560, 0);
+	in.zone_normal = 2;
+	rmm_calc_wmarks(&in, &out);
+	/* int_sqrt(130560 * 4 * 16 = 8355840) = 2890 (2891^2 = 8357881) */
+	is_long(out.min_free_kbytes, 2890, "512 MiB, plain rule: 2890 kB");
+	in.thp_min_free_kbytes = true;
+	rmm_calc_wmarks(&in, &out);
+	/*
+	 * 512 * 1 * 11 = 5632 pages; cap: min 722, step max(180, 130) =
+	 * 180, high 1082, (130560 - 1082) / 20 = 6473: not reached.
+	 */
+	is_long(out.min_free_kbytes, 22528, "512 MiB, THP rule: 5632 pages = 22528 kB");
+	is_long(out.wmark[0][2][RMM_WMARK_MIN], 5632, "  min 5632 pages");
+
+	/* 64 MiB: managed 16320; the 5 % cap decides */
+	set_in(RMM_KVER(6, 12), 0, 0, 16320, 0);
+	in.zone_normal = 2;
+	in.thp_min_free_kbytes = true;
+	rmm_calc_wmarks(&in, &out);
+	/*
+	 * plain: int_sqrt(1044480) = 1021, min 255, step max(63, 16) = 63,
+	 * high 381; (16320 - 381) / 20 = 796 pages = 3184 kB > 1021
+	 */
+	is_long(out.min_free_kbytes, 3184, "64 MiB, THP rule capped at 5 %%: 3184 kB");
+
+	/* DMA32 + Normal count twice; Movable is not counted */
+	set_in(RMM_KVER(6, 12), 0, 262144, 262144, 262144);
+	in.zone_normal = 2;
+	in.thp_min_free_kbytes = true;
+	rmm_calc_wmarks(&in, &out);
+	is_long(out.min_free_kbytes, 512 * 2 * 11 * 4,
+		"DMA32 + Normal (+ Movable): 11264 pages = 45056 kB");
+
+	/* a user value is kept, as the sysctl does */
+	in.min_free_kbytes = 1000;
+	rmm_calc_wmarks(&in, &out);
+	is_long(out.min_free_kbytes, 1000, "a set min_free_kbytes is not raised");
+}
+
+/*
+ * The watermark boost is dropped where the kernel's
+ * __setup_per_zone_wmarks() runs (min_free_kbytes and
+ * watermark_scale_factor writes), not by the other tunables' handlers.
+ */
+static void test_boost_and_tunables(void)
+{
+	static const struct {
+		enum rmm_tunable t;
+		long v;
+		bool clears;
+		const char *name;
+	} w[] = {
+		{ RMM_TUNE_WATERMARK_BOOST_FACTOR, 20000, false, "watermark_boost_factor" },
+		{ RMM_TUNE_LOWMEM_RESERVE_RATIO, 64, false, "lowmem_reserve_ratio" },
+		{ RMM_TUNE_PERCPU_PAGELIST_HIGH_FRACTION, 16, false, "percpu_pagelist_high_fraction" },
+		{ RMM_TUNE_WATERMARK_SCALE_FACTOR, 20, true, "watermark_scale_factor" },
+		{ RMM_TUNE_MIN_FREE_KBYTES, 4096, true, "min_free_kbytes" },
+	};
+	struct rmm_mm mm;
+	struct rmm_zone *z;
+	unsigned int i;
+
+	is_long(rmm_test_mm_simple(&mm, 1, 65536, 0x100000), 0, "init 256 MiB node");
+	z = &mm.nodes[0].node_zones[2];
+	for (i = 0; i < ARRAY_SIZE(w); i++) {
+		WRITE_ONCE(z->watermark_boost, 512);
+		is_long(rmm_set_tunable(&mm, w[i].t, &w[i].v, 1), 0, "write %s",
+			w[i].name);
+		is_long(z->watermark_boost, w[i].clears ? 0 : 512,
+			"  boost %s", w[i].clears ? "dropped" : "kept");
+	}
+	WRITE_ONCE(z->watermark_boost, 0);
+	is_long(rmm_mm_fini(&mm), 0, "fini");
+}
+
 int main(void)
 {
 	test_pure();
 	test_instance();
+	test_thp_min_free();
+	test_boost_and_tunables();
 	return done_testing();
 }

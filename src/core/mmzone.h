@@ -620,6 +620,11 @@ struct rmm_layout {	/* from the RUNNING kernel (glue) or by hand (tests) */
 	unsigned int kver;			/* RMM_KVER(6,1) / RMM_KVER(6,12) */
 	bool config_cma;			/* running kernel has CONFIG_CMA */
 	bool config_numa;			/* running kernel has CONFIG_NUMA */
+	/*
+	 * automatic min_free_kbytes gets khugepaged's raise for THP
+	 * (set_recommended_min_free_kbytes()), as on a kernel with THP
+	 */
+	bool thp_min_free_kbytes;
 };
 
 enum rmm_tunable {
@@ -646,6 +651,8 @@ struct rmm_wmark_in {
 	int nr_nodes;				/* 0 is taken as 1 */
 	int nr_zones;				/* per node, kernel zone count */
 	int zone_movable;			/* index or -1 */
+	int zone_normal;			/* gfp_zone(GFP_USER) */
+	bool thp_min_free_kbytes;		/* khugepaged's raise */
 	unsigned long managed[RMM_MAX_NUMNODES][RMM_MAX_NR_ZONES];
 	int min_free_kbytes;			/* < 0: automatic */
 	int watermark_scale_factor;

@@ -60,34 +60,33 @@ static inline bool wm_is_movable(const struct rmm_wmark_in *in, int z)
 	return in->zone_movable >= 0 && z == in->zone_movable;
 }
 
-void rmm_calc_wmarks(const struct rmm_wmark_in *in, struct rmm_wmark_out *out)
+/* calculate_min_free_kbytes(): from nr_free_buffer_pages() at boot */
+static int calculate_min_free_kbytes(const struct rmm_wmark_in *in,
+				     int nr_nodes, int nr_zones)
 {
-	int nr_nodes = in->nr_nodes > 0 ? min(in->nr_nodes, RMM_MAX_NUMNODES) : 1;
-	int nr_zones = clamp(in->nr_zones, 1, RMM_MAX_NR_ZONES);
+	unsigned long buffer_pages = 0, lowmem_kbytes;
+	long new_mfk;
+	int n, i;
+
+	for (n = 0; n < nr_nodes; n++)
+		for (i = 0; i < nr_zones; i++)
+			if (i < (in->zone_movable >= 0 ?
+				 in->zone_movable : nr_zones))
+				buffer_pages += in->managed[n][i];
+	lowmem_kbytes = buffer_pages * (RMM_PAGE_SIZE >> 10);
+	new_mfk = rmm_int_sqrt(lowmem_kbytes * 16);
+	return clamp(new_mfk, 128L, 262144L);
+}
+
+/* __setup_per_zone_wmarks() for min_free_kbytes = @mfk */
+static void setup_per_zone_wmarks(const struct rmm_wmark_in *in,
+				  struct rmm_wmark_out *out, int mfk,
+				  int nr_nodes, int nr_zones)
+{
 	bool v612 = in->kver >= RMM_KVER(6, 12);
 	unsigned long lowmem_pages = 0, pages_min;
-	int n, i, j, mfk;
+	int n, i;
 
-	memset(out, 0, sizeof(*out));
-
-	/* calculate_min_free_kbytes(): nr_free_buffer_pages() at boot */
-	mfk = in->min_free_kbytes;
-	if (mfk < 0) {
-		unsigned long buffer_pages = 0, lowmem_kbytes;
-		long new_mfk;
-
-		for (n = 0; n < nr_nodes; n++)
-			for (i = 0; i < nr_zones; i++)
-				if (i < (in->zone_movable >= 0 ?
-					 in->zone_movable : nr_zones))
-					buffer_pages += in->managed[n][i];
-		lowmem_kbytes = buffer_pages * (RMM_PAGE_SIZE >> 10);
-		new_mfk = rmm_int_sqrt(lowmem_kbytes * 16);
-		mfk = clamp(new_mfk, 128L, 262144L);
-	}
-	out->min_free_kbytes = mfk;
-
-	/* __setup_per_zone_wmarks() */
 	pages_min = (unsigned long)mfk >> (RMM_PAGE_SHIFT - 10);
 	for (n = 0; n < nr_nodes; n++)
 		for (i = 0; i < nr_zones; i++)
@@ -119,6 +118,61 @@ void rmm_calc_wmarks(const struct rmm_wmark_in *in, struct rmm_wmark_out *out)
 			wm[RMM_WMARK_HIGH] = wm[RMM_WMARK_LOW] + tmp;
 			wm[RMM_WMARK_PROMO] = wm[RMM_WMARK_HIGH] + tmp;
 		}
+}
+
+/*
+ * set_recommended_min_free_kbytes() of mm/khugepaged.c, which the running
+ * kernel applies when khugepaged starts (THP enabled, as on Debian):
+ * pageblock_nr_pages * nr_zones * (2 + MIGRATE_PCPTYPES^2), counting the
+ * populated zones up to gfp_zone(GFP_USER) (Normal), at most 5 % of
+ * nr_free_buffer_pages() (managed - high of those zones, with the
+ * watermarks of the plain rule); it only ever raises the value.
+ */
+static int recommended_min_free_kbytes(const struct rmm_wmark_in *in,
+				       const struct rmm_wmark_out *out,
+				       int mfk, int nr_nodes, int nr_zones)
+{
+	unsigned long recommended, buffer_pages = 0;
+	int n, i, zones = 0;
+
+	for (n = 0; n < nr_nodes; n++)
+		for (i = 0; i < nr_zones && i <= in->zone_normal; i++) {
+			unsigned long managed = in->managed[n][i];
+			unsigned long high = out->wmark[n][i][RMM_WMARK_HIGH];
+
+			if (!managed)
+				continue;
+			zones++;
+			if (managed > high)
+				buffer_pages += managed - high;
+		}
+	recommended = RMM_PAGEBLOCK_NR_PAGES * zones * 2;
+	recommended += RMM_PAGEBLOCK_NR_PAGES * zones *
+		RMM_MIGRATE_PCPTYPES * RMM_MIGRATE_PCPTYPES;
+	recommended = min(recommended, buffer_pages / 20);
+	recommended <<= RMM_PAGE_SHIFT - 10;
+	return recommended > (unsigned long)mfk ? (int)recommended : mfk;
+}
+
+void rmm_calc_wmarks(const struct rmm_wmark_in *in, struct rmm_wmark_out *out)
+{
+	int nr_nodes = in->nr_nodes > 0 ? min(in->nr_nodes, RMM_MAX_NUMNODES) : 1;
+	int nr_zones = clamp(in->nr_zones, 1, RMM_MAX_NR_ZONES);
+	int n, i, j, mfk;
+
+	memset(out, 0, sizeof(*out));
+
+	mfk = in->min_free_kbytes;
+	if (mfk < 0) {
+		mfk = calculate_min_free_kbytes(in, nr_nodes, nr_zones);
+		if (in->thp_min_free_kbytes) {
+			setup_per_zone_wmarks(in, out, mfk, nr_nodes, nr_zones);
+			mfk = recommended_min_free_kbytes(in, out, mfk,
+							  nr_nodes, nr_zones);
+		}
+	}
+	out->min_free_kbytes = mfk;
+	setup_per_zone_wmarks(in, out, mfk, nr_nodes, nr_zones);
 
 	/* setup_per_zone_lowmem_reserve() */
 	for (n = 0; n < nr_nodes; n++)
@@ -257,6 +311,8 @@ static void fill_wmark_in(const struct rmm_mm *mm, struct rmm_wmark_in *in)
 	in->nr_nodes = mm->nr_nodes;
 	in->nr_zones = mm->nr_zones;
 	in->zone_movable = mm->layout.zone_movable;
+	in->zone_normal = mm->layout.zone_normal;
+	in->thp_min_free_kbytes = mm->layout.thp_min_free_kbytes;
 	for (n = 0; n < mm->nr_nodes; n++)
 		for (z = 0; z < mm->nr_zones; z++)
 			in->managed[n][z] =
@@ -267,8 +323,15 @@ static void fill_wmark_in(const struct rmm_mm *mm, struct rmm_wmark_in *in)
 	       sizeof(in->lowmem_reserve_ratio));
 }
 
-/* recompute everything from the tunables (tunables_lock held) */
-static void __recompute_all(struct rmm_mm *mm, bool auto_min_free)
+/*
+ * Recompute everything from the tunables (tunables_lock held).
+ * @setup_wmarks: this is __setup_per_zone_wmarks() of the kernel (init,
+ * min_free_kbytes and watermark_scale_factor writes), which also drops
+ * the watermark boost; the other tunables' handlers leave the boost alone
+ * (their watermarks come out unchanged).
+ */
+static void __recompute_all(struct rmm_mm *mm, bool auto_min_free,
+			    bool setup_wmarks)
 {
 	struct rmm_wmark_in *in = mm->wm_in;
 	struct rmm_wmark_out *out = mm->wm_out;
@@ -294,7 +357,8 @@ static void __recompute_all(struct rmm_mm *mm, bool auto_min_free)
 			for (j = 0; j < RMM_NR_WMARK; j++)
 				WRITE_ONCE(zone->_watermark[j],
 					   out->wmark[n][z][j]);
-			WRITE_ONCE(zone->watermark_boost, 0);
+			if (setup_wmarks)
+				WRITE_ONCE(zone->watermark_boost, 0);
 			for (j = 0; j < RMM_MAX_NR_ZONES; j++)
 				WRITE_ONCE(zone->lowmem_reserve[j],
 					   out->lowmem_reserve[n][z][j]);
@@ -316,7 +380,7 @@ void rmm_recompute_all(struct rmm_mm *mm)
 	unsigned long flags;
 
 	rmm_spin_lock_irqsave(&mm->tunables_lock, flags);
-	__recompute_all(mm, mm->tunables.user_min_free_kbytes < 0);
+	__recompute_all(mm, mm->tunables.user_min_free_kbytes < 0, true);
 	rmm_spin_unlock_irqrestore(&mm->tunables_lock, flags);
 }
 
@@ -393,7 +457,8 @@ int rmm_set_tunable(struct rmm_mm *mm, enum rmm_tunable t, const long *vals,
 
 	rmm_spin_lock_irqsave(&mm->tunables_lock, flags);
 	mm->tunables = nt;
-	__recompute_all(mm, auto_min);
+	__recompute_all(mm, auto_min, t == RMM_TUNE_MIN_FREE_KBYTES ||
+			t == RMM_TUNE_WATERMARK_SCALE_FACTOR);
 	rmm_spin_unlock_irqrestore(&mm->tunables_lock, flags);
 	return 0;
 }
