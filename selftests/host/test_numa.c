@@ -261,8 +261,47 @@ static void test_failures(void)
 	is_long(rmm_mm_fini(&mm), 0, "fini of a never-initialised instance is a no-op");
 }
 
+/*
+ * movablecore= over many ranges (borrow_method=blocks hands the core up
+ * to 256 4 MiB ranges): 200 ranges of 1024 pages with holes between them,
+ * 25 % movable.  find_zone_movable_pfns_for_nodes(): kernelcore = 153600
+ * pages = the lowest 150 ranges, so Movable starts at the end of range
+ * 149 and holds the top 50 ranges: 51200 pages.
+ */
+static void test_movable_many_ranges(void)
+{
+	static struct rmm_range r[200];
+	struct rmm_layout l;
+	struct rmm_mm mm;
+	char *mem;
+	int i;
+
+	rmm_port_set_nr_cpus(2);
+	rmm_layout_default(&l, 1, 2);
+	l.movable_pages = 51200;
+	mem = rmm_test_mem(200UL * 1024 << RMM_PAGE_SHIFT);
+	for (i = 0; i < 200; i++) {
+		/* listed from the top down: the core must sort them */
+		int k = 199 - i;
+
+		r[i].start_pfn = 0x100000 + (unsigned long)k * 2048;
+		r[i].nr_pages = 1024;
+		r[i].nid = 0;
+		r[i].vaddr = mem + ((unsigned long)k * 1024 << RMM_PAGE_SHIFT);
+	}
+	is_long(rmm_mm_init(&mm, &l, r, 200), 0, "init with 200 ranges");
+	is_long(mm.nodes[0].node_zones[l.zone_movable].present_pages, 51200,
+		"25 %% movablecore over 200 ranges: Movable = top 50 ranges");
+	is_long(mm.nodes[0].movable_start_pfn, 0x100000 + 149UL * 2048 + 1024,
+		"Movable starts where kernelcore ends (end of range 149)");
+	is_long(rmm_validate_mm(&mm), 0, "validator clean");
+	is_long(rmm_mm_fini(&mm), 0, "fini");
+	rmm_test_unmem(mem, 200UL * 1024 << RMM_PAGE_SHIFT);
+}
+
 int main(void)
 {
+	test_movable_many_ranges();
 	test_three_nodes();
 	test_four_nodes();
 	test_movable();

@@ -170,23 +170,31 @@ static int cmp_range_pfn(const struct rmm_range *a, const struct rmm_range *b)
 	return a->start_pfn < b->start_pfn ? -1 : a->start_pfn > b->start_pfn;
 }
 
-static void find_movable_start(struct rmm_mm *mm, const struct rmm_range *r,
-			       int nr)
+/*
+ * find_zone_movable_pfns_for_nodes() for movablecore=: each node's Movable
+ * start.  Needs the ranges in pfn order (a scratch array of @nr pointers:
+ * -ENOMEM if it cannot be had).
+ */
+static int find_movable_start(struct rmm_mm *mm, const struct rmm_range *r,
+			      int nr)
 {
 	const struct rmm_layout *l = &mm->layout;
 	unsigned long movable_pfn[RMM_MAX_NUMNODES] = { 0 };
 	unsigned long totalpages = 0, required_kernelcore, required_movable;
 	unsigned long usable_startpfn, kernelcore_node, max_end = 0;
-	const struct rmm_range *sorted[64];
+	const struct rmm_range **sorted;
 	int usable_nodes = 0, nid, i, j, nsorted = 0;
 
 	for (nid = 0; nid < mm->nr_nodes; nid++)
 		mm->nodes[nid].movable_start_pfn = ~0UL;
 	if (!l->movable_pages)
-		return;
+		return 0;
 
-	/* ranges by pfn (insertion sort of pointers; few ranges) */
-	for (i = 0; i < nr && nsorted < (int)ARRAY_SIZE(sorted); i++) {
+	sorted = rmm_kvzalloc(nr * sizeof(*sorted));
+	if (!sorted)
+		return -ENOMEM;
+	/* ranges by pfn (insertion sort of pointers; done once at init) */
+	for (i = 0; i < nr; i++) {
 		for (j = nsorted; j > 0 && cmp_range_pfn(sorted[j - 1], &r[i]) > 0; j--)
 			sorted[j] = sorted[j - 1];
 		sorted[j] = &r[i];
@@ -271,6 +279,8 @@ restart:
 		if (movable_pfn[nid] && start < end)
 			mm->nodes[nid].movable_start_pfn = start;
 	}
+	rmm_kvfree(sorted);
+	return 0;
 }
 
 static void free_metadata(struct rmm_mm *mm)
@@ -453,7 +463,8 @@ int rmm_mm_init(struct rmm_mm *mm, const struct rmm_layout *l,
 		goto nomem;
 	memcpy(mm->ranges, r, nr * sizeof(*r));
 	mm->nr_ranges = nr;
-	find_movable_start(mm, r, nr);
+	if (find_movable_start(mm, r, nr))
+		goto nomem;
 
 	/* pass 1: which sections are present, their node, zone, vaddr bias */
 	for (i = 0; i < nr; i++) {
