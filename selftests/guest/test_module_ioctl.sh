@@ -22,7 +22,7 @@
 . "$(dirname "$0")/../lib/ktap.sh"
 . "$(dirname "$0")/tools/rmm_mod.sh"
 
-ktap_plan 25
+ktap_plan 26
 
 if ! rmm_load region=128M@0x30000000; then
 	ktap_fail "insmod region=128M@0x30000000" "$RMM_OUT"
@@ -236,6 +236,20 @@ lowmem_check() {	# RATIOS
 	      exit bad }' /proc/regionmm/zoneinfo
 }
 
+# a bad value at load time: refused while the parameters are parsed
+# (busybox insmod tries finit_module, then init_module: the line may repeat)
+n0=$(rmm_dmesg_lines)
+if rmm_load region=128M@0x30000000 ioctl_max_blocks=0; then
+	rmm_unload
+	ktap_fail "insmod ioctl_max_blocks=0 refused" "loaded"
+else
+	new=$(rmm_dmesg_since "$n0")
+	echo "$RMM_OUT" | grep -qi "invalid argument" &&
+		echo "$new" | grep -q "regionmm: ioctl_max_blocks: '0' is not a number in 1\.\.16777216" &&
+		rmm_untouched &&
+		ktap_ok "insmod ioctl_max_blocks=0 refused with the reason" ||
+		ktap_fail "insmod ioctl_max_blocks=0 refused with the reason" "$RMM_OUT; $new"
+fi
 if rmm_load region=128M@0x30000000 movablecore=50%; then
 	ktap_ok "insmod region=128M@0x30000000 movablecore=50%"
 else
