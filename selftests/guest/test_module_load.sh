@@ -107,8 +107,20 @@ if rmm_load borrow=128M movablecore=25%; then
 	[ -n "$mov" ] && [ "$mov" -gt 0 ] &&
 		ktap_ok "borrow=128M movablecore=25% gives a populated Movable zone" ||
 		ktap_fail "borrow=128M movablecore=25% gives a populated Movable zone"
-	ktap_check "allocation from the Movable zone (movable) and validation" \
-		sh -c 'rmmctl alloc 0 1 >/dev/null && rmmctl pattern 16 0 >/dev/null'
+	# a movable request (GFP_HIGHUSER_MOVABLE's zone bits) lands in the
+	# Movable zone [start_pfn, start_pfn + spanned), an unmovable one not
+	mz=$(awk '/^Node 0, zone +Movable/ { m = 1 } m && $1 == "spanned" { s = $2 }
+		m && $1 == "start_pfn:" { print $2, s; exit }' /proc/regionmm/zoneinfo)
+	pm=$(rmmctl alloc 0 1 | sed -n 's/^pfn=\([0-9]*\).*/\1/p')
+	pu=$(rmmctl alloc 0 0 | sed -n 's/^pfn=\([0-9]*\).*/\1/p')
+	ktap_diag "Movable zone (start_pfn spanned): $mz; movable pfn $pm, unmovable pfn $pu"
+	ms=${mz% *} me=$((${mz% *} + ${mz#* }))
+	[ -n "$pm" ] && [ -n "$pu" ] && [ -n "$mz" ] &&
+		[ "$pm" -ge "$ms" ] && [ "$pm" -lt "$me" ] &&
+		{ [ "$pu" -lt "$ms" ] || [ "$pu" -ge "$me" ]; } &&
+		rmmctl pattern 16 0 >/dev/null &&
+		ktap_ok "allocation from the Movable zone (movable) and validation" ||
+		ktap_fail "allocation from the Movable zone (movable) and validation"
 	rmm_unload
 else
 	ktap_fail "borrow=128M movablecore=25% gives a populated Movable zone" "$RMM_OUT"

@@ -521,6 +521,11 @@ struct rmm_zone {
 	struct rmm_partial partial[RMM_MIGRATE_TYPES];
 	unsigned long nr_pageblocks_mt[RMM_MIGRATE_TYPES];	/* pagetypeinfo */
 	bool contiguous;
+	/*
+	 * bumped by every change to the free lists or a pageblock's type:
+	 * validate.c checks zone-wide sums only over a walk that saw none
+	 */
+	unsigned long free_seq;
 	/* idle pcp detection: refills of pcp lists, next CPU to look at */
 	unsigned int pcp_refills;
 	int pcp_idle_cursor;

@@ -174,6 +174,7 @@ static __always_inline void __add_to_free_list(struct rmm_zone *zone,
 
 	page->private = order;
 	RmmSetPageBuddy(page);
+	zone->free_seq++;
 	area->nr_free++;
 	area->nr_free_mt[mt]++;
 
@@ -220,6 +221,7 @@ static __always_inline void __del_from_free_list(struct rmm_zone *zone,
 
 	RmmClearPageBuddy(page);
 	page->private = 0;
+	zone->free_seq++;
 	area->nr_free--;
 	area->nr_free_mt[mt]--;
 
@@ -507,6 +509,7 @@ void rmm_pb_set_mt_locked(struct rmm_zone *zone, u32 pbn, int mt)
 	zone->nr_pageblocks_mt[mt]++;
 	pb->mt = mt;
 	pb_update(zone, pb, pbn);
+	zone->free_seq++;
 }
 
 /* ------------------------------------------------------------------ */

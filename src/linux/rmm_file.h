@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Per-open-file state of /dev/regionmm, shared by the page ioctls
- * (chardev.c, glue) and the slab ioctls (slab_ioctl.c).
+ * (ioctl_page.c, glue) and the slab ioctls (ioctl_slab.c).
  *
  * Invariants:
  *   every entry of @pages is xa_mk_value(pfn << RMM_FILE_ORDER_BITS | order)
  *   of a block this file allocated and still holds; the module keeps one
  *   reference (try_module_get) per open file, so unload waits for close.
- *   @slab_priv belongs to slab_ioctl.c alone (NULL until it uses it).
+ *   @nr_blocks counts the entries (bounded by ioctl_max_blocks);
+ *   @slab_priv belongs to ioctl_slab.c alone (NULL until it uses it).
  *
  * Locking: @lock (mutex) serialises ioctls of one file against each other
  * and against release; the allocator has its own locks underneath.
@@ -28,13 +29,14 @@ struct rmm_file {
 	struct mutex lock;
 	struct xarray pages;		/* handle -> (pfn, order) value */
 	unsigned long nr_held;		/* pages (not blocks) held */
+	unsigned long nr_blocks;	/* entries of @pages */
 	struct rmm_mm *mm;		/* instance the file works on */
-	void *slab_priv;		/* owned by slab_ioctl.c */
+	void *slab_priv;		/* owned by ioctl_slab.c */
 };
 
-/* slab_ioctl.c: cmd numbers RMM_IOC_SLAB_FIRST..RMM_IOC_SLAB_LAST */
+/* ioctl_slab.c: cmd numbers RMM_IOC_SLAB_FIRST..RMM_IOC_SLAB_LAST */
 long rmm_slab_ioctl(struct rmm_file *f, unsigned int cmd, unsigned long arg);
-/* slab_ioctl.c: free whatever @f still holds; called with f->lock free */
+/* ioctl_slab.c: free whatever @f still holds; called with f->lock free */
 void rmm_slab_release(struct rmm_file *f);
 /* slabinfo.c: /proc/regionmm/slabinfo */
 int rmm_slabinfo_init(struct proc_dir_entry *dir);

@@ -84,9 +84,16 @@ void rmm_chardev_exit(void);
 int rmm_pcp_work_start(void);
 void rmm_pcp_work_stop(void);
 
-/* wmarks.c: RMM_IOC_CALC_WMARKS */
-struct rmm_ioc_wmarks;
-int rmm_glue_calc_wmarks(struct rmm_ioc_wmarks *w);
+/*
+ * /dev/regionmm command handlers (chardev.c dispatches; slab: rmm_file.h).
+ * ioctl_page.c: cmd 0x00..0x3f; rmm_page_release() frees every block the
+ * file holds (release, FREE_ALL), taking f->lock.
+ */
+struct rmm_file;
+long rmm_page_ioctl(struct rmm_file *f, unsigned int cmd, unsigned long arg);
+void rmm_page_release(struct rmm_file *f);
+/* ioctl_wmark.c: RMM_IOC_CALC_WMARKS (no file state) */
+long rmm_wmark_ioctl(void __user *argp);
 
 /* vmstat_names.c: the running kernel's /proc/vmstat item names */
 extern const char * const rmm_vmstat_text[];

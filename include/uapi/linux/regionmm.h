@@ -5,14 +5,27 @@
  * Every structure is fixed size with explicit padding, so that 32-bit and
  * 64-bit user space see the same layout.  Every `flags` and `pad` field
  * must be 0: anything else is refused with -EINVAL, which leaves room to
- * give those bits a meaning later without breaking old callers.
+ * give those bits a meaning later without breaking old callers.  Every
+ * -EINVAL comes with one kernel log line "regionmm: RMM_IOC_<CMD>: <field>
+ * <value>: <reason>", rate-limited (printk_ratelimited: at most 10 lines
+ * per 5 s from each check).
  *
  * Pages and slab objects allocated through a file descriptor are owned by
  * that open file and are returned to regionmm when it is closed.
  * A handle is an opaque number (never a kernel address).
  *
- * Command numbers: 0x00..0x3f page allocator (glue, src/linux/chardev.c),
- * 0x40..0x4f slab (src/linux/slab_ioctl.c).
+ * Limits per open file, which bound the kernel memory its bookkeeping can
+ * pin (a few tens of bytes per entry); past them the call fails with
+ * -ENOSPC and one rate-limited log line, and nothing changes:
+ *   RMM_IOC_ALLOC_PAGES: at most ioctl_max_blocks blocks held (module
+ *     parameter, 1 .. 2^24, default RMM_IOC_FILE_MAX_BLOCKS);
+ *   slab: at most RMM_IOC_FILE_MAX_OBJS object handles, counting handles
+ *     of freed debug-cache objects that are kept for double-free checks,
+ *     and RMM_IOC_FILE_MAX_CACHES caches.
+ *
+ * Command numbers: 0x00..0x3f page allocator (glue,
+ * src/linux/ioctl_page.c, ioctl_wmark.c), 0x40..0x4f slab
+ * (src/linux/ioctl_slab.c).
  */
 #ifndef _UAPI_LINUX_REGIONMM_H
 #define _UAPI_LINUX_REGIONMM_H
@@ -22,6 +35,10 @@
 
 #define RMM_IOC_MAGIC		'R'
 #define RMM_IOC_API_VERSION	1
+
+#define RMM_IOC_FILE_MAX_BLOCKS	(1U << 20)	/* default ioctl_max_blocks */
+#define RMM_IOC_FILE_MAX_OBJS	(1U << 22)	/* slab object handles */
+#define RMM_IOC_FILE_MAX_CACHES	256
 
 /* RMM_IOC_INFO: what regionmm manages right now. */
 struct rmm_ioc_info {
@@ -50,6 +67,15 @@ struct rmm_ioc_info {
 #define RMM_IOC_MT_MOVABLE	1
 #define RMM_IOC_MT_RECLAIMABLE	2
 
+/*
+ * The gfp mask is built as the kernel's callers build theirs: the
+ * migratetype gives __GFP_MOVABLE / __GFP_RECLAIMABLE; zone_limit -1 means
+ * Normal, or for RMM_IOC_MT_MOVABLE __GFP_HIGHMEM|__GFP_MOVABLE as in
+ * GFP_HIGHUSER_MOVABLE (the Movable zone first, when there is one).  An
+ * explicit zone_limit is the highest zone (DMA, DMA32, Normal, Movable by
+ * the kernel's zone index); Movable needs RMM_IOC_MT_MOVABLE.
+ * -ENOSPC: the file holds ioctl_max_blocks blocks already.
+ */
 struct rmm_ioc_alloc {
 	__u32 order;		/* in: 0 .. nr_orders - 1 */
 	__u32 migratetype;	/* in: RMM_IOC_MT_* */
@@ -114,7 +140,13 @@ struct rmm_ioc_pattern {
 	__u64 bad_words;	/* out (CHECK): words that differ */
 };
 
-#define RMM_IOC_INFO		_IOR(RMM_IOC_MAGIC, 0x00, struct rmm_ioc_info)
+/*
+ * RMM_IOC_INFO reads `flags` before it writes the answer, so it is _IOWR.
+ * It was first declared _IOR; that number (RMM_IOC_INFO_IOR) is still
+ * accepted and does the same, so old binaries keep working.
+ */
+#define RMM_IOC_INFO		_IOWR(RMM_IOC_MAGIC, 0x00, struct rmm_ioc_info)
+#define RMM_IOC_INFO_IOR	_IOR(RMM_IOC_MAGIC, 0x00, struct rmm_ioc_info)
 #define RMM_IOC_ALLOC_PAGES	_IOWR(RMM_IOC_MAGIC, 0x01, struct rmm_ioc_alloc)
 #define RMM_IOC_FREE_PAGES	_IOW(RMM_IOC_MAGIC, 0x02, struct rmm_ioc_free)
 #define RMM_IOC_FREE_ALL	_IO(RMM_IOC_MAGIC, 0x03)
@@ -124,7 +156,7 @@ struct rmm_ioc_pattern {
 #define RMM_IOC_WRITE_PATTERN	_IOW(RMM_IOC_MAGIC, 0x07, struct rmm_ioc_pattern)
 #define RMM_IOC_CHECK_PATTERN	_IOWR(RMM_IOC_MAGIC, 0x08, struct rmm_ioc_pattern)
 
-/* ---- slab (0x40 .. 0x4f), implemented in src/linux/slab_ioctl.c ---- */
+/* ---- slab (0x40 .. 0x4f), implemented in src/linux/ioctl_slab.c ---- */
 
 #define RMM_IOC_SLAB_HWCACHE_ALIGN	(1U << 0)
 #define RMM_IOC_SLAB_RECLAIM_ACCOUNT	(1U << 1)

@@ -11,6 +11,13 @@
  *   rmmctl pattern N ORDER           N blocks, write/check a pattern
  *   rmmctl hold ORDER N              allocate and sleep until killed
  *   rmmctl badargs                   every malformed ioctl must fail
+ *   rmmctl validate N                N times RMM_IOC_VALIDATE: prints how
+ *                                    many failed (0 expected)
+ *   rmmctl bad N                     N times the same refused ALLOC_PAGES
+ *                                    (order 99): prints how many got EINVAL
+ *   rmmctl fill ORDER                order-ORDER blocks until refused:
+ *                                    prints allocs= errno=, then frees one
+ *                                    and allocates again (realloc_errno=)
  *   rmmctl calc                      stdin: tunables + zones; RMM_IOC_CALC_WMARKS
  *   rmmctl frag PCT ROUNDS           LLFree-style fragmentation workload,
  *                                    then order-9 success rate
@@ -205,6 +212,16 @@ static int cmd_hold(unsigned int order, int n)
 
 static int failures;
 
+static void expect_ok(const char *what, int ret)
+{
+	if (!ret) {
+		printf("ok - %s\n", what);
+	} else {
+		printf("not ok - %s: errno %d\n", what, errno);
+		failures++;
+	}
+}
+
 static void expect(const char *what, int ret, int err)
 {
 	if (ret == -1 && errno == err) {
@@ -229,8 +246,20 @@ static int cmd_badargs(void)
 	nodes = in.nr_nodes;
 
 	memset(&in, 0, sizeof(in));
+	expect_ok("INFO (_IOWR number)", ioctl(fd, RMM_IOC_INFO, &in));
+	memset(&in, 0, sizeof(in));
+	expect_ok("INFO (first, _IOR number)", ioctl(fd, RMM_IOC_INFO_IOR, &in));
+	if (in.nr_nodes != (unsigned int)nodes) {
+		printf("not ok - INFO (_IOR number) answers nr_nodes %u, not %d\n",
+		       in.nr_nodes, nodes);
+		failures++;
+	}
+	memset(&in, 0, sizeof(in));
 	in.flags = 1;
 	expect("INFO flags!=0", ioctl(fd, RMM_IOC_INFO, &in), EINVAL);
+	in.flags = 1;
+	expect("INFO (_IOR number) flags!=0", ioctl(fd, RMM_IOC_INFO_IOR, &in),
+	       EINVAL);
 	expect("INFO bad pointer", ioctl(fd, RMM_IOC_INFO, (void *)8), EFAULT);
 
 #define BAD_ALLOC(desc, field, val) do {				\
@@ -249,6 +278,9 @@ static int cmd_badargs(void)
 	BAD_ALLOC("ALLOC zone_limit -5", zone_limit, -5);
 	BAD_ALLOC("ALLOC unknown gfp bit", gfp_flags, 1U << 31);
 	BAD_ALLOC("ALLOC flags!=0", flags, 1);
+	/* ZONE_MOVABLE is 3 on x86_64; only movable requests may reach it */
+	BAD_ALLOC("ALLOC zone_limit Movable, migratetype unmovable",
+		  zone_limit, 3);
 	expect("ALLOC bad pointer", ioctl(fd, RMM_IOC_ALLOC_PAGES, NULL),
 	       EFAULT);
 
@@ -305,6 +337,62 @@ static int cmd_badargs(void)
 	       ENOTTY);
 	printf("failures=%d\n", failures);
 	return failures ? 1 : 0;
+}
+
+static int cmd_validate(int n)
+{
+	int i, bad = 0;
+
+	for (i = 0; i < n; i++)
+		if (ioctl(fd, RMM_IOC_VALIDATE))
+			bad++;
+	printf("validate_runs=%d failed=%d\n", n, bad);
+	return bad ? 1 : 0;
+}
+
+static int cmd_bad(int n)
+{
+	struct rmm_ioc_alloc a;
+	int i, einval = 0;
+
+	for (i = 0; i < n; i++) {
+		memset(&a, 0, sizeof(a));
+		a.order = 99;
+		a.nid = -1;
+		a.zone_limit = -1;
+		if (ioctl(fd, RMM_IOC_ALLOC_PAGES, &a) == -1 && errno == EINVAL)
+			einval++;
+	}
+	printf("einval=%d\n", einval);
+	return einval == n ? 0 : 1;
+}
+
+static int cmd_fill(unsigned int order)
+{
+	struct rmm_ioc_alloc a;
+	struct rmm_ioc_free f;
+	unsigned long long n = 0;
+	int err = 0, err2 = 0;
+
+	for (;;) {
+		if (alloc1(order, RMM_IOC_MT_UNMOVABLE, 0, -1, &a)) {
+			err = errno;
+			break;
+		}
+		f.handle = a.handle;
+		n++;
+	}
+	printf("allocs=%llu errno=%d\n", n, err);
+	if (n) {
+		if (ioctl(fd, RMM_IOC_FREE_PAGES, &f)) {
+			perror("FREE_PAGES");
+			return 1;
+		}
+		if (alloc1(order, RMM_IOC_MT_UNMOVABLE, 0, -1, &a))
+			err2 = errno;
+	}
+	printf("realloc_errno=%d\n", err2);
+	return 0;
 }
 
 /*
@@ -485,7 +573,7 @@ static int cmd_frag(int pct, int rounds)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: rmmctl info|alloc|wmtest|pattern|hold|badargs|calc|frag ...\n");
+		fprintf(stderr, "usage: rmmctl info|alloc|wmtest|pattern|hold|badargs|validate|bad|fill|calc|frag ...\n");
 		return 2;
 	}
 	open_dev();
@@ -514,6 +602,12 @@ int main(int argc, char **argv)
 		return cmd_hold(atoi(argv[2]), atoi(argv[3]));
 	if (!strcmp(argv[1], "badargs"))
 		return cmd_badargs();
+	if (!strcmp(argv[1], "validate") && argc > 2)
+		return cmd_validate(atoi(argv[2]));
+	if (!strcmp(argv[1], "bad") && argc > 2)
+		return cmd_bad(atoi(argv[2]));
+	if (!strcmp(argv[1], "fill") && argc > 2)
+		return cmd_fill(atoi(argv[2]));
 	if (!strcmp(argv[1], "calc"))
 		return cmd_calc();
 	if (!strcmp(argv[1], "frag") && argc > 3)

@@ -12,7 +12,8 @@
  *   slab_ctl double-free               free one object of a debug cache twice
  *   slab_ctl redzone                   write one byte past an object, free it
  *   slab_ctl wrong-cache               free an object into another cache
- *   slab_ctl badargs                   every bad argument gets -EINVAL/-EBUSY
+ *   slab_ctl badargs                   every bad argument gets -EINVAL/-EBUSY,
+ *                                      the 257th cache of a file -ENOSPC
  *   slab_ctl stress ITERS SEED         random alloc/free/shrink on 3 caches
  *                                      and kmalloc, validated at the end
  *   slab_ctl hold N [SECS]             allocate, sleep, exit without freeing
@@ -269,6 +270,30 @@ static int cmd_wrong_cache(void)
 	return errors != 0;
 }
 
+/* one file holds at most RMM_IOC_FILE_MAX_CACHES caches, then -ENOSPC */
+static int cache_limit(void)
+{
+	static __u64 h[RMM_IOC_FILE_MAX_CACHES];
+	struct rmm_ioc_cache_create cc;
+	unsigned int n;
+	int ret = 0;
+
+	for (n = 0; n <= RMM_IOC_FILE_MAX_CACHES; n++) {
+		memset(&cc, 0, sizeof(cc));
+		snprintf(cc.name, sizeof(cc.name), "slabctl-lim%u", n);
+		cc.size = 32;
+		ret = ioc(RMM_IOC_CACHE_CREATE, &cc);
+		if (ret || n == RMM_IOC_FILE_MAX_CACHES)
+			break;
+		h[n] = cc.cache_handle;
+	}
+	expect(n == RMM_IOC_FILE_MAX_CACHES ? ret : 1, -ENOSPC,
+	       "cache beyond RMM_IOC_FILE_MAX_CACHES: -ENOSPC");
+	while (n-- > 0)
+		expect(destroy(h[n]), 0, "destroy of a limit-test cache");
+	return errors != 0;
+}
+
 static int cmd_badargs(void)
 {
 	struct rmm_ioc_cache_create cc;
@@ -334,7 +359,7 @@ static int cmd_badargs(void)
 	       1, "unknown slab command: -ENOTTY");
 	expect(free_obj(c, o), 0, "free");
 	expect(destroy(c), 0, "destroy");
-	return errors != 0;
+	return cache_limit() || errors != 0;
 }
 
 static unsigned long long rng;

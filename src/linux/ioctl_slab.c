@@ -19,9 +19,17 @@
  *   file) - that is what lets the double-free test reach the allocator's
  *   check without ever freeing memory somebody else owns.
  *
+ * Bounds (they cap the kernel memory one file's bookkeeping can pin):
+ *   nr_objs + nr_stale <= SLAB_IOC_MAX_OBJS and nr_caches <=
+ *   SLAB_IOC_MAX_CACHES; a call that would pass them gets -ENOSPC.
+ * Every refused argument (-EINVAL) and -ENOSPC logs one line naming the
+ * command, the field and the reason, rate-limited per call site.
+ *
  * Locking: f->lock (mutex of the glue's rmm_file) around each ioctl;
  * release runs with no ioctl in flight.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/uaccess.h>
@@ -40,8 +48,8 @@
  */
 
 #define SLAB_IOC_MAX_COUNT	65536	/* objects per CACHE_ALLOC call */
-#define SLAB_IOC_MAX_OBJS	(1UL << 22)	/* objects held per file */
-#define SLAB_IOC_MAX_CACHES	256	/* caches held per file */
+#define SLAB_IOC_MAX_OBJS	RMM_IOC_FILE_MAX_OBJS	/* per file */
+#define SLAB_IOC_MAX_CACHES	RMM_IOC_FILE_MAX_CACHES	/* per file */
 #define SLAB_IOC_MAX_KMALLOC	(4UL << 20)	/* largest RMM_IOC_KMALLOC */
 
 struct slab_file_cache {
@@ -61,6 +69,7 @@ struct slab_file {
 	struct xarray objs;		/* id -> struct slab_file_obj */
 	u64 next_cache, next_obj;
 	unsigned long nr_caches, nr_objs;
+	unsigned long nr_stale;		/* entries with freed == true */
 };
 
 /* ------------------------------------------------ global-instance API */
@@ -168,19 +177,25 @@ static long ioc_cache_create(struct rmm_file *f, struct slab_file *sf,
 
 	if (copy_from_user(&a, up, sizeof(a)))
 		return -EFAULT;
-	if (a.pad || a.flags & ~RMM_IOC_SLAB_ALL) {
-		pr_err("regionmm: RMM_IOC_CACHE_CREATE: flags 0x%x/pad %u invalid\n",
-		       a.flags, a.pad);
+	if (a.flags & ~RMM_IOC_SLAB_ALL) {
+		pr_err_ratelimited("RMM_IOC_CACHE_CREATE: flags %#x: unknown bits %#x\n",
+				   a.flags, a.flags & ~RMM_IOC_SLAB_ALL);
+		return -EINVAL;
+	}
+	if (a.pad) {
+		pr_err_ratelimited("RMM_IOC_CACHE_CREATE: pad %#x: must be 0\n",
+				   a.pad);
 		return -EINVAL;
 	}
 	if (!memchr(a.name, 0, sizeof(a.name))) {
-		pr_err("regionmm: RMM_IOC_CACHE_CREATE: name not NUL-terminated\n");
+		pr_err_ratelimited("RMM_IOC_CACHE_CREATE: name: not NUL-terminated within %zu bytes\n",
+				   sizeof(a.name));
 		return -EINVAL;
 	}
 	if (sf->nr_caches >= SLAB_IOC_MAX_CACHES) {
-		pr_err("regionmm: RMM_IOC_CACHE_CREATE: more than %d caches on one file\n",
-		       SLAB_IOC_MAX_CACHES);
-		return -EINVAL;
+		pr_err_ratelimited("RMM_IOC_CACHE_CREATE: this file holds %lu caches, the limit\n",
+				   sf->nr_caches);
+		return -ENOSPC;
 	}
 	fc = kzalloc(sizeof(*fc), GFP_KERNEL);
 	if (!fc)
@@ -221,6 +236,7 @@ static void drop_stale(struct slab_file *sf, u64 cache_id)
 		if (o->freed && (!cache_id || o->cache_id == cache_id)) {
 			xa_erase(&sf->objs, idx);
 			kfree(o);
+			sf->nr_stale--;
 		}
 	}
 }
@@ -236,7 +252,8 @@ static long ioc_cache_destroy(struct rmm_file *f, struct slab_file *sf,
 		return -EFAULT;
 	fc = lookup_cache(sf, a.cache_handle);
 	if (!fc) {
-		pr_err("regionmm: RMM_IOC_CACHE_DESTROY: unknown cache handle\n");
+		pr_err_ratelimited("RMM_IOC_CACHE_DESTROY: cache_handle %llu: not a cache of this file\n",
+				   a.cache_handle);
 		return -EINVAL;
 	}
 	ret = rmm_cache_destroy(fc->cache);	/* reports busy caches */
@@ -260,11 +277,26 @@ static long ioc_cache_alloc(struct rmm_file *f, struct slab_file *sf,
 	if (copy_from_user(&a, up, sizeof(a)))
 		return -EFAULT;
 	fc = lookup_cache(sf, a.cache_handle);
-	if (!fc || a.pad || !a.count || a.count > SLAB_IOC_MAX_COUNT ||
-	    sf->nr_objs + a.count > SLAB_IOC_MAX_OBJS) {
-		pr_err("regionmm: RMM_IOC_CACHE_ALLOC: bad cache handle, pad or count %u (1..%d)\n",
-		       a.count, SLAB_IOC_MAX_COUNT);
+	if (!fc) {
+		pr_err_ratelimited("RMM_IOC_CACHE_ALLOC: cache_handle %llu: not a cache of this file\n",
+				   a.cache_handle);
 		return -EINVAL;
+	}
+	if (a.pad) {
+		pr_err_ratelimited("RMM_IOC_CACHE_ALLOC: pad %#x: must be 0\n",
+				   a.pad);
+		return -EINVAL;
+	}
+	if (!a.count || a.count > SLAB_IOC_MAX_COUNT) {
+		pr_err_ratelimited("RMM_IOC_CACHE_ALLOC: count %u: not 1..%d\n",
+				   a.count, SLAB_IOC_MAX_COUNT);
+		return -EINVAL;
+	}
+	if (sf->nr_objs + sf->nr_stale + a.count > SLAB_IOC_MAX_OBJS) {
+		pr_err_ratelimited("RMM_IOC_CACHE_ALLOC: count %u: this file holds %lu object handles, the limit is %u\n",
+				   a.count, sf->nr_objs + sf->nr_stale,
+				   SLAB_IOC_MAX_OBJS);
+		return -ENOSPC;
 	}
 	fc->alloc_gen++;
 	drop_stale(sf, a.cache_handle);
@@ -322,7 +354,8 @@ static long ioc_cache_free(struct rmm_file *f, struct slab_file *sf,
 	o = a.obj_handle && a.obj_handle < sf->next_obj ?
 		xa_load(&sf->objs, a.obj_handle) : NULL;
 	if (!fc || !o || !o->cache_id) {
-		pr_err("regionmm: RMM_IOC_CACHE_FREE: unknown cache or object handle\n");
+		pr_err_ratelimited("RMM_IOC_CACHE_FREE: cache_handle %llu/obj_handle %llu: not a cache object of this file\n",
+				   a.cache_handle, a.obj_handle);
 		return -EINVAL;
 	}
 	oc = xa_load(&sf->caches, o->cache_id);
@@ -334,12 +367,14 @@ static long ioc_cache_free(struct rmm_file *f, struct slab_file *sf,
 		 */
 		if (o->gen != oc->alloc_gen || fc != oc ||
 		    !(rmm_cache_flags(fc->cache) & RMM_SLAB_DEBUG_FLAGS)) {
-			pr_err("regionmm: RMM_IOC_CACHE_FREE: object handle already freed\n");
+			pr_err_ratelimited("RMM_IOC_CACHE_FREE: obj_handle %llu: already freed\n",
+					   a.obj_handle);
 			return -EINVAL;
 		}
 		rmm_cache_free(fc->cache, o->obj);
 		xa_erase(&sf->objs, a.obj_handle);
 		kfree(o);
+		sf->nr_stale--;
 		return 0;
 	}
 	if (fc != oc) {
@@ -349,7 +384,8 @@ static long ioc_cache_free(struct rmm_file *f, struct slab_file *sf,
 		 * foreign object to a cache that would accept it.
 		 */
 		if (!(rmm_cache_flags(fc->cache) & RMM_SLAB_DEBUG_FLAGS)) {
-			pr_err("regionmm: RMM_IOC_CACHE_FREE: object belongs to another cache\n");
+			pr_err_ratelimited("RMM_IOC_CACHE_FREE: obj_handle %llu: belongs to another cache than %llu\n",
+					   a.obj_handle, a.cache_handle);
 			return -EINVAL;
 		}
 		rmm_cache_free(fc->cache, o->obj);
@@ -360,6 +396,7 @@ static long ioc_cache_free(struct rmm_file *f, struct slab_file *sf,
 	if (rmm_cache_flags(fc->cache) & RMM_SLAB_DEBUG_FLAGS) {
 		o->freed = true;
 		o->gen = fc->alloc_gen;
+		sf->nr_stale++;
 	} else {
 		xa_erase(&sf->objs, a.obj_handle);
 		kfree(o);
@@ -382,7 +419,8 @@ static long ioc_obj_write(struct rmm_file *f, struct slab_file *sf,
 	o = a.obj_handle && a.obj_handle < sf->next_obj ?
 		xa_load(&sf->objs, a.obj_handle) : NULL;
 	if (!fc || !o || o->freed || xa_load(&sf->caches, o->cache_id) != fc) {
-		pr_err("regionmm: RMM_IOC_OBJ_WRITE: unknown cache or object handle\n");
+		pr_err_ratelimited("RMM_IOC_OBJ_WRITE: cache_handle %llu/obj_handle %llu: not a live object of this file\n",
+				   a.cache_handle, a.obj_handle);
 		return -EINVAL;
 	}
 	c = fc->cache;
@@ -390,9 +428,14 @@ static long ioc_obj_write(struct rmm_file *f, struct slab_file *sf,
 	/* past the end only into the right red zone of a RED_ZONE cache */
 	if (c->flags & RMM_SLAB_RED_ZONE)
 		limit = c->inuse;
-	if (a.byte > 0xff || !a.len || (u64)a.offset + a.len > limit) {
-		pr_err("regionmm: RMM_IOC_OBJ_WRITE: offset %u + len %u beyond %llu or byte > 0xff\n",
-		       a.offset, a.len, limit);
+	if (a.byte > 0xff) {
+		pr_err_ratelimited("RMM_IOC_OBJ_WRITE: byte %#llx: above 0xff\n",
+				   a.byte);
+		return -EINVAL;
+	}
+	if (!a.len || (u64)a.offset + a.len > limit) {
+		pr_err_ratelimited("RMM_IOC_OBJ_WRITE: offset %u len %u: not 1..%llu bytes inside the object\n",
+				   a.offset, a.len, limit);
 		return -EINVAL;
 	}
 	memset((char *)o->obj + a.offset, (int)a.byte, a.len);
@@ -409,7 +452,8 @@ static long ioc_cache_shrink(struct rmm_file *f, struct slab_file *sf,
 		return -EFAULT;
 	fc = lookup_cache(sf, a.cache_handle);
 	if (!fc) {
-		pr_err("regionmm: RMM_IOC_CACHE_SHRINK: unknown cache handle\n");
+		pr_err_ratelimited("RMM_IOC_CACHE_SHRINK: cache_handle %llu: not a cache of this file\n",
+				   a.cache_handle);
 		return -EINVAL;
 	}
 	return rmm_cache_shrink(fc->cache);	/* pages returned */
@@ -424,11 +468,15 @@ static long ioc_kmalloc(struct rmm_file *f, struct slab_file *sf,
 
 	if (copy_from_user(&a, up, sizeof(a)))
 		return -EFAULT;
-	if (!a.size || a.size > SLAB_IOC_MAX_KMALLOC ||
-	    sf->nr_objs >= SLAB_IOC_MAX_OBJS) {
-		pr_err("regionmm: RMM_IOC_KMALLOC: size %llu not in 1..%lu\n",
-		       a.size, SLAB_IOC_MAX_KMALLOC);
+	if (!a.size || a.size > SLAB_IOC_MAX_KMALLOC) {
+		pr_err_ratelimited("RMM_IOC_KMALLOC: size %llu: not 1..%lu\n",
+				   a.size, SLAB_IOC_MAX_KMALLOC);
 		return -EINVAL;
+	}
+	if (sf->nr_objs + sf->nr_stale >= SLAB_IOC_MAX_OBJS) {
+		pr_err_ratelimited("RMM_IOC_KMALLOC: this file holds %lu object handles, the limit\n",
+				   sf->nr_objs + sf->nr_stale);
+		return -ENOSPC;
 	}
 	o = kzalloc(sizeof(*o), GFP_KERNEL);
 	if (!o)
@@ -467,7 +515,8 @@ static long ioc_kfree(struct rmm_file *f, struct slab_file *sf,
 	o = a.obj_handle && a.obj_handle < sf->next_obj ?
 		xa_load(&sf->objs, a.obj_handle) : NULL;
 	if (!o || o->cache_id || o->freed) {
-		pr_err("regionmm: RMM_IOC_KFREE: unknown kmalloc handle\n");
+		pr_err_ratelimited("RMM_IOC_KFREE: obj_handle %llu: not a kmalloc object of this file\n",
+				   a.obj_handle);
 		return -EINVAL;
 	}
 	xa_erase(&sf->objs, a.obj_handle);
@@ -531,12 +580,12 @@ static long ioc_slab_validate(struct rmm_file *f, struct slab_file *sf)
 	sort(ext, n, sizeof(*ext), cmp_extent, NULL);
 	for (i = 0; i < n && !ret; i++) {
 		if (ext[i].start & (ext[i].align - 1)) {
-			pr_err("regionmm: RMM_IOC_SLAB_VALIDATE: object not %lu-aligned\n",
+			pr_err("RMM_IOC_SLAB_VALIDATE: object not %lu-aligned\n",
 			       ext[i].align);
 			ret = -EFAULT;
 		}
 		if (i && ext[i].start < ext[i - 1].end) {
-			pr_err("regionmm: RMM_IOC_SLAB_VALIDATE: two objects overlap by %lu bytes\n",
+			pr_err("RMM_IOC_SLAB_VALIDATE: two objects overlap by %lu bytes\n",
 			       ext[i - 1].end - ext[i].start);
 			ret = -EFAULT;
 		}
