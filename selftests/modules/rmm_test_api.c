@@ -105,13 +105,13 @@ static bool alloc_free_some(rmm_gfp_t gfp)
 
 	for (o = 0; o < 4; o++) {
 		pg[o] = rmm_alloc_pages(RMM_NUMA_NO_NODE, o, gfp);
-		ok &= pg[o] != NULL;
+		ok &= !!pg[o];
 	}
 	obj[0] = rmm_kmalloc(8, gfp);
 	obj[1] = rmm_kmalloc(200, gfp);
 	obj[2] = rmm_kmalloc(3000, gfp);
 	for (o = 0; o < 3; o++)
-		ok &= obj[o] != NULL;
+		ok &= !!obj[o];
 	for (o = 0; o < 3; o++)
 		rmm_kfree(obj[o]);
 	for (o = 0; o < 4; o++)
@@ -241,7 +241,7 @@ static void test_full_region(void)
 	spin_lock_irqsave(&test_lock, flags);
 	p = rmm_alloc_page(RMM_GFP_ATOMIC | RMM___GFP_NOWARN);
 	spin_unlock_irqrestore(&test_lock, flags);
-	report(p != NULL,
+	report(!!p,
 	       "full region: GFP_ATOMIC under a spinlock gets a reserve page");
 	if (p)
 		rmm_free_page(p);	/* onto this CPU's list */
@@ -276,7 +276,7 @@ static void test_full_region(void)
 
 	might_sleep();
 	q = rmm_alloc_page(RMM_GFP_KERNEL | RMM___GFP_NOWARN);
-	ok = q != NULL;
+	ok = !!q;
 	if (q)
 		pl_push(&full, q);
 	report(ok, "full region: GFP_KERNEL drains the other CPU (IPI) and succeeds");
