@@ -13,8 +13,9 @@
 #  - a process that allocated through /dev/regionmm and exits without
 #    freeing gives its pages back at close;
 #  - (not on debug: kmemleak would rightly report the kept metadata) a
-#    module that leaks pages makes regionmm's exit keep the region and
-#    say so, cleanly.
+#    module that leaks pages, or one rmm_kmalloc() object (the slab
+#    teardown refuses first), makes regionmm's exit keep the region and
+#    say so, cleanly, also with idle-list drains just sent.
 #
 # vm-run: --mem 1G --cpus 2
 # kernels: debian-6.1 debian-6.12 debug
@@ -24,7 +25,7 @@
 
 API=/mod/rmm_test_api.ko
 [ -f $API ] || ktap_skip_all "no $API (regionmm.ko's symbols were not available)"
-ktap_plan 14
+ktap_plan 15
 
 # regionmm's free pages: all per-CPU and sparse lists drained first (the
 # sparse lists are not in zoneinfo), then "pages free" plus "count:" (0)
@@ -117,21 +118,54 @@ ktap_diag "kernel MemFree $free0 -> $free2 kB across load/test/unload"
 	ktap_ok "unload returns the memory (MemFree back within 8 MiB) and leaves nothing" ||
 	ktap_fail "unload returns the memory (MemFree back within 8 MiB) and leaves nothing" "free $free0 -> $free2 kB"
 
-# --- exit with pages leaked by an unloaded module ---
-if [ "$RMM_KERNEL" = debug ]; then
-	ktap_skip "exit with leaked pages keeps the region and says so" "kmemleak reports the kept metadata"
-	ktap_skip "after that exit: module gone, files gone" "see above"
-else
-	rmm_load
-	insmod $API contract=0 hold=64 leak=1 && rmmod rmm_test_api
-	n=$(rmm_dmesg_lines)
-	if rmm_unload && rmm_dmesg_since "$n" | grep -q 'regionmm: unload: pages still allocated'; then
-		ktap_ok "exit with leaked pages keeps the region and says so"
-	else
-		ktap_fail "exit with leaked pages keeps the region and says so" "$RMM_OUT $(rmm_dmesg_since "$n")"
+# --- exit with pages or objects leaked by an unloaded module ---
+# CPU $1 allocates $2 order-0 pages and frees them at close (no drain)
+alloc_free_on() {
+	taskset -c "$1" rmmctl hold 0 "$2" > /tmp/hold.$$ &
+	_pid=$!
+	_i=0
+	while ! grep -q holding /tmp/hold.$$ && [ $_i -lt 100 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	kill -9 $_pid
+	wait $_pid 2>/dev/null
+}
+# NAME ARGS: rmm_test_api ARGS leaks; regionmm's exit must keep the
+# region, say so, and leave no module or files
+leaky_exit() {
+	_name=$1
+	shift
+	if ! rmm_load; then
+		ktap_fail "$_name" "insmod: $RMM_OUT"
+		return
 	fi
-	! rmm_loaded && [ ! -e /proc/regionmm ] && [ ! -e /dev/regionmm ] &&
-		ktap_ok "after that exit: module gone, files gone" ||
-		ktap_fail "after that exit: module gone, files gone"
+	insmod $API contract=0 "$@" && rmmod rmm_test_api
+	# idle-list drains of CPU 0 sent by CPU 1 just before the unload
+	alloc_free_on 0 500
+	alloc_free_on 1 1000
+	_n=$(rmm_dmesg_lines)
+	if rmm_unload && ! rmm_loaded && [ ! -e /proc/regionmm ] &&
+	   [ ! -e /dev/regionmm ] &&
+	   rmm_dmesg_since "$_n" | grep -q 'regionmm: unload: pages or slab objects still allocated'; then
+		ktap_ok "$_name"
+	else
+		ktap_fail "$_name" "$RMM_OUT $(rmm_dmesg_since "$_n")"
+	fi
+	rmm_dmesg_since "$_n" | grep regionmm | sed 's/^/# /'
+}
+if [ "$RMM_KERNEL" = debug ]; then
+	for t in "pages" "one kmalloc object (slab teardown refuses)" \
+		 "a kmalloc object and pages"; do
+		ktap_skip "exit with leaked $t keeps the region, module and files gone" \
+			"kmemleak reports the kept metadata"
+	done
+else
+	leaky_exit "exit with leaked pages keeps the region, module and files gone" \
+		hold=64 leak=1
+	leaky_exit "exit with leaked one kmalloc object (slab teardown refuses) keeps the region, module and files gone" \
+		leak_kmalloc=1
+	leaky_exit "exit with leaked a kmalloc object and pages keeps the region, module and files gone" \
+		hold=16 leak=1 leak_kmalloc=1
 fi
 ktap_finished

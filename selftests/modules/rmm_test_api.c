@@ -20,7 +20,9 @@
  *
  * hold=N keeps N order-0 pages allocated while the module is loaded (the
  * unload tests: regionmm cannot go while they are held); leak=1 does not
- * free them at rmmod (the regionmm exit path that keeps the region).
+ * free them at rmmod (the regionmm exit path that keeps the region);
+ * leak_kmalloc=1 leaves one rmm_kmalloc() object behind at rmmod (the
+ * exit path where the slab teardown refuses first).
  *
  * Locking: the cases run one after the other from init; the timer and
  * hrtimer callbacks hand their result back through a completion.
@@ -47,6 +49,9 @@ MODULE_PARM_DESC(hold, "order-0 pages to keep allocated while loaded");
 static bool leak;
 module_param(leak, bool, 0444);
 MODULE_PARM_DESC(leak, "do not free the held pages at rmmod");
+static bool leak_kmalloc;
+module_param(leak_kmalloc, bool, 0444);
+MODULE_PARM_DESC(leak_kmalloc, "leave one rmm_kmalloc(64) object at rmmod");
 static bool contract = true;
 module_param(contract, bool, 0444);
 MODULE_PARM_DESC(contract, "run the context tests at insmod (default 1)");
@@ -322,6 +327,15 @@ static int __init rmm_test_api_init(void)
 	}
 	if (hold)
 		pr_info(TNAME "holding %lu pages\n", held.nr);
+	if (leak_kmalloc) {
+		void *obj = rmm_kmalloc(64, RMM_GFP_KERNEL);
+
+		if (!obj) {
+			pl_free(&held);
+			return -ENOMEM;
+		}
+		pr_info(TNAME "leaking one kmalloc-64 object on purpose\n");
+	}
 	return 0;
 }
 

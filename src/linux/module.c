@@ -329,7 +329,7 @@ static void __exit rmm_exit(void)
 		 * Keep it claimed (and the metadata describing it) and say
 		 * so.
 		 */
-		pr_err("unload: pages still allocated (%d), keeping the region claimed\n",
+		pr_err("unload: pages or slab objects still allocated (%d), keeping the region claimed\n",
 		       ret);
 		return;
 	}
