@@ -5,10 +5,34 @@
  * Pages are described by struct rmm_page (16 bytes, regionmm's own page
  * frame descriptor, see src/core/mmzone.h), not by the host's struct page.
  * All calls below act on the module's global instance rmm_mm_global and
- * fail (NULL) while it is not set up.  Allocation never sleeps; it follows
- * the kernel's gfp semantics (RMM_GFP_KERNEL, RMM_GFP_ATOMIC, zone bits,
- * __GFP_ZERO/COMP/NOWARN/THISNODE).  The core variants taking an explicit
- * instance (rmm_mm_alloc_pages() ...) are in src/core/page_alloc.h.
+ * fail (NULL) while it is not set up.  The gfp flags follow the kernel's
+ * (RMM_GFP_KERNEL, RMM_GFP_ATOMIC, zone bits, __GFP_ZERO/COMP/NOWARN/
+ * THISNODE ...); the core variants taking an explicit instance
+ * (rmm_mm_alloc_pages() ...) are in src/core/page_alloc.h.
+ *
+ * Context, as for the kernel's alloc_pages():
+ *   - a gfp with RMM___GFP_DIRECT_RECLAIM (RMM_GFP_KERNEL, _NOFS, _NOIO,
+ *     _USER ...) may sleep: when the free lists cannot serve the request
+ *     the allocation drains every CPU's per-CPU lists with an IPI and
+ *     waits for the other CPUs, and with __GFP_NOFAIL (below) it waits
+ *     for memory to be freed.  Process context only, no spinlock held,
+ *     interrupts and preemption enabled.
+ *   - a gfp without it (RMM_GFP_ATOMIC, RMM_GFP_NOWAIT) never sleeps and
+ *     may be used from any context but NMI: under spinlocks, with
+ *     interrupts off, in softirq and hard interrupt handlers.  It only
+ *     gives back this CPU's per-CPU pages before failing.  RMM_GFP_ATOMIC
+ *     (__GFP_HIGH) may also dip below the min watermark (ALLOC_MIN_RESERVE);
+ *     RMM_GFP_NOWAIT stops at it.
+ *   - freeing (rmm_free_page(s), rmm_free_pages_addr) never sleeps and
+ *     works in any context but NMI.
+ * __GFP_NOFAIL, as in the kernel: the allocation may use the
+ * ALLOC_MIN_RESERVE reserve; with __GFP_DIRECT_RECLAIM it does not fail
+ * on a full region but retries, sleeping briefly between tries, until
+ * memory is freed (a caller that never frees waits forever, and orders
+ * above PAGE_ALLOC_COSTLY_ORDER warn); without __GFP_DIRECT_RECLAIM it
+ * warns once and may return NULL like any atomic allocation.
+ * Failures are reported (rate-limited "page allocation failure" line)
+ * unless __GFP_NOWARN.
  */
 #ifndef _REGIONMM_REGIONMM_H
 #define _REGIONMM_REGIONMM_H

@@ -8,9 +8,14 @@
  * (host tests, several instances).  Semantics follow the kernel's
  * kmem_cache_* / kmalloc:
  *
- *   - rmm_cache_alloc/free and rmm_kmalloc/kfree may be called from any
- *     context but NMI; from interrupt or atomic context pass a gfp without
- *     RMM___GFP_DIRECT_RECLAIM (RMM_GFP_ATOMIC / RMM_GFP_NOWAIT).
+ *   - rmm_cache_alloc and rmm_kmalloc follow the page allocator's context
+ *     rules (include/regionmm/regionmm.h): a gfp with
+ *     RMM___GFP_DIRECT_RECLAIM (RMM_GFP_KERNEL ...) may sleep, process
+ *     context only; RMM_GFP_ATOMIC / RMM_GFP_NOWAIT never sleep and may be
+ *     used from any context but NMI (spinlocks held, interrupts off,
+ *     softirq, hardirq).  The gfp, __GFP_NOFAIL included, is passed on to
+ *     the page allocator when a new slab is needed.
+ *   - rmm_cache_free and rmm_kfree never sleep, any context but NMI.
  *   - rmm_cache_create/destroy/shrink sleep (process context only).
  *   - rmm_cache_destroy() refuses with -EBUSY, reporting the cache and the
  *     count of live objects, while objects are allocated.

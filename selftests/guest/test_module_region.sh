@@ -3,14 +3,20 @@
 # every kernel, and every bad module parameter: each is refused with the
 # right errno and one dmesg line naming the parameter and the reason, and
 # leaves nothing behind (no module, no /proc/iomem claim, no files).
+# region= takes only RAM the user reserved: a range the firmware itself
+# reserved (QEMU's BIOS ROM, its reserved hole below 1 TiB) or a memmap=$
+# over an address hole (no RAM behind it: memmap=64M$0x200000000, above
+# the guest's memory and PCI windows) looks the same in /proc/iomem and is
+# refused from the firmware's own map.
 #
 # vm-run: --mem 1536M --cpus 2 --append memmap=256M$0x40000000
+# vm-run: --append memmap=64M$0x200000000
 # kernels: debian-6.1 debian-6.12 debug
 
 . "$(dirname "$0")/../lib/ktap.sh"
 . "$(dirname "$0")/tools/rmm_mod.sh"
 
-ktap_plan 27
+ktap_plan 32
 
 ktap_check "memmap=256M\$0x40000000 shows as Reserved in /proc/iomem" \
 	grep -qi '^40000000-4fffffff : reserved' /proc/iomem
@@ -27,7 +33,13 @@ rmm_refused "region overlaps System RAM" "Invalid argument" "region: .*System RA
 rmm_refused "region partly System RAM" "Invalid argument" "region: .*System RAM" region=64M@0x3e000000
 rmm_refused "region not reserved (hole/MMIO)" "Invalid argument" "region: .*reserved" region=64M@0xd0000000
 rmm_refused "region ranges overlap each other" "Invalid argument" "region: .*overlaps another" region=64M@0x40000000,64M@0x43000000
-rmm_refused "region already claimed (BIOS area)" "busy" "region: .*already claimed" region=64K@0xf0000
+ktap_check "memmap=64M\$0x200000000 (no RAM there) shows as Reserved too" \
+	grep -qi '^200000000-203ffffff : reserved' /proc/iomem
+rmm_refused "region in QEMU's firmware-reserved hole below 1 TiB" "Invalid argument" "region: .*not RAM in the firmware" region=64M@0xfd00000000
+rmm_refused "region over the BIOS ROM (firmware Reserved)" "Invalid argument" "region: .*not RAM in the firmware" region=256K@0xfffc0000
+rmm_refused "region over the legacy BIOS area (firmware Reserved)" "Invalid argument" "region: .*not RAM in the firmware" region=64K@0xf0000
+rmm_refused "region over memmap=\$ on an address hole" "Invalid argument" "region: .*not RAM in the firmware" region=64M@0x200000000
+rmm_refused "region already claimed (page 0, kept busy by the kernel)" "busy" "region: .*already claimed" region=4K@0
 rmm_refused "borrow size 0" "Invalid argument" "borrow: .*empty" borrow=0
 rmm_refused "borrow unaligned" "Invalid argument" "borrow: .*page-aligned" borrow=12345
 rmm_refused "borrow more than free memory" "Invalid argument" "borrow: .*free memory" borrow=64G

@@ -39,7 +39,9 @@
 #include <linux/vmstat.h>
 #include <linux/platform_device.h>
 #include <linux/dma-mapping.h>
+#include <linux/sched.h>
 #include <asm/processor.h>
+#include <asm/e820/api.h>
 #include "rmm_glue.h"
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
@@ -85,6 +87,50 @@ static int rmm_parse_size(const char *param, const char *s, u64 *out)
 	}
 	*out = v;
 	return 0;
+}
+
+/*
+ * Is every byte of [start, start + size) RAM in the firmware's own memory
+ * map?  /proc/iomem cannot tell: memmap=SIZE$START turns RAM into an e820
+ * "Reserved" range exactly like the firmware's reserved areas look (BIOS
+ * ROM, ACPI, QEMU's reserved hole below 1 TiB), and memmap=$ over an
+ * address hole adds a "Reserved" range with no memory behind it at all.
+ * The firmware's table (e820_table_firmware, what /sys/firmware/memmap
+ * shows) is copied before the command line is parsed, so there a memmap=$
+ * reservation is still E820_TYPE_RAM.  The only exported look-up,
+ * e820__mapped_raw_any(), answers "does any entry of this type overlap",
+ * and the table is sanitized (sorted, no overlaps, neighbours of one type
+ * merged).  So:
+ *   1. no entry of any non-RAM type the kernel knows overlaps the range
+ *      (one call per type: catches reserved/ACPI/... areas of any size);
+ *   2. the first and the last byte of every page is in a RAM entry
+ *      (catches holes and entries of unknown types a page or more long).
+ * What the two miss is a gap smaller than a page between two RAM entries
+ * inside one page, which no firmware reports.  Cost: two table walks per
+ * page, done once at load.
+ */
+static bool rmm_firmware_ram(u64 start, u64 size)
+{
+	static const enum e820_type not_ram[] = {
+		E820_TYPE_RESERVED, E820_TYPE_ACPI, E820_TYPE_NVS,
+		E820_TYPE_UNUSABLE, E820_TYPE_PMEM, E820_TYPE_PRAM,
+		E820_TYPE_SOFT_RESERVED,
+	};
+	u64 p, end = start + size;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(not_ram); i++)
+		if (e820__mapped_raw_any(start, end, not_ram[i]))
+			return false;
+	for (p = start; p < end; p += PAGE_SIZE) {
+		if (!e820__mapped_raw_any(p, p + 1, E820_TYPE_RAM) ||
+		    !e820__mapped_raw_any(p + PAGE_SIZE - 1, p + PAGE_SIZE,
+					  E820_TYPE_RAM))
+			return false;
+		if (!((p >> PAGE_SHIFT) & 4095))
+			cond_resched();
+	}
+	return true;
 }
 
 static int rmm_add_covered(struct resource *res, void *arg)
@@ -174,6 +220,12 @@ static int rmm_parse_regions(const char *str, struct rmm_req *req, int *nr)
 				    rmm_add_covered);
 		if (covered < size) {
 			pr_err("region: %s is not inside a memmap= reserved range (beyond memory?)\n",
+			       tok);
+			ret = -EINVAL;
+			goto out;
+		}
+		if (!rmm_firmware_ram(start, size)) {
+			pr_err("region: %s is not RAM in the firmware's memory map (a firmware area or a hole; reserve RAM with memmap=SIZE$START)\n",
 			       tok);
 			ret = -EINVAL;
 			goto out;

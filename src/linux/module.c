@@ -7,7 +7,9 @@
  * rmm_mm_init(), rmm_slab_init(), publish rmm_mm_global, then create
  * /proc/regionmm,
  * /proc/sys/regionmm and /dev/regionmm, and last start the per-CPU works
- * (pcp_work.c, with their CPU-online state).  Unload runs it backwards.
+ * (pcp_work.c, with their CPU-online state).  Unload runs it backwards,
+ * and before tearing the core down waits for the core's asynchronous
+ * idle-list drains (remote calls into module text), on every path.
  *
  * CPU hotplug: two dynamic states.  CPUHP_AP_ONLINE_DYN "regionmm:online"
  * (pcp_work.c) starts a CPU's once-a-second work when it comes online and
@@ -307,6 +309,16 @@ static void __exit rmm_exit(void)
 	rmm_procfs_exit();
 	cpuhp_remove_state_nocalls(rmm_cpuhp_state);
 	WRITE_ONCE(rmm_mm_global, NULL);
+	/*
+	 * No allocation runs or can start any more (no user module, no open
+	 * /dev/regionmm, works stopped, rmm_mm_global cleared), so no new
+	 * idle-list drain can be sent.  Wait here for those in flight: they
+	 * run drain_idle_pcp(), module text, on another CPU, and their call
+	 * structures live in the pcps.  Done before anything that can fail,
+	 * so every way out of exit below, also the one that keeps the region
+	 * because pages are still allocated, has waited.
+	 */
+	rmm_drain_all_pages(&rmm_mm_instance);
 	ret = rmm_slab_fini(&rmm_mm_instance);
 	if (!ret)
 		ret = rmm_mm_fini(&rmm_mm_instance);
@@ -314,9 +326,10 @@ static void __exit rmm_exit(void)
 		/*
 		 * An in-kernel user still holds pages: handing the memory
 		 * back would let the kernel reuse pages someone writes to.
-		 * Keep it claimed and say so.
+		 * Keep it claimed (and the metadata describing it) and say
+		 * so.
 		 */
-		pr_err("unload: pages still allocated (%d), keeping the region claimed\n",
+		pr_err("unload: pages or slab objects still allocated (%d), keeping the region claimed\n",
 		       ret);
 		return;
 	}
