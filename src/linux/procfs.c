@@ -15,7 +15,8 @@
  *   compat  "key: value" lines: the running kernel, the kernel family
  *           whose behaviour the instance follows, the Debian package it
  *           was verified against, the models, and a "warning:" line when
- *           the running kernel is newer than the verified one
+ *           the running kernel is newer than the verified one (or the
+ *           same version from another Debian package revision)
  *
  * Modes follow the kernel: pagetypeinfo 0400, the rest 0444.  Nothing
  * printed is a kernel address.
@@ -647,12 +648,13 @@ static int rmm_compat_show(struct seq_file *m, void *v)
 	seq_printf(m, "lru: %s\n", b.lru);
 	if (sub > b.verified_sublevel ||
 	    (sub == b.verified_sublevel && have_pkg &&
-	     strcmp(pkg, b.verified_pkg) > 0))
+	     strcmp(pkg, b.verified_pkg)))
 		seq_printf(m,
-			   "warning: this kernel (%d.%d.%u, package %s) is newer than %s, the one regionmm's %s behaviour was verified against: its allocator may differ\n",
+			   "warning: this kernel (%d.%d.%u, package %s) %s %s, the one regionmm's %s behaviour was verified against: its allocator may differ\n",
 			   LINUX_VERSION_MAJOR, LINUX_VERSION_PATCHLEVEL, sub,
-			   have_pkg ? pkg : "unknown", b.verified_pkg,
-			   b.family);
+			   have_pkg ? pkg : "unknown",
+			   sub > b.verified_sublevel ? "is newer than" :
+			   "differs from", b.verified_pkg, b.family);
 	return 0;
 }
 
