@@ -40,7 +40,7 @@ unsigned long rmm_mm_wmark_low_sum(const struct rmm_mm *mm);
  */
 enum rmm_stat_item {
 	RMM_STAT_PGALLOC_FAIL,		/* allocations that returned NULL */
-	RMM_STAT_PGSTEAL_FALLBACK,	/* fallbacks to another migratetype */
+	RMM_STAT_PGSTEAL_FALLBACK,	/* blocks taken from another mt */
 	RMM_STAT_DRAIN_ALL,		/* drain_all_pages() calls */
 	RMM_STAT_NR_PCP_SPARSE,		/* pages on per-CPU sparse lists now */
 	RMM_NR_STAT_ITEMS
