@@ -17,7 +17,11 @@
 #    pagetypeinfo shows an Unmovable pageblock;
 #  - rmmctl wmtest (order-0 until ENOMEM, three times) adds exactly its
 #    allocation count to pgalloc_dma32 and 3 to pgalloc_fail, and its
-#    RMM_IOC_DRAIN shows in drain_all.
+#    RMM_IOC_DRAIN shows in drain_all;
+#  - ZONE_BELOW_HIGH (6.12): a per-CPU refill raises that CPU's pcp high
+#    (zoneinfo "high:") toward high_max while the zone is above its high
+#    watermark, and leaves it alone once an allocation found the zone
+#    below it (nr_pcp_alloc() of 6.12); 6.1 has a fixed high.
 #
 # vm-run: --mem 1G --cpus 2 --append memmap=128M$0x30000000
 # kernels: debian-6.1 debian-6.12 debug
@@ -25,7 +29,7 @@
 . "$(dirname "$0")/../lib/ktap.sh"
 . "$(dirname "$0")/tools/rmm_mod.sh"
 
-ktap_plan 13
+ktap_plan 15
 
 R=/proc/regionmm
 T=/tmp/values
@@ -209,6 +213,80 @@ ktap_diag "pgalloc_dma32 $a0 -> $a1, pgalloc_fail $pf0 -> $pf1, drain_all $dr0 -
 [ "$dr1" -gt "$dr0" ] &&
 	ktap_ok "stats drain_all counts RMM_IOC_DRAIN (+$((dr1 - dr0)))" ||
 	ktap_fail "stats drain_all counts RMM_IOC_DRAIN" "$dr0 -> $dr1"
+
+# ---- ZONE_BELOW_HIGH and pcp high (6.12) ----
+# zoneinfo of DMA32: a watermark, and "high:" of one CPU's pageset
+zw() { awk -v k="$1" '/^Node/ { z = ($4 == "DMA32") } z && $1 == k { print $2; exit }' $R/zoneinfo; }
+pcpval() {	# CPU KEY ("high:" or "count:")
+	awk -v c="$1" -v k="$2" '/^Node/ { z = ($4 == "DMA32") }
+		z && $1 == "cpu:" { on = ($2 == c) }
+		z && on && $1 == k { print $2; exit }' $R/zoneinfo
+}
+hcpu() { pcpval "$1" high:; }
+# run "rmmctl hold 0 N" on CPU C in the background, wait until it holds
+hold_on() {	# C N OUT
+	taskset $((1 << $1)) rmmctl hold 0 "$2" > "$3" &
+	_i=0
+	while ! grep -q holding "$3" && [ $_i -lt 100 ]; do
+		usleep 100000
+		_i=$((_i + 1))
+	done
+}
+case $(uname -r) in
+6.1.*)
+	ktap_skip "pcp high grows on refill above the high watermark" "6.1: fixed pcp high"
+	ktap_skip "ZONE_BELOW_HIGH: no growth below the high watermark" "6.1: fixed pcp high"
+	;;
+*)
+	# a fresh instance, and a wide low..high gap (10 % of the zone)
+	rmm_unload
+	rmm_load region=128M@0x30000000
+	echo 1000 > /proc/sys/regionmm/watermark_scale_factor
+	H=$(zw high)
+	L=$(zw low)
+	# cpu0's first refill lifts its high from 0 to high_min: do it
+	# before measuring
+	hold_on 0 1 $T/h0.out
+	kill $!
+	wait $! 2>/dev/null
+	h0=$(hcpu 0)
+	hold_on 0 300 $T/h0.out
+	h0p=$!
+	h1=$(hcpu 0)
+	F1=$(vm nr_free_pages)
+	kill $h0p
+	wait $h0p 2>/dev/null
+	ktap_diag "above high: watermarks low $L high $H, free $F1; cpu0 high $h0 -> $h1 after 300 pages"
+	[ -n "$h1" ] && [ "$h1" -gt "$h0" ] && [ "$F1" -gt "$H" ] &&
+		ktap_ok "pcp high grows on refill above the high watermark ($h0 -> $h1)" ||
+		ktap_fail "pcp high grows on refill above the high watermark" "cpu0 high $h0 -> $h1, free $F1, high wmark $H"
+	# the pcp high decay (every second, an eighth of the way to high_min)
+	# takes cpu0 off high_max again, so that growth would show
+	sleep 3
+	# cpu1 takes the zone 200 pages below high: that allocation
+	# finds it below high and sets ZONE_BELOW_HIGH (counting the pages
+	# on cpu0's list: cpu1's refills hand them back to the buddy)
+	F=$(free_total)
+	hold_on 1 $((F - H + 200)) $T/hb.out
+	hb=$!
+	h2=$(hcpu 0)
+	# more than cpu0's list holds (phase one's refills left pages
+	# there), so that it refills
+	c2=$(pcpval 0 count:)
+	hold_on 0 $((c2 + 300)) $T/h0.out
+	h0p=$!
+	h3=$(hcpu 0)
+	F2=$(vm nr_free_pages)
+	kill $h0p $hb
+	wait $h0p $hb 2>/dev/null
+	ktap_diag "below high: free $F -> $F2; cpu0 high $h2 -> $h3 after $((c2 + 300)) pages ($c2 were on its list)"
+	[ -n "$h3" ] && [ "$h3" -le "$h2" ] && [ "$h2" -lt "$h1" ] &&
+	    [ "$F2" -lt "$H" ] && [ "$F2" -gt "$L" ] &&
+		ktap_ok "ZONE_BELOW_HIGH: no growth below the high watermark ($h2 -> $h3, free $F2 < $H)" ||
+		ktap_fail "ZONE_BELOW_HIGH: no growth below the high watermark" "cpu0 high $h2 -> $h3 (must start below $h1), free $F2, low $L high $H"
+	echo 10 > /proc/sys/regionmm/watermark_scale_factor
+	;;
+esac
 
 # nothing of it in the kernel-format vmstat
 if grep -qE '^(pgalloc_fail|pgsteal_fallback|drain_all|nr_pcp_sparse) ' $R/vmstat; then
