@@ -149,6 +149,10 @@ done
 		"MemFree $mf, nr_free_pages $f1/$f2, zoneinfo $zf"
 
 # ---- a known workload: hold 1000 order-0 unmovable pages ----
+# (a kernel without CONFIG_VM_EVENT_COUNTERS, like the debug kernel, has
+# no pgalloc_* / pgfree lines, and neither has regionmm's vmstat)
+grep -q '^pgfree ' /proc/vmstat && EV=1 || EV=0
+NOEV="no CONFIG_VM_EVENT_COUNTERS: no pgalloc_*/pgfree in the kernel's vmstat"
 N=1000
 a0=$(vm pgalloc_dma32)
 fr0=$(vm pgfree)
@@ -168,12 +172,16 @@ t1=$(free_total)
 fb1=$(st pgsteal_fallback)
 others1=$(awk '/^pgalloc_/ && $1 != "pgalloc_dma32" { s += $2 } END { print s + 0 }' $R/vmstat)
 ktap_diag "holding: pgalloc_dma32 $a0 -> $a1, pgfree $fr0 -> $fr1, free+pcp+sparse $t0 -> $t1"
-[ $((a1 - a0)) = $N ] && [ "$others1" = "$others0" ] &&
-	ktap_ok "pgalloc_dma32 +$N for $N pages held (other zones +0)" ||
+if [ $EV = 0 ]; then
+	ktap_skip "pgalloc_dma32 +$N for $N pages held" "$NOEV"
+elif [ $((a1 - a0)) = $N ] && [ "$others1" = "$others0" ]; then
+	ktap_ok "pgalloc_dma32 +$N for $N pages held (other zones +0)"
+else
 	ktap_fail "pgalloc_dma32 +$N for $N pages held" \
 		"pgalloc_dma32 +$((a1 - a0)), other zones +$((others1 - others0))"
+fi
 [ "$fr1" = "$fr0" ] && [ $((t0 - t1)) = $N ] &&
-	ktap_ok "pgfree +0, free pages (buddy + per-CPU + sparse) -$N" ||
+	ktap_ok "pgfree +0 (if counted), free pages (buddy + per-CPU + sparse) -$N" ||
 	ktap_fail "pgfree +0, free pages -$N" \
 		"pgfree +$((fr1 - fr0)), free pages -$((t0 - t1))"
 ub=$(awk '/^Node 0, zone +DMA32 / && NF > 6 { print $5 }' $R/pagetypeinfo)
@@ -188,8 +196,8 @@ wait $hold 2>/dev/null
 fr2=$(vm pgfree)
 t2=$(free_total)
 ktap_diag "released: pgfree $fr1 -> $fr2, free+pcp+sparse $t1 -> $t2"
-[ $((fr2 - fr1)) = $N ] && [ "$t2" = "$t0" ] &&
-	ktap_ok "release: pgfree +$N, every page back in the free counts" ||
+{ [ $EV = 0 ] || [ $((fr2 - fr1)) = $N ]; } && [ "$t2" = "$t0" ] &&
+	ktap_ok "release: pgfree +$N (if counted), every page back in the free counts" ||
 	ktap_fail "release: pgfree +$N, every page back" \
 		"pgfree +$((fr2 - fr1)), free pages $t0 -> $t2"
 
@@ -204,9 +212,13 @@ dr1=$(st drain_all)
 n=$(awk -F'[ =]' '{ for (i = 1; i < NF; i++) if ($i ~ /_allocs$/) s += $(i + 1) } END { print s + 0 }' $T/wm.out)
 ktap_diag "wmtest: $(tr '\n' ' ' < $T/wm.out)"
 ktap_diag "pgalloc_dma32 $a0 -> $a1, pgalloc_fail $pf0 -> $pf1, drain_all $dr0 -> $dr1"
-[ "$n" -gt 0 ] && [ $((a1 - a0)) = "$n" ] &&
-	ktap_ok "pgalloc_dma32 +$n, the pages wmtest got" ||
+if [ $EV = 0 ]; then
+	ktap_skip "pgalloc_dma32 counts wmtest's pages" "$NOEV"
+elif [ "$n" -gt 0 ] && [ $((a1 - a0)) = "$n" ]; then
+	ktap_ok "pgalloc_dma32 +$n, the pages wmtest got"
+else
 	ktap_fail "pgalloc_dma32 counts wmtest's pages" "+$((a1 - a0)), wmtest got $n"
+fi
 [ $((pf1 - pf0)) = 3 ] &&
 	ktap_ok "stats pgalloc_fail +3 for wmtest's three refused allocations" ||
 	ktap_fail "stats pgalloc_fail +3" "+$((pf1 - pf0))"
@@ -238,10 +250,13 @@ case $(uname -r) in
 	ktap_skip "ZONE_BELOW_HIGH: no growth below the high watermark" "6.1: fixed pcp high"
 	;;
 *)
-	# a fresh instance, and a wide low..high gap (10 % of the zone)
+	# a fresh instance, and a wide low..high gap (6 % of the zone) that
+	# still leaves high_min (low / 2 CPUs) well below high_max: one tick
+	# of the pcp high decay (an eighth a second) must not undo a growth
+	# before the script reads it on a slow (debug) kernel
 	rmm_unload
 	rmm_load region=128M@0x30000000
-	echo 1000 > /proc/sys/regionmm/watermark_scale_factor
+	echo 600 > /proc/sys/regionmm/watermark_scale_factor
 	H=$(zw high)
 	L=$(zw low)
 	# cpu0's first refill lifts its high from 0 to high_min: do it
