@@ -9,6 +9,15 @@
  * choice is made at build time from LINUX_VERSION_CODE and the kernel
  * config, since the module is built against the kernel it runs on.
  *
+ * Two files of regionmm's own, with no kernel counterpart (so no kernel
+ * format to follow and nothing in the kernel-format files above):
+ *   stats   "name value" lines: regionmm-only counters (show_mem.h)
+ *   compat  "key: value" lines: the running kernel, the kernel family
+ *           whose behaviour the instance follows, the Debian package it
+ *           was verified against, the models, and a "warning:" line when
+ *           the running kernel is newer than the verified one (or the
+ *           same version from another Debian package revision)
+ *
  * Modes follow the kernel: pagetypeinfo 0400, the rest 0444.  Nothing
  * printed is a kernel address.
  *
@@ -30,10 +39,14 @@
 #include <linux/cpumask.h>
 #include <linux/hugetlb.h>
 #include <linux/huge_mm.h>
+#include <linux/utsname.h>
+#include <linux/version.h>
+#include <linux/string.h>
 #include <asm/cpufeature.h>
 #include "rmm_port.h"
 #include "mmzone.h"
 #include "page_alloc.h"
+#include "show_mem.h"
 #include "rmm_file.h"
 #include "rmm_glue.h"
 
@@ -462,37 +475,25 @@ static void rmm_show_kb(struct seq_file *m, const char *s, unsigned long num)
 static int rmm_meminfo_show(struct seq_file *m, void *v)
 {
 	struct rmm_mm *mm = rmm_mm_global;
-	unsigned long total = 0, free = 0, reserve = 0, cma = 0, cma_free = 0;
+	unsigned long total = 0, free = 0, cma = 0, cma_free = 0;
 	unsigned long srecl = 0, sunrecl = 0;
 	long available;
 	struct rmm_node *node;
 	struct rmm_zone *zone;
-	int nid, z, i;
+	int nid, z;
 
 	for_each_rmm_zone(mm, nid, z, node, zone) {
-		long max_res = 0;
-
 		total += rmm_zone_managed_pages(zone);
 		free += rmm_zone_page_state(zone, RMM_NR_FREE_PAGES);
 		cma += zone->cma_pages;
 		cma_free += rmm_zone_item(zone, NR_FREE_CMA_PAGES);
-		for (i = 0; i < MAX_NR_ZONES; i++)
-			max_res = max(max_res, READ_ONCE(zone->lowmem_reserve[i]));
-		/* like calculate_totalreserve_pages() */
-		if (rmm_zone_populated(zone))
-			reserve += min_t(unsigned long,
-					 max_res + rmm_high_wmark_pages(zone),
-					 rmm_zone_managed_pages(zone));
 	}
 	for (nid = 0; nid < mm->nr_nodes; nid++) {
 		node = rmm_mm_node(mm, nid);
 		srecl += rmm_node_item(node, NR_SLAB_RECLAIMABLE_B);
 		sunrecl += rmm_node_item(node, NR_SLAB_UNRECLAIMABLE_B);
 	}
-	/* si_mem_available(): free minus reserves plus reclaimable slab */
-	available = (long)free - (long)reserve + (long)srecl / 2;
-	if (available < 0)
-		available = 0;
+	available = rmm_mm_si_mem_available(mm);
 
 	rmm_show_kb(m, "MemTotal:       ", total);
 	rmm_show_kb(m, "MemFree:        ", free);
@@ -587,6 +588,76 @@ static int rmm_meminfo_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/* ---- stats: regionmm's own counters, "name value" ---- */
+
+static int rmm_stats_show(struct seq_file *m, void *v)
+{
+	struct rmm_mm *mm = rmm_mm_global;
+	int i;
+
+	for (i = 0; i < RMM_NR_STAT_ITEMS; i++) {
+		seq_puts(m, rmm_stat_names[i]);
+		seq_put_decimal_ull(m, " ", rmm_mm_stat(mm, i));
+		seq_putc(m, '\n');
+	}
+	return 0;
+}
+
+/* ---- compat: which kernel's behaviour the instance follows ---- */
+
+/*
+ * The Debian package version in a Debian kernel's uname -v ("#1 SMP
+ * PREEMPT_DYNAMIC Debian 6.12.117-1~deb12u1 (2025-...)"), copied into
+ * @buf; false when the kernel is not a Debian build.
+ */
+static bool rmm_debian_pkg(const char *version, char *buf, size_t len)
+{
+	const char *p = strstr(version, "Debian ");
+	size_t n;
+
+	if (!p)
+		return false;
+	p += strlen("Debian ");
+	n = strcspn(p, " ");
+	if (!n || n >= len)
+		return false;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return true;
+}
+
+static int rmm_compat_show(struct seq_file *m, void *v)
+{
+	struct new_utsname *u = init_utsname();
+	unsigned int sub = LINUX_VERSION_SUBLEVEL;
+	struct rmm_behaviour b;
+	char pkg[__NEW_UTS_LEN + 1];
+	bool have_pkg;
+
+	rmm_mm_behaviour(rmm_mm_global, &b);
+	have_pkg = rmm_debian_pkg(u->version, pkg, sizeof(pkg));
+	seq_printf(m, "release: %s\n", u->release);
+	seq_printf(m, "kernel: %d.%d.%u\n", LINUX_VERSION_MAJOR,
+		   LINUX_VERSION_PATCHLEVEL, sub);
+	seq_printf(m, "package: %s\n", have_pkg ? pkg : "unknown");
+	seq_printf(m, "family: %s\n", b.family);
+	seq_printf(m, "verified: %s\n", b.verified_pkg);
+	seq_printf(m, "pcp: %s\n", b.pcp);
+	seq_printf(m, "fallback: %s\n", b.fallback);
+	seq_printf(m, "watermarks: %s\n", b.watermarks);
+	seq_printf(m, "lru: %s\n", b.lru);
+	if (sub > b.verified_sublevel ||
+	    (sub == b.verified_sublevel && have_pkg &&
+	     strcmp(pkg, b.verified_pkg)))
+		seq_printf(m,
+			   "warning: this kernel (%d.%d.%u, package %s) %s %s, the one regionmm's %s behaviour was verified against: its allocator may differ\n",
+			   LINUX_VERSION_MAJOR, LINUX_VERSION_PATCHLEVEL, sub,
+			   have_pkg ? pkg : "unknown",
+			   sub > b.verified_sublevel ? "is newer than" :
+			   "differs from", b.verified_pkg, b.family);
+	return 0;
+}
+
 int rmm_procfs_init(void)
 {
 	struct proc_dir_entry *d;
@@ -603,7 +674,9 @@ int rmm_procfs_init(void)
 	    !proc_create_single("pagetypeinfo", 0400, d,
 				rmm_pagetypeinfo_show) ||
 	    !proc_create_single("vmstat", 0444, d, rmm_vmstat_show) ||
-	    !proc_create_single("meminfo", 0444, d, rmm_meminfo_show)) {
+	    !proc_create_single("meminfo", 0444, d, rmm_meminfo_show) ||
+	    !proc_create_single("stats", 0444, d, rmm_stats_show) ||
+	    !proc_create_single("compat", 0444, d, rmm_compat_show)) {
 		pr_err("procfs: cannot create the files of /proc/regionmm\n");
 		ret = -ENOMEM;
 		goto err;
