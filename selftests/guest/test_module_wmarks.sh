@@ -7,7 +7,11 @@
 #    min/low/high/promo and protection the kernel prints, to the page, for
 #    the boot values and after changing the tunables;
 #  - regionmm's zones: the same calculation from /proc/sys/regionmm gives
-#    what /proc/regionmm/zoneinfo prints.
+#    what /proc/regionmm/zoneinfo prints;
+#  - the automatic min_free_kbytes: khugepaged's THP raise
+#    (set_recommended_min_free_kbytes()) computed here from a zoneinfo file
+#    gives the kernel's own value from /proc/zoneinfo and regionmm's from
+#    /proc/regionmm/zoneinfo (same formula, different zones).
 #
 # vm-run: --mem 2G --cpus 2 --numa 2 --append memmap=128M$0x30000000 --append memmap=128M$0x70000000
 # kernels: debian-6.1 debian-6.12 debug
@@ -16,7 +20,7 @@
 . "$(dirname "$0")/tools/rmm_mod.sh"
 . "$(dirname "$0")/tools/rmm_wm.sh"
 
-ktap_plan 9
+ktap_plan 11
 
 if ! rmm_load region=128M@0x30000000,128M@0x70000000; then
 	ktap_fail "insmod with one range on each NUMA node" "$RMM_OUT"
@@ -30,6 +34,49 @@ ktap_check "two regionmm nodes (RMM_IOC_INFO, buddyinfo)" sh -c '
 	rmmctl info | grep -q "^nr_nodes=2$" &&
 	grep -q "^Node 0, zone" /proc/regionmm/buddyinfo &&
 	grep -q "^Node 1, zone" /proc/regionmm/buddyinfo'
+
+# khugepaged's recommended min_free_kbytes for the zones of zoneinfo $1:
+# 512 * zones * (2 + 3 * 3) pages over populated DMA/DMA32/Normal zones, at
+# most 5 % of their managed - high, where high comes from the plain rule
+# (int_sqrt(lowmem kB * 16), __setup_per_zone_wmarks() with scale 10) that
+# was in force when khugepaged started; in kB, never below the plain rule
+thp_min_free_kbytes() {
+	awk 'function isqrt(x,  lo, hi, mid) {	# busybox awk: no sqrt()
+		lo = 0; hi = x
+		while (lo < hi) {
+			mid = int((lo + hi + 1) / 2)
+			if (mid * mid <= x) lo = mid; else hi = mid - 1 }
+		return lo }
+	     /^Node/ { z = $4 }
+	     $1 == "present" { present = $2 }
+	     $1 == "managed" && (z == "DMA" || z == "DMA32" || z == "Normal") {
+		lowmem += $2
+		if (present > 0) { n++; m[n] = $2 } }
+	     END { plain = isqrt(lowmem * 4 * 16)
+		   if (plain < 128) plain = 128
+		   pmin = int(plain / 4)
+		   for (i = 1; i <= n; i++) {
+			min = int(pmin * m[i] / lowmem)
+			step = int(min / 4); s2 = int(m[i] * 10 / 10000)
+			if (s2 > step) step = s2
+			high = min + 2 * step
+			if (m[i] > high) buf += m[i] - high }
+		   r = 512 * n * 11; cap = int(buf / 20)
+		   if (r > cap) r = cap
+		   r *= 4; if (r < plain) r = plain; print r }' "$1"
+}
+want=$(thp_min_free_kbytes /proc/zoneinfo)
+got=$(cat /proc/sys/vm/min_free_kbytes)
+[ "$want" = "$got" ] &&
+	ktap_ok "the kernel's min_free_kbytes is khugepaged's formula ($got kB)" ||
+	ktap_fail "the kernel's min_free_kbytes is khugepaged's formula" \
+		"kernel-compat row wmarks: formula gives $want kB over /proc/zoneinfo, kernel $(uname -r) has $got kB"
+want=$(thp_min_free_kbytes /proc/regionmm/zoneinfo)
+got=$(cat /proc/sys/regionmm/min_free_kbytes)
+[ "$want" = "$got" ] &&
+	ktap_ok "regionmm's automatic min_free_kbytes: the same formula ($got kB)" ||
+	ktap_fail "regionmm's automatic min_free_kbytes: the same formula" \
+		"formula gives $want kB over regionmm's zones, regionmm has $got kB"
 
 p0=$(rmmctl alloc 0 0 8 0 | sed -n 's/^pfn=\([0-9]*\).*/\1/p')
 p1=$(rmmctl alloc 0 0 8 1 | sed -n 's/^pfn=\([0-9]*\).*/\1/p')

@@ -119,7 +119,7 @@ static const struct rmm_behaviour behaviour_612 = {
 	.verified_sublevel	= 117,
 	.pcp			= "6.12 auto-tuned high",
 	.fallback		= "6.12.117 claim/steal",
-	.watermarks		= "6.12",
+	.watermarks		= "6.12, min_free_kbytes raised for THP",
 	.lru			= "none yet (phase 2)",
 };
 
@@ -128,9 +128,8 @@ static const struct rmm_behaviour behaviour_61 = {
 	.verified_pkg		= "6.1.192-3",
 	.verified_sublevel	= 192,
 	.pcp			= "6.1 fixed high",
-	/* page_alloc.c has one fallback path, 6.12's, on every kernel */
-	.fallback		= "6.12.117 claim/steal (not 6.1's)",
-	.watermarks		= "6.1",
+	.fallback		= "6.1 __rmqueue_fallback",
+	.watermarks		= "6.1, min_free_kbytes raised for THP",
 	.lru			= "none yet (phase 2)",
 };
 

@@ -133,6 +133,10 @@ static int rmm_glue_calc_wmarks(struct rmm_ioc_wmarks *w)
 		RMM_KVER(LINUX_VERSION_CODE >> 16, (LINUX_VERSION_CODE >> 8) & 0xff);
 	in->nr_zones = w->nr_zones_per_node;
 	in->zone_movable = ZONE_MOVABLE < w->nr_zones_per_node ? ZONE_MOVABLE : -1;
+	in->zone_normal = ZONE_NORMAL;
+	/* the what-if applies the loaded instance's min_free_kbytes rule */
+	in->thp_min_free_kbytes = rmm_mm_global &&
+		rmm_mm_global->layout.thp_min_free_kbytes;
 	in->min_free_kbytes = w->min_free_kbytes;
 	in->watermark_scale_factor = w->watermark_scale_factor;
 	for (i = 0; i < w->nr_zones_per_node; i++)

@@ -84,6 +84,18 @@ MODULE_PARM_DESC(movablecore,
  * switch red zones, poisoning and free checks on for every cache without
  * rebuilding; this gives regionmm's caches the same switch at insmod time.
  */
+/*
+ * Why: Debian's kernels enable THP, and khugepaged raises the automatic
+ * min_free_kbytes (set_recommended_min_free_kbytes()); regionmm applies the
+ * same formula to its own zones so its watermarks follow the running
+ * kernel's rule.  0 chooses the plain int_sqrt rule of
+ * calculate_min_free_kbytes(), as on a kernel without THP.
+ */
+static bool rmm_param_thp_min_free = true;
+module_param_named(thp_min_free_kbytes, rmm_param_thp_min_free, bool, 0444);
+MODULE_PARM_DESC(thp_min_free_kbytes,
+	"1 (default): automatic min_free_kbytes gets khugepaged's raise for THP, as the running kernel's; 0: the plain int_sqrt rule");
+
 static char *rmm_param_slab_debug;
 module_param_named(slab_debug, rmm_param_slab_debug, charp, 0444);
 MODULE_PARM_DESC(slab_debug,
@@ -179,6 +191,7 @@ static int rmm_build_layout(struct rmm_layout *l, struct rmm_range **rp,
 	}
 	l->config_cma = IS_ENABLED(CONFIG_CMA);
 	l->config_numa = IS_ENABLED(CONFIG_NUMA);
+	l->thp_min_free_kbytes = rmm_param_thp_min_free;
 	l->kver = RMM_KVER(LINUX_VERSION_CODE >> 16,
 			   (LINUX_VERSION_CODE >> 8) & 0xff);
 
