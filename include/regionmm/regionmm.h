@@ -37,9 +37,19 @@
 #ifndef _REGIONMM_REGIONMM_H
 #define _REGIONMM_REGIONMM_H
 
-#include "../../src/core/page_alloc.h"
+#ifdef __KERNEL__
+#include <linux/types.h>
+#endif
+#include <regionmm/gfp.h>
+
+struct rmm_page;
+struct rmm_zone;
+struct rmm_mm;
 
 #define RMM_API_VERSION	1
+
+/* bytes of regionmm's page descriptor (struct rmm_page, opaque here) */
+#define RMM_PAGE_DESC_BYTES	16
 
 /* the instance the glue set up (NULL before init / after teardown) */
 extern struct rmm_mm *rmm_mm_global;

@@ -29,7 +29,7 @@
 
 struct rmm_mm;
 struct rmm_cache;
-typedef unsigned int rmm_gfp_t;	/* as in the core's mmzone.h */
+#include <regionmm/gfp.h>
 
 /* cache flags (values of the kernel's SLAB_* where one exists) */
 #define RMM_SLAB_DEBUG		0x00000100UL	/* SLAB_CONSISTENCY_CHECKS */

@@ -22,7 +22,6 @@ KPORT=src/port/kernel/port.h
 UPORT=src/port/user/port.h
 # check number -> why it is known to fail (remove when fixed)
 declare -A KNOWN_FAILURES=(
-	[3]="include/regionmm/regionmm.h still includes src/core/page_alloc.h (issue 8, section 3)"
 )
 
 TMP=$(mktemp -d)

@@ -1404,7 +1404,7 @@ static void bench_meta(void)
 		return;
 	}
 	emit("INFO meta struct rmm_page is %zu bytes; reserved (present - managed) pages carry all of regionmm's per-page metadata",
-	     sizeof(struct rmm_page));
+	     (size_t)RMM_PAGE_DESC_BYTES);
 	emit("BENCH meta rmm_bytes_per_page=%ld.%ld kernel_bytes_per_page=%zu",
 	     r / 10, r % 10, sizeof(struct page));
 }

@@ -11,6 +11,9 @@
 #include "page_alloc.h"
 #include "../../include/regionmm/regionmm.h"
 
+_Static_assert(RMM_PAGE_DESC_BYTES == sizeof(struct rmm_page),
+	       "regionmm.h publishes the descriptor size");
+
 struct rmm_mm *rmm_mm_global;
 RMM_EXPORT(rmm_mm_global);
 

@@ -62,6 +62,7 @@
 #define _RMM_MMZONE_H
 
 #include "rmm_port.h"
+#include <regionmm/gfp.h>
 
 #define RMM_KVER(a, b)		(((a) << 16) | (b))
 
@@ -86,7 +87,6 @@
 #define RMM_MAX_NR_ZONES	5	/* DMA, DMA32, Normal, Movable, Device */
 #define RMM_MAX_ZONELIST	(RMM_MAX_NUMNODES * RMM_MAX_NR_ZONES)
 #define RMM_LAYOUT_MAX_CPUS	512
-#define RMM_NUMA_NO_NODE	(-1)
 
 /* ------------------------------------------------------------------ */
 /* Page descriptor                                                    */
@@ -135,6 +135,7 @@ struct rmm_page {
 };
 
 _Static_assert(sizeof(struct rmm_page) == 16, "rmm_page must be 16 bytes");
+/* include/regionmm/regionmm.h publishes the size as RMM_PAGE_DESC_BYTES */
 _Static_assert(RMM_SECTION_BITS + RMM_PG_SECTION_SHIFT <= 32, "flags");
 _Static_assert(RMM_NR_PAGEFLAGS <= RMM_PG_SECTION_SHIFT, "pageflags");
 
@@ -346,57 +347,7 @@ enum rmm_vm_event_item {
 	RMM_NR_VM_EVENT_ITEMS
 };
 
-/* ------------------------------------------------------------------ */
-/* gfp (values are regionmm's own; semantics are the kernel's)         */
-/* ------------------------------------------------------------------ */
-typedef unsigned int rmm_gfp_t;
-
-#define RMM___GFP_DMA			0x01u
-#define RMM___GFP_HIGHMEM		0x02u
-#define RMM___GFP_DMA32			0x04u
-#define RMM___GFP_MOVABLE		0x08u
-#define RMM___GFP_RECLAIMABLE		0x10u
-#define RMM___GFP_HIGH			0x20u
-#define RMM___GFP_IO			0x40u
-#define RMM___GFP_FS			0x80u
-#define RMM___GFP_ZERO			0x100u
-#define RMM___GFP_DIRECT_RECLAIM	0x400u
-#define RMM___GFP_KSWAPD_RECLAIM	0x800u
-#define RMM___GFP_WRITE			0x1000u
-#define RMM___GFP_NOWARN		0x2000u
-#define RMM___GFP_RETRY_MAYFAIL		0x4000u
-#define RMM___GFP_NOFAIL		0x8000u
-#define RMM___GFP_NORETRY		0x10000u
-#define RMM___GFP_MEMALLOC		0x20000u
-#define RMM___GFP_COMP			0x40000u
-#define RMM___GFP_NOMEMALLOC		0x80000u
-#define RMM___GFP_HARDWALL		0x100000u
-#define RMM___GFP_THISNODE		0x200000u
-#define RMM___GFP_ACCOUNT		0x400000u
-
-#define RMM_GFP_ZONEMASK	(RMM___GFP_DMA | RMM___GFP_HIGHMEM | \
-				 RMM___GFP_DMA32 | RMM___GFP_MOVABLE)
-#define RMM_GFP_MOVABLE_MASK	(RMM___GFP_RECLAIMABLE | RMM___GFP_MOVABLE)
-#define RMM_GFP_MOVABLE_SHIFT	3
-#define RMM___GFP_RECLAIM	(RMM___GFP_DIRECT_RECLAIM | \
-				 RMM___GFP_KSWAPD_RECLAIM)
-
-#define RMM_GFP_ATOMIC		(RMM___GFP_HIGH | RMM___GFP_KSWAPD_RECLAIM)
-#define RMM_GFP_KERNEL		(RMM___GFP_RECLAIM | RMM___GFP_IO | \
-				 RMM___GFP_FS)
-#define RMM_GFP_NOWAIT		(RMM___GFP_KSWAPD_RECLAIM)
-#define RMM_GFP_NOIO		(RMM___GFP_RECLAIM)
-#define RMM_GFP_NOFS		(RMM___GFP_RECLAIM | RMM___GFP_IO)
-#define RMM_GFP_USER		(RMM___GFP_RECLAIM | RMM___GFP_IO | \
-				 RMM___GFP_FS | RMM___GFP_HARDWALL)
-#define RMM_GFP_DMA		RMM___GFP_DMA
-#define RMM_GFP_DMA32		RMM___GFP_DMA32
-#define RMM_GFP_HIGHUSER	(RMM_GFP_USER | RMM___GFP_HIGHMEM)
-#define RMM_GFP_HIGHUSER_MOVABLE (RMM_GFP_HIGHUSER | RMM___GFP_MOVABLE)
-#define RMM_GFP_KERNEL_ACCOUNT	(RMM_GFP_KERNEL | RMM___GFP_ACCOUNT)
-#define RMM_GFP_TRANSHUGE_LIGHT	((RMM_GFP_HIGHUSER_MOVABLE | \
-				  RMM___GFP_COMP | RMM___GFP_NOMEMALLOC | \
-				  RMM___GFP_NOWARN) & ~RMM___GFP_RECLAIM)
+/* gfp: include/regionmm/gfp.h (public: other modules pass these) */
 
 /* ------------------------------------------------------------------ */
 /* Watermarks, alloc flags                                            */
