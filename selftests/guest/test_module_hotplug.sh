@@ -25,7 +25,20 @@ CPU1=/sys/devices/system/cpu/cpu1/online
 TR=/sys/kernel/debug/tracing
 [ -w $CPU1 ] || ktap_skip_all "cpu1 cannot be taken offline (no $CPU1)"
 [ -d $TR ] || TR=/sys/kernel/tracing
-ktap_plan 18
+ktap_plan 20
+
+# "vm stats threshold" of every populated zone of zoneinfo $1 against
+# calculate_normal_threshold() worked here for $2 online CPUs:
+# min(125, 2 * fls(cpus) * (1 + fls(managed >> 15))); prints mismatches
+thresholds_off() {
+	awk -v cpus="$2" 'function fls(x,  n) { n = 0; while (x >= 1) { n++; x = int(x / 2) } return n }
+	     /^Node/ { z = $2 " " $4 }
+	     $1 == "managed" { m = $2 }
+	     /vm stats threshold:/ && m > 0 {
+		want = 2 * fls(cpus) * (1 + fls(int(m / 32768)))
+		if (want > 125) want = 125
+		if ($4 != want) print z ": " $4 " != " want }' "$1"
+}
 
 # sum of a pageset field ("count:", "high:") of CPU $1 over all zones
 pcp_field() {
@@ -105,6 +118,14 @@ if echo 0 > $CPU1; then
 else
 	ktap_fail "cpu1 offline"
 fi
+# calculate_normal_threshold() over online CPUs, on both sides
+off=$(thresholds_off /proc/zoneinfo 1)
+[ -z "$off" ] && ktap_ok "kernel zones: stat thresholds for 1 online CPU" ||
+	ktap_fail "kernel zones: stat thresholds for 1 online CPU" \
+		"kernel-compat row stat-threshold, kernel $(uname -r): $off"
+off=$(thresholds_off /proc/regionmm/zoneinfo 1)
+[ -z "$off" ] && ktap_ok "regionmm zones: stat thresholds for 1 online CPU" ||
+	ktap_fail "regionmm zones: stat thresholds for 1 online CPU" "$off"
 # (from here: the work may run on cpu1 until its down_prep cancels it)
 trace_clear
 ktap_check "zoneinfo lists no cpu1 pageset while it is offline" \

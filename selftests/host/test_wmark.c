@@ -320,8 +320,34 @@ static void test_boost_and_tunables(void)
 	is_long(rmm_mm_fini(&mm), 0, "fini");
 }
 
+/*
+ * pcp high and stat thresholds over online CPUs (zone_highsize(),
+ * calculate_normal_threshold()), again on hotplug.  4 GiB node as in
+ * test_instance(): low 3087, managed 1044480, mem = 31.
+ */
+static void test_online_cpus(void)
+{
+	struct rmm_mm mm;
+	struct rmm_zone *z;
+
+	is_long(rmm_test_mm_simple(&mm, 1, 1048576, 0x100000), 0, "init 4 GiB node");
+	z = &mm.nodes[0].node_zones[2];
+	is_long(z->pcp[0].high_min, 3087 / 4, "4 CPUs online: high_min = low / 4");
+	rmm_mm_cpu_hotplug(&mm, 3, false);
+	is_long(z->pcp[0].high_min, 3087 / 3, "CPU 3 dead: high_min = low / 3");
+	is_long(z->pcp[0].high_max, 1044480 / 8 / 3, "  high_max = managed / 8 / 3");
+	/* 2 * fls(3) * (1 + fls(31)) = 2 * 2 * 6 */
+	is_long(rmm_zone_stat_threshold(z), 24, "  stat threshold over 3 CPUs: 24");
+	is_long(z->pcp[1].stat_threshold, 24, "  and in every CPU's pageset");
+	rmm_mm_cpu_hotplug(&mm, 3, true);
+	is_long(z->pcp[0].high_min, 3087 / 4, "CPU 3 back: high_min = low / 4");
+	is_long(rmm_zone_stat_threshold(z), 36, "  stat threshold 36 again");
+	is_long(rmm_mm_fini(&mm), 0, "fini");
+}
+
 int main(void)
 {
+	test_online_cpus();
 	test_pure();
 	test_instance();
 	test_thp_min_free();

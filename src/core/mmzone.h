@@ -573,6 +573,12 @@ struct rmm_layout {	/* from the RUNNING kernel (glue) or by hand (tests) */
 	int nr_cpu_ids;
 	/* regionmm node nearest each CPU (CPUs beyond: node 0) */
 	int cpu_to_node[RMM_LAYOUT_MAX_CPUS];
+	/*
+	 * CPUs not online (0 = online, the default): pcp high and the stat
+	 * thresholds are sized over online CPUs, as the kernel's; the core's
+	 * copy in mm->layout follows rmm_mm_cpu_hotplug()
+	 */
+	u8 cpu_offline[RMM_LAYOUT_MAX_CPUS];
 	unsigned int kver;			/* RMM_KVER(6,1) / RMM_KVER(6,12) */
 	bool config_cma;			/* running kernel has CONFIG_CMA */
 	bool config_numa;			/* running kernel has CONFIG_NUMA */

@@ -292,6 +292,7 @@ void rmm_tunables_default(const struct rmm_layout *l, struct rmm_tunables *t);
  * (the kernel ignores the last zones' values: kept but unused);
  * percpu_pagelist_high_fraction: 0 or >= 8.
  */
+void rmm_mm_cpu_hotplug(struct rmm_mm *mm, int cpu, bool online);
 int rmm_set_tunable(struct rmm_mm *mm, enum rmm_tunable t, const long *vals,
 		    int n);
 int rmm_get_tunable(struct rmm_mm *mm, enum rmm_tunable t, long *vals, int n);

@@ -256,10 +256,20 @@ void rmm_calc_pcp(unsigned int kver, unsigned long managed,
 }
 RMM_EXPORT(rmm_calc_pcp);
 
+static int online_cpus(const struct rmm_mm *mm)
+{
+	int cpu, n = 0;
+
+	for (cpu = 0; cpu < mm->layout.nr_cpu_ids; cpu++)
+		n += !mm->layout.cpu_offline[cpu];
+	return n;
+}
+
+/* calculate_normal_threshold(): over online CPUs */
 int rmm_calculate_normal_threshold(const struct rmm_zone *zone)
 {
 	int mem = rmm_zone_managed_pages(zone) >> (27 - RMM_PAGE_SHIFT);
-	int threshold = 2 * rmm_fls(zone->mm->layout.nr_cpu_ids) *
+	int threshold = 2 * rmm_fls(online_cpus(zone->mm)) *
 		(1 + rmm_fls(mem));
 
 	return min(125, threshold);
@@ -276,12 +286,16 @@ static void zone_set_pageset_high_and_batch(struct rmm_zone *zone)
 	const struct rmm_mm *mm = zone->mm;
 	int new_high_min, new_high_max, new_batch, cpu, thr, nr_split = 0;
 
-	/* CPUs local to the zone's node, else all (zone_highsize()) */
+	/*
+	 * zone_highsize(): split over the online CPUs local to the zone's
+	 * node, else over all online CPUs
+	 */
 	for (cpu = 0; cpu < mm->layout.nr_cpu_ids; cpu++)
-		if (mm->layout.cpu_to_node[cpu] == zone->nid)
+		if (mm->layout.cpu_to_node[cpu] == zone->nid &&
+		    !mm->layout.cpu_offline[cpu])
 			nr_split++;
 	if (!nr_split)
-		nr_split = mm->layout.nr_cpu_ids;
+		nr_split = online_cpus(mm);
 	rmm_calc_pcp(mm->layout.kver, rmm_zone_managed_pages(zone),
 		     rmm_low_wmark_pages(zone), nr_split,
 		     mm->tunables.percpu_pagelist_high_fraction, &new_batch,
@@ -383,6 +397,31 @@ void rmm_recompute_all(struct rmm_mm *mm)
 	__recompute_all(mm, mm->tunables.user_min_free_kbytes < 0, true);
 	rmm_spin_unlock_irqrestore(&mm->tunables_lock, flags);
 }
+
+/*
+ * rmm_mm_cpu_hotplug - @cpu came online or died: what the kernel's
+ * page_alloc_cpu_online()/page_alloc_cpu_dead() (zone_pcp_update()) and
+ * vmstat's CPU callbacks (refresh_zone_stat_thresholds()) do: pcp
+ * high/batch and the stat thresholds again, over the online CPUs.  The
+ * glue calls it from its CPU-prepare and CPU-dead callbacks (the dead
+ * CPU's lists drained first: rmm_drain_cpu_pages()).  Process context.
+ */
+void rmm_mm_cpu_hotplug(struct rmm_mm *mm, int cpu, bool online)
+{
+	unsigned long flags;
+	int n, z;
+
+	if (cpu < 0 || cpu >= mm->layout.nr_cpu_ids)
+		return;
+	rmm_spin_lock_irqsave(&mm->tunables_lock, flags);
+	mm->layout.cpu_offline[cpu] = !online;
+	for (n = 0; n < mm->nr_nodes; n++)
+		for (z = 0; z < mm->nr_zones; z++)
+			zone_set_pageset_high_and_batch(
+				&mm->nodes[n].node_zones[z]);
+	rmm_spin_unlock_irqrestore(&mm->tunables_lock, flags);
+}
+RMM_EXPORT(rmm_mm_cpu_hotplug);
 
 int rmm_set_tunable(struct rmm_mm *mm, enum rmm_tunable t, const long *vals,
 		    int n)

@@ -37,6 +37,7 @@
 #include <linux/topology.h>
 #include <linux/cpumask.h>
 #include <linux/slab.h>
+#include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include "rmm_port.h"
 #include "mmzone.h"
@@ -191,6 +192,8 @@ static int rmm_build_layout(struct rmm_layout *l, struct rmm_range **rp,
 	}
 	l->config_cma = IS_ENABLED(CONFIG_CMA);
 	l->config_numa = IS_ENABLED(CONFIG_NUMA);
+	for (cpu = 0; cpu < min_t(int, nr_cpu_ids, RMM_LAYOUT_MAX_CPUS); cpu++)
+		l->cpu_offline[cpu] = !cpu_online(cpu);
 	l->thp_min_free_kbytes = rmm_param_thp_min_free;
 	l->kver = RMM_KVER(LINUX_VERSION_CODE >> 16,
 			   (LINUX_VERSION_CODE >> 8) & 0xff);
@@ -217,7 +220,23 @@ static int rmm_cpu_dead(unsigned int cpu)
 		/* objects first: flushing them may free slabs to the pcp */
 		rmm_slab_cpu_dead(mm, cpu);
 		rmm_drain_cpu_pages(mm, cpu);
+		/* pcp high and stat thresholds over the CPUs left */
+		rmm_mm_cpu_hotplug(mm, cpu, false);
 	}
+	return 0;
+}
+
+/*
+ * A CPU about to come up counts for pcp high and the stat thresholds from
+ * now on, as the kernel's page_alloc_cpu_online() (zone_highsize()'s
+ * cpu_online) does in the same prepare stage.
+ */
+static int rmm_cpu_prepare(unsigned int cpu)
+{
+	struct rmm_mm *mm = READ_ONCE(rmm_mm_global);
+
+	if (mm)
+		rmm_mm_cpu_hotplug(mm, cpu, true);
 	return 0;
 }
 
@@ -225,7 +244,7 @@ static int __init rmm_init(void)
 {
 	struct rmm_layout *l;
 	struct rmm_range *r = NULL;
-	int ret, nr_ranges = 0;
+	int ret, i, nr_ranges = 0;
 
 	rmm_vmstat_names_check();
 	/* bad input is refused before anything is claimed */
@@ -264,12 +283,18 @@ static int __init rmm_init(void)
 	WRITE_ONCE(rmm_mm_global, &rmm_mm_instance);
 
 	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "regionmm:dead",
-					NULL, rmm_cpu_dead);
+					rmm_cpu_prepare, rmm_cpu_dead);
 	if (ret < 0) {
 		pr_err("cpuhp: cannot register the CPU-dead callback (%d)\n", ret);
 		goto out_fini;
 	}
 	rmm_cpuhp_state = ret;
+	/* CPUs that came or went before the callbacks were in place */
+	cpus_read_lock();
+	for (i = 0; i < min_t(int, nr_cpu_ids, RMM_LAYOUT_MAX_CPUS); i++)
+		if (!!rmm_mm_instance.layout.cpu_offline[i] == !!cpu_online(i))
+			rmm_mm_cpu_hotplug(&rmm_mm_instance, i, cpu_online(i));
+	cpus_read_unlock();
 	ret = rmm_procfs_init();
 	if (ret)
 		goto out_cpuhp;
