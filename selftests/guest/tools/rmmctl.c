@@ -21,6 +21,12 @@
  *   rmmctl calc                      stdin: tunables + zones; RMM_IOC_CALC_WMARKS
  *   rmmctl frag PCT ROUNDS           LLFree-style fragmentation workload,
  *                                    then order-9 success rate
+ *   rmmctl race ROUNDS               ROUNDS times: order-10 and order-9
+ *                                    blocks, movable and unmovable in turn,
+ *                                    until both orders are refused, then
+ *                                    free all; run on two CPUs at once
+ *                                    (the order-10 fallback race); prints
+ *                                    blocks=
  *
  * Exit status 0 on success; messages on stderr.
  */
@@ -207,6 +213,50 @@ static int cmd_hold(unsigned int order, int n)
 	fflush(stdout);
 	for (;;)
 		pause();
+	return 0;
+}
+
+static int cmd_race(int rounds)
+{
+	enum { MAX_BLOCKS = 65536 };
+	uint64_t *h = calloc(MAX_BLOCKS, sizeof(*h));
+	unsigned long long total = 0;
+	int r, n, k;
+
+	if (!h)
+		return 1;
+	for (r = 0; r < rounds; r++) {
+		int refused = 0;
+
+		n = 0;
+		for (k = 0; refused < 2 && n < MAX_BLOCKS; k++) {
+			struct rmm_ioc_alloc a;
+			/* order 10 and 9, movable (1) and unmovable (0) */
+			unsigned int order = k & 1 ? 9 : 10;
+
+			if (alloc1(order, (k >> 1) & 1, 0, -1, &a)) {
+				if (errno != ENOMEM) {
+					perror("alloc");
+					return 1;
+				}
+				refused++;
+				continue;
+			}
+			refused = 0;
+			h[n++] = a.handle;
+		}
+		total += n;
+		while (n) {
+			struct rmm_ioc_free f = { .handle = h[--n] };
+
+			if (ioctl(fd, RMM_IOC_FREE_PAGES, &f)) {
+				perror("FREE_PAGES");
+				return 1;
+			}
+		}
+	}
+	free(h);
+	printf("blocks=%llu\n", total);
 	return 0;
 }
 
@@ -573,7 +623,7 @@ static int cmd_frag(int pct, int rounds)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: rmmctl info|alloc|wmtest|pattern|hold|badargs|validate|bad|fill|calc|frag ...\n");
+		fprintf(stderr, "usage: rmmctl info|alloc|wmtest|pattern|hold|badargs|validate|bad|fill|calc|frag|race ...\n");
 		return 2;
 	}
 	open_dev();
@@ -610,6 +660,8 @@ int main(int argc, char **argv)
 		return cmd_fill(atoi(argv[2]));
 	if (!strcmp(argv[1], "calc"))
 		return cmd_calc();
+	if (!strcmp(argv[1], "race") && argc > 2)
+		return cmd_race(atoi(argv[2]));
 	if (!strcmp(argv[1], "frag") && argc > 3)
 		return cmd_frag(atoi(argv[2]), atoi(argv[3]));
 	fprintf(stderr, "rmmctl: unknown command %s\n", argv[1]);
