@@ -236,7 +236,7 @@ static void test_geometry(struct rmm_mm *mm)
 		 */
 		{ NULL, 3000, 3, 10, 10 },
 	};
-	struct rmm_slab_root *r = rmm_slab_root_of(mm);
+	struct rmm_slab_root *r = mm->slab;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(t); i++) {
@@ -324,7 +324,7 @@ static void test_kmalloc(struct rmm_mm *mm)
 		{ 96, 96 }, { 97, 128 }, { 129, 192 }, { 192, 192 },
 		{ 193, 256 }, { 1000, 1024 }, { 4097, 8192 }, { 8192, 8192 },
 	};
-	struct rmm_slab_root *r = rmm_slab_root_of(mm);
+	struct rmm_slab_root *r = mm->slab;
 	static const char * const names[] = {
 		"kmalloc-8", "kmalloc-16", "kmalloc-32", "kmalloc-64",
 		"kmalloc-96", "kmalloc-128", "kmalloc-192", "kmalloc-256",

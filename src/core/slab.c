@@ -1073,7 +1073,7 @@ struct rmm_cache *rmm_mm_cache_create(struct rmm_mm *mm, const char *name,
 				      unsigned long flags,
 				      void (*ctor)(void *))
 {
-	struct rmm_slab_root *r = rmm_slab_root_of(mm);
+	struct rmm_slab_root *r = mm->slab;
 	struct rmm_cache *c;
 
 	if (!r) {
@@ -1195,7 +1195,7 @@ static unsigned long cache_shrink_locked(struct rmm_cache *c)
  */
 int rmm_cache_shrink(struct rmm_cache *c)
 {
-	struct rmm_slab_root *r = rmm_slab_root_of(c->mm);
+	struct rmm_slab_root *r = c->mm->slab;
 	unsigned long pages;
 
 	slab_mutex_lock(&r->mutex);
@@ -1214,7 +1214,7 @@ RMM_EXPORT(rmm_cache_shrink);
  */
 unsigned long rmm_slab_shrink_all(struct rmm_mm *mm)
 {
-	struct rmm_slab_root *r = rmm_slab_root_of(mm);
+	struct rmm_slab_root *r = mm->slab;
 	struct rmm_slab_list *l;
 	unsigned long pages = 0;
 
@@ -1237,7 +1237,7 @@ RMM_EXPORT(rmm_slab_shrink_all);
  */
 void rmm_slab_cpu_dead(struct rmm_mm *mm, int cpu)
 {
-	struct rmm_slab_root *r = rmm_slab_root_of(mm);
+	struct rmm_slab_root *r = mm->slab;
 	struct rmm_slab_list *l;
 
 	if (!r)
@@ -1340,7 +1340,7 @@ int rmm_cache_destroy(struct rmm_cache *c)
 
 	if (!c)
 		return 0;
-	r = rmm_slab_root_of(c->mm);
+	r = c->mm->slab;
 	/* unlisted first: shrink_all and slabinfo no longer see it */
 	cache_unlink(r, c);
 	if (cache_drain_check(c, "destroy")) {
@@ -1511,7 +1511,7 @@ RMM_EXPORT(rmm_cache_validate);
  */
 int rmm_slab_validate_all(struct rmm_mm *mm, bool cpu_arrays)
 {
-	struct rmm_slab_root *r = rmm_slab_root_of(mm);
+	struct rmm_slab_root *r = mm->slab;
 	struct rmm_slab_list *l;
 	unsigned char *seen;
 	int ret = 0;
@@ -1608,7 +1608,7 @@ static void *kmalloc_large_slowpath(struct rmm_mm *mm, size_t size,
 				    rmm_gfp_t gfp)
 {
 	unsigned int order = get_order_size(size);
-	struct rmm_slab_root *r = rmm_slab_root_of(mm);
+	struct rmm_slab_root *r = mm->slab;
 	struct rmm_page *page;
 	void *p;
 
@@ -1651,7 +1651,7 @@ void *rmm_mm_kmalloc(struct rmm_mm *mm, size_t size, rmm_gfp_t gfp)
 			memset(p, 0, size);
 		return p;
 	}
-	r = rmm_slab_root_of(mm);
+	r = mm->slab;
 	if (unlikely(!r))
 		return NULL;
 	return rmm_cache_alloc(r->kmalloc[rmm_kmalloc_index(size)], gfp);
@@ -1679,7 +1679,7 @@ void rmm_mm_kfree(struct rmm_mm *mm, const void *p)
 	page = slab_page_head(page);
 	if (unlikely(!RmmPageSlab(page))) {
 		unsigned int order;
-		struct rmm_slab_root *r = rmm_slab_root_of(mm);
+		struct rmm_slab_root *r = mm->slab;
 
 		if (!slab_large_check(mm, page, p, &order)) {
 			slab_report(NULL, "kfree of a pointer that kmalloc did not return; not freed");
@@ -1718,51 +1718,6 @@ RMM_EXPORT(rmm_ksize);
 
 /* ------------------------------------------------ instance setup/teardown */
 
-/*
- * Instance -> slab state.  struct rmm_mm has no slab member (yet), so the
- * roots live in a small table: written only by rmm_slab_init/fini (process
- * context, one instance at a time), read locklessly; the kernel has one
- * instance, host tests a few.
- */
-#define RMM_SLAB_MAX_INSTANCES	64
-static struct {
-	struct rmm_mm *mm;
-	struct rmm_slab_root *root;
-} slab_roots[RMM_SLAB_MAX_INSTANCES];
-
-struct rmm_slab_root *rmm_slab_root_of(struct rmm_mm *mm)
-{
-	int i;
-
-	if (likely(READ_ONCE(slab_roots[0].mm) == mm))
-		return READ_ONCE(slab_roots[0].root);
-	for (i = 1; i < RMM_SLAB_MAX_INSTANCES; i++)
-		if (READ_ONCE(slab_roots[i].mm) == mm)
-			return READ_ONCE(slab_roots[i].root);
-	return NULL;
-}
-
-static int slab_set_root(struct rmm_mm *mm, struct rmm_slab_root *r)
-{
-	int i;
-
-	for (i = 0; i < RMM_SLAB_MAX_INSTANCES; i++) {
-		if (r && !slab_roots[i].mm) {
-			WRITE_ONCE(slab_roots[i].root, r);
-			barrier();
-			WRITE_ONCE(slab_roots[i].mm, mm);
-			return 0;
-		}
-		if (!r && slab_roots[i].mm == mm) {
-			WRITE_ONCE(slab_roots[i].mm, NULL);
-			barrier();
-			WRITE_ONCE(slab_roots[i].root, NULL);
-			return 0;
-		}
-	}
-	return -ENOSPC;
-}
-
 /**
  * rmm_slab_init - set up the slab state of an instance
  * @mm: an initialised instance
@@ -1774,7 +1729,7 @@ int rmm_slab_init(struct rmm_mm *mm)
 	struct rmm_slab_root *r;
 	int i;
 
-	if (rmm_slab_root_of(mm))
+	if (mm->slab)
 		return -EEXIST;
 	r = slab_meta_zalloc(sizeof(*r));
 	if (!r)
@@ -1796,8 +1751,7 @@ int rmm_slab_init(struct rmm_mm *mm)
 			goto fail;
 		cache_publish(r, r->kmalloc[i]);
 	}
-	if (slab_set_root(mm, r))
-		goto fail;
+	WRITE_ONCE(mm->slab, r);
 	return 0;
 fail:
 	for (i = RMM_KMALLOC_NR - 1; i > 0; i--) {
@@ -1820,7 +1774,7 @@ RMM_EXPORT(rmm_slab_init);
  */
 int rmm_slab_fini(struct rmm_mm *mm)
 {
-	struct rmm_slab_root *r = rmm_slab_root_of(mm);
+	struct rmm_slab_root *r = mm->slab;
 	struct rmm_slab_list *l;
 	int i, pass, busy = 0;
 
@@ -1863,7 +1817,7 @@ int rmm_slab_fini(struct rmm_mm *mm)
 	}
 	if (busy)
 		return -EBUSY;
-	slab_set_root(mm, NULL);
+	WRITE_ONCE(mm->slab, NULL);
 	for (i = RMM_KMALLOC_NR - 1; i > 0; i--) {
 		if (r->kmalloc[i]) {
 			cache_unlink(r, r->kmalloc[i]);

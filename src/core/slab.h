@@ -144,7 +144,7 @@ struct rmm_cache {
 #define RMM_KMALLOC_NR		(RMM_KMALLOC_SHIFT_HIGH + 1)
 #define RMM_KMALLOC_HDR_INDEX	6	/* kmalloc-64 holds off-slab headers */
 
-/* Per-instance slab state (one per struct rmm_mm). */
+/* Per-instance slab state: mm->slab, from rmm_slab_init() to _fini(). */
 struct rmm_slab_root {
 	struct rmm_mm *mm;
 	rmm_spinlock_t mutex;
@@ -160,7 +160,12 @@ struct rmm_slabinfo {
 	unsigned int objects_per_slab, cache_order, limit, batchcount;
 };
 
-struct rmm_slab_root *rmm_slab_root_of(struct rmm_mm *mm);
+/* the slab state of @mm, NULL outside rmm_slab_init() .. rmm_slab_fini() */
+static inline struct rmm_slab_root *rmm_slab_root_of(const struct rmm_mm *mm)
+{
+	return READ_ONCE(mm->slab);
+}
+
 void rmm_cache_get_slabinfo(struct rmm_cache *c, struct rmm_slabinfo *si);
 
 #endif /* _RMM_CORE_SLAB_H */

@@ -56,7 +56,7 @@ static void slabinfo_cache_show(struct seq_file *m, struct rmm_cache *c)
 static int slabinfo_show(struct seq_file *m, void *v)
 {
 	struct rmm_mm *mm = READ_ONCE(rmm_mm_global);
-	struct rmm_slab_root *r = mm ? rmm_slab_root_of(mm) : NULL;
+	struct rmm_slab_root *r = mm ? mm->slab : NULL;
 	struct rmm_slab_list *l;
 
 	slabinfo_header(m);
