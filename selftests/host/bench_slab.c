@@ -109,7 +109,7 @@ int main(void)
 	static const unsigned int sizes[] = { 64, 1024 };
 	unsigned int i;
 
-	if (rmm_test_mm_simple(&mm, 1, 65536, 0x100000) || rmm_slab_init(&mm)) {
+	if (rmm_test_mm_simple(&mm, 1, 65536, 0x100000) || rmm_slab_init(&mm, NULL)) {
 		printf("1..0 # SKIP instance setup failed\n");
 		return 1;
 	}

@@ -19,8 +19,8 @@
  *  - Object -> slab: rmm_virt_to_page() then the head page (tail pages
  *    carry their index in ->private), then the header at cache->hdr_off:
  *    O(1).
- *  - Debug caches (RED_ZONE, POISON, DEBUG, STORE_USER, or the global
- *    rmm_slab_debug_default) skip the per-CPU arrays: every alloc and free
+ *  - Debug caches (RED_ZONE, POISON, DEBUG, STORE_USER, or the
+ *    instance's debug_flags, rmm_slab_params) skip the per-CPU arrays: every alloc and free
  *    takes the node lock and checks the object (SLUB does the same with
  *    slab_debug).  Bad frees are reported naming the cache and the object
  *    offset in its slab, and refused.
@@ -30,10 +30,6 @@
  */
 #include "slab.h"
 
-unsigned long rmm_slab_debug_default;
-RMM_EXPORT(rmm_slab_debug_default);
-void (*rmm_slab_report_hook)(const char *msg);
-RMM_EXPORT(rmm_slab_report_hook);
 #ifndef __KERNEL__
 bool rmm_slab_user_slot_owned;
 #endif
@@ -87,10 +83,12 @@ static inline void slist_del(struct rmm_slab_list *n)
  * One line per report: "regionmm: slab: <kind><cache>: <what>".  Offsets
  * name the object, never raw addresses (dmesg may add %p, which hashes).
  */
-static __printf(3, 4) void slab_report_kind(struct rmm_cache *c,
+static __printf(4, 5) void slab_report_kind(struct rmm_mm *mm,
+					    struct rmm_cache *c,
 					    const char *kind,
 					    const char *fmt, ...)
 {
+	struct rmm_slab_root *r = mm->slab;
 	char buf[256];
 	va_list ap;
 	int n;
@@ -103,17 +101,21 @@ static __printf(3, 4) void slab_report_kind(struct rmm_cache *c,
 	if (c)
 		c->nr_reports++;
 	slab_pr_err("%s\n", buf);
-	if (rmm_slab_report_hook)
-		rmm_slab_report_hook(buf);
+	if (r && r->params.report)
+		r->params.report(mm, buf);
 }
 
 /* corruption and misuse: "BUG <cache>: ..." */
 #define slab_report(c, fmt, ...) \
-	slab_report_kind(c, "BUG ", fmt, ##__VA_ARGS__)
+	slab_report_kind((c)->mm, c, "BUG ", fmt, ##__VA_ARGS__)
+
+/* misuse that names no cache (kfree of a bad pointer) */
+#define slab_report_mm(mm, fmt, ...) \
+	slab_report_kind(mm, NULL, "BUG ", fmt, ##__VA_ARGS__)
 
 /* refusals that are not corruption: "cache <cache>: ..." */
 #define slab_refuse(c, fmt, ...) \
-	slab_report_kind(c, "cache ", fmt, ##__VA_ARGS__)
+	slab_report_kind((c)->mm, c, "cache ", fmt, ##__VA_ARGS__)
 
 /* --------------------------------------------------------- slab layout */
 
@@ -1011,7 +1013,7 @@ static struct rmm_cache *cache_new(struct rmm_slab_root *r, const char *name,
 	c = slab_meta_zalloc(sizeof(*c) + nr_nodes * sizeof(c->node[0]));
 	if (!c)
 		return NULL;
-	flags |= rmm_slab_debug_default;
+	flags |= r->params.debug_flags;
 	if (flags & RMM_SLAB_STORE_USER)
 		flags |= RMM_SLAB_DEBUG;
 	if (ctor)
@@ -1673,7 +1675,7 @@ void rmm_mm_kfree(struct rmm_mm *mm, const void *p)
 		return;
 	page = slab_virt_to_page(mm, p);
 	if (unlikely(!page)) {
-		slab_report(NULL, "kfree of a pointer outside regionmm; not freed");
+		slab_report_mm(mm, "kfree of a pointer outside regionmm; not freed");
 		return;
 	}
 	page = slab_page_head(page);
@@ -1682,7 +1684,7 @@ void rmm_mm_kfree(struct rmm_mm *mm, const void *p)
 		struct rmm_slab_root *r = mm->slab;
 
 		if (!slab_large_check(mm, page, p, &order)) {
-			slab_report(NULL, "kfree of a pointer that kmalloc did not return; not freed");
+			slab_report_mm(mm, "kfree of a pointer that kmalloc did not return; not freed");
 			return;
 		}
 		slab_large_unmark(page, order);
@@ -1721,10 +1723,11 @@ RMM_EXPORT(rmm_ksize);
 /**
  * rmm_slab_init - set up the slab state of an instance
  * @mm: an initialised instance
+ * @p: the instance's slab settings (copied), or NULL for none
  *
  * Creates the kmalloc caches.  0, -EEXIST (already done) or -ENOMEM.
  */
-int rmm_slab_init(struct rmm_mm *mm)
+int rmm_slab_init(struct rmm_mm *mm, const struct rmm_slab_params *p)
 {
 	struct rmm_slab_root *r;
 	int i;
@@ -1735,6 +1738,8 @@ int rmm_slab_init(struct rmm_mm *mm)
 	if (!r)
 		return -ENOMEM;
 	r->mm = mm;
+	if (p)
+		r->params = *p;
 	slab_mutex_init(&r->mutex);
 	slist_init(&r->caches);
 	for (i = 0; i < RMM_KMALLOC_NR; i++) {

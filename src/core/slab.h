@@ -152,6 +152,7 @@ struct rmm_slab_root {
 	unsigned long nr_caches;
 	struct rmm_cache *kmalloc[RMM_KMALLOC_NR];	/* index = kmalloc_index */
 	rmm_atomic_long_t large_pages;	/* pages in large kmalloc blocks */
+	struct rmm_slab_params params;	/* from rmm_slab_init(), constant */
 };
 
 /* slabinfo line data, like the kernel's struct slabinfo */
