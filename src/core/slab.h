@@ -34,11 +34,13 @@
  *   The object pointer handed out is slot + red_left_pad.
  *
  * Locking:
- *   rmm_slab_root.lock (mutex-like, process context): cache list, create,
+ *   rmm_slab_root.lock (spin, process context, never from interrupts;
+ *     held across per-CPU flush IPIs): cache list, create,
  *     destroy, shrink, slabinfo iteration.
  *   cache_node.lock (spin, irqsave): the node's lists, counters and the
  *     freelists and inuse of the slabs on them.
- *   per-CPU array: owned by the CPU, used with preemption disabled; the
+ *   per-CPU array: owned by the CPU, used with preemption disabled
+ *     (rmm_get_cpu(); the user port takes the CPU slot's lock there); the
  *     ->busy flag makes an interrupt that re-enters the allocator on the
  *     same CPU take the locked slow path instead (no irq disabling on the
  *     fast path).  NMI context is not supported.
@@ -47,7 +49,8 @@
 #define _RMM_CORE_SLAB_H
 
 #include "rmm_port.h"
-#include "slab_compat.h"
+#include "mmzone.h"
+#include "page_alloc.h"
 #include <regionmm/slab.h>
 
 #define RMM_SLAB_NAME_LEN	32
@@ -147,7 +150,7 @@ struct rmm_cache {
 /* Per-instance slab state: mm->slab, from rmm_slab_init() to _fini(). */
 struct rmm_slab_root {
 	struct rmm_mm *mm;
-	rmm_spinlock_t mutex;
+	rmm_spinlock_t lock;		/* process context only, see above */
 	struct rmm_slab_list caches;	/* newest first, like slab_caches */
 	unsigned long nr_caches;
 	struct rmm_cache *kmalloc[RMM_KMALLOC_NR];	/* index = kmalloc_index */

@@ -62,10 +62,10 @@ static int slabinfo_show(struct seq_file *m, void *v)
 	slabinfo_header(m);
 	if (!r)
 		return 0;
-	slab_mutex_lock(&r->mutex);
+	rmm_spin_lock(&r->lock);
 	for (l = r->caches.next; l != &r->caches; l = l->next)
 		slabinfo_cache_show(m, container_of(l, struct rmm_cache, list));
-	slab_mutex_unlock(&r->mutex);
+	rmm_spin_unlock(&r->lock);
 	return 0;
 }
 
