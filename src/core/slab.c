@@ -20,9 +20,9 @@
  *    carry their index in ->private), then the header at cache->hdr_off:
  *    O(1).
  *  - Debug caches (RED_ZONE, POISON, DEBUG, STORE_USER, or the
- *    instance's debug_flags, rmm_slab_params) skip the per-CPU arrays: every alloc and free
- *    takes the node lock and checks the object (SLUB does the same with
- *    slab_debug).  Bad frees are reported naming the cache and the object
+ *    instance's rmm_slab_params.debug_flags) skip the per-CPU arrays:
+ *    every alloc and free takes the node lock and checks the object (SLUB
+ *    does the same with slab_debug).  Bad frees are reported naming the cache and the object
  *    offset in its slab, and refused.
  *
  * Locking order: root->lock -> node->lock -> (buddy locks).
