@@ -43,15 +43,23 @@ struct rmm_cache;
 				 RMM_SLAB_STORE_USER | RMM_SLAB_RECLAIM_ACCOUNT)
 
 /*
- * Debug flags OR-ed into every cache created afterwards (the kmalloc
- * caches included when set before the instance's slab init).  The glue's
- * slab_debug= module parameter sets it through rmm_slab_parse_debug().
+ * Settings of one instance's slab state, given to rmm_slab_init() (NULL:
+ * all zero); they belong to the instance, not to the module.
+ * @debug_flags: RMM_SLAB_* debug flags OR-ed into every cache of the
+ *	instance, the kmalloc caches included.  The glue's slab_debug=
+ *	module parameter sets them through rmm_slab_parse_debug().
+ * @report: called with each debug report line after it is logged (tests
+ *	capture them), or NULL.  Any context the report comes from: must not
+ *	sleep.
  */
-extern unsigned long rmm_slab_debug_default;
+struct rmm_slab_params {
+	unsigned long debug_flags;
+	void (*report)(struct rmm_mm *mm, const char *msg);
+};
 int rmm_slab_parse_debug(const char *str, unsigned long *flags);
 
 /* per-instance setup: after rmm_mm_init(), before rmm_mm_fini() */
-int rmm_slab_init(struct rmm_mm *mm);
+int rmm_slab_init(struct rmm_mm *mm, const struct rmm_slab_params *p);
 int rmm_slab_fini(struct rmm_mm *mm);	/* -EBUSY while objects live */
 
 /* instance variants */
@@ -83,8 +91,5 @@ unsigned int rmm_cache_object_size(const struct rmm_cache *c);
 const char *rmm_cache_name(const struct rmm_cache *c);
 unsigned long rmm_cache_flags(const struct rmm_cache *c);
 size_t rmm_ksize(struct rmm_mm *mm, const void *p);
-
-/* report hook for tests: called with each debug report line */
-extern void (*rmm_slab_report_hook)(const char *msg);
 
 #endif /* _REGIONMM_SLAB_H */

@@ -13,7 +13,7 @@
  * user-space operation pays an uncontended lock/unlock the kernel build
  * does not have (there it is get_cpu()/put_cpu()).  Every figure is
  * printed twice: "locked" with that model, and "owned" with
- * rmm_slab_user_slot_owned set (legal here: one thread, one slot), which is
+ * rmm_port_slot_owned set (legal here: one thread, one slot), which is
  * the instruction path of the kernel's fast path.  Under the sanitizer
  * build (build/host/tests) it only checks that it runs.
  */
@@ -109,7 +109,7 @@ int main(void)
 	static const unsigned int sizes[] = { 64, 1024 };
 	unsigned int i;
 
-	if (rmm_test_mm_simple(&mm, 1, 65536, 0x100000) || rmm_slab_init(&mm)) {
+	if (rmm_test_mm_simple(&mm, 1, 65536, 0x100000) || rmm_slab_init(&mm, NULL)) {
 		printf("1..0 # SKIP instance setup failed\n");
 		return 1;
 	}
@@ -119,7 +119,7 @@ int main(void)
 		struct rmm_cache *c;
 		double pair, a, f;
 
-		rmm_slab_user_slot_owned = i >= ARRAY_SIZE(sizes);
+		rmm_port_slot_owned = i >= ARRAY_SIZE(sizes);
 		c = rmm_mm_cache_create(&mm, "bench", sz, 0, 0, NULL);
 		bench_pair(c);	/* warm up */
 		pair = bench_pair(c);
@@ -136,7 +136,7 @@ int main(void)
 			       bench_malloc(sz));
 		rmm_cache_destroy(c);
 	}
-	rmm_slab_user_slot_owned = false;
+	rmm_port_slot_owned = false;
 	plan(1);
 	ok(rmm_slab_fini(&mm) == 0 && rmm_mm_fini(&mm) == 0,
 	   "benchmark ran, everything freed");

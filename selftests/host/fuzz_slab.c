@@ -194,7 +194,7 @@ static void validate(void)
 static void setup(void)
 {
 	if (rmm_test_mm_simple(&fmm, 2, 16384, 0x200000) ||
-	    rmm_slab_init(&fmm)) {
+	    rmm_slab_init(&fmm, NULL)) {
 		printf("# instance setup failed\n");
 		exit(1);
 	}

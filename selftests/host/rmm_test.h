@@ -14,7 +14,11 @@
  *     a physical region (untouched pages cost nothing)
  *   rmm_test_mm_simple(mm, nodes, pages_per_node, start_pfn): an instance
  *     with one range per node, default layout (DMA/DMA32/Normal/Movable/
- *     Device, kver 6.12, 4 CPUs)
+ *     Device, kver 6.12, 4 CPUs); its mm->ops is NULL (no host services)
+ *   rmm_test_set_ops(mm): give an instance the test's host services
+ *     (struct rmm_mm_ops): a fake clock (rmm_test_clock_ns, advanced by
+ *     the test) and kswapd wakeups counted per node
+ *     (rmm_test_kswapd_wakeups[nid])
  */
 #ifndef _RMM_TEST_H
 #define _RMM_TEST_H
@@ -161,6 +165,32 @@ static inline int rmm_test_mm_simple(struct rmm_mm *mm, int nodes,
 		r[n].vaddr = rmm_test_mem(pages_per_node << RMM_PAGE_SHIFT);
 	}
 	return rmm_mm_init(mm, &l, r, nodes);
+}
+
+/* the test's host services: a clock it sets, wakeups it counts */
+static u64 rmm_test_clock_ns;
+static unsigned long rmm_test_kswapd_wakeups[RMM_MAX_NUMNODES];
+
+static inline u64 rmm_test_now_ns(struct rmm_mm *mm)
+{
+	return rmm_test_clock_ns;
+}
+
+static inline void rmm_test_wake_kswapd(struct rmm_mm *mm, int nid)
+{
+	if (nid >= 0 && nid < RMM_MAX_NUMNODES)
+		rmm_test_kswapd_wakeups[nid]++;
+}
+
+/* after rmm_mm_init(), which zeroes the instance */
+static inline void rmm_test_set_ops(struct rmm_mm *mm)
+{
+	static const struct rmm_mm_ops ops = {
+		.wake_kswapd	= rmm_test_wake_kswapd,
+		.now_ns		= rmm_test_now_ns,
+	};
+
+	mm->ops = &ops;
 }
 
 #endif /* _RMM_TEST_H */

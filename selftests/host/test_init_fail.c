@@ -133,7 +133,7 @@ static void test_slab_init(void)
 	for (n = 1; n <= MAX_POINTS; n++) {
 		rmm_port_quiet = 1;
 		fail_nth(n);
-		rc = rmm_slab_init(&mm);
+		rc = rmm_slab_init(&mm, NULL);
 		rmm_port_quiet = 0;
 		if (!injected())
 			break;

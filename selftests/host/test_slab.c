@@ -21,7 +21,7 @@
 static char last_report[512];
 static int nr_reports;
 
-static void capture(const char *msg)
+static void capture(struct rmm_mm *mm, const char *msg)
 {
 	snprintf(last_report, sizeof(last_report), "%s", msg);
 	nr_reports++;
@@ -236,7 +236,7 @@ static void test_geometry(struct rmm_mm *mm)
 		 */
 		{ NULL, 3000, 3, 10, 10 },
 	};
-	struct rmm_slab_root *r = rmm_slab_root_of(mm);
+	struct rmm_slab_root *r = mm->slab;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(t); i++) {
@@ -324,7 +324,7 @@ static void test_kmalloc(struct rmm_mm *mm)
 		{ 96, 96 }, { 97, 128 }, { 129, 192 }, { 192, 192 },
 		{ 193, 256 }, { 1000, 1024 }, { 4097, 8192 }, { 8192, 8192 },
 	};
-	struct rmm_slab_root *r = rmm_slab_root_of(mm);
+	struct rmm_slab_root *r = mm->slab;
 	static const char * const names[] = {
 		"kmalloc-8", "kmalloc-16", "kmalloc-32", "kmalloc-64",
 		"kmalloc-96", "kmalloc-128", "kmalloc-192", "kmalloc-256",
@@ -546,10 +546,17 @@ static void test_debug(struct rmm_mm *mm)
 	rmm_port_quiet = 0;
 }
 
+/*
+ * slab_debug= is an instance setting (rmm_slab_params.debug_flags): a
+ * second instance set up with FZP gets checks on every cache, its kmalloc
+ * caches included, while the first instance's caches stay unchecked.
+ */
 static void test_debug_default(struct rmm_mm *mm)
 {
+	static struct rmm_mm dbg;
+	struct rmm_slab_params p = { .report = capture };
 	unsigned long fl = 0;
-	struct rmm_cache *c;
+	struct rmm_cache *c, *plain;
 	void *o;
 
 	is_long(rmm_slab_parse_debug("FZP", &fl), 0, "slab_debug=FZP parses");
@@ -557,16 +564,42 @@ static void test_debug_default(struct rmm_mm *mm)
 	   "FZP -> consistency, red zone, poison");
 	is_long(rmm_slab_parse_debug("X", &fl), -EINVAL, "slab_debug=X rejected");
 	is_long(rmm_slab_parse_debug("", &fl), 0, "empty slab_debug = all");
-	rmm_slab_debug_default = fl;
-	c = rmm_mm_cache_create(mm, "test-dflt", 32, 0, 0, NULL);
-	rmm_slab_debug_default = 0;
+	p.debug_flags = fl;
+	if (!ok(!rmm_test_mm_simple(&dbg, 1, 4096, 0x900000),
+		"second instance for slab_debug"))
+		return;
+	is_long(rmm_slab_init(&dbg, &p), 0, "slab init with debug flags");
+	ok(rmm_cache_flags(dbg.slab->kmalloc[5]) & RMM_SLAB_RED_ZONE,
+	   "debug flags reach the kmalloc caches (%s)",
+	   rmm_cache_name(dbg.slab->kmalloc[5]));
+	ok(!(rmm_cache_flags(mm->slab->kmalloc[5]) & RMM_SLAB_RED_ZONE),
+	   "not those of the other instance");
+	c = rmm_mm_cache_create(&dbg, "test-dflt", 32, 0, 0, NULL);
+	plain = rmm_mm_cache_create(mm, "test-nodflt", 32, 0, 0, NULL);
 	ok(c && (rmm_cache_flags(c) & RMM_SLAB_RED_ZONE),
-	   "rmm_slab_debug_default applies to new caches");
+	   "debug flags apply to new caches of the instance");
+	ok(plain && !(rmm_cache_flags(plain) & RMM_SLAB_DEBUG_FLAGS),
+	   "not to new caches of the other instance");
 	o = rmm_cache_alloc(c, RMM_GFP_KERNEL);
 	rmm_cache_free(c, o);
 	free_reported(c, o);
-	ok(reported("Double free"), "double free caught via the default");
+	ok(reported("Double free"), "double free caught via the instance flags");
+	o = rmm_mm_kmalloc(&dbg, 20, RMM_GFP_KERNEL);
+	((char *)o)[32] = 0x11;		/* one byte past kmalloc-32's object */
+	reset_reports();
+	rmm_port_quiet = 1;
+	rmm_mm_kfree(&dbg, o);
+	rmm_port_quiet = 0;
+	/* the red zone report, then the refusal: the last one captured */
+	ok(nr_reports == 2 && reported("quarantined"),
+	   "kmalloc red zone checked on that instance (%d reports)",
+	   nr_reports);
 	is_long(rmm_cache_destroy(c), 0, "destroy");
+	is_long(rmm_cache_destroy(plain), 0, "destroy the plain cache");
+	rmm_port_quiet = 1;
+	is_long(rmm_slab_fini(&dbg), 0, "slab fini of the debug instance");
+	rmm_port_quiet = 0;
+	is_long(rmm_mm_fini(&dbg), 0, "fini of the debug instance");
 }
 
 static void test_bad_args(struct rmm_mm *mm)
@@ -674,14 +707,15 @@ int main(void)
 	long before;
 	struct rmm_cache *c;
 
-	rmm_slab_report_hook = capture;
+	struct rmm_slab_params p = { .report = capture };
+
 	if (rmm_test_mm_simple(&mm, 1, NODE_PAGES, 0x100000)) {
 		printf("1..0 # SKIP instance init failed\n");
 		return 1;
 	}
 	before = free_pages(&mm);
-	is_long(rmm_slab_init(&mm), 0, "rmm_slab_init");
-	is_long(rmm_slab_init(&mm), -EEXIST, "second init refused");
+	is_long(rmm_slab_init(&mm, &p), 0, "rmm_slab_init");
+	is_long(rmm_slab_init(&mm, &p), -EEXIST, "second init refused");
 
 	test_basic(&mm);
 	test_geometry(&mm);

@@ -41,7 +41,7 @@ int main(void)
 	int i;
 
 	plan(11);
-	if (rmm_test_mm_simple(&mm, 2, 16384, 0x400000) || rmm_slab_init(&mm)) {
+	if (rmm_test_mm_simple(&mm, 2, 16384, 0x400000) || rmm_slab_init(&mm, NULL)) {
 		printf("# instance setup failed\n");
 		return 1;
 	}

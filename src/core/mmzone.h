@@ -628,6 +628,49 @@ struct rmm_wmark_out {
 	unsigned long totalreserve_pages;
 };
 
+/*
+ * Services the core asks of its host: the glue (src/linux/module.c) in the
+ * module, a test's own table (selftests/host/rmm_test.h) on the host.
+ * mm->ops is set by the host after rmm_mm_init() (which zeroes the
+ * instance) and before the instance is used; it is constant afterwards.
+ * mm->ops may be NULL (host tests that need no service) and so may any
+ * member: the core calls them only through the helpers of mm_ops.h, which
+ * check, and works without them.
+ */
+struct rmm_mm_ops {
+	/*
+	 * Wake the reclaim worker of node @nid (kswapd): a zone of it fell
+	 * below its low watermark or had its watermark boosted.  Called with
+	 * no core lock held, possibly with interrupts off; must not sleep.
+	 * Phase 1 has no worker: page_alloc.c's rmm_wakeup_kswapd() is the
+	 * stand-in and clears the boost itself; phase 2's reclaim (vmscan.c)
+	 * makes that stand-in call this instead.
+	 */
+	void (*wake_kswapd)(struct rmm_mm *mm, int nid);
+	/*
+	 * Monotonic clock in nanoseconds (kernel: ktime_get_ns()), any
+	 * context; for phase 2's PSI stall accounting and reclaim policy.
+	 */
+	u64 (*now_ns)(struct rmm_mm *mm);
+	/*
+	 * Phase 2, OOM killer (oom_kill.c): ask the host to kill the task
+	 * behind @task_cookie, the opaque owner the host gave when it charged
+	 * pages (e.g. the opener of a /dev/regionmm file).  0 when a kill was
+	 * sent, -ESRCH when the task is gone.  Nothing fills or calls it yet.
+	 *
+	 * Not declared until their design exists: swap I/O (swap.c: write a
+	 * page out / read it back, completion from interrupt context) and
+	 * the reclaim worker's own scheduling (a per-node kthread or work).
+	 */
+	int (*kill_task)(struct rmm_mm *mm, u64 task_cookie);
+};
+
+/* per-subsystem state behind struct rmm_mm (each owned by its file) */
+struct rmm_slab_root;		/* slab.c: caches, kmalloc, slab knobs */
+struct rmm_lruvec_state;	/* phase 2, vmscan.c: per-node LRU/reclaim */
+struct rmm_psi_group;		/* phase 2, psi.c: stall accounting */
+struct rmm_swap_info;		/* phase 2, swap.c: swap devices, slots */
+
 struct rmm_mm {
 	struct rmm_node nodes[RMM_MAX_NUMNODES];
 	int nr_nodes;
@@ -652,6 +695,19 @@ struct rmm_mm {
 	struct rmm_wmark_in *wm_in;	/* scratch for recomputation, */
 	struct rmm_wmark_out *wm_out;	/* under tunables_lock */
 	bool initialized;
+
+	/* services of the host; see struct rmm_mm_ops */
+	const struct rmm_mm_ops *ops;
+	/*
+	 * One slot per subsystem.  Each is NULL until its init
+	 * (rmm_slab_init() ...) after rmm_mm_init(), set before the instance
+	 * is published to users and cleared by its fini after the last
+	 * user; readers use it without a lock.
+	 */
+	struct rmm_slab_root *slab;	/* slab.c */
+	struct rmm_lruvec_state *reclaim;	/* phase 2: vmscan.c, per node */
+	struct rmm_psi_group *psi;	/* phase 2: psi.c */
+	struct rmm_swap_info *swap;	/* phase 2: swap.c */
 };
 
 #endif /* _RMM_MMZONE_H */

@@ -8,11 +8,13 @@
  * Both ports provide the same small vocabulary (see either port.h):
  *   types      u8..u64, s8..s64, bool, size_t, uintptr_t
  *   idioms     likely/unlikely, READ_ONCE/WRITE_ONCE, min/max/min_t/max_t,
- *              clamp, ARRAY_SIZE, container_of, DIV_ROUND_UP, ALIGN, BIT
+ *              clamp, ARRAY_SIZE, container_of, DIV_ROUND_UP, ALIGN, BIT,
+ *              barrier, __printf, strscpy, RMM_L1_CACHE_BYTES
  *   locks      rmm_spinlock_t: rmm_spin_lock_init/lock/unlock/trylock,
  *              rmm_spin_lock_irqsave/unlock_irqrestore, rmm_assert_held()
  *   per-CPU    rmm_local_irq_save/restore (protects this CPU's data),
- *              rmm_get_cpu/rmm_put_cpu, rmm_smp_processor_id,
+ *              rmm_get_cpu/rmm_put_cpu (preemption off),
+ *              rmm_smp_processor_id, rmm_port_nr_cpu_ids,
  *              rmm_on_each_cpu(fn, info) (fn runs on every possible CPU
  *              with that CPU's interrupts off, like an IPI)
  *   atomics    rmm_atomic_long_t: read/set/add/sub/inc/dec

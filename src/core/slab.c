@@ -19,24 +19,17 @@
  *  - Object -> slab: rmm_virt_to_page() then the head page (tail pages
  *    carry their index in ->private), then the header at cache->hdr_off:
  *    O(1).
- *  - Debug caches (RED_ZONE, POISON, DEBUG, STORE_USER, or the global
- *    rmm_slab_debug_default) skip the per-CPU arrays: every alloc and free
- *    takes the node lock and checks the object (SLUB does the same with
- *    slab_debug).  Bad frees are reported naming the cache and the object
+ *  - Debug caches (RED_ZONE, POISON, DEBUG, STORE_USER, or the
+ *    instance's rmm_slab_params.debug_flags) skip the per-CPU arrays:
+ *    every alloc and free takes the node lock and checks the object (SLUB
+ *    does the same with slab_debug).  Bad frees are reported naming the cache and the object
  *    offset in its slab, and refused.
  *
- * Locking order: root->mutex -> node->lock -> (buddy locks).
+ * Locking order: root->lock -> node->lock -> (buddy locks).
  * No slab is freed to the buddy with a node lock held.
  */
 #include "slab.h"
 
-unsigned long rmm_slab_debug_default;
-RMM_EXPORT(rmm_slab_debug_default);
-void (*rmm_slab_report_hook)(const char *msg);
-RMM_EXPORT(rmm_slab_report_hook);
-#ifndef __KERNEL__
-bool rmm_slab_user_slot_owned;
-#endif
 
 /* ---------------------------------------------------------------- lists */
 
@@ -81,16 +74,98 @@ static inline void slist_del(struct rmm_slab_list *n)
 #define cache_of_list(l) \
 	((struct rmm_cache *)((char *)(l) - offsetof(struct rmm_cache, list)))
 
+/* ------------------------------------------------- page descriptors */
+
+/*
+ * Page descriptors.  Slabs of order > 0 and large kmalloc blocks are
+ * compound (__GFP_COMP): the core keeps PG_rmm_tail and private = offset to
+ * the head in tail pages.  Blocks of order <= 10 never straddle a 1024-page
+ * section, so the head is page - private without a pfn round trip.
+ * Owner words of the head page while allocated:
+ *   slab:          PG_rmm_slab, private = header offset in the slab,
+ *                  next/prev = the owning struct rmm_cache * (low/high
+ *                  32 bits), so kfree finds the cache without touching
+ *                  the slab header's cache line;
+ *                  off-slab header: private = RMM_SLAB_OFFSLAB,
+ *                  next/prev = the struct rmm_slab *
+ *   large kmalloc: PG_rmm_owner_priv, private = RMM_KMALLOC_LARGE | order
+ */
+#define RMM_KMALLOC_LARGE	0x4b4d0000U	/* "KM" */
+
+static inline struct rmm_page *slab_page_head(struct rmm_page *page)
+{
+	return RmmPageTail(page) ? page - page->private : page;
+}
+
+#define RMM_SLAB_OFFSLAB	0x80000000U
+
+static inline void slab_page_set_ptr(struct rmm_page *page, const void *p)
+{
+	u64 v = (u64)(uintptr_t)p;
+
+	page->next = (u32)v;
+	page->prev = (u32)(v >> 32);
+}
+
+static inline void *slab_page_ptr(const struct rmm_page *page)
+{
+	return (void *)(uintptr_t)((u64)page->prev << 32 | page->next);
+}
+
+/* @ptr: the cache (on-slab header at @hdr_off) or the off-slab header */
+static inline void slab_pages_mark(struct rmm_page *page, u32 hdr_off,
+				   const void *ptr)
+{
+	page->private = hdr_off;
+	slab_page_set_ptr(page, ptr);
+	RmmSetPageSlab(page);
+}
+
+static inline void slab_pages_unmark(struct rmm_page *page)
+{
+	RmmClearPageSlab(page);
+	page->private = 0;
+	page->next = 0;
+	page->prev = 0;
+}
+
+static inline void slab_large_mark(struct rmm_page *page, unsigned int order)
+{
+	rmm_page_set(page, PG_rmm_owner_priv);
+	page->private = RMM_KMALLOC_LARGE | order;
+}
+
+static inline void slab_large_unmark(struct rmm_page *page,
+				     unsigned int order)
+{
+	rmm_page_clear(page, PG_rmm_owner_priv);
+	page->private = 0;
+}
+
+/* is @p the start of a live large kmalloc block whose first page is @page */
+static inline bool slab_large_check(struct rmm_mm *mm, struct rmm_page *page,
+				    const void *p, unsigned int *order)
+{
+	if (RmmPageTail(page) || !rmm_page_test(page, PG_rmm_owner_priv) ||
+	    (page->private & 0xffff0000U) != RMM_KMALLOC_LARGE ||
+	    rmm_mm_page_address(mm, page) != p)
+		return false;
+	*order = page->private & 0xff;
+	return true;
+}
+
 /* ------------------------------------------------------------ reporting */
 
 /*
  * One line per report: "regionmm: slab: <kind><cache>: <what>".  Offsets
  * name the object, never raw addresses (dmesg may add %p, which hashes).
  */
-static __printf(3, 4) void slab_report_kind(struct rmm_cache *c,
+static __printf(4, 5) void slab_report_kind(struct rmm_mm *mm,
+					    struct rmm_cache *c,
 					    const char *kind,
 					    const char *fmt, ...)
 {
+	struct rmm_slab_root *r = mm->slab;
 	char buf[256];
 	va_list ap;
 	int n;
@@ -102,18 +177,22 @@ static __printf(3, 4) void slab_report_kind(struct rmm_cache *c,
 	va_end(ap);
 	if (c)
 		c->nr_reports++;
-	slab_pr_err("%s\n", buf);
-	if (rmm_slab_report_hook)
-		rmm_slab_report_hook(buf);
+	rmm_pr_err("%s\n", buf);
+	if (r && r->params.report)
+		r->params.report(mm, buf);
 }
 
 /* corruption and misuse: "BUG <cache>: ..." */
 #define slab_report(c, fmt, ...) \
-	slab_report_kind(c, "BUG ", fmt, ##__VA_ARGS__)
+	slab_report_kind((c)->mm, c, "BUG ", fmt, ##__VA_ARGS__)
+
+/* misuse that names no cache (kfree of a bad pointer) */
+#define slab_report_mm(mm, fmt, ...) \
+	slab_report_kind(mm, NULL, "BUG ", fmt, ##__VA_ARGS__)
 
 /* refusals that are not corruption: "cache <cache>: ..." */
 #define slab_refuse(c, fmt, ...) \
-	slab_report_kind(c, "cache ", fmt, ##__VA_ARGS__)
+	slab_report_kind((c)->mm, c, "cache ", fmt, ##__VA_ARGS__)
 
 /* --------------------------------------------------------- slab layout */
 
@@ -164,7 +243,7 @@ static inline struct rmm_cache *slab_head_cache(const struct rmm_page *head)
  */
 static struct rmm_slab *slab_virt_to_slab(struct rmm_mm *mm, const void *p)
 {
-	struct rmm_page *page = slab_virt_to_page(mm, p);
+	struct rmm_page *page = rmm_mm_virt_to_page(mm, p);
 	struct rmm_slab *s;
 
 	if (unlikely(!page))
@@ -176,7 +255,7 @@ static struct rmm_slab *slab_virt_to_slab(struct rmm_mm *mm, const void *p)
 	if (page->private == RMM_SLAB_OFFSLAB)
 		s = slab_page_ptr(page);
 	else
-		s = (struct rmm_slab *)((char *)slab_page_address(mm, page) +
+		s = (struct rmm_slab *)((char *)rmm_mm_page_address(mm, page) +
 					page->private);
 	if (unlikely(s->magic != RMM_SLAB_MAGIC))
 		return NULL;
@@ -350,7 +429,7 @@ static struct rmm_slab *new_slab_slowpath(struct rmm_cache *c, rmm_gfp_t gfp)
 	}
 	account_slab_pages(c->mm, page, c->gfp & RMM___GFP_RECLAIMABLE,
 			   1L << c->order);
-	base = slab_page_address(c->mm, page);
+	base = rmm_mm_page_address(c->mm, page);
 	nid = rmm_mm_page_nid(c->mm, page);
 	if (nid < 0 || nid >= c->nr_nodes)
 		nid = 0;
@@ -387,7 +466,7 @@ static struct rmm_slab *new_slab_slowpath(struct rmm_cache *c, rmm_gfp_t gfp)
 
 static void discard_slab(struct rmm_cache *c, struct rmm_slab *s)
 {
-	struct rmm_page *page = slab_virt_to_page(c->mm, slab_base(s, c));
+	struct rmm_page *page = rmm_mm_virt_to_page(c->mm, slab_base(s, c));
 
 	s->magic = 0;
 	slab_pages_unmark(page);
@@ -403,7 +482,7 @@ static void discard_slab(struct rmm_cache *c, struct rmm_slab *s)
 static void add_new_slab(struct rmm_cache *c, struct rmm_cache_node *n,
 			 struct rmm_slab *s)
 {
-	slab_assert_held(&n->lock);
+	rmm_assert_held(&n->lock);
 	slist_add(&s->list, &n->partial);
 	n->nr_partial++;
 	n->nr_slabs++;
@@ -423,9 +502,9 @@ static bool grow_slowpath(struct rmm_cache *c, rmm_gfp_t gfp)
 	if (!s)
 		return false;
 	n = slab_node(c, s);
-	slab_lock_irqsave(&n->lock, flags);
+	rmm_spin_lock_irqsave(&n->lock, flags);
 	add_new_slab(c, n, s);
-	slab_unlock_irqrestore(&n->lock, flags);
+	rmm_spin_unlock_irqrestore(&n->lock, flags);
 	return true;
 }
 
@@ -509,14 +588,14 @@ static unsigned int get_partial(struct rmm_cache *c, void **out,
 
 		if (!READ_ONCE(n->nr_free))
 			continue;
-		slab_lock_irqsave(&n->lock, flags);
+		rmm_spin_lock_irqsave(&n->lock, flags);
 		while (got < want && !slist_empty(&n->partial)) {
 			struct rmm_slab *s = slab_of_list(n->partial.next);
 
 			while (got < want && s->freelist)
 				out[got++] = slab_take(c, n, s);
 		}
-		slab_unlock_irqrestore(&n->lock, flags);
+		rmm_spin_unlock_irqrestore(&n->lock, flags);
 	}
 	return got;
 }
@@ -546,7 +625,7 @@ static void put_objects(struct rmm_cache *c, void **objs, unsigned int nr,
 			if (i == nr)
 				continue;
 		}
-		slab_lock_irqsave(&n->lock, flags);
+		rmm_spin_lock_irqsave(&n->lock, flags);
 		for (i = 0; i < nr; i++) {
 			struct rmm_slab *s = slab_virt_to_slab(c->mm, objs[i]);
 
@@ -556,7 +635,7 @@ static void put_objects(struct rmm_cache *c, void **objs, unsigned int nr,
 				slist_add(&s->list, &empty);
 			left--;
 		}
-		slab_unlock_irqrestore(&n->lock, flags);
+		rmm_spin_unlock_irqrestore(&n->lock, flags);
 	}
 	while (!slist_empty(&empty)) {
 		struct rmm_slab *s = slab_of_list(empty.next);
@@ -601,7 +680,7 @@ static void *alloc_locked_slowpath(struct rmm_cache *c, rmm_gfp_t gfp)
 				&c->node[(start + i) % c->nr_nodes];
 			unsigned long flags;
 
-			slab_lock_irqsave(&n->lock, flags);
+			rmm_spin_lock_irqsave(&n->lock, flags);
 			if (!slist_empty(&n->partial)) {
 				s = slab_of_list(n->partial.next);
 				obj = slab_take(c, n, s);
@@ -611,10 +690,10 @@ static void *alloc_locked_slowpath(struct rmm_cache *c, rmm_gfp_t gfp)
 						     "before allocation");
 					init_object(c, obj, RMM_RED_ACTIVE);
 				}
-				slab_unlock_irqrestore(&n->lock, flags);
+				rmm_spin_unlock_irqrestore(&n->lock, flags);
 				return obj;
 			}
-			slab_unlock_irqrestore(&n->lock, flags);
+			rmm_spin_unlock_irqrestore(&n->lock, flags);
 		}
 		if (!grow_slowpath(c, gfp))
 			return NULL;
@@ -630,11 +709,11 @@ static void *cache_alloc_slowpath(struct rmm_cache *c, rmm_gfp_t gfp)
 	if (cache_debug(c))
 		return alloc_locked_slowpath(c, gfp);
 	for (;;) {
-		cpu = slab_get_cpu();
+		cpu = rmm_get_cpu();
 		a = cpu_array(c, cpu);
 		if (unlikely(READ_ONCE(a->busy))) {
 			/* an interrupt re-entered this CPU's fast path */
-			slab_put_cpu();
+			rmm_put_cpu();
 			return alloc_locked_slowpath(c, gfp);
 		}
 		WRITE_ONCE(a->busy, 1);
@@ -643,12 +722,12 @@ static void *cache_alloc_slowpath(struct rmm_cache *c, rmm_gfp_t gfp)
 			obj = a->objs[--a->count];
 			barrier();
 			WRITE_ONCE(a->busy, 0);
-			slab_put_cpu();
+			rmm_put_cpu();
 			return obj;
 		}
 		barrier();
 		WRITE_ONCE(a->busy, 0);
-		slab_put_cpu();
+		rmm_put_cpu();
 
 		/* no partial slab anywhere: a new one, outside the CPU section */
 		if (!grow_slowpath(c, gfp))
@@ -677,19 +756,19 @@ void *rmm_cache_alloc(struct rmm_cache *c, rmm_gfp_t gfp)
 	void *obj;
 
 	if (likely(!cache_debug(c))) {
-		a = cpu_array(c, slab_get_cpu());
+		a = cpu_array(c, rmm_get_cpu());
 		if (likely(!READ_ONCE(a->busy) && a->count)) {
 			WRITE_ONCE(a->busy, 1);
 			barrier();
 			obj = a->objs[--a->count];
 			barrier();
 			WRITE_ONCE(a->busy, 0);
-			slab_put_cpu();
+			rmm_put_cpu();
 			if (unlikely(gfp & RMM___GFP_ZERO))
 				memset(obj, 0, c->object_size);
 			return obj;
 		}
-		slab_put_cpu();
+		rmm_put_cpu();
 	}
 	return slab_post_alloc(c, cache_alloc_slowpath(c, gfp), gfp);
 }
@@ -723,10 +802,10 @@ static void free_locked_slowpath(struct rmm_cache *c, void *obj, bool check)
 		return;
 	}
 	n = slab_node(c, s);
-	slab_lock_irqsave(&n->lock, flags);
+	rmm_spin_lock_irqsave(&n->lock, flags);
 	if (check) {
 		if (on_freelist(c, s, obj)) {
-			slab_unlock_irqrestore(&n->lock, flags);
+			rmm_spin_unlock_irqrestore(&n->lock, flags);
 			slab_report(c, "Double free: object at offset %lu in slab is already free; not freed",
 				    off);
 			return;
@@ -734,7 +813,7 @@ static void free_locked_slowpath(struct rmm_cache *c, void *obj, bool check)
 		if (!check_object(c, s, obj, RMM_RED_ACTIVE, "at free")) {
 			/* like SLUB: a damaged object is not freed */
 			c->nr_quarantined++;
-			slab_unlock_irqrestore(&n->lock, flags);
+			rmm_spin_unlock_irqrestore(&n->lock, flags);
 			slab_report(c, "Object at offset %lu not freed (quarantined)",
 				    off);
 			return;
@@ -742,7 +821,7 @@ static void free_locked_slowpath(struct rmm_cache *c, void *obj, bool check)
 		init_object(c, obj, RMM_RED_INACTIVE);
 	}
 	discard = slab_put(c, n, s, obj, true);
-	slab_unlock_irqrestore(&n->lock, flags);
+	rmm_spin_unlock_irqrestore(&n->lock, flags);
 	if (discard)
 		discard_slab(c, s);
 }
@@ -755,9 +834,9 @@ static void cache_free_slowpath(struct rmm_cache *c, void *obj)
 		free_locked_slowpath(c, obj, true);
 		return;
 	}
-	a = cpu_array(c, slab_get_cpu());
+	a = cpu_array(c, rmm_get_cpu());
 	if (unlikely(READ_ONCE(a->busy))) {
-		slab_put_cpu();
+		rmm_put_cpu();
 		free_locked_slowpath(c, obj, false);
 		return;
 	}
@@ -768,7 +847,7 @@ static void cache_free_slowpath(struct rmm_cache *c, void *obj)
 	a->objs[a->count++] = obj;
 	barrier();
 	WRITE_ONCE(a->busy, 0);
-	slab_put_cpu();
+	rmm_put_cpu();
 }
 
 /**
@@ -783,17 +862,17 @@ void rmm_cache_free(struct rmm_cache *c, void *obj)
 	if (unlikely(!obj))
 		return;
 	if (likely(!cache_debug(c))) {
-		a = cpu_array(c, slab_get_cpu());
+		a = cpu_array(c, rmm_get_cpu());
 		if (likely(!READ_ONCE(a->busy) && a->count < c->cpu_limit)) {
 			WRITE_ONCE(a->busy, 1);
 			barrier();
 			a->objs[a->count++] = obj;
 			barrier();
 			WRITE_ONCE(a->busy, 0);
-			slab_put_cpu();
+			rmm_put_cpu();
 			return;
 		}
-		slab_put_cpu();
+		rmm_put_cpu();
 	}
 	cache_free_slowpath(c, obj);
 }
@@ -909,14 +988,14 @@ static void set_cpu_limit(struct rmm_cache *c)
 	c->cpu_limit = lim;
 	c->cpu_batch = (lim + 1) / 2;
 	c->cpu_stride = ALIGN(sizeof(struct rmm_slab_cpu) +
-			      lim * sizeof(void *), RMM_SLAB_CACHELINE);
+			      lim * sizeof(void *), RMM_L1_CACHE_BYTES);
 }
 
 static unsigned int calculate_alignment(unsigned long flags,
 					unsigned int align, unsigned int size)
 {
 	if (flags & RMM_SLAB_HWCACHE_ALIGN) {
-		unsigned int ralign = RMM_SLAB_CACHELINE;
+		unsigned int ralign = RMM_L1_CACHE_BYTES;
 
 		while (size <= ralign / 2)
 			ralign /= 2;
@@ -996,8 +1075,8 @@ static bool valid_name(const char *name)
 
 static void cache_free_meta(struct rmm_cache *c)
 {
-	slab_meta_free(c->cpu);
-	slab_meta_free(c);
+	rmm_kvfree(c->cpu);
+	rmm_kvfree(c);
 }
 
 /* Allocate and lay out a cache (no lock held: may sleep).  Not listed. */
@@ -1008,10 +1087,10 @@ static struct rmm_cache *cache_new(struct rmm_slab_root *r, const char *name,
 	struct rmm_cache *c;
 	int nr_nodes = r->mm->nr_nodes, i;
 
-	c = slab_meta_zalloc(sizeof(*c) + nr_nodes * sizeof(c->node[0]));
+	c = rmm_kvzalloc(sizeof(*c) + nr_nodes * sizeof(c->node[0]));
 	if (!c)
 		return NULL;
-	flags |= rmm_slab_debug_default;
+	flags |= r->params.debug_flags;
 	if (flags & RMM_SLAB_STORE_USER)
 		flags |= RMM_SLAB_DEBUG;
 	if (ctor)
@@ -1022,7 +1101,7 @@ static struct rmm_cache *cache_new(struct rmm_slab_root *r, const char *name,
 	c->ctor = ctor;
 	c->mm = r->mm;
 	c->nr_nodes = nr_nodes;
-	c->nr_cpus = slab_nr_cpu_ids();
+	c->nr_cpus = (unsigned int)rmm_port_nr_cpu_ids;
 	c->gfp = (flags & RMM_SLAB_RECLAIM_ACCOUNT) ? RMM___GFP_RECLAIMABLE : 0;
 	strscpy(c->name, name, sizeof(c->name));
 	if (calculate_sizes(c, r->kmalloc[RMM_KMALLOC_HDR_INDEX]))
@@ -1034,11 +1113,11 @@ static struct rmm_cache *cache_new(struct rmm_slab_root *r, const char *name,
 	if (c->min_partial > RMM_SLAB_MAX_PARTIAL)
 		c->min_partial = RMM_SLAB_MAX_PARTIAL;
 	set_cpu_limit(c);
-	c->cpu = slab_meta_zalloc((size_t)c->nr_cpus * c->cpu_stride);
+	c->cpu = rmm_kvzalloc((size_t)c->nr_cpus * c->cpu_stride);
 	if (!c->cpu)
 		goto fail;
 	for (i = 0; i < nr_nodes; i++) {
-		slab_lock_init(&c->node[i].lock);
+		rmm_spin_lock_init(&c->node[i].lock);
 		slist_init(&c->node[i].partial);
 		slist_init(&c->node[i].full);
 	}
@@ -1051,10 +1130,10 @@ fail:
 
 static void cache_publish(struct rmm_slab_root *r, struct rmm_cache *c)
 {
-	slab_mutex_lock(&r->mutex);
+	rmm_spin_lock(&r->lock);
 	slist_add(&c->list, &r->caches);
 	r->nr_caches++;
-	slab_mutex_unlock(&r->mutex);
+	rmm_spin_unlock(&r->lock);
 }
 
 /**
@@ -1073,29 +1152,29 @@ struct rmm_cache *rmm_mm_cache_create(struct rmm_mm *mm, const char *name,
 				      unsigned long flags,
 				      void (*ctor)(void *))
 {
-	struct rmm_slab_root *r = rmm_slab_root_of(mm);
+	struct rmm_slab_root *r = mm->slab;
 	struct rmm_cache *c;
 
 	if (!r) {
-		slab_pr_err("slab: cache_create: instance has no slab state (rmm_slab_init not called)\n");
+		rmm_pr_err("slab: cache_create: instance has no slab state (rmm_slab_init not called)\n");
 		return NULL;
 	}
 	if (!valid_name(name)) {
-		slab_pr_err("slab: cache_create: name: empty, too long or not printable without spaces\n");
+		rmm_pr_err("slab: cache_create: name: empty, too long or not printable without spaces\n");
 		return NULL;
 	}
 	if (!size || size > (RMM_PAGE_SIZE << (RMM_MAX_ORDER - 1)) / 2) {
-		slab_pr_err("slab: cache_create %s: size %u out of range\n",
+		rmm_pr_err("slab: cache_create %s: size %u out of range\n",
 			    name, size);
 		return NULL;
 	}
 	if (align & (align - 1) || align > RMM_PAGE_SIZE) {
-		slab_pr_err("slab: cache_create %s: align %u not a power of two <= page size\n",
+		rmm_pr_err("slab: cache_create %s: align %u not a power of two <= page size\n",
 			    name, align);
 		return NULL;
 	}
 	if (flags & ~RMM_SLAB_VALID_FLAGS) {
-		slab_pr_err("slab: cache_create %s: unknown flags 0x%lx\n",
+		rmm_pr_err("slab: cache_create %s: unknown flags 0x%lx\n",
 			    name, flags & ~RMM_SLAB_VALID_FLAGS);
 		return NULL;
 	}
@@ -1103,7 +1182,7 @@ struct rmm_cache *rmm_mm_cache_create(struct rmm_mm *mm, const char *name,
 	if (c)
 		cache_publish(r, c);
 	else
-		slab_pr_err("slab: cache_create %s: size %u cannot be laid out or no memory\n",
+		rmm_pr_err("slab: cache_create %s: size %u cannot be laid out or no memory\n",
 			    name, size);
 	return c;
 }
@@ -1114,7 +1193,7 @@ RMM_EXPORT(rmm_mm_cache_create);
 /*
  * Empty every per-CPU array of @c into the slabs.  The caller guarantees
  * no other CPU uses the cache's arrays concurrently (destroy), or runs
- * this on the owning CPU (shrink, through slab_on_each_cpu()).
+ * this on the owning CPU (shrink, through rmm_on_each_cpu()).
  */
 static void flush_cpu_array(struct rmm_cache *c, int cpu, bool may_discard)
 {
@@ -1129,7 +1208,7 @@ static void flush_cpu_array(struct rmm_cache *c, int cpu, bool may_discard)
 static void flush_this_cpu(void *arg)
 {
 	struct rmm_cache *c = arg;
-	int cpu = slab_get_cpu();
+	int cpu = rmm_get_cpu();
 	struct rmm_slab_cpu *a = cpu_array(c, cpu);
 
 	if (!READ_ONCE(a->busy)) {
@@ -1139,7 +1218,7 @@ static void flush_this_cpu(void *arg)
 		barrier();
 		WRITE_ONCE(a->busy, 0);
 	}
-	slab_put_cpu();
+	rmm_put_cpu();
 }
 
 /* Free the empty slabs of every node (min_partial ignored). */
@@ -1154,7 +1233,7 @@ static unsigned long discard_empty(struct rmm_cache *c)
 		unsigned long flags;
 
 		slist_init(&empty);
-		slab_lock_irqsave(&n->lock, flags);
+		rmm_spin_lock_irqsave(&n->lock, flags);
 		for (l = n->partial.next; l != &n->partial; l = next) {
 			struct rmm_slab *s = slab_of_list(l);
 
@@ -1167,7 +1246,7 @@ static unsigned long discard_empty(struct rmm_cache *c)
 			n->nr_slabs--;
 			n->nr_free -= c->objects;
 		}
-		slab_unlock_irqrestore(&n->lock, flags);
+		rmm_spin_unlock_irqrestore(&n->lock, flags);
 		while (!slist_empty(&empty)) {
 			struct rmm_slab *s = slab_of_list(empty.next);
 
@@ -1182,7 +1261,7 @@ static unsigned long discard_empty(struct rmm_cache *c)
 static unsigned long cache_shrink_locked(struct rmm_cache *c)
 {
 	if (!cache_debug(c))
-		slab_on_each_cpu(flush_this_cpu, c);
+		rmm_on_each_cpu(flush_this_cpu, c);
 	return discard_empty(c);
 }
 
@@ -1195,12 +1274,12 @@ static unsigned long cache_shrink_locked(struct rmm_cache *c)
  */
 int rmm_cache_shrink(struct rmm_cache *c)
 {
-	struct rmm_slab_root *r = rmm_slab_root_of(c->mm);
+	struct rmm_slab_root *r = c->mm->slab;
 	unsigned long pages;
 
-	slab_mutex_lock(&r->mutex);
+	rmm_spin_lock(&r->lock);
 	pages = cache_shrink_locked(c);
-	slab_mutex_unlock(&r->mutex);
+	rmm_spin_unlock(&r->lock);
 	return pages > 0x7fffffff ? 0x7fffffff : (int)pages;
 }
 RMM_EXPORT(rmm_cache_shrink);
@@ -1214,16 +1293,16 @@ RMM_EXPORT(rmm_cache_shrink);
  */
 unsigned long rmm_slab_shrink_all(struct rmm_mm *mm)
 {
-	struct rmm_slab_root *r = rmm_slab_root_of(mm);
+	struct rmm_slab_root *r = mm->slab;
 	struct rmm_slab_list *l;
 	unsigned long pages = 0;
 
 	if (!r)
 		return 0;
-	slab_mutex_lock(&r->mutex);
+	rmm_spin_lock(&r->lock);
 	for (l = r->caches.next; l != &r->caches; l = l->next)
 		pages += cache_shrink_locked(cache_of_list(l));
-	slab_mutex_unlock(&r->mutex);
+	rmm_spin_unlock(&r->lock);
 	return pages;
 }
 RMM_EXPORT(rmm_slab_shrink_all);
@@ -1237,19 +1316,19 @@ RMM_EXPORT(rmm_slab_shrink_all);
  */
 void rmm_slab_cpu_dead(struct rmm_mm *mm, int cpu)
 {
-	struct rmm_slab_root *r = rmm_slab_root_of(mm);
+	struct rmm_slab_root *r = mm->slab;
 	struct rmm_slab_list *l;
 
 	if (!r)
 		return;
-	slab_mutex_lock(&r->mutex);
+	rmm_spin_lock(&r->lock);
 	for (l = r->caches.next; l != &r->caches; l = l->next) {
 		struct rmm_cache *c = cache_of_list(l);
 
 		if (cpu >= 0 && cpu < (int)c->nr_cpus)
 			flush_cpu_array(c, cpu, true);
 	}
-	slab_mutex_unlock(&r->mutex);
+	rmm_spin_unlock(&r->lock);
 }
 RMM_EXPORT(rmm_slab_cpu_dead);
 
@@ -1291,10 +1370,10 @@ static void cache_free_all_slabs(struct rmm_cache *c)
 
 static void cache_unlink(struct rmm_slab_root *r, struct rmm_cache *c)
 {
-	slab_mutex_lock(&r->mutex);
+	rmm_spin_lock(&r->lock);
 	slist_del(&c->list);
 	r->nr_caches--;
-	slab_mutex_unlock(&r->mutex);
+	rmm_spin_unlock(&r->lock);
 }
 
 /*
@@ -1340,7 +1419,7 @@ int rmm_cache_destroy(struct rmm_cache *c)
 
 	if (!c)
 		return 0;
-	r = rmm_slab_root_of(c->mm);
+	r = c->mm->slab;
 	/* unlisted first: shrink_all and slabinfo no longer see it */
 	cache_unlink(r, c);
 	if (cache_drain_check(c, "destroy")) {
@@ -1420,7 +1499,7 @@ static int cache_validate(struct rmm_cache *c, unsigned char *seen,
 		unsigned long nslabs = 0, npartial = 0, nfree = 0, flags;
 		struct rmm_slab_list *l;
 
-		slab_lock_irqsave(&n->lock, flags);
+		rmm_spin_lock_irqsave(&n->lock, flags);
 		for (l = n->partial.next; l != &n->partial && !ret; l = l->next) {
 			ret = validate_slab(c, n, i, slab_of_list(l), false,
 					    seen, &nfree);
@@ -1440,7 +1519,7 @@ static int cache_validate(struct rmm_cache *c, unsigned char *seen,
 				    npartial, n->nr_free, nfree);
 			ret = -EFAULT;
 		}
-		slab_unlock_irqrestore(&n->lock, flags);
+		rmm_spin_unlock_irqrestore(&n->lock, flags);
 	}
 	/* objects cached per CPU: in a slab of this cache, not free there */
 	for (cpu = 0; cpu_arrays && cpu < (int)c->nr_cpus && !ret; cpu++) {
@@ -1491,13 +1570,13 @@ static int cache_validate(struct rmm_cache *c, unsigned char *seen,
  */
 int rmm_cache_validate(struct rmm_cache *c)
 {
-	unsigned char *seen = slab_meta_zalloc(c->objects);
+	unsigned char *seen = rmm_kvzalloc(c->objects);
 	int ret;
 
 	if (!seen)
 		return -ENOMEM;
 	ret = cache_validate(c, seen, true);
-	slab_meta_free(seen);
+	rmm_kvfree(seen);
 	return ret;
 }
 RMM_EXPORT(rmm_cache_validate);
@@ -1511,21 +1590,21 @@ RMM_EXPORT(rmm_cache_validate);
  */
 int rmm_slab_validate_all(struct rmm_mm *mm, bool cpu_arrays)
 {
-	struct rmm_slab_root *r = rmm_slab_root_of(mm);
+	struct rmm_slab_root *r = mm->slab;
 	struct rmm_slab_list *l;
 	unsigned char *seen;
 	int ret = 0;
 
 	if (!r)
 		return 0;
-	seen = slab_meta_zalloc(RMM_SLAB_MAX_OBJS + 1);
+	seen = rmm_kvzalloc(RMM_SLAB_MAX_OBJS + 1);
 	if (!seen)
 		return -ENOMEM;
-	slab_mutex_lock(&r->mutex);
+	rmm_spin_lock(&r->lock);
 	for (l = r->caches.next; l != &r->caches && !ret; l = l->next)
 		ret = cache_validate(cache_of_list(l), seen, cpu_arrays);
-	slab_mutex_unlock(&r->mutex);
-	slab_meta_free(seen);
+	rmm_spin_unlock(&r->lock);
+	rmm_kvfree(seen);
 	return ret;
 }
 RMM_EXPORT(rmm_slab_validate_all);
@@ -1608,7 +1687,7 @@ static void *kmalloc_large_slowpath(struct rmm_mm *mm, size_t size,
 				    rmm_gfp_t gfp)
 {
 	unsigned int order = get_order_size(size);
-	struct rmm_slab_root *r = rmm_slab_root_of(mm);
+	struct rmm_slab_root *r = mm->slab;
 	struct rmm_page *page;
 	void *p;
 
@@ -1622,7 +1701,7 @@ static void *kmalloc_large_slowpath(struct rmm_mm *mm, size_t size,
 	slab_large_mark(page, order);
 	/* like kmalloc_large(): counted as unreclaimable slab */
 	account_slab_pages(mm, page, false, 1L << order);
-	p = slab_page_address(mm, page);
+	p = rmm_mm_page_address(mm, page);
 	if (r)
 		rmm_atomic_long_add(1L << order, &r->large_pages);
 	return p;
@@ -1651,7 +1730,7 @@ void *rmm_mm_kmalloc(struct rmm_mm *mm, size_t size, rmm_gfp_t gfp)
 			memset(p, 0, size);
 		return p;
 	}
-	r = rmm_slab_root_of(mm);
+	r = mm->slab;
 	if (unlikely(!r))
 		return NULL;
 	return rmm_cache_alloc(r->kmalloc[rmm_kmalloc_index(size)], gfp);
@@ -1671,18 +1750,18 @@ void rmm_mm_kfree(struct rmm_mm *mm, const void *p)
 
 	if (unlikely(!p))
 		return;
-	page = slab_virt_to_page(mm, p);
+	page = rmm_mm_virt_to_page(mm, p);
 	if (unlikely(!page)) {
-		slab_report(NULL, "kfree of a pointer outside regionmm; not freed");
+		slab_report_mm(mm, "kfree of a pointer outside regionmm; not freed");
 		return;
 	}
 	page = slab_page_head(page);
 	if (unlikely(!RmmPageSlab(page))) {
 		unsigned int order;
-		struct rmm_slab_root *r = rmm_slab_root_of(mm);
+		struct rmm_slab_root *r = mm->slab;
 
 		if (!slab_large_check(mm, page, p, &order)) {
-			slab_report(NULL, "kfree of a pointer that kmalloc did not return; not freed");
+			slab_report_mm(mm, "kfree of a pointer that kmalloc did not return; not freed");
 			return;
 		}
 		slab_large_unmark(page, order);
@@ -1705,7 +1784,7 @@ size_t rmm_ksize(struct rmm_mm *mm, const void *p)
 
 	if (!p)
 		return 0;
-	page = slab_virt_to_page(mm, p);
+	page = rmm_mm_virt_to_page(mm, p);
 	if (!page)
 		return 0;
 	if (!RmmPageSlab(slab_page_head(page)))
@@ -1718,69 +1797,27 @@ RMM_EXPORT(rmm_ksize);
 
 /* ------------------------------------------------ instance setup/teardown */
 
-/*
- * Instance -> slab state.  struct rmm_mm has no slab member (yet), so the
- * roots live in a small table: written only by rmm_slab_init/fini (process
- * context, one instance at a time), read locklessly; the kernel has one
- * instance, host tests a few.
- */
-#define RMM_SLAB_MAX_INSTANCES	64
-static struct {
-	struct rmm_mm *mm;
-	struct rmm_slab_root *root;
-} slab_roots[RMM_SLAB_MAX_INSTANCES];
-
-struct rmm_slab_root *rmm_slab_root_of(struct rmm_mm *mm)
-{
-	int i;
-
-	if (likely(READ_ONCE(slab_roots[0].mm) == mm))
-		return READ_ONCE(slab_roots[0].root);
-	for (i = 1; i < RMM_SLAB_MAX_INSTANCES; i++)
-		if (READ_ONCE(slab_roots[i].mm) == mm)
-			return READ_ONCE(slab_roots[i].root);
-	return NULL;
-}
-
-static int slab_set_root(struct rmm_mm *mm, struct rmm_slab_root *r)
-{
-	int i;
-
-	for (i = 0; i < RMM_SLAB_MAX_INSTANCES; i++) {
-		if (r && !slab_roots[i].mm) {
-			WRITE_ONCE(slab_roots[i].root, r);
-			barrier();
-			WRITE_ONCE(slab_roots[i].mm, mm);
-			return 0;
-		}
-		if (!r && slab_roots[i].mm == mm) {
-			WRITE_ONCE(slab_roots[i].mm, NULL);
-			barrier();
-			WRITE_ONCE(slab_roots[i].root, NULL);
-			return 0;
-		}
-	}
-	return -ENOSPC;
-}
-
 /**
  * rmm_slab_init - set up the slab state of an instance
  * @mm: an initialised instance
+ * @p: the instance's slab settings (copied), or NULL for none
  *
  * Creates the kmalloc caches.  0, -EEXIST (already done) or -ENOMEM.
  */
-int rmm_slab_init(struct rmm_mm *mm)
+int rmm_slab_init(struct rmm_mm *mm, const struct rmm_slab_params *p)
 {
 	struct rmm_slab_root *r;
 	int i;
 
-	if (rmm_slab_root_of(mm))
+	if (mm->slab)
 		return -EEXIST;
-	r = slab_meta_zalloc(sizeof(*r));
+	r = rmm_kvzalloc(sizeof(*r));
 	if (!r)
 		return -ENOMEM;
 	r->mm = mm;
-	slab_mutex_init(&r->mutex);
+	if (p)
+		r->params = *p;
+	rmm_spin_lock_init(&r->lock);
 	slist_init(&r->caches);
 	for (i = 0; i < RMM_KMALLOC_NR; i++) {
 		unsigned int sz = rmm_kmalloc_info[i].size;
@@ -1796,8 +1833,7 @@ int rmm_slab_init(struct rmm_mm *mm)
 			goto fail;
 		cache_publish(r, r->kmalloc[i]);
 	}
-	if (slab_set_root(mm, r))
-		goto fail;
+	WRITE_ONCE(mm->slab, r);
 	return 0;
 fail:
 	for (i = RMM_KMALLOC_NR - 1; i > 0; i--) {
@@ -1806,7 +1842,7 @@ fail:
 			cache_release(r->kmalloc[i]);
 		}
 	}
-	slab_meta_free(r);
+	rmm_kvfree(r);
 	return -ENOMEM;
 }
 RMM_EXPORT(rmm_slab_init);
@@ -1820,13 +1856,13 @@ RMM_EXPORT(rmm_slab_init);
  */
 int rmm_slab_fini(struct rmm_mm *mm)
 {
-	struct rmm_slab_root *r = rmm_slab_root_of(mm);
+	struct rmm_slab_root *r = mm->slab;
 	struct rmm_slab_list *l;
 	int i, pass, busy = 0;
 
 	if (!r)
 		return 0;
-	slab_mutex_lock(&r->mutex);
+	rmm_spin_lock(&r->lock);
 	for (l = r->caches.next; l != &r->caches; l = l->next) {
 		struct rmm_cache *c = cache_of_list(l);
 		bool km = false;
@@ -1838,7 +1874,7 @@ int rmm_slab_fini(struct rmm_mm *mm)
 			busy = 1;
 		}
 	}
-	slab_mutex_unlock(&r->mutex);
+	rmm_spin_unlock(&r->lock);
 	/*
 	 * No user is left: drain the kmalloc caches here.  Off-slab ones
 	 * first and their slabs freed at once: their headers are objects of
@@ -1857,20 +1893,20 @@ int rmm_slab_fini(struct rmm_mm *mm)
 		}
 	}
 	if (rmm_atomic_long_read(&r->large_pages)) {
-		slab_pr_err("slab: %ld pages of large kmalloc blocks still allocated at teardown\n",
+		rmm_pr_err("slab: %ld pages of large kmalloc blocks still allocated at teardown\n",
 			    rmm_atomic_long_read(&r->large_pages));
 		busy = 1;
 	}
 	if (busy)
 		return -EBUSY;
-	slab_set_root(mm, NULL);
+	WRITE_ONCE(mm->slab, NULL);
 	for (i = RMM_KMALLOC_NR - 1; i > 0; i--) {
 		if (r->kmalloc[i]) {
 			cache_unlink(r, r->kmalloc[i]);
 			cache_release(r->kmalloc[i]);
 		}
 	}
-	slab_meta_free(r);
+	rmm_kvfree(r);
 	return 0;
 }
 RMM_EXPORT(rmm_slab_fini);

@@ -34,11 +34,13 @@
  *   The object pointer handed out is slot + red_left_pad.
  *
  * Locking:
- *   rmm_slab_root.lock (mutex-like, process context): cache list, create,
+ *   rmm_slab_root.lock (spin, process context, never from interrupts;
+ *     held across per-CPU flush IPIs): cache list, create,
  *     destroy, shrink, slabinfo iteration.
  *   cache_node.lock (spin, irqsave): the node's lists, counters and the
  *     freelists and inuse of the slabs on them.
- *   per-CPU array: owned by the CPU, used with preemption disabled; the
+ *   per-CPU array: owned by the CPU, used with preemption disabled
+ *     (rmm_get_cpu(); the user port takes the CPU slot's lock there); the
  *     ->busy flag makes an interrupt that re-enters the allocator on the
  *     same CPU take the locked slow path instead (no irq disabling on the
  *     fast path).  NMI context is not supported.
@@ -47,7 +49,8 @@
 #define _RMM_CORE_SLAB_H
 
 #include "rmm_port.h"
-#include "slab_compat.h"
+#include "mmzone.h"
+#include "page_alloc.h"
 #include <regionmm/slab.h>
 
 #define RMM_SLAB_NAME_LEN	32
@@ -144,14 +147,15 @@ struct rmm_cache {
 #define RMM_KMALLOC_NR		(RMM_KMALLOC_SHIFT_HIGH + 1)
 #define RMM_KMALLOC_HDR_INDEX	6	/* kmalloc-64 holds off-slab headers */
 
-/* Per-instance slab state (one per struct rmm_mm). */
+/* Per-instance slab state: mm->slab, from rmm_slab_init() to _fini(). */
 struct rmm_slab_root {
 	struct rmm_mm *mm;
-	rmm_spinlock_t mutex;
+	rmm_spinlock_t lock;		/* process context only, see above */
 	struct rmm_slab_list caches;	/* newest first, like slab_caches */
 	unsigned long nr_caches;
 	struct rmm_cache *kmalloc[RMM_KMALLOC_NR];	/* index = kmalloc_index */
 	rmm_atomic_long_t large_pages;	/* pages in large kmalloc blocks */
+	struct rmm_slab_params params;	/* from rmm_slab_init(), constant */
 };
 
 /* slabinfo line data, like the kernel's struct slabinfo */
@@ -160,7 +164,12 @@ struct rmm_slabinfo {
 	unsigned int objects_per_slab, cache_order, limit, batchcount;
 };
 
-struct rmm_slab_root *rmm_slab_root_of(struct rmm_mm *mm);
+/* the slab state of @mm, NULL outside rmm_slab_init() .. rmm_slab_fini() */
+static inline struct rmm_slab_root *rmm_slab_root_of(const struct rmm_mm *mm)
+{
+	return READ_ONCE(mm->slab);
+}
+
 void rmm_cache_get_slabinfo(struct rmm_cache *c, struct rmm_slabinfo *si);
 
 #endif /* _RMM_CORE_SLAB_H */

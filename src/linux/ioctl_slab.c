@@ -600,7 +600,7 @@ long rmm_slab_ioctl(struct rmm_file *f, unsigned int cmd, unsigned long arg)
 	struct slab_file *sf;
 	long ret;
 
-	if (!f->mm || !rmm_slab_root_of(f->mm))
+	if (!f->mm || !f->mm->slab)
 		return -ENODEV;
 	mutex_lock(&f->lock);
 	sf = slab_file_get(f);

@@ -4,7 +4,8 @@
  *
  * Load order: check and claim the region (backend.c), describe the running
  * kernel to the core (rmm_layout: zone names, node distances, CPUs),
- * rmm_mm_init(), rmm_slab_init(), publish rmm_mm_global, then create
+ * rmm_mm_init(), the glue's services (mm->ops), rmm_slab_init(), publish
+ * rmm_mm_global, then create
  * /proc/regionmm,
  * /proc/sys/regionmm and /dev/regionmm, and last start the per-CPU works
  * (pcp_work.c, with their CPU-online state).  Unload runs it backwards,
@@ -39,6 +40,7 @@
 #include <linux/slab.h>
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
+#include <linux/timekeeping.h>
 #include "rmm_port.h"
 #include "mmzone.h"
 #include "page_alloc.h"
@@ -207,6 +209,31 @@ static int rmm_build_layout(struct rmm_layout *l, struct rmm_range **rp,
 }
 
 /*
+ * Services the core asks of the glue (struct rmm_mm_ops, mmzone.h).  Only
+ * what the core has a use for is filled; kill_task waits for phase 2's
+ * OOM killer.
+ */
+static u64 rmm_glue_now_ns(struct rmm_mm *mm)
+{
+	return ktime_get_ns();
+}
+
+/*
+ * No reclaim worker exists in phase 1: the core's own stand-in
+ * (rmm_wakeup_kswapd() in page_alloc.c) clears the watermark boost where
+ * kswapd would, and does not call this.  Phase 2 starts the per-node
+ * worker here.
+ */
+static void rmm_glue_wake_kswapd(struct rmm_mm *mm, int nid)
+{
+}
+
+static const struct rmm_mm_ops rmm_glue_ops = {
+	.wake_kswapd	= rmm_glue_wake_kswapd,
+	.now_ns		= rmm_glue_now_ns,
+};
+
+/*
  * A CPU that went offline leaves pages on its per-CPU lists; hand them
  * back to the buddy once it is dead (like the kernel's page_alloc_cpu_dead).
  */
@@ -242,6 +269,7 @@ static int rmm_cpu_prepare(unsigned int cpu)
 
 static int __init rmm_init(void)
 {
+	struct rmm_slab_params slab_params = { };
 	struct rmm_layout *l;
 	struct rmm_range *r = NULL;
 	int ret, i, nr_ranges = 0;
@@ -256,7 +284,7 @@ static int __init rmm_init(void)
 			       rmm_param_slab_debug);
 			return -EINVAL;
 		}
-		rmm_slab_debug_default = fl;
+		slab_params.debug_flags = fl;
 	}
 	ret = rmm_backends_claim(&rmm_glue);
 	if (ret)
@@ -275,7 +303,9 @@ static int __init rmm_init(void)
 		pr_err("core: cannot set up the region (%d)\n", ret);
 		goto out_layout;
 	}
-	ret = rmm_slab_init(&rmm_mm_instance);
+	/* rmm_mm_init() zeroes the instance: the services go in after it */
+	rmm_mm_instance.ops = &rmm_glue_ops;
+	ret = rmm_slab_init(&rmm_mm_instance, &slab_params);
 	if (ret) {
 		pr_err("slab: cannot set up the caches (%d)\n", ret);
 		goto out_mm_fini;

@@ -56,16 +56,16 @@ static void slabinfo_cache_show(struct seq_file *m, struct rmm_cache *c)
 static int slabinfo_show(struct seq_file *m, void *v)
 {
 	struct rmm_mm *mm = READ_ONCE(rmm_mm_global);
-	struct rmm_slab_root *r = mm ? rmm_slab_root_of(mm) : NULL;
+	struct rmm_slab_root *r = mm ? mm->slab : NULL;
 	struct rmm_slab_list *l;
 
 	slabinfo_header(m);
 	if (!r)
 		return 0;
-	slab_mutex_lock(&r->mutex);
+	rmm_spin_lock(&r->lock);
 	for (l = r->caches.next; l != &r->caches; l = l->next)
 		slabinfo_cache_show(m, container_of(l, struct rmm_cache, list));
-	slab_mutex_unlock(&r->mutex);
+	rmm_spin_unlock(&r->lock);
 	return 0;
 }
 

@@ -14,6 +14,8 @@
 
 #include <linux/atomic.h>
 #include <linux/bug.h>
+#include <linux/cache.h>
+#include <linux/compiler.h>
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/irqflags.h>
@@ -43,6 +45,8 @@
 #define RMM_WARN_ON(c)		WARN_ON(c)
 #define RMM_WARN_ON_ONCE(c)	WARN_ON_ONCE(c)
 #define RMM_BUG_ON(c)		BUG_ON(c)
+
+#define RMM_L1_CACHE_BYTES	L1_CACHE_BYTES
 
 /* CPUs */
 #define rmm_smp_processor_id()	raw_smp_processor_id()

@@ -13,6 +13,7 @@ atomic_long rmm_port_kv_live;
 atomic_long rmm_port_kv_failed;
 int rmm_port_quiet;
 int rmm_port_nr_cpu_ids = 1;
+bool rmm_port_slot_owned;
 __thread int rmm_port_cpu;
 __thread int rmm_port_irq_depth;
 __thread char rmm_port_self;

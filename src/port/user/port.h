@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -73,6 +74,26 @@ typedef int64_t s64;
 #define __maybe_unused	__attribute__((__unused__))
 #define ____cacheline_aligned __attribute__((__aligned__(64)))
 #define fallthrough	__attribute__((__fallthrough__))
+#define __printf(a, b)	__attribute__((__format__(printf, a, b)))
+#define barrier()	__asm__ __volatile__("" : : : "memory")
+#define RMM_L1_CACHE_BYTES 64	/* x86-64's L1_CACHE_BYTES */
+
+/* the kernel's strscpy(): always terminated; -E2BIG when truncated */
+static inline long strscpy(char *dst, const char *src, size_t size)
+{
+	size_t len;
+
+	if (!size)
+		return -E2BIG;
+	len = strnlen(src, size);
+	if (len == size) {
+		memcpy(dst, src, size - 1);
+		dst[size - 1] = 0;
+		return -E2BIG;
+	}
+	memcpy(dst, src, len + 1);
+	return len;
+}
 #define RMM_EXPORT(sym)
 
 #define RMM_USER_MAX_CPUS 64
@@ -141,15 +162,6 @@ static inline int rmm_smp_processor_id(void)
 	return rmm_port_cpu;
 }
 
-static inline int rmm_get_cpu(void)
-{
-	return rmm_port_cpu;
-}
-
-static inline void rmm_put_cpu(void)
-{
-}
-
 static inline bool rmm_irqs_disabled(void)
 {
 	return rmm_port_irq_depth > 0;
@@ -165,6 +177,34 @@ static inline bool rmm_irqs_disabled(void)
 	if (--rmm_port_irq_depth == 0)					\
 		pthread_spin_unlock(&rmm_port_cpu_slots[rmm_port_cpu].lock); \
 } while (0)
+
+/*
+ * rmm_get_cpu()/rmm_put_cpu(): preemption off (kernel: get_cpu()).  Here
+ * several threads may share a slot and are preempted, so "no one else
+ * runs on this CPU" takes the slot lock, as rmm_local_irq_save() does;
+ * the kernel's interrupts stay on, which this cannot model (re-entry from
+ * an interrupt is tested in the guest).  rmm_port_slot_owned: set by a
+ * single-threaded benchmark whose slot no other thread uses; the lock is
+ * then skipped so native numbers show the kernel's get_cpu() fast path.
+ */
+extern bool rmm_port_slot_owned;
+
+static inline int rmm_get_cpu(void)
+{
+	unsigned long f __maybe_unused;
+
+	if (!rmm_port_slot_owned)
+		rmm_local_irq_save(f);
+	return rmm_port_cpu;
+}
+
+static inline void rmm_put_cpu(void)
+{
+	unsigned long f = 0;
+
+	if (!rmm_port_slot_owned)
+		rmm_local_irq_restore(f);
+}
 
 void rmm_on_each_cpu(void (*fn)(void *info), void *info);
 
