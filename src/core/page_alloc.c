@@ -370,11 +370,11 @@ static inline u32 find_smallest(struct rmm_zone *zone, unsigned int order,
 		u64 bits = zone->partial[mt].bitmap & keys_ge(order);
 
 		if (bits) {
-			unsigned int key = __builtin_ctzll(bits);
+			unsigned int key = rmm_ffs64(bits) - 1;
 			struct rmm_pageblock *pb =
 				rmm_pb_nr(zone->mm, zone->partial[mt].head[key]);
 
-			*op = __builtin_ctz(pb->mask >> order << order);
+			*op = rmm_ffs64(pb->mask >> order << order) - 1;
 			return pb->free[*op];
 		}
 	}
@@ -1209,6 +1209,7 @@ static struct rmm_page *rmqueue_buddy(struct rmm_zone *preferred,
  * pass is empty and only the boost is dropped.
  * PHASE 2 HOOK: wake the per-node kswapd thread here instead.
  */
+/* rmm_ prefix: <linux/mmzone.h> declares wakeup_kswapd() */
 static void rmm_wakeup_kswapd(struct rmm_zone *zone)
 {
 	unsigned long flags;
@@ -1361,6 +1362,7 @@ static inline unsigned int alloc_flags_nofragment(struct rmm_mm *mm,
 	return zone_alloc_flags_nofragment(mm, zr->zone, gfp);
 }
 
+/* rmm_ prefix: <linux/mm.h> declares warn_alloc() */
 static void rmm_warn_alloc(struct rmm_mm *mm, rmm_gfp_t gfp, unsigned int order,
 		       int nid)
 {

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * page_alloc.h - interface of the regionmm core (page allocator side).
- * Everything here takes an explicit instance (struct rmm_mm) so host tests
- * can run many; include/regionmm/regionmm.h wraps the global instance.
+ * page_alloc.h - page allocation and freeing (page_alloc.c), gfp helpers,
+ * watermark checks.  Everything here takes an explicit instance (struct
+ * rmm_mm) so host tests can run many; include/regionmm/regionmm.h wraps
+ * the global instance.  It includes the headers of the other core files
+ * (memory_model.h, pageblock.h, pcp.h, mm_init.h, wmark.h, vmstat.h,
+ * validate.h) so that the glue and the tests need only this one.
  *
  * Locking: the functions below take the locks they need; none may be called
  * with a zone lock held.  rmm_mm_alloc_pages/rmm_mm_free_pages may be called
- * from any context (they never sleep); rmm_mm_init/fini/set_tunable and
- * rmm_drain_all_pages must be called from process context with interrupts
- * enabled (the latter sends IPIs).
+ * from any context (they never sleep).
  */
 #ifndef _RMM_PAGE_ALLOC_H
 #define _RMM_PAGE_ALLOC_H

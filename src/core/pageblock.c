@@ -132,14 +132,15 @@ u32 find_block_exact(struct rmm_zone *zone, unsigned int o, int mt,
 	}
 	bits = pt->bitmap & keys_eq(o);
 	if (bits) {
+		/* highest set bit: no 64-bit fls in the ports */
 		unsigned int key = emptiest ? 63 - __builtin_clzll(bits) :
-					      __builtin_ctzll(bits);
+					      rmm_ffs64(bits) - 1;
 
 		return rmm_pb_nr(zone->mm, pt->head[key])->free[o];
 	}
 	bits = pt->bitmap & keys_ge(o + 1);
 	while (bits) {
-		unsigned int key = __builtin_ctzll(bits);
+		unsigned int key = rmm_ffs64(bits) - 1;
 		u32 n = pt->head[key];
 
 		bits &= bits - 1;

@@ -170,6 +170,7 @@ static void drain_pages_zone(int cpu, struct rmm_zone *zone)
  * CPU): walk pcp->high back toward high_min by an eighth and give back
  * what is above it, so idle CPUs do not sit on pages.
  */
+/* rmm_ prefix: <linux/gfp.h> declares decay_pcp_high() */
 static int rmm_decay_pcp_high(struct rmm_zone *zone,
 			      struct rmm_per_cpu_pages *pcp)
 {

@@ -8,10 +8,15 @@
  * Invariants: zone/node vm_stat[] are exact (no per-CPU deltas: every
  * writer updates the atomic directly); events only grow.
  *
- * Locking: none taken.  vm_stat[] are atomics (NR_FREE_PAGES is written
- * under zone->lock by the buddy, read here without it); per-CPU event
- * counters are written by their CPU with irqs off and summed here with
- * READ_ONCE, so sums are racy snapshots, as /proc/vmstat's.
+ * Locking: no lock taken.  vm_stat[] are atomics (NR_FREE_PAGES is
+ * written under zone->lock by the buddy, read here without it); per-CPU
+ * event counters are written by their CPU with irqs off (here:
+ * rmm_count_vm_events()) and summed with READ_ONCE, so sums are racy
+ * snapshots, as /proc/vmstat's.
+ *
+ * The sums index nodes x zones rather than use rmm_for_each_zone(): that
+ * iterator follows zone->nid/idx, which a hand-built instance (a zeroed
+ * struct rmm_mm with some zones filled, as test_show_mem uses) lacks.
  */
 #include "internal.h"
 
