@@ -373,8 +373,10 @@ static inline u32 find_smallest(struct rmm_zone *zone, unsigned int order,
 			unsigned int key = rmm_ffs64(bits) - 1;
 			struct rmm_pageblock *pb =
 				rmm_pb_nr(zone->mm, zone->partial[mt].head[key]);
+			/* orders >= @order free in pb: non-zero by its key */
+			u32 fit = pb->mask >> order << order;
 
-			*op = rmm_ffs64(pb->mask >> order << order) - 1;
+			*op = rmm_ffs64(fit) - 1;
 			return pb->free[*op];
 		}
 	}
