@@ -6,51 +6,49 @@
 #ifndef _RMM_INTERNAL_H
 #define _RMM_INTERNAL_H
 
+#include "page_alloc.h"
 #include "plist.h"
-
-static inline struct rmm_pageblock *rmm_pb_of_idx(const struct rmm_mm *mm,
-						  u32 idx)
-{
-	return &mm->sections[idx >> RMM_SECTION_ORDER]
-		.pb[(idx >> RMM_PAGEBLOCK_ORDER) & (RMM_PB_PER_SECTION - 1)];
-}
-
-/*
- * @page's pageblock and, in *@idx, its index (rmm_mm_page_idx()), from one
- * section lookup
- */
-static inline struct rmm_pageblock *rmm_page_pb(const struct rmm_mm *mm,
-						const struct rmm_page *page,
-						u32 *idx)
-{
-	u32 sec = rmm_page_section(page);
-	const struct rmm_mem_section *ms = &mm->sections[sec];
-	u32 off = page - ms->memmap;
-
-	*idx = (sec << RMM_SECTION_ORDER) | off;
-	return &ms->pb[off >> RMM_PAGEBLOCK_ORDER];
-}
-
-/* pageblock number (idx >> pageblock_order) -> pageblock */
-static inline struct rmm_pageblock *rmm_pb_nr(const struct rmm_mm *mm, u32 n)
-{
-	return &mm->sections[n >> (RMM_SECTION_ORDER - RMM_PAGEBLOCK_ORDER)]
-		.pb[n & (RMM_PB_PER_SECTION - 1)];
-}
+#include "pageblock.h"
 
 static inline bool rmm_mt_mergeable(int mt)
 {
 	return mt < RMM_MIGRATE_PCPTYPES;
 }
 
-/* page_alloc.c */
+/* page_alloc.c: free lists */
+/* account_freepages(): isolated pages are not free pages (6.12) */
+static inline void account_freepages(struct rmm_zone *zone, long nr, int mt)
+{
+	rmm_assert_held(&zone->lock);
+	if (mt == RMM_MIGRATE_ISOLATE)
+		return;
+	rmm_atomic_long_set(&zone->vm_stat[RMM_NR_FREE_PAGES],
+			    rmm_atomic_long_read(&zone->vm_stat[RMM_NR_FREE_PAGES]) + nr);
+	if (mt == RMM_MIGRATE_CMA)
+		rmm_atomic_long_set(&zone->vm_stat[RMM_NR_FREE_CMA_PAGES],
+				    rmm_atomic_long_read(&zone->vm_stat[RMM_NR_FREE_CMA_PAGES]) + nr);
+	else if (mt == RMM_MIGRATE_HIGHATOMIC)
+		WRITE_ONCE(zone->nr_free_highatomic,
+			   zone->nr_free_highatomic + nr);
+}
+
+/* @nr free pages change migratetype from @old_mt to @new_mt */
+static inline void account_freepages_move(struct rmm_zone *zone, long nr,
+					  int old_mt, int new_mt)
+{
+	account_freepages(zone, -nr, old_mt);
+	account_freepages(zone, nr, new_mt);
+}
+
+void add_to_free_list(struct rmm_zone *zone, struct rmm_page *page,
+		      u32 idx, unsigned int order, int mt, bool tail);
+void del_from_free_list(struct rmm_zone *zone, struct rmm_page *page,
+			u32 idx, unsigned int order, int mt);
+int free_pcp_list_locked(struct rmm_zone *zone, struct rmm_plist *list,
+			 unsigned int order, int count, struct pb_batch *b);
+int free_sparse_list_locked(struct rmm_zone *zone, struct rmm_plist *list,
+			    struct pb_batch *b);
 void __rmm_free_one_page(struct rmm_zone *zone, struct rmm_page *page,
 			 u32 idx, unsigned int order, int mt);
-void rmm_pb_set_mt_locked(struct rmm_zone *zone, u32 pbn, int mt);
-void rmm_pcp_init(struct rmm_per_cpu_pages *pcp);
-
-/* wmark.c */
-void rmm_recompute_all(struct rmm_mm *mm);	/* wmarks, reserve, pcp */
-int rmm_calculate_normal_threshold(const struct rmm_zone *zone);
 
 #endif /* _RMM_INTERNAL_H */

@@ -7,6 +7,13 @@
  * (build_zonelists), per-CPU pagesets, and the initial freeing of every
  * managed page into the buddy (memblock_free_all in spirit).
  *
+ * rmm_mm_init() runs named phases: check_layout, check_ranges,
+ * span_sections, alloc_metadata, find_movable_start, present_sections,
+ * place_memmap, init_memmap, init_zones, build_zonelists, setup_virt,
+ * free_all_pages, rmm_recompute_all (watermarks).  Everything a phase
+ * allocates hangs off @mm (or the local struct carve), so one error path
+ * (free_metadata()) releases it whatever phase failed.
+ *
  * Invariants established here (see mmzone.h for the full list):
  *   every pfn of a range is present (!PG_hole) in a present section;
  *   all pfns of a section belong to one node and one zone;
@@ -156,15 +163,6 @@ static int zone_for_pfn(const struct rmm_mm *mm, int nid, unsigned long pfn)
 	return l->zone_normal;
 }
 
-/*
- * find_zone_movable_pfns_for_nodes() for movablecore=: the kernel keeps
- * totalpages - movablecore as "kernelcore", spreads it evenly over the
- * nodes (walking each node's ranges from the lowest pfn; pages below the
- * start of the highest populated zone count as kernelcore for free), gives
- * the rest of each node to ZONE_MOVABLE, and rebalances with one node less
- * while kernelcore is left over.  Starts are rounded up to
- * MAX_ORDER_NR_PAGES (== a section here, so sections never straddle it).
- */
 static int cmp_range_pfn(const struct rmm_range *a, const struct rmm_range *b)
 {
 	return a->start_pfn < b->start_pfn ? -1 : a->start_pfn > b->start_pfn;
@@ -172,8 +170,14 @@ static int cmp_range_pfn(const struct rmm_range *a, const struct rmm_range *b)
 
 /*
  * find_zone_movable_pfns_for_nodes() for movablecore=: each node's Movable
- * start.  Needs the ranges in pfn order (a scratch array of @nr pointers:
- * -ENOMEM if it cannot be had).
+ * start.  The kernel keeps totalpages - movablecore as "kernelcore",
+ * spreads it evenly over the nodes (walking each node's ranges from the
+ * lowest pfn; pages below the start of the highest populated zone count as
+ * kernelcore for free), gives the rest of each node to ZONE_MOVABLE, and
+ * rebalances with one node less while kernelcore is left over.  Starts are
+ * rounded up to MAX_ORDER_NR_PAGES (== a section here, so sections never
+ * straddle it).  Needs the ranges in pfn order (a scratch array of @nr
+ * pointers: -ENOMEM if it cannot be had).
  */
 static int find_movable_start(struct rmm_mm *mm, const struct rmm_range *r,
 			      int nr)
@@ -412,29 +416,23 @@ static void free_range_to_buddy(struct rmm_mm *mm, unsigned long pfn,
 	}
 }
 
-int rmm_mm_init(struct rmm_mm *mm, const struct rmm_layout *l,
-		const struct rmm_range *r, int nr)
+/*
+ * Where the memmap of each range is carved: pages [carve_lo, avail_end)
+ * of range i hold page descriptors (reserved); the memmap is carved
+ * downwards from avail_end, below the node's Movable start.
+ */
+struct carve {
+	unsigned long *avail_end;	/* per range: carving top ... */
+	unsigned long *carve_lo;	/* ... down to here: reserved */
+};
+
+/* phase: the section span of the ranges; -EINVAL if too large */
+static int span_sections(struct rmm_mm *mm, const struct rmm_range *r,
+			 int nr)
 {
-	unsigned long base, end, nsec, s, npresent = 0, pb_next = 0;
-	unsigned long *avail_end = NULL;	/* per range: carving top ... */
-	unsigned long *carve_lo = NULL;		/* ... down to here: reserved */
-	int i, nid, ret, z;
+	unsigned long base = ~0UL, end = 0, nsec;
+	int i;
 
-	memset(mm, 0, sizeof(*mm));
-	ret = check_layout(l);
-	if (!ret)
-		ret = check_ranges(l, r, nr);
-	if (ret)
-		return ret;
-
-	mm->layout = *l;
-	mm->nr_nodes = l->nr_nodes;
-	mm->nr_zones = l->nr_zones;
-	rmm_spin_lock_init(&mm->tunables_lock);
-	rmm_tunables_default(l, &mm->tunables);
-
-	base = ~0UL;
-	end = 0;
 	for (i = 0; i < nr; i++) {
 		base = min_t(unsigned long, base, r[i].start_pfn);
 		end = max_t(unsigned long, end, r[i].start_pfn + r[i].nr_pages);
@@ -451,33 +449,50 @@ int rmm_mm_init(struct rmm_mm *mm, const struct rmm_layout *l,
 	mm->base_pfn = base;
 	mm->end_pfn = end;
 	mm->nr_sections = nsec;
+	return 0;
+}
 
-	mm->sections = rmm_kvzalloc(nsec * sizeof(*mm->sections));
+/* phase: the section table, range copy, watermark scratch, carve arrays */
+static int alloc_metadata(struct rmm_mm *mm, const struct rmm_range *r,
+			  int nr, struct carve *c)
+{
+	mm->sections = rmm_kvzalloc(mm->nr_sections * sizeof(*mm->sections));
 	mm->ranges = rmm_kvzalloc(nr * sizeof(*mm->ranges));
-	avail_end = rmm_kvzalloc(nr * sizeof(*avail_end));
-	carve_lo = rmm_kvzalloc(nr * sizeof(*carve_lo));
+	c->avail_end = rmm_kvzalloc(nr * sizeof(*c->avail_end));
+	c->carve_lo = rmm_kvzalloc(nr * sizeof(*c->carve_lo));
 	mm->wm_in = rmm_kvzalloc(sizeof(*mm->wm_in));
 	mm->wm_out = rmm_kvzalloc(sizeof(*mm->wm_out));
-	if (!mm->sections || !mm->ranges || !avail_end || !carve_lo || !mm->wm_in ||
-	    !mm->wm_out)
-		goto nomem;
+	if (!mm->sections || !mm->ranges || !c->avail_end || !c->carve_lo ||
+	    !mm->wm_in || !mm->wm_out)
+		return -ENOMEM;
 	memcpy(mm->ranges, r, nr * sizeof(*r));
 	mm->nr_ranges = nr;
-	if (find_movable_start(mm, r, nr))
-		goto nomem;
+	return 0;
+}
 
-	/* pass 1: which sections are present, their node, zone, vaddr bias */
+/*
+ * phase: which sections are present, their node, zone and vaddr bias;
+ * where each range's memmap may be carved.  The number of present
+ * sections, or -EINVAL.
+ */
+static long present_sections(struct rmm_mm *mm, const struct rmm_range *r,
+			     int nr, struct carve *c)
+{
+	unsigned long base = mm->base_pfn;
+	long npresent = 0;
+	int i;
+
 	for (i = 0; i < nr; i++) {
 		unsigned long pfn = r[i].start_pfn, e = pfn + r[i].nr_pages;
 		uintptr_t bias = (uintptr_t)r[i].vaddr -
 			((uintptr_t)r[i].start_pfn << RMM_PAGE_SHIFT);
 
 		/* carve below the Movable zone: memmap is never movable */
-		avail_end[i] = clamp(mm->nodes[r[i].nid].movable_start_pfn,
-				     (unsigned long)r[i].start_pfn, e);
-		if (avail_end[i] - r[i].start_pfn < MEMMAP_PAGES_PER_SECTION)
-			avail_end[i] = e;
-		carve_lo[i] = avail_end[i];
+		c->avail_end[i] = clamp(mm->nodes[r[i].nid].movable_start_pfn,
+					(unsigned long)r[i].start_pfn, e);
+		if (c->avail_end[i] - r[i].start_pfn < MEMMAP_PAGES_PER_SECTION)
+			c->avail_end[i] = e;
+		c->carve_lo[i] = c->avail_end[i];
 		while (pfn < e) {
 			struct rmm_mem_section *ms;
 			unsigned long sec = (pfn - base) >> RMM_SECTION_ORDER;
@@ -491,8 +506,7 @@ int rmm_mm_init(struct rmm_mm *mm, const struct rmm_layout *l,
 			if (ms->zone && (ms->zone != zone || ms->vbase != vbase)) {
 				rmm_pr_err("ranges: range %d shares a 4 MiB section with a range of another node/zone or another mapping\n",
 					   i);
-				ret = -EINVAL;
-				goto fail;
+				return -EINVAL;
 			}
 			if (!ms->zone)
 				npresent++;
@@ -503,46 +517,68 @@ int rmm_mm_init(struct rmm_mm *mm, const struct rmm_layout *l,
 			pfn = min(e, sec_end);
 		}
 	}
+	return npresent;
+}
+
+/*
+ * phase: the pageblock array, and each present section's memmap carved
+ * node-local from the top of the largest ranges
+ */
+static int place_memmap(struct rmm_mm *mm, const struct rmm_range *r, int nr,
+			long npresent, struct carve *c)
+{
+	unsigned long s, pb_next = 0;
+	int i;
 
 	mm->pageblocks = rmm_kvzalloc(npresent * RMM_PB_PER_SECTION *
 				      sizeof(struct rmm_pageblock));
 	if (!mm->pageblocks)
-		goto nomem;
-
-	/* pass 2: carve memmaps (node-local, top of the largest ranges) */
-	for (s = 0; s < nsec; s++) {
+		return -ENOMEM;
+	for (s = 0; s < mm->nr_sections; s++) {
 		struct rmm_mem_section *ms = &mm->sections[s];
-		int best = -1, pass;
+		int best = -1, pass, nid;
 
 		if (!ms->zone)
 			continue;
 		nid = ms->zone->nid;
 		for (pass = 0; pass < 2 && best < 0; pass++)
 			for (i = 0; i < nr; i++) {
-				unsigned long left = carve_lo[i] - r[i].start_pfn;
+				unsigned long left = c->carve_lo[i] -
+					r[i].start_pfn;
 
 				if ((pass == 0 && r[i].nid != nid) ||
 				    left < MEMMAP_PAGES_PER_SECTION)
 					continue;
-				if (best < 0 || left > carve_lo[best] -
+				if (best < 0 || left > c->carve_lo[best] -
 				    r[best].start_pfn)
 					best = i;
 			}
 		if (best < 0) {
 			rmm_pr_err("ranges: too small to hold their own page descriptors\n");
-			ret = -ENOMEM;
-			goto fail;
+			return -ENOMEM;
 		}
-		carve_lo[best] -= MEMMAP_PAGES_PER_SECTION;
+		c->carve_lo[best] -= MEMMAP_PAGES_PER_SECTION;
 		ms->memmap = (struct rmm_page *)((char *)r[best].vaddr +
-			((carve_lo[best] - r[best].start_pfn) << RMM_PAGE_SHIFT));
+			((c->carve_lo[best] - r[best].start_pfn) <<
+			 RMM_PAGE_SHIFT));
 		ms->pb = &mm->pageblocks[pb_next];
 		pb_next += RMM_PB_PER_SECTION;
 		mm->memmap_pages += MEMMAP_PAGES_PER_SECTION;
 	}
+	return 0;
+}
 
-	/* pass 3: descriptors - all holes first, then the ranges present */
-	for (s = 0; s < nsec; s++) {
+/*
+ * phase (memmap_init()): descriptors - all holes first, then the ranges
+ * present; zone spans, present and managed pages
+ */
+static void init_memmap(struct rmm_mm *mm, const struct rmm_range *r, int nr,
+			const struct carve *c)
+{
+	unsigned long s;
+	int i;
+
+	for (s = 0; s < mm->nr_sections; s++) {
 		struct rmm_mem_section *ms = &mm->sections[s];
 		unsigned long k;
 
@@ -574,10 +610,11 @@ int rmm_mm_init(struct rmm_mm *mm, const struct rmm_layout *l,
 
 		for (pfn = r[i].start_pfn; pfn < r[i].start_pfn + r[i].nr_pages;
 		     pfn++) {
-			struct rmm_page *p = rmm_mm_idx_to_page(mm, pfn - base);
+			struct rmm_page *p = rmm_mm_idx_to_page(mm,
+							pfn - mm->base_pfn);
 			struct rmm_zone *zone = rmm_mm_page_zone(mm, p);
-
-			bool reserved = pfn >= carve_lo[i] && pfn < avail_end[i];
+			bool reserved = pfn >= c->carve_lo[i] &&
+				pfn < c->avail_end[i];
 
 			if (!(pfn & (RMM_PAGES_PER_SECTION * 64 - 1)))
 				rmm_cond_resched();
@@ -600,8 +637,14 @@ int rmm_mm_init(struct rmm_mm *mm, const struct rmm_layout *l,
 			rmm_atomic_long_inc(&zone->managed_pages);
 		}
 	}
+}
 
-	/* nodes and zones */
+/* phase (free_area_init_core()): nodes, zones, their free lists and pcps */
+static int init_zones(struct rmm_mm *mm)
+{
+	const struct rmm_layout *l = &mm->layout;
+	int nid, z, i;
+
 	for (nid = 0; nid < mm->nr_nodes; nid++) {
 		struct rmm_node *node = &mm->nodes[nid];
 		unsigned long nstart = ~0UL, nend = 0;
@@ -626,7 +669,7 @@ int rmm_mm_init(struct rmm_mm *mm, const struct rmm_layout *l,
 					zone->partial[mt].head[i] = RMM_NIL;
 			zone->pcp = rmm_kvzalloc(l->nr_cpu_ids * sizeof(*zone->pcp));
 			if (!zone->pcp)
-				goto nomem;
+				return -ENOMEM;
 			for (cpu = 0; cpu < l->nr_cpu_ids; cpu++)
 				rmm_pcp_init(&zone->pcp[cpu]);
 			if (zone->present_pages) {
@@ -643,11 +686,18 @@ int rmm_mm_init(struct rmm_mm *mm, const struct rmm_layout *l,
 			node->node_spanned_pages = nend - nstart;
 		}
 	}
+	return 0;
+}
 
-	/* zone of each section is now known to be fully set up */
-	build_zonelists(mm);
+/*
+ * phase: is the virtual mapping linear (direct map: yes)?  And the range
+ * copy sorted by vaddr for rmm_mm_virt_to_page_slow().
+ */
+static void setup_virt(struct rmm_mm *mm)
+{
+	const struct rmm_range *r = mm->ranges;
+	int i, j, nr = mm->nr_ranges;
 
-	/* linear virtual mapping?  (direct map: yes) */
 	mm->virt_linear = true;
 	mm->virt_bias = (uintptr_t)r[0].vaddr -
 		((uintptr_t)r[0].start_pfn << RMM_PAGE_SHIFT);
@@ -655,26 +705,82 @@ int rmm_mm_init(struct rmm_mm *mm, const struct rmm_layout *l,
 		if ((uintptr_t)r[i].vaddr - ((uintptr_t)r[i].start_pfn <<
 					     RMM_PAGE_SHIFT) != mm->virt_bias)
 			mm->virt_linear = false;
-	/* ranges sorted by vaddr for rmm_mm_virt_to_page_slow() */
 	for (i = 1; i < nr; i++)
-		for (z = i; z > 0 && (uintptr_t)mm->ranges[z - 1].vaddr >
-		     (uintptr_t)mm->ranges[z].vaddr; z--) {
-			struct rmm_range t = mm->ranges[z];
+		for (j = i; j > 0 && (uintptr_t)mm->ranges[j - 1].vaddr >
+		     (uintptr_t)mm->ranges[j].vaddr; j--) {
+			struct rmm_range t = mm->ranges[j];
 
-			mm->ranges[z] = mm->ranges[z - 1];
-			mm->ranges[z - 1] = t;
+			mm->ranges[j] = mm->ranges[j - 1];
+			mm->ranges[j - 1] = t;
 		}
+}
 
-	/* memblock_free_all(): hand every managed page to the buddy */
+/* phase (memblock_free_all()): hand every managed page to the buddy */
+static void free_all_pages(struct rmm_mm *mm, const struct rmm_range *r,
+			   int nr, const struct carve *c)
+{
+	int i;
+
 	for (i = 0; i < nr; i++) {
-		free_range_to_buddy(mm, r[i].start_pfn, carve_lo[i]);
-		free_range_to_buddy(mm, avail_end[i],
+		free_range_to_buddy(mm, r[i].start_pfn, c->carve_lo[i]);
+		free_range_to_buddy(mm, c->avail_end[i],
 				    r[i].start_pfn + r[i].nr_pages);
 	}
+}
 
-	rmm_recompute_all(mm);
-	rmm_kvfree(avail_end);
-	rmm_kvfree(carve_lo);
+/*
+ * The phases in order; each failure releases what the earlier ones
+ * allocated (free_metadata() frees whatever is non-NULL in @mm).
+ */
+int rmm_mm_init(struct rmm_mm *mm, const struct rmm_layout *l,
+		const struct rmm_range *r, int nr)
+{
+	struct carve c = { NULL, NULL };
+	long npresent;
+	int ret;
+
+	memset(mm, 0, sizeof(*mm));
+	ret = check_layout(l);
+	if (!ret)
+		ret = check_ranges(l, r, nr);
+	if (ret)
+		return ret;
+
+	mm->layout = *l;
+	mm->nr_nodes = l->nr_nodes;
+	mm->nr_zones = l->nr_zones;
+	rmm_spin_lock_init(&mm->tunables_lock);
+	rmm_tunables_default(l, &mm->tunables);
+
+	ret = span_sections(mm, r, nr);
+	if (ret)
+		goto fail;
+	ret = alloc_metadata(mm, r, nr, &c);
+	if (!ret)
+		ret = find_movable_start(mm, r, nr);
+	if (ret)
+		goto nomem;
+	npresent = present_sections(mm, r, nr, &c);
+	if (npresent < 0) {
+		ret = npresent;
+		goto fail;
+	}
+	ret = place_memmap(mm, r, nr, npresent, &c);
+	if (ret) {
+		if (mm->pageblocks)
+			goto fail;	/* reported: ranges too small */
+		goto nomem;
+	}
+	init_memmap(mm, r, nr, &c);
+	if (init_zones(mm))
+		goto nomem;
+	/* zone of each section is now known to be fully set up */
+	build_zonelists(mm);
+	setup_virt(mm);
+	free_all_pages(mm, r, nr, &c);
+	rmm_recompute_all(mm);		/* watermarks, reserves, pcp sizes */
+	rmm_kvfree(c.avail_end);
+	rmm_kvfree(c.carve_lo);
 	mm->initialized = true;
 	return 0;
 
@@ -682,8 +788,8 @@ nomem:
 	rmm_pr_err("out of memory for metadata\n");
 	ret = -ENOMEM;
 fail:
-	rmm_kvfree(avail_end);
-	rmm_kvfree(carve_lo);
+	rmm_kvfree(c.avail_end);
+	rmm_kvfree(c.carve_lo);
 	free_metadata(mm);
 	return ret;
 }

@@ -247,7 +247,7 @@ struct rmm_pageblock {
 	u8 mt;
 	u8 key;
 	u8 skip;		/* compaction hint (phase 2) */
-	u8 dirty;		/* index key pending (page_alloc.c pb_batch) */
+	u8 dirty;		/* index key pending (pageblock.h pb_batch) */
 };
 
 struct rmm_partial {
@@ -416,7 +416,7 @@ struct rmm_per_cpu_pages {
 	int sparse_count;
 	/*
 	 * regionmm only: giving back the lists of a CPU that stopped using
-	 * the zone (see drain_idle_pcp() in page_alloc.c).  Written under
+	 * the zone (see drain_idle_pcp() in pcp.c).  Written under
 	 * zone->lock by other CPUs, never by the owner: idle_stamp is the
 	 * owner's alloc+free event count at the last look; drain_zone is set
 	 * (and drain_call initialised) once, before the first remote call.

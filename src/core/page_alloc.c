@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * page_alloc.c - regionmm's buddy allocator: free lists by migratetype,
- * pageblocks, fallback/stealing, highatomic reserves, per-CPU page lists,
- * watermark checks and the allocation slow path.  It follows mm/page_alloc.c
+ * buddy merging and splitting, fallback/stealing, highatomic reserves,
+ * watermark checks, the allocation and free paths and the allocation slow
+ * path.  The pageblock index is in pageblock.c/.h, the per-CPU lists'
+ * bulk and drain side in pcp.c/.h, the counters in vmstat.c.  It follows mm/page_alloc.c
  * of Linux 6.12 function by function (names kept where possible) with one
  * deliberate change, anti-fragmentation by pageblock fullness:
  *
@@ -52,106 +54,9 @@ static const int fallbacks[RMM_MIGRATE_PCPTYPES][RMM_MIGRATE_PCPTYPES - 1] = {
 };
 
 /* ------------------------------------------------------------------ */
-/* Pageblock fullness index                                           */
-/* ------------------------------------------------------------------ */
-
-/* one bit per fullness bucket: bits 0, 9, 18, ... 54 */
-#define PB_KEY_E	0x0040201008040201ULL
-
-/* keys whose largest free order is exactly @o */
-static inline u64 keys_eq(unsigned int o)
-{
-	return PB_KEY_E << o;
-}
-
-/* keys whose largest free order is >= @o (groups of 9 bits never carry) */
-static inline u64 keys_ge(unsigned int o)
-{
-	return PB_KEY_E * ((1ULL << RMM_PB_ORDERS) - (1ULL << o));
-}
-
-static inline unsigned int pb_key(const struct rmm_pageblock *pb)
-{
-	unsigned int bucket;
-
-	if (!pb->mask)
-		return RMM_PB_NOKEY;
-	bucket = pb->nr_free * RMM_PB_BUCKETS / RMM_PAGEBLOCK_NR_PAGES;
-	return bucket * RMM_PB_ORDERS + rmm_fls(pb->mask) - 1;
-}
-
-static void pb_unlink(struct rmm_zone *zone, struct rmm_pageblock *pb)
-{
-	const struct rmm_mm *mm = zone->mm;
-	struct rmm_partial *pt = &zone->partial[pb->mt];
-	unsigned int key = pb->key;
-
-	if (pb->prev == RMM_NIL)
-		pt->head[key] = pb->next;
-	else
-		rmm_pb_nr(mm, pb->prev)->next = pb->next;
-	if (pb->next != RMM_NIL)
-		rmm_pb_nr(mm, pb->next)->prev = pb->prev;
-	if (pt->head[key] == RMM_NIL)
-		pt->bitmap &= ~(1ULL << key);
-	pb->key = RMM_PB_NOKEY;
-	pb->next = pb->prev = RMM_NIL;
-}
-
-static void pb_link(struct rmm_zone *zone, struct rmm_pageblock *pb, u32 pbn,
-		    unsigned int key)
-{
-	struct rmm_partial *pt = &zone->partial[pb->mt];
-
-	pb->prev = RMM_NIL;
-	pb->next = pt->head[key];
-	if (pb->next != RMM_NIL)
-		rmm_pb_nr(zone->mm, pb->next)->prev = pbn;
-	pt->head[key] = pbn;
-	pt->bitmap |= 1ULL << key;
-	pb->key = key;
-}
-
-static inline void pb_update(struct rmm_zone *zone, struct rmm_pageblock *pb,
-			     u32 pbn)
-{
-	unsigned int key = pb_key(pb);
-
-	if (key == pb->key)
-		return;
-	if (pb->key != RMM_PB_NOKEY)
-		pb_unlink(zone, pb);
-	if (key != RMM_PB_NOKEY)
-		pb_link(zone, pb, pbn, key);
-}
-
-/* ------------------------------------------------------------------ */
 /* Free lists                                                         */
 /* ------------------------------------------------------------------ */
 
-/* account_freepages(): isolated pages are not free pages (6.12) */
-static inline void account_freepages(struct rmm_zone *zone, long nr, int mt)
-{
-	rmm_assert_held(&zone->lock);
-	if (mt == RMM_MIGRATE_ISOLATE)
-		return;
-	rmm_atomic_long_set(&zone->vm_stat[RMM_NR_FREE_PAGES],
-			    rmm_atomic_long_read(&zone->vm_stat[RMM_NR_FREE_PAGES]) + nr);
-	if (mt == RMM_MIGRATE_CMA)
-		rmm_atomic_long_set(&zone->vm_stat[RMM_NR_FREE_CMA_PAGES],
-				    rmm_atomic_long_read(&zone->vm_stat[RMM_NR_FREE_CMA_PAGES]) + nr);
-	else if (mt == RMM_MIGRATE_HIGHATOMIC)
-		WRITE_ONCE(zone->nr_free_highatomic,
-			   zone->nr_free_highatomic + nr);
-}
-
-/* @nr free pages change migratetype from @old_mt to @new_mt */
-static inline void account_freepages_move(struct rmm_zone *zone, long nr,
-					  int old_mt, int new_mt)
-{
-	account_freepages(zone, -nr, old_mt);
-	account_freepages(zone, nr, new_mt);
-}
 
 /*
  * add_to_free_list / del_from_free_list keep every counter and list exact.
@@ -203,8 +108,8 @@ static __always_inline void __add_to_free_list(struct rmm_zone *zone,
 	}
 }
 
-static void add_to_free_list(struct rmm_zone *zone, struct rmm_page *page,
-			     u32 idx, unsigned int order, int mt, bool tail)
+void add_to_free_list(struct rmm_zone *zone, struct rmm_page *page,
+		      u32 idx, unsigned int order, int mt, bool tail)
 {
 	__add_to_free_list(zone, page, idx, order, mt, tail, true, NULL);
 	account_freepages(zone, 1L << order, mt);
@@ -244,8 +149,8 @@ static __always_inline void __del_from_free_list(struct rmm_zone *zone,
 	}
 }
 
-static void del_from_free_list(struct rmm_zone *zone, struct rmm_page *page,
-			       u32 idx, unsigned int order, int mt)
+void del_from_free_list(struct rmm_zone *zone, struct rmm_page *page,
+			u32 idx, unsigned int order, int mt)
 {
 	__del_from_free_list(zone, page, idx, order, mt, true, NULL);
 	account_freepages(zone, -(1L << order), mt);
@@ -293,59 +198,6 @@ static inline struct rmm_page *find_buddy(struct rmm_zone *zone, u32 idx,
 	return buddy;
 }
 
-static void change_pageblock_range(struct rmm_zone *zone, u32 idx,
-				   unsigned int order, int mt)
-{
-	u32 pbn = idx >> RMM_PAGEBLOCK_ORDER;
-	u32 n = order >= RMM_PAGEBLOCK_ORDER ?
-		1U << (order - RMM_PAGEBLOCK_ORDER) : 1;
-
-	for (; n; n--, pbn++)
-		rmm_pb_set_mt_locked(zone, pbn, mt);
-}
-
-/*
- * Batched index updates for a run of frees under one zone->lock hold
- * (free_pcppages_bulk(), flush_sparse()): a pageblock a free lands in is
- * only marked dirty, and its key is computed and its place in the index
- * updated once when the batch ends (or the small array fills), instead of
- * after every free that lands in it (a run of frees mostly lands in a few
- * pageblocks: the dirty test is all they cost).  Nothing reads the index
- * during the run: freeing never consults
- * it, and rmm_pb_set_mt_locked() (merges across types) unlinks by the
- * stored key and re-keys from the current state.  The lock is dropped
- * only after pb_batch_flush(), so the index is exact for everyone else.
- */
-#define RMM_PB_BATCH	32
-
-struct pb_batch {
-	unsigned int n;
-	u32 pbn[RMM_PB_BATCH];
-};
-
-static void pb_batch_flush(struct rmm_zone *zone, struct pb_batch *b)
-{
-	unsigned int i;
-
-	for (i = 0; i < b->n; i++) {
-		struct rmm_pageblock *pb = rmm_pb_nr(zone->mm, b->pbn[i]);
-
-		pb->dirty = 0;
-		pb_update(zone, pb, b->pbn[i]);
-	}
-	b->n = 0;
-}
-
-static inline void pb_batch_add(struct rmm_zone *zone, struct pb_batch *b,
-				struct rmm_pageblock *pb, u32 pbn)
-{
-	if (pb->dirty)
-		return;
-	if (b->n == RMM_PB_BATCH)
-		pb_batch_flush(zone, b);
-	pb->dirty = 1;
-	b->pbn[b->n++] = pbn;
-}
 
 /*
  * __free_one_page(): merge with free buddies, then put on a free list.
@@ -441,75 +293,51 @@ void __rmm_free_one_page(struct rmm_zone *zone, struct rmm_page *page,
 }
 
 /*
- * rmm_pb_set_mt_locked - set the migratetype of pageblock @pbn, moving its
- * free pages to the new type (move_freepages_block / set_pageblock_
- * migratetype).  A whole-free pageblock inside an order-10 block is split
- * first so that free-list membership always matches the pageblock type.
+ * The buddy side of pcp.c's bulk frees, one call per list so that
+ * free_one_page_batch() stays inline in the per-page loop; zone->lock
+ * held, index updates batched in @b.
+ *
+ * free_pcp_list_locked(): pages of @order from the tail of a pcp list
+ * until @count pages are given back or the list is empty; the number of
+ * pages given back.
  */
-void rmm_pb_set_mt_locked(struct rmm_zone *zone, u32 pbn, int mt)
+int free_pcp_list_locked(struct rmm_zone *zone, struct rmm_plist *list,
+			 unsigned int order, int count, struct pb_batch *b)
 {
 	const struct rmm_mm *mm = zone->mm;
-	struct rmm_pageblock *pb = rmm_pb_nr(mm, pbn);
-	int old = pb->mt;
-	u32 idx = pbn << RMM_PAGEBLOCK_ORDER;
-	unsigned int o;
+	int nr_pages = 1 << order, freed = 0;
 
-	rmm_assert_held(&zone->lock);
-	if (old == mt)
-		return;
+	do {
+		struct rmm_page *page = rmm_plist_pop_tail(mm, list);
+		u32 idx;
+		struct rmm_pageblock *pb = rmm_page_pb(mm, page, &idx);
 
-	if (pb->nr_free == RMM_PAGEBLOCK_NR_PAGES) {
-		/* covered by one free block of order >= pageblock_order */
-		u32 bidx = idx & ~(u32)(RMM_PAGES_PER_SECTION - 1);
-		struct rmm_page *page = rmm_mm_idx_to_page(mm, idx);
+		RmmClearPagePcp(page);
+		freed += nr_pages;
+		free_one_page_batch(zone, page, idx, order, pb->mt, pb, b);
+	} while (freed < count && !rmm_plist_empty(list));
+	return freed;
+}
 
-		if (!RmmPageBuddy(page)) {
-			/* inside an order-10 block starting at bidx: split */
-			struct rmm_page *head = rmm_mm_idx_to_page(mm, bidx);
+/* free_sparse_list_locked(): all of a sparse list; the pages given back */
+int free_sparse_list_locked(struct rmm_zone *zone, struct rmm_plist *list,
+			    struct pb_batch *b)
+{
+	const struct rmm_mm *mm = zone->mm;
+	struct rmm_page *page;
+	int freed = 0;
 
-			RMM_BUG_ON(!RmmPageBuddy(head) ||
-				   head->private != RMM_MAX_ORDER);
-			del_from_free_list(zone, head, bidx, RMM_MAX_ORDER, old);
-			add_to_free_list(zone, head, bidx, RMM_PAGEBLOCK_ORDER,
-					 old, false);
-			add_to_free_list(zone, head + RMM_PAGEBLOCK_NR_PAGES,
-					 bidx + RMM_PAGEBLOCK_NR_PAGES,
-					 RMM_PAGEBLOCK_ORDER, old, false);
-		} else if (page->private > RMM_PAGEBLOCK_ORDER) {
-			del_from_free_list(zone, page, idx, page->private, old);
-			add_to_free_list(zone, page, idx, RMM_PAGEBLOCK_ORDER,
-					 old, false);
-			add_to_free_list(zone, page + RMM_PAGEBLOCK_NR_PAGES,
-					 idx + RMM_PAGEBLOCK_NR_PAGES,
-					 RMM_PAGEBLOCK_ORDER, old, false);
-		}
-		del_from_free_list(zone, page, idx, RMM_PAGEBLOCK_ORDER, old);
-		zone->nr_pageblocks_mt[old]--;
-		zone->nr_pageblocks_mt[mt]++;
-		pb->mt = mt;
-		add_to_free_list(zone, page, idx, RMM_PAGEBLOCK_ORDER, mt, false);
-		return;
+	while ((page = rmm_plist_pop(mm, list))) {
+		unsigned int order = page->private;
+		u32 idx;
+		struct rmm_pageblock *pb = rmm_page_pb(mm, page, &idx);
+
+		RmmClearPagePcp(page);
+		page->private = 0;
+		freed += 1 << order;
+		free_one_page_batch(zone, page, idx, order, pb->mt, pb, b);
 	}
-
-	if (pb->key != RMM_PB_NOKEY)
-		pb_unlink(zone, pb);
-	for (o = 0; o < RMM_PB_ORDERS; o++) {
-		u32 i = pb->free[o];
-		long n = 0;
-
-		while (i != RMM_NIL) {
-			n++;
-			i = rmm_mm_idx_to_page(mm, i)->next;
-		}
-		zone->free_area[o].nr_free_mt[old] -= n;
-		zone->free_area[o].nr_free_mt[mt] += n;
-		account_freepages_move(zone, n << o, old, mt);
-	}
-	zone->nr_pageblocks_mt[old]--;
-	zone->nr_pageblocks_mt[mt]++;
-	pb->mt = mt;
-	pb_update(zone, pb, pbn);
-	zone->free_seq++;
+	return freed;
 }
 
 /* ------------------------------------------------------------------ */
@@ -542,11 +370,13 @@ static inline u32 find_smallest(struct rmm_zone *zone, unsigned int order,
 		u64 bits = zone->partial[mt].bitmap & keys_ge(order);
 
 		if (bits) {
-			unsigned int key = __builtin_ctzll(bits);
+			unsigned int key = rmm_ffs64(bits) - 1;
 			struct rmm_pageblock *pb =
 				rmm_pb_nr(zone->mm, zone->partial[mt].head[key]);
+			/* orders >= @order free in pb: non-zero by its key */
+			u32 fit = pb->mask >> order << order;
 
-			*op = __builtin_ctz(pb->mask >> order << order);
+			*op = rmm_ffs64(fit) - 1;
 			return pb->free[*op];
 		}
 	}
@@ -571,47 +401,6 @@ static struct rmm_page *__rmqueue_smallest(struct rmm_zone *zone,
 
 	return idx == RMM_NIL ? NULL : take_block(zone, idx, o, order, mt);
 }
-
-/*
- * A free block of exactly order @o and type @mt (its count is non-zero).
- * @emptiest: prefer the pageblock with most free pages (block claiming),
- * else the fullest one (single-page steals pollute as little as possible).
- */
-static u32 find_block_exact(struct rmm_zone *zone, unsigned int o, int mt,
-			    bool emptiest)
-{
-	struct rmm_partial *pt = &zone->partial[mt];
-	u64 bits;
-
-	if (o >= RMM_PAGEBLOCK_ORDER) {
-		struct rmm_page *page = zone->free_area[o].free_list[mt].first;
-
-		return page ? rmm_mm_page_idx(zone->mm, page) : RMM_NIL;
-	}
-	bits = pt->bitmap & keys_eq(o);
-	if (bits) {
-		unsigned int key = emptiest ? 63 - __builtin_clzll(bits) :
-					      __builtin_ctzll(bits);
-
-		return rmm_pb_nr(zone->mm, pt->head[key])->free[o];
-	}
-	bits = pt->bitmap & keys_ge(o + 1);
-	while (bits) {
-		unsigned int key = __builtin_ctzll(bits);
-		u32 n = pt->head[key];
-
-		bits &= bits - 1;
-		while (n != RMM_NIL) {
-			struct rmm_pageblock *pb = rmm_pb_nr(zone->mm, n);
-
-			if (pb->mask & (1U << o))
-				return pb->free[o];
-			n = pb->next;
-		}
-	}
-	return RMM_NIL;
-}
-
 static bool can_steal_fallback(unsigned int order, int start_mt)
 {
 	if (order >= RMM_PAGEBLOCK_ORDER)
@@ -1079,151 +868,13 @@ static bool unreserve_highatomic_pageblock(struct rmm_mm *mm,
 }
 
 /* ------------------------------------------------------------------ */
-/* Per-CPU page lists                                                 */
+/* Per-CPU lists: refill and free commit (the rest is in pcp.c)       */
 /* ------------------------------------------------------------------ */
-
-static inline bool pcp_allowed_order(unsigned int order)
-{
-	return order <= RMM_COSTLY_ORDER || order == RMM_PAGEBLOCK_ORDER;
-}
-
-static inline unsigned int order_to_pindex(int mt, unsigned int order)
-{
-	if (order > RMM_COSTLY_ORDER)
-		return RMM_NR_LOWORDER_PCP_LISTS + (mt == RMM_MIGRATE_MOVABLE);
-	return RMM_MIGRATE_PCPTYPES * order + mt;
-}
-
-static inline unsigned int pindex_to_order(unsigned int pindex)
-{
-	if (pindex >= RMM_NR_LOWORDER_PCP_LISTS)
-		return RMM_PAGEBLOCK_ORDER;
-	return pindex / RMM_MIGRATE_PCPTYPES;
-}
-
-void rmm_pcp_init(struct rmm_per_cpu_pages *pcp)
-{
-	int i;
-
-	memset(pcp, 0, sizeof(*pcp));
-	for (i = 0; i < RMM_NR_PCP_LISTS; i++)
-		rmm_plist_init(&pcp->lists[i]);
-	rmm_plist_init(&pcp->sparse);
-	/* boot pageset values until zone_set_pageset_high_and_batch() */
-	pcp->high = 0;
-	pcp->batch = 1;
-}
-
-/* free_pcppages_bulk(): give @count pages back, round robin over lists */
-static void free_pcppages_bulk(struct rmm_zone *zone, int count,
-			       struct rmm_per_cpu_pages *pcp, int pindex)
-{
-	const struct rmm_mm *mm = zone->mm;
-	struct pb_batch b;
-
-	b.n = 0;
-	count = min(pcp->count, count);
-	pindex = pindex - 1;
-	rmm_spin_lock(&zone->lock);
-	while (count > 0) {
-		struct rmm_plist *list;
-		unsigned int order;
-		int nr_pages;
-
-		do {
-			if (++pindex > RMM_NR_PCP_LISTS - 1)
-				pindex = 0;
-			list = &pcp->lists[pindex];
-		} while (rmm_plist_empty(list));
-
-		order = pindex_to_order(pindex);
-		nr_pages = 1 << order;
-		do {
-			struct rmm_page *page = rmm_plist_pop_tail(mm, list);
-			u32 idx;
-			struct rmm_pageblock *pb = rmm_page_pb(mm, page, &idx);
-
-			RmmClearPagePcp(page);
-			count -= nr_pages;
-			pcp->count -= nr_pages;
-			free_one_page_batch(zone, page, idx, order, pb->mt, pb,
-					    &b);
-		} while (count > 0 && !rmm_plist_empty(list));
-	}
-	pb_batch_flush(zone, &b);
-	rmm_spin_unlock(&zone->lock);
-}
-
-static void drain_pages_zone(int cpu, struct rmm_zone *zone);
-
-/*
- * Idle per-CPU lists.  A CPU keeps the pages freed on it (up to pcp->high,
- * thousands of pages on 6.12) for its next allocations; when the task
- * migrates away and the CPU stays idle, they stay there, and every
- * pageblock holding one of them can never become a whole free block again:
- * with a few hundred such pages spread over the zone, anti-fragmentation
- * is lost (LLFree's frag falls from ~98 % to ~27 %).  The kernel's only
- * remedy is the once-a-second decay_pcp_high() (an eighth at a time, and
- * deferrable, so not on an idle CPU).
- *
- * So the CPUs that are working look after the idle ones: every
- * RMM_PCP_IDLE_SCAN refills of a zone, the refilling CPU looks at the next
- * other CPU (round robin): if that CPU's pcp of the zone has pages and
- * counted no allocation or free since the previous look, a remote call
- * drains it on its own CPU with interrupts off (drain_idle_pcp()).  A CPU
- * that is not idle is never drained; one that was is at most
- * RMM_PCP_IDLE_SCAN * (nr_cpus - 1) refills of the others late.
- */
-#define RMM_PCP_IDLE_SCAN	8
-
-static void drain_idle_pcp(void *info)
-{
-	struct rmm_per_cpu_pages *pcp = info;
-	struct rmm_zone *zone = pcp->drain_zone;
-	int cpu = rmm_smp_processor_id();
-
-	rmm_assert_irqs_disabled();
-	if (cpu < zone->mm->layout.nr_cpu_ids && &zone->pcp[cpu] == pcp)
-		drain_pages_zone(cpu, zone);
-}
-
-/* zone->lock held; a CPU whose pcp of @zone should be drained, or -1 */
-static int find_idle_pcp(struct rmm_zone *zone)
-{
-	int nr = zone->mm->layout.nr_cpu_ids, self = rmm_smp_processor_id();
-	struct rmm_per_cpu_pages *pcp;
-	unsigned long stamp;
-	int cpu;
-
-	rmm_assert_held(&zone->lock);
-	if (nr < 2)
-		return -1;
-	cpu = zone->pcp_idle_cursor + 1;
-	if (cpu >= nr)
-		cpu = 0;
-	if (cpu == self && ++cpu >= nr)
-		cpu = 0;
-	zone->pcp_idle_cursor = cpu;
-	pcp = &zone->pcp[cpu];
-	/* the owner's counters, read racily: a hint of activity */
-	stamp = READ_ONCE(pcp->events[RMM_PGALLOC + zone->idx]) +
-		READ_ONCE(pcp->events[RMM_PGFREE]);
-	if (stamp != pcp->idle_stamp) {
-		pcp->idle_stamp = stamp;
-		return -1;
-	}
-	if (!READ_ONCE(pcp->count) && !READ_ONCE(pcp->sparse_count))
-		return -1;
-	if (!pcp->drain_zone) {
-		pcp->drain_zone = zone;
-		rmm_remote_call_init(&pcp->drain_call, drain_idle_pcp, pcp);
-	}
-	return cpu;
-}
 
 /*
  * rmqueue_bulk(): refill a pcp list from the buddy (physical order); irqs
- * off.  Also the place where idle CPUs' lists are looked after (above).
+ * off.  Also the place where idle CPUs' lists are looked after
+ * (find_idle_pcp(), pcp.c).
  */
 static noinline int rmqueue_bulk(struct rmm_zone *zone, unsigned int order,
 			unsigned long count, struct rmm_plist *list, int mt,
@@ -1282,88 +933,6 @@ static noinline int rmqueue_bulk(struct rmm_zone *zone, unsigned int order,
 	return i;
 }
 
-static int nr_pcp_alloc(struct rmm_per_cpu_pages *pcp, struct rmm_zone *zone,
-			unsigned int order)
-{
-	int high, base_batch, batch, max_nr_alloc, high_max, high_min;
-
-	base_batch = READ_ONCE(pcp->batch);
-	high_min = READ_ONCE(pcp->high_min);
-	high_max = READ_ONCE(pcp->high_max);
-	high = pcp->high = clamp(pcp->high, high_min, high_max);
-
-	if (unlikely(high < base_batch))
-		return 1;
-	if (order)
-		batch = base_batch;
-	else
-		batch = base_batch << pcp->alloc_factor;
-	if (high_min != high_max && !READ_ONCE(zone->flag_below_high))
-		high = pcp->high = min(high + batch, high_max);
-	if (!order) {
-		max_nr_alloc = max(high - pcp->count - base_batch, base_batch);
-		if (batch <= max_nr_alloc &&
-		    pcp->alloc_factor < RMM_PCP_BATCH_SCALE_MAX)
-			pcp->alloc_factor++;
-		batch = min(batch, max_nr_alloc);
-	}
-	if (batch > 1)
-		batch = max(batch >> order, 2);
-	return batch;
-}
-
-static int nr_pcp_free(struct rmm_per_cpu_pages *pcp, int batch, int high,
-		       bool free_high)
-{
-	int min_nr_free, max_nr_free;
-
-	if (unlikely(free_high))
-		return min(pcp->count, batch << RMM_PCP_BATCH_SCALE_MAX);
-	if (unlikely(high < batch))
-		return 1;
-	min_nr_free = batch;
-	max_nr_free = high - batch;
-	return clamp_t(int, pcp->free_count, min_nr_free, max_nr_free);
-}
-
-static int nr_pcp_high(struct rmm_per_cpu_pages *pcp, struct rmm_zone *zone,
-		       int batch, bool free_high)
-{
-	int high, high_min, high_max;
-
-	high_min = READ_ONCE(pcp->high_min);
-	high_max = READ_ONCE(pcp->high_max);
-	high = pcp->high = clamp(pcp->high, high_min, high_max);
-
-	if (unlikely(!high))
-		return 0;
-	if (unlikely(free_high)) {
-		pcp->high = max(high - (batch << RMM_PCP_BATCH_SCALE_MAX),
-				high_min);
-		return 0;
-	}
-	if (READ_ONCE(zone->flag_reclaim_active)) {
-		int free_count = max_t(int, pcp->free_count, batch);
-
-		pcp->high = max(high - free_count, high_min);
-		return min(batch << 2, pcp->high);
-	}
-	if (high_min == high_max)
-		return high;
-	if (READ_ONCE(zone->flag_below_high)) {
-		int free_count = max_t(int, pcp->free_count, batch);
-
-		pcp->high = max(high - free_count, high_min);
-		high = max(pcp->count, high_min);
-	} else if (pcp->count >= high) {
-		int need_high = pcp->free_count + batch;
-
-		if (pcp->high < need_high)
-			pcp->high = clamp(need_high, high_min, high_max);
-	}
-	return high;
-}
-
 static __always_inline void free_unref_page_commit(struct rmm_zone *zone,
 				   struct rmm_per_cpu_pages *pcp,
 				   struct rmm_page *page, u32 idx, int mt,
@@ -1413,191 +982,6 @@ static __always_inline void free_unref_page_commit(struct rmm_zone *zone,
 			WRITE_ONCE(zone->flag_below_high, 0);
 	}
 }
-
-/* give the sparse list back to the buddy under one lock acquisition */
-static void flush_sparse(struct rmm_zone *zone, struct rmm_per_cpu_pages *pcp)
-{
-	const struct rmm_mm *mm = zone->mm;
-	struct rmm_page *page;
-	struct pb_batch b;
-
-	b.n = 0;
-	rmm_spin_lock(&zone->lock);
-	while ((page = rmm_plist_pop(mm, &pcp->sparse))) {
-		unsigned int order = page->private;
-		u32 idx;
-		struct rmm_pageblock *pb = rmm_page_pb(mm, page, &idx);
-
-		RmmClearPagePcp(page);
-		page->private = 0;
-		pcp->sparse_count -= 1 << order;
-		free_one_page_batch(zone, page, idx, order, pb->mt, pb, &b);
-	}
-	pb_batch_flush(zone, &b);
-	rmm_spin_unlock(&zone->lock);
-}
-
-/*
- * Free to the per-CPU sparse list: the page goes to the buddy (not back
- * into an allocation) but the zone lock is taken once per batch.
- */
-#define RMM_SPARSE_BATCH	16
-
-static void free_sparse_commit(struct rmm_zone *zone,
-			       struct rmm_per_cpu_pages *pcp,
-			       struct rmm_page *page, u32 idx,
-			       unsigned int order,
-			       const struct rmm_pageblock *pb)
-{
-	pcp->events[RMM_PGFREE] += 1UL << order;
-	RmmSetPagePcp(page);
-	page->private = order;
-	rmm_plist_add_idx(zone->mm, &pcp->sparse, page, idx);
-	pcp->sparse_count += 1 << order;
-	/*
-	 * Flush per batch, and at once when this page might complete a free
-	 * pageblock (counting everything pending): a whole 2 MiB block must
-	 * not wait on a per-CPU list.
-	 */
-	if (pcp->sparse_count >= RMM_SPARSE_BATCH ||
-	    READ_ONCE(pb->nr_free) + (unsigned long)pcp->sparse_count >=
-	    RMM_PAGEBLOCK_NR_PAGES)
-		flush_sparse(zone, pcp);
-}
-
-/* drain one CPU's lists of one zone; that CPU's irqs are off */
-static void drain_pages_zone(int cpu, struct rmm_zone *zone)
-{
-	struct rmm_per_cpu_pages *pcp = &zone->pcp[cpu];
-	int count;
-
-	if (pcp->sparse_count)
-		flush_sparse(zone, pcp);
-
-	do {
-		count = pcp->count;
-		if (count) {
-			int to_drain = min(count, pcp->batch <<
-					   RMM_PCP_BATCH_SCALE_MAX);
-
-			free_pcppages_bulk(zone, max(to_drain, 1), pcp, 0);
-			count = pcp->count;
-		}
-	} while (count);
-}
-
-/*
- * decay_pcp_high() of 6.12 (run by vmstat_update() every second on each
- * CPU): walk pcp->high back toward high_min by an eighth and give back
- * what is above it, so idle CPUs do not sit on pages.
- */
-static int rmm_decay_pcp_high(struct rmm_zone *zone,
-			      struct rmm_per_cpu_pages *pcp)
-{
-	int high_min = READ_ONCE(pcp->high_min);
-	int batch = READ_ONCE(pcp->batch);
-	int to_drain, todo = 0;
-
-	if (pcp->high > high_min) {
-		pcp->high = max3(pcp->count - (batch << RMM_PCP_BATCH_SCALE_MAX),
-				 pcp->high - (pcp->high >> 3), high_min);
-		if (pcp->high > high_min)
-			todo++;
-	}
-	to_drain = pcp->count - pcp->high;
-	if (to_drain > 0) {
-		free_pcppages_bulk(zone, to_drain, pcp, 0);
-		todo++;
-	}
-	return todo;
-}
-
-int rmm_decay_pcp_high_local(struct rmm_mm *mm)
-{
-	struct rmm_zone *zone;
-	unsigned long flags;
-	int todo = 0, cpu;
-
-	rmm_local_irq_save(flags);
-	cpu = rmm_smp_processor_id();
-	if (cpu < mm->layout.nr_cpu_ids)
-		rmm_for_each_populated_zone(mm, zone)
-			todo += rmm_decay_pcp_high(zone, &zone->pcp[cpu]);
-	rmm_local_irq_restore(flags);
-	return todo;
-}
-RMM_EXPORT(rmm_decay_pcp_high_local);
-
-static void drain_pages(struct rmm_mm *mm, int cpu)
-{
-	struct rmm_zone *zone;
-
-	rmm_for_each_populated_zone(mm, zone)
-		drain_pages_zone(cpu, zone);
-}
-
-void rmm_drain_local_pages(struct rmm_mm *mm)
-{
-	unsigned long flags;
-
-	rmm_local_irq_save(flags);
-	drain_pages(mm, rmm_smp_processor_id());
-	rmm_local_irq_restore(flags);
-}
-RMM_EXPORT(rmm_drain_local_pages);
-
-void rmm_drain_cpu_pages(struct rmm_mm *mm, int cpu)
-{
-	unsigned long flags;
-
-	if (cpu < 0 || cpu >= mm->layout.nr_cpu_ids)
-		return;
-	rmm_local_irq_save(flags);
-	drain_pages(mm, cpu);
-	rmm_local_irq_restore(flags);
-}
-RMM_EXPORT(rmm_drain_cpu_pages);
-
-static void drain_local_pages_ipi(void *info)
-{
-	struct rmm_mm *mm = info;
-	int cpu = rmm_smp_processor_id();
-
-	if (cpu < mm->layout.nr_cpu_ids)
-		drain_pages(mm, cpu);
-}
-
-/* wait for remote drains in flight (their call structures are in pcps) */
-static void sync_idle_drains(struct rmm_mm *mm)
-{
-	struct rmm_zone *zone;
-	int cpu;
-
-	rmm_for_each_populated_zone(mm, zone)
-		for (cpu = 0; cpu < mm->layout.nr_cpu_ids; cpu++)
-			if (READ_ONCE(zone->pcp[cpu].drain_zone))
-				rmm_remote_call_sync(&zone->pcp[cpu].drain_call);
-}
-
-/*
- * Every CPU's lists (IPI); also waits for idle-list drains in flight, so
- * that after it, with no allocation running, no remote call is pending
- * (rmm_mm_fini() relies on it before freeing the pcps).
- */
-void rmm_drain_all_pages(struct rmm_mm *mm)
-{
-	unsigned long flags;
-
-	rmm_might_sleep();
-	sync_idle_drains(mm);
-	rmm_on_each_cpu(drain_local_pages_ipi, mm);
-	rmm_local_irq_save(flags);
-	mm->nodes[0].node_zones[0].pcp[rmm_smp_processor_id() %
-				       mm->layout.nr_cpu_ids]
-		.events[RMM_DRAIN_ALL]++;
-	rmm_local_irq_restore(flags);
-}
-RMM_EXPORT(rmm_drain_all_pages);
 
 /* ------------------------------------------------------------------ */
 /* Watermarks                                                         */
@@ -1827,6 +1211,7 @@ static struct rmm_page *rmqueue_buddy(struct rmm_zone *preferred,
  * pass is empty and only the boost is dropped.
  * PHASE 2 HOOK: wake the per-node kswapd thread here instead.
  */
+/* rmm_ prefix: <linux/mmzone.h> declares wakeup_kswapd() */
 static void rmm_wakeup_kswapd(struct rmm_zone *zone)
 {
 	unsigned long flags;
@@ -1979,6 +1364,7 @@ static inline unsigned int alloc_flags_nofragment(struct rmm_mm *mm,
 	return zone_alloc_flags_nofragment(mm, zr->zone, gfp);
 }
 
+/* rmm_ prefix: <linux/mm.h> declares warn_alloc() */
 static void rmm_warn_alloc(struct rmm_mm *mm, rmm_gfp_t gfp, unsigned int order,
 		       int nid)
 {
@@ -2523,128 +1909,3 @@ void rmm_free_page(struct rmm_page *page)
 }
 RMM_EXPORT(rmm_free_page);
 
-/* ------------------------------------------------------------------ */
-/* Counters                                                           */
-/* ------------------------------------------------------------------ */
-
-void rmm_mod_zone_page_state(struct rmm_zone *z, enum rmm_zone_stat_item i,
-			     long delta)
-{
-	rmm_atomic_long_add(delta, &z->vm_stat[i]);
-}
-RMM_EXPORT(rmm_mod_zone_page_state);
-
-void rmm_mod_node_page_state(struct rmm_node *n, enum rmm_node_stat_item i,
-			     long delta)
-{
-	rmm_atomic_long_add(delta, &n->vm_stat[i]);
-}
-RMM_EXPORT(rmm_mod_node_page_state);
-
-void rmm_count_vm_events(struct rmm_mm *mm, enum rmm_vm_event_item i,
-			 unsigned long delta)
-{
-	unsigned long flags;
-	int cpu;
-
-	rmm_local_irq_save(flags);
-	cpu = rmm_smp_processor_id();
-	if (cpu < mm->layout.nr_cpu_ids)
-		mm->nodes[0].node_zones[0].pcp[cpu].events[i] += delta;
-	rmm_local_irq_restore(flags);
-}
-RMM_EXPORT(rmm_count_vm_events);
-
-unsigned long rmm_zone_numa_event_state(const struct rmm_zone *z,
-					enum rmm_numa_stat_item i)
-{
-	unsigned long sum = 0;
-	int cpu;
-
-	if (!z->pcp)
-		return 0;
-	for (cpu = 0; cpu < z->mm->layout.nr_cpu_ids; cpu++)
-		sum += READ_ONCE(z->pcp[cpu].numa_events[i]);
-	return sum;
-}
-RMM_EXPORT(rmm_zone_numa_event_state);
-
-unsigned long rmm_vm_event_state(const struct rmm_mm *mm,
-				 enum rmm_vm_event_item i)
-{
-	unsigned long sum = 0;
-	int n, z, cpu;
-
-	for (n = 0; n < mm->nr_nodes; n++)
-		for (z = 0; z < mm->nr_zones; z++) {
-			const struct rmm_zone *zone = &mm->nodes[n].node_zones[z];
-
-			if (!zone->pcp)
-				continue;
-			for (cpu = 0; cpu < mm->layout.nr_cpu_ids; cpu++)
-				sum += READ_ONCE(zone->pcp[cpu].events[i]);
-		}
-	return sum;
-}
-RMM_EXPORT(rmm_vm_event_state);
-
-/* sum of @val over every zone of every node (empty zones give 0) */
-static unsigned long sum_over_zones(const struct rmm_mm *mm,
-				    unsigned long (*val)(const struct rmm_zone *z))
-{
-	unsigned long sum = 0;
-	int n, z;
-
-	for (n = 0; n < mm->nr_nodes; n++)
-		for (z = 0; z < mm->nr_zones; z++)
-			sum += val(&mm->nodes[n].node_zones[z]);
-	return sum;
-}
-
-static unsigned long zone_free_pages(const struct rmm_zone *z)
-{
-	return rmm_zone_page_state(z, RMM_NR_FREE_PAGES);
-}
-
-unsigned long rmm_mm_total_managed(const struct rmm_mm *mm)
-{
-	return sum_over_zones(mm, rmm_zone_managed_pages);
-}
-RMM_EXPORT(rmm_mm_total_managed);
-
-unsigned long rmm_mm_total_free(const struct rmm_mm *mm)
-{
-	return sum_over_zones(mm, zone_free_pages);
-}
-RMM_EXPORT(rmm_mm_total_free);
-
-unsigned long rmm_mm_total_pcp(const struct rmm_mm *mm)
-{
-	unsigned long sum = 0;
-	int n, z, cpu;
-
-	for (n = 0; n < mm->nr_nodes; n++)
-		for (z = 0; z < mm->nr_zones; z++) {
-			const struct rmm_zone *zone = &mm->nodes[n].node_zones[z];
-
-			if (!zone->pcp)
-				continue;
-			for (cpu = 0; cpu < mm->layout.nr_cpu_ids; cpu++)
-				sum += READ_ONCE(zone->pcp[cpu].count) +
-					READ_ONCE(zone->pcp[cpu].sparse_count);
-		}
-	return sum;
-}
-RMM_EXPORT(rmm_mm_total_pcp);
-
-unsigned long rmm_zone_free_pageblocks(const struct rmm_zone *z)
-{
-	unsigned long n = 0;
-	unsigned int o;
-
-	for (o = RMM_PAGEBLOCK_ORDER; o < RMM_NR_ORDERS; o++)
-		n += READ_ONCE(z->free_area[o].nr_free) <<
-			(o - RMM_PAGEBLOCK_ORDER);
-	return n;
-}
-RMM_EXPORT(rmm_zone_free_pageblocks);

@@ -13,7 +13,7 @@
 #ifndef _RMM_PLIST_H
 #define _RMM_PLIST_H
 
-#include "page_alloc.h"
+#include "memory_model.h"
 
 static inline void rmm_plist_init(struct rmm_plist *l)
 {
