@@ -93,5 +93,16 @@ int main(void)
 	test_slots(&a, &b);
 	is_long(rmm_mm_fini(&a), 0, "fini A");
 	is_long(rmm_mm_fini(&b), 0, "fini B");
+
+	/* the glue sets its services before init: init keeps them */
+	rmm_test_set_ops(&a);
+	{
+		const struct rmm_mm_ops *ops = a.ops;
+
+		is_long(rmm_test_mm_simple(&a, 1, NODE_PAGES, 0x100000), 0,
+			"init with ops set");
+		ok(a.ops == ops, "rmm_mm_init() keeps mm->ops");
+	}
+	is_long(rmm_mm_fini(&a), 0, "fini A again");
 	return done_testing();
 }

@@ -735,11 +735,14 @@ static void free_all_pages(struct rmm_mm *mm, const struct rmm_range *r,
 int rmm_mm_init(struct rmm_mm *mm, const struct rmm_layout *l,
 		const struct rmm_range *r, int nr)
 {
+	const struct rmm_mm_ops *ops = mm->ops;
 	struct carve c = { NULL, NULL };
 	long npresent;
 	int ret;
 
+	/* the caller's services are the one thing set before init */
 	memset(mm, 0, sizeof(*mm));
+	mm->ops = ops;
 	ret = check_layout(l);
 	if (!ret)
 		ret = check_ranges(l, r, nr);

@@ -24,6 +24,7 @@ void rmm_layout_default(struct rmm_layout *l, int nr_nodes, int nr_cpus);
  * Build an instance over @nr_ranges ranges: sections, descriptors (carved
  * from the ranges, counted reserved), nodes, zones, zonelists, pcp sets,
  * watermarks; then frees every managed page into the buddy.
+ * mm->ops (the caller's services, may be NULL) is kept: set it before.
  * Returns 0, -EINVAL (bad layout/ranges, with one pr_err) or -ENOMEM; on
  * error nothing is left allocated and @mm is zeroed.
  */

@@ -298,13 +298,13 @@ static int __init rmm_init(void)
 	ret = rmm_build_layout(l, &r, &nr_ranges);
 	if (ret)
 		goto out_layout;
+	/* the services first: rmm_mm_init() keeps mm->ops */
+	rmm_mm_instance.ops = &rmm_glue_ops;
 	ret = rmm_mm_init(&rmm_mm_instance, l, r, nr_ranges);
 	if (ret) {
 		pr_err("core: cannot set up the region (%d)\n", ret);
 		goto out_layout;
 	}
-	/* rmm_mm_init() zeroes the instance: the services go in after it */
-	rmm_mm_instance.ops = &rmm_glue_ops;
 	ret = rmm_slab_init(&rmm_mm_instance, &slab_params);
 	if (ret) {
 		pr_err("slab: cannot set up the caches (%d)\n", ret);
