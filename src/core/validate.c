@@ -22,6 +22,7 @@
  * as at its start), else the walk is repeated, up to VALIDATE_TRIES times:
  *   - nr_free_mt[o][mt] and nr_free equal what the lists hold;
  *     NR_FREE_PAGES == sum of free pages outside MIGRATE_ISOLATE;
+ *     nr_free_highatomic == free pages in MIGRATE_HIGHATOMIC blocks;
  *   - the number of PG_buddy descriptors equals the number of free blocks;
  *   - every keyed pageblock is on the partial index.
  * Always, in the last step: nr_pageblocks_mt[] adds up to the zone's
@@ -276,6 +277,15 @@ static void check_sums_locked(struct vctx *v, const struct zsum *z,
 		     nr_free, z->free_pages);
 	if (z->free_cma != nr_cma)
 		verr(v, "%s: NR_FREE_CMA_PAGES wrong", zone->name);
+	{
+		unsigned long ha = 0;
+
+		for (o = 0; o < RMM_NR_ORDERS; o++)
+			ha += z->cnt[o][RMM_MIGRATE_HIGHATOMIC] << o;
+		if (ha != zone->nr_free_highatomic)
+			verr(v, "%s: nr_free_highatomic %lu, lists hold %lu",
+			     zone->name, zone->nr_free_highatomic, ha);
+	}
 }
 
 /*
