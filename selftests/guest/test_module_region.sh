@@ -16,7 +16,7 @@
 . "$(dirname "$0")/../lib/ktap.sh"
 . "$(dirname "$0")/tools/rmm_mod.sh"
 
-ktap_plan 32
+ktap_plan 34
 
 ktap_check "memmap=256M\$0x40000000 shows as Reserved in /proc/iomem" \
 	grep -qi '^40000000-4fffffff : reserved' /proc/iomem
@@ -45,6 +45,7 @@ rmm_refused "borrow unaligned" "Invalid argument" "borrow: .*page-aligned" borro
 rmm_refused "borrow more than free memory" "Invalid argument" "borrow: .*free memory" borrow=64G
 rmm_refused "movablecore over 100%" "Invalid argument" "movablecore: .*100" region=256M@0x40000000 movablecore=150%
 rmm_refused "movablecore larger than the region" "Invalid argument" "movablecore: .*larger" region=256M@0x40000000 movablecore=1G
+rmm_refused "thp_min_free_kbytes not a bool" "Invalid argument" "thp_min_free_kbytes" region=256M@0x40000000 thp_min_free_kbytes=maybe
 if [ "$RMM_KERNEL" = debug ]; then
 	rmm_refused "cma not a multiple of 8M" "Invalid argument" "cma: .*multiple" cma=4M
 else
@@ -79,6 +80,23 @@ ktap_diag "kernel MemFree $free0 -> $free1 kB with the region loaded"
 	ktap_ok "region= takes nothing from the kernel's MemFree" ||
 	ktap_fail "region= takes nothing from the kernel's MemFree" "$free0 -> $free1"
 rmm_unload
+
+# thp_min_free_kbytes=0: calculate_min_free_kbytes()'s plain rule,
+# int_sqrt(managed kB * 16) clamped to 128..262144, worked here
+if rmm_load region=256M@0x40000000 thp_min_free_kbytes=0; then
+	want=$(awk '$1 == "managed" { s += $2 }
+		END { x = s * 4 * 16; lo = 0; hi = x
+		      while (lo < hi) { m = int((lo + hi + 1) / 2)
+				       if (m * m <= x) lo = m; else hi = m - 1 }
+		      if (lo < 128) lo = 128; print lo }' /proc/regionmm/zoneinfo)
+	got=$(cat /proc/sys/regionmm/min_free_kbytes)
+	[ "$got" = "$want" ] &&
+		ktap_ok "thp_min_free_kbytes=0: the plain rule ($got kB)" ||
+		ktap_fail "thp_min_free_kbytes=0: the plain rule" "want $want kB, got $got kB"
+	rmm_unload
+else
+	ktap_fail "thp_min_free_kbytes=0: the plain rule" "$RMM_OUT"
+fi
 if rmm_untouched && grep -qi '^40000000-4fffffff : reserved' /proc/iomem; then
 	ktap_ok "unload releases the claim (Reserved again, no regionmm in /proc/iomem)"
 else
