@@ -110,7 +110,7 @@ fi
 # compat: "key: value" lines, the documented keys in order, then an
 # optional warning line
 ckey() { awk -v k="$1:" '$1 == k { sub(/^[^:]*: /, ""); print; exit }' $R/compat; }
-printf 'release\nkernel\npackage\nfamily\nverified\npcp\nfallback\nwatermarks\nlru\n' > $T/c.keys
+printf 'release\nkernel\npackage\nfamily\nverified\npcp\nfallback\nwatermarks\nmin_free_kbytes\nlru\n' > $T/c.keys
 awk -F': ' '$1 != "warning" { print $1 }' $R/compat > $T/r.ckeys
 rel=$(uname -r)
 case $rel in

@@ -476,11 +476,13 @@ static unsigned int count_lru_pages(struct rmm_zone *zone, u32 pbn)
  * migratetype) for @start_type and allocate from it, or return NULL and
  * leave everything as it was.  A block of pageblock order or more is
  * always claimed; below it, the watermarks are boosted and the pageblock
- * is claimed only when at least half of it is free or compatible.
+ * is claimed only when at least half of it is free or compatible (and
+ * @whole_block: 6.1 boosts, then gives up, when it may not claim).
  */
 static struct rmm_page *
 try_to_claim_block(struct rmm_zone *zone, u32 idx, unsigned int current_order,
-		   unsigned int order, int start_type, unsigned int alloc_flags)
+		   unsigned int order, int start_type, unsigned int alloc_flags,
+		   bool whole_block)
 {
 	struct rmm_pageblock *pb = rmm_pb_of_idx(zone->mm, idx);
 	int block_type = pb->mt;
@@ -507,6 +509,8 @@ try_to_claim_block(struct rmm_zone *zone, u32 idx, unsigned int current_order,
 
 	if (boost_watermark(zone) && (alloc_flags & RMM_ALLOC_KSWAPD))
 		WRITE_ONCE(zone->flag_boosted_watermark, 1);
+	if (!whole_block)
+		return NULL;
 
 	free_pages = pb->nr_free;
 	movable_pages = count_lru_pages(zone, pbn);
@@ -559,7 +563,7 @@ static struct rmm_page *__rmqueue_claim(struct rmm_zone *zone,
 					  find_block_exact(zone, current_order,
 							   fmt, true),
 					  current_order, order, start_mt,
-					  alloc_flags);
+					  alloc_flags, true);
 		if (page) {
 			count_fallback(zone);
 			return page;
@@ -593,59 +597,25 @@ static struct rmm_page *__rmqueue_steal(struct rmm_zone *zone,
 	return NULL;
 }
 
-/* steal_suitable_fallback() of 6.1 (6.1 layouts) */
+/*
+ * steal_suitable_fallback() of 6.1 (6.1 layouts): the same claim as
+ * 6.12's, but a highatomic block, a block whose pageblock may not be
+ * claimed (!@whole_block, after the boost) or one not claimed is handed
+ * out from its own pageblock type.
+ */
 static struct rmm_page *
 steal_suitable_fallback(struct rmm_zone *zone, u32 idx,
 			unsigned int current_order, unsigned int order,
 			int start_type, unsigned int alloc_flags,
 			bool whole_block)
 {
-	struct rmm_pageblock *pb = rmm_pb_of_idx(zone->mm, idx);
-	int block_type = pb->mt;
-	unsigned int free_pages, movable_pages, alike_pages;
-	u32 pbn = idx >> RMM_PAGEBLOCK_ORDER;
+	int block_type = rmm_pb_of_idx(zone->mm, idx)->mt;
+	struct rmm_page *page;
 
-	rmm_assert_held(&zone->lock);
-	/* a block taken here must cover the request: expand() only splits */
-	RMM_BUG_ON(current_order < order);
-
-	if (block_type == RMM_MIGRATE_HIGHATOMIC)
-		goto single_page;
-
-	if (current_order >= RMM_PAGEBLOCK_ORDER) {
-		struct rmm_page *page = rmm_mm_idx_to_page(zone->mm, idx);
-
-		del_from_free_list(zone, page, idx, current_order, block_type);
-		change_pageblock_range(zone, idx, current_order, start_type);
-		expand(zone, page, idx, order, current_order, start_type);
-		account_freepages(zone, (1L << current_order) - (1L << order),
-				  start_type);
-		return page;
-	}
-
-	if (boost_watermark(zone) && (alloc_flags & RMM_ALLOC_KSWAPD))
-		WRITE_ONCE(zone->flag_boosted_watermark, 1);
-
-	if (!whole_block)
-		goto single_page;
-
-	free_pages = pb->nr_free;
-	movable_pages = count_lru_pages(zone, pbn);
-	if (start_type == RMM_MIGRATE_MOVABLE) {
-		alike_pages = movable_pages;
-	} else if (block_type == RMM_MIGRATE_MOVABLE) {
-		alike_pages = RMM_PAGEBLOCK_NR_PAGES -
-			(free_pages + movable_pages);
-	} else {
-		alike_pages = 0;
-	}
-	if (free_pages + alike_pages >= (1U << (RMM_PAGEBLOCK_ORDER - 1))) {
-		rmm_pb_set_mt_locked(zone, pbn, start_type);
-		return __rmqueue_smallest(zone, order, start_type);
-	}
-
-single_page:
-	return take_block(zone, idx, current_order, order, block_type);
+	page = try_to_claim_block(zone, idx, current_order, order, start_type,
+				  alloc_flags, whole_block);
+	return page ? page : take_block(zone, idx, current_order, order,
+					block_type);
 }
 
 /*

@@ -75,23 +75,6 @@ const char * const rmm_stat_names[RMM_NR_STAT_ITEMS] = {
 	[RMM_STAT_NR_PCP_SPARSE]	= "nr_pcp_sparse",
 };
 
-static unsigned long pcp_sparse(const struct rmm_mm *mm)
-{
-	unsigned long sum = 0;
-	int n, z, cpu;
-
-	for (n = 0; n < mm->nr_nodes; n++)
-		for (z = 0; z < mm->nr_zones; z++) {
-			const struct rmm_zone *zone = &mm->nodes[n].node_zones[z];
-
-			if (!zone->pcp)
-				continue;
-			for (cpu = 0; cpu < mm->layout.nr_cpu_ids; cpu++)
-				sum += READ_ONCE(zone->pcp[cpu].sparse_count);
-		}
-	return sum;
-}
-
 unsigned long rmm_mm_stat(const struct rmm_mm *mm, enum rmm_stat_item i)
 {
 	switch (i) {
@@ -102,7 +85,7 @@ unsigned long rmm_mm_stat(const struct rmm_mm *mm, enum rmm_stat_item i)
 	case RMM_STAT_DRAIN_ALL:
 		return rmm_vm_event_state(mm, RMM_DRAIN_ALL);
 	case RMM_STAT_NR_PCP_SPARSE:
-		return pcp_sparse(mm);
+		return rmm_mm_total_pcp_sparse(mm);
 	default:
 		return 0;
 	}
@@ -119,7 +102,7 @@ static const struct rmm_behaviour behaviour_612 = {
 	.verified_sublevel	= 117,
 	.pcp			= "6.12 auto-tuned high",
 	.fallback		= "6.12.117 claim/steal",
-	.watermarks		= "6.12, min_free_kbytes raised for THP",
+	.watermarks		= "6.12",
 	.lru			= "none yet (phase 2)",
 };
 
@@ -129,11 +112,13 @@ static const struct rmm_behaviour behaviour_61 = {
 	.verified_sublevel	= 192,
 	.pcp			= "6.1 fixed high",
 	.fallback		= "6.1 __rmqueue_fallback",
-	.watermarks		= "6.1, min_free_kbytes raised for THP",
+	.watermarks		= "6.1",
 	.lru			= "none yet (phase 2)",
 };
 
 void rmm_mm_behaviour(const struct rmm_mm *mm, struct rmm_behaviour *b)
 {
 	*b = mm->layout.kver >= RMM_KVER(6, 12) ? behaviour_612 : behaviour_61;
+	b->min_free_kbytes = mm->layout.thp_min_free_kbytes ?
+		"raised for THP (khugepaged)" : "plain int_sqrt rule";
 }

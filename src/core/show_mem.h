@@ -60,6 +60,7 @@ struct rmm_behaviour {
 	const char *pcp;
 	const char *fallback;
 	const char *watermarks;
+	const char *min_free_kbytes;	/* which automatic rule */
 	const char *lru;
 };
 

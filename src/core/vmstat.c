@@ -63,8 +63,14 @@ unsigned long rmm_zone_numa_event_state(const struct rmm_zone *z,
 }
 RMM_EXPORT(rmm_zone_numa_event_state);
 
-unsigned long rmm_vm_event_state(const struct rmm_mm *mm,
-				 enum rmm_vm_event_item i)
+/*
+ * sum of @val(pageset, @arg) over every CPU's pageset of every zone (racy
+ * reads of other CPUs' fields: a snapshot, as the kernel's sums are)
+ */
+static unsigned long sum_over_pcps(const struct rmm_mm *mm,
+				   unsigned long (*val)(const struct rmm_per_cpu_pages *p,
+							int arg),
+				   int arg)
 {
 	unsigned long sum = 0;
 	int n, z, cpu;
@@ -76,9 +82,26 @@ unsigned long rmm_vm_event_state(const struct rmm_mm *mm,
 			if (!zone->pcp)
 				continue;
 			for (cpu = 0; cpu < mm->layout.nr_cpu_ids; cpu++)
-				sum += READ_ONCE(zone->pcp[cpu].events[i]);
+				sum += val(&zone->pcp[cpu], arg);
 		}
 	return sum;
+}
+
+static unsigned long pcp_event(const struct rmm_per_cpu_pages *p, int i)
+{
+	return READ_ONCE(p->events[i]);
+}
+
+static unsigned long pcp_pages(const struct rmm_per_cpu_pages *p, int sparse)
+{
+	return sparse ? READ_ONCE(p->sparse_count) :
+		READ_ONCE(p->count) + READ_ONCE(p->sparse_count);
+}
+
+unsigned long rmm_vm_event_state(const struct rmm_mm *mm,
+				 enum rmm_vm_event_item i)
+{
+	return sum_over_pcps(mm, pcp_event, i);
 }
 RMM_EXPORT(rmm_vm_event_state);
 
@@ -114,22 +137,15 @@ RMM_EXPORT(rmm_mm_total_free);
 
 unsigned long rmm_mm_total_pcp(const struct rmm_mm *mm)
 {
-	unsigned long sum = 0;
-	int n, z, cpu;
-
-	for (n = 0; n < mm->nr_nodes; n++)
-		for (z = 0; z < mm->nr_zones; z++) {
-			const struct rmm_zone *zone = &mm->nodes[n].node_zones[z];
-
-			if (!zone->pcp)
-				continue;
-			for (cpu = 0; cpu < mm->layout.nr_cpu_ids; cpu++)
-				sum += READ_ONCE(zone->pcp[cpu].count) +
-					READ_ONCE(zone->pcp[cpu].sparse_count);
-		}
-	return sum;
+	return sum_over_pcps(mm, pcp_pages, 0);
 }
 RMM_EXPORT(rmm_mm_total_pcp);
+
+unsigned long rmm_mm_total_pcp_sparse(const struct rmm_mm *mm)
+{
+	return sum_over_pcps(mm, pcp_pages, 1);
+}
+RMM_EXPORT(rmm_mm_total_pcp_sparse);
 
 unsigned long rmm_zone_free_pageblocks(const struct rmm_zone *z)
 {

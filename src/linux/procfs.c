@@ -645,6 +645,7 @@ static int rmm_compat_show(struct seq_file *m, void *v)
 	seq_printf(m, "pcp: %s\n", b.pcp);
 	seq_printf(m, "fallback: %s\n", b.fallback);
 	seq_printf(m, "watermarks: %s\n", b.watermarks);
+	seq_printf(m, "min_free_kbytes: %s\n", b.min_free_kbytes);
 	seq_printf(m, "lru: %s\n", b.lru);
 	if (sub > b.verified_sublevel ||
 	    (sub == b.verified_sublevel && have_pkg &&
