@@ -3,7 +3,8 @@
  * regionmm.h - public in-kernel API of regionmm (EXPORT_SYMBOL_GPL).
  *
  * Pages are described by struct rmm_page (16 bytes, regionmm's own page
- * frame descriptor, see src/core/mmzone.h), not by the host's struct page.
+ * frame descriptor, opaque here, RMM_PAGE_DESC_BYTES), not by the host's
+ * struct page.
  * All calls below act on the module's global instance rmm_mm_global and
  * fail (NULL) while it is not set up.  The gfp flags follow the kernel's
  * (RMM_GFP_KERNEL, RMM_GFP_ATOMIC, zone bits, __GFP_ZERO/COMP/NOWARN/
@@ -28,9 +29,9 @@
  * __GFP_NOFAIL, as in the kernel: the allocation may use the
  * ALLOC_MIN_RESERVE reserve; with __GFP_DIRECT_RECLAIM it does not fail
  * on a full region but retries, sleeping briefly between tries, until
- * memory is freed (a caller that never frees waits forever, and orders
- * above PAGE_ALLOC_COSTLY_ORDER warn); without __GFP_DIRECT_RECLAIM it
- * warns once and may return NULL like any atomic allocation.
+ * memory is freed (a caller that never frees waits forever; orders above
+ * 1 warn once, as the kernel's); without __GFP_DIRECT_RECLAIM it warns
+ * once and may return NULL like any atomic allocation.
  * Failures are reported (rate-limited "page allocation failure" line)
  * unless __GFP_NOWARN.
  */
