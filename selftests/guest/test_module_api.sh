@@ -119,18 +119,6 @@ ktap_diag "kernel MemFree $free0 -> $free2 kB across load/test/unload"
 	ktap_fail "unload returns the memory (MemFree back within 8 MiB) and leaves nothing" "free $free0 -> $free2 kB"
 
 # --- exit with pages or objects leaked by an unloaded module ---
-# CPU $1 allocates $2 order-0 pages and frees them at close (no drain)
-alloc_free_on() {
-	taskset -c "$1" rmmctl hold 0 "$2" > /tmp/hold.$$ &
-	_pid=$!
-	_i=0
-	while ! grep -q holding /tmp/hold.$$ && [ $_i -lt 100 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	kill -9 $_pid
-	wait $_pid 2>/dev/null
-}
 # NAME ARGS: rmm_test_api ARGS leaks; regionmm's exit must keep the
 # region, say so, and leave no module or files
 leaky_exit() {

@@ -35,20 +35,6 @@ pcp_count() {
 		END { print s + 0 }' /proc/regionmm/zoneinfo
 }
 
-# CPU $1 allocates $2 order-0 pages and frees them (rmmctl hold, killed:
-# the pages are freed at close, on that CPU); no RMM_IOC_DRAIN, unlike
-# rmmctl pattern, whose drain of every CPU would hide the idle drain
-alloc_free_on() {
-	taskset -c "$1" rmmctl hold 0 "$2" > /tmp/hold.$$ &
-	_pid=$!
-	_i=0
-	while ! grep -q holding /tmp/hold.$$ && [ $_i -lt 100 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	kill -9 $_pid
-	wait $_pid 2>/dev/null
-}
 
 # the shell itself must not run regionmm code on CPU 0 (it does not, but
 # keep CPU 0 really idle: only its interrupts)

@@ -92,3 +92,19 @@ rmm_load_slab() {
 		ktap_finished
 	fi
 }
+
+# alloc_free_on CPU N: CPU $1 allocates $2 order-0 pages and frees them
+# (rmmctl hold, killed: the pages are freed at close, on that CPU); no
+# RMM_IOC_DRAIN, unlike rmmctl pattern, whose drain of every CPU would hide
+# what the per-CPU lists do
+alloc_free_on() {
+	taskset -c "$1" rmmctl hold 0 "$2" > /tmp/hold.$$ &
+	_pid=$!
+	_i=0
+	while ! grep -q holding /tmp/hold.$$ && [ $_i -lt 100 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	kill -9 $_pid
+	wait $_pid 2>/dev/null
+}
