@@ -15,16 +15,15 @@
 #include "page_alloc.h"
 #include "show_mem.h"
 
+static unsigned long zone_low_wmark(const struct rmm_zone *z)
+{
+	return rmm_low_wmark_pages(z);
+}
+
+/* for_each_zone(): every zone of every node, populated or not */
 unsigned long rmm_mm_wmark_low_sum(const struct rmm_mm *mm)
 {
-	unsigned long sum = 0;
-	int n, z;
-
-	/* for_each_zone(): every zone of every node, populated or not */
-	for (n = 0; n < mm->nr_nodes; n++)
-		for (z = 0; z < mm->nr_zones; z++)
-			sum += rmm_low_wmark_pages(&mm->nodes[n].node_zones[z]);
-	return sum;
+	return rmm_mm_sum_over_zones(mm, zone_low_wmark);
 }
 
 static unsigned long node_sum(const struct rmm_mm *mm,

@@ -106,7 +106,7 @@ unsigned long rmm_vm_event_state(const struct rmm_mm *mm,
 RMM_EXPORT(rmm_vm_event_state);
 
 /* sum of @val over every zone of every node (empty zones give 0) */
-static unsigned long sum_over_zones(const struct rmm_mm *mm,
+unsigned long rmm_mm_sum_over_zones(const struct rmm_mm *mm,
 				    unsigned long (*val)(const struct rmm_zone *z))
 {
 	unsigned long sum = 0;
@@ -125,13 +125,14 @@ static unsigned long zone_free_pages(const struct rmm_zone *z)
 
 unsigned long rmm_mm_total_managed(const struct rmm_mm *mm)
 {
-	return sum_over_zones(mm, rmm_zone_managed_pages);
+	return rmm_mm_sum_over_zones(mm, rmm_zone_managed_pages);
 }
 RMM_EXPORT(rmm_mm_total_managed);
+RMM_EXPORT(rmm_mm_sum_over_zones);
 
 unsigned long rmm_mm_total_free(const struct rmm_mm *mm)
 {
-	return sum_over_zones(mm, zone_free_pages);
+	return rmm_mm_sum_over_zones(mm, zone_free_pages);
 }
 RMM_EXPORT(rmm_mm_total_free);
 

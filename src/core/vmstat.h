@@ -31,6 +31,8 @@ void rmm_count_vm_events(struct rmm_mm *mm, enum rmm_vm_event_item i,
 unsigned long rmm_mm_total_managed(const struct rmm_mm *mm);
 unsigned long rmm_mm_total_free(const struct rmm_mm *mm);	/* NR_FREE_PAGES */
 unsigned long rmm_mm_total_pcp(const struct rmm_mm *mm);	/* on pcp lists */
+unsigned long rmm_mm_sum_over_zones(const struct rmm_mm *mm,
+				    unsigned long (*val)(const struct rmm_zone *z));
 /* of those, on the sparse lists (not in zoneinfo's count:) */
 unsigned long rmm_mm_total_pcp_sparse(const struct rmm_mm *mm);
 /* free blocks of >= pageblock size, in pageblocks (frag metric) */
