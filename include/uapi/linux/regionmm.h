@@ -25,7 +25,7 @@
  *
  * Command numbers: 0x00..0x3f page allocator (glue,
  * src/linux/ioctl_page.c, ioctl_wmark.c), 0x40..0x4f slab
- * (src/linux/ioctl_slab.c).
+ * (src/linux/ioctl_slab.c), 0x50..0x5f memory objects (src/linux/mmap.c).
  */
 #ifndef _UAPI_LINUX_REGIONMM_H
 #define _UAPI_LINUX_REGIONMM_H
@@ -215,5 +215,55 @@ struct rmm_ioc_kfree {
 
 #define RMM_IOC_SLAB_FIRST	0x40
 #define RMM_IOC_SLAB_LAST	0x4f
+
+/* ---- memory objects (0x50 .. 0x5f), src/linux/mmap.c ---- */
+
+/*
+ * RMM_IOC_MEMFD: a new memory object, returned as a new file descriptor
+ * (like memfd_create()): a regular file of regionmm's own filesystem that
+ * ftruncate() sizes, fstat() reports, fallocate(FALLOC_FL_PUNCH_HOLE |
+ * FALLOC_FL_KEEP_SIZE) and ftruncate() down give back, and mmap(MAP_SHARED)
+ * maps (zero-filled, demand-paged, Movable pages).  MAP_PRIVATE is refused
+ * with -EINVAL: a PFN mapping cannot be copied on write by the kernel.
+ *
+ * RMM_MEMFD_PRIVATE makes anonymous memory (what rmm-run gives a
+ * program's MAP_PRIVATE|MAP_ANONYMOUS and heap): each address space that
+ * maps it has its own copy after fork() (regionmm copies on write), and
+ * its pages go back when no mapping of that address space covers them.
+ */
+#define RMM_MEMFD_CLOEXEC	(1U << 0)	/* O_CLOEXEC on the new fd */
+#define RMM_MEMFD_PRIVATE	(1U << 1)	/* anonymous memory, see above */
+#define RMM_MEMFD_ALL		0x3U
+
+struct rmm_ioc_memfd {
+	__u32 flags;		/* in: RMM_MEMFD_* */
+	__s32 nid;		/* in: regionmm node, -1: the faulting CPU's */
+	__u64 size;		/* in: initial size in bytes (page multiple) */
+	__s32 fd;		/* out: the new file descriptor */
+	__u32 pad;		/* must be 0 */
+};
+
+/*
+ * RMM_IOC_MADVISE: madvise() for the calling process's mappings of
+ * regionmm memory objects in [start, start + len) (page aligned):
+ * MADV_DONTNEED, MADV_FREE and MADV_REMOVE give the pages back (the next
+ * touch reads zeros), as the kernel's madvise() does for anonymous
+ * memory, which refuses PFN mappings.  Parts of the range that are not
+ * regionmm mappings are left alone and counted in other_bytes.
+ */
+struct rmm_ioc_madvise {
+	__u64 start;		/* in */
+	__u64 len;		/* in */
+	__u32 advice;		/* in: MADV_DONTNEED, MADV_FREE, MADV_REMOVE */
+	__u32 flags;		/* in: must be 0 */
+	__u64 freed_pages;	/* out: pages given back */
+	__u64 other_bytes;	/* out: bytes of the range not regionmm's */
+};
+
+#define RMM_IOC_MEMFD		_IOWR(RMM_IOC_MAGIC, 0x50, struct rmm_ioc_memfd)
+#define RMM_IOC_MADVISE		_IOWR(RMM_IOC_MAGIC, 0x51, struct rmm_ioc_madvise)
+
+#define RMM_IOC_MEM_FIRST	0x50
+#define RMM_IOC_MEM_LAST	0x5f
 
 #endif /* _UAPI_LINUX_REGIONMM_H */

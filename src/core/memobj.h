@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memobj.h - memory objects: the regionmm memory that processes map
+ * (memobj.c).  The kernel's counterparts are a shmem inode's page cache
+ * (shared objects) and anonymous memory with its copy-on-write after fork
+ * (private objects).
+ *
+ * Objects and views
+ * -----------------
+ * A memory object (struct rmm_memobj) is a sparse array of order-0 pages
+ * indexed by page offset (pgoff), with a size in pages.  Its pages are
+ * reached through views (struct rmm_memview), each with its own index
+ * pgoff -> page:
+ *   - a SHARED object (memfd, the device file) has exactly one view, used
+ *     by every mapping in every address space: all see the same pages;
+ *   - a PRIVATE object (anonymous memory under rmm-run) has one view per
+ *     address space that maps it.  rmm_memview_fork() gives a child address
+ *     space a view whose index is a copy of the parent's, every page now
+ *     shared; the first write through either view copies the page.
+ * An address space is named by an opaque cookie (the glue's struct
+ * mm_struct pointer); the core never dereferences it.
+ *
+ * Invariants (checked by rmm_memobj_validate())
+ *   page->private == number of views whose index holds the page
+ *                    ("share count", >= 1 while the page is in any index)
+ *   a page in an index is allocated, order 0, from obj->mm, and is in no
+ *   other object's index
+ *   v->nr_pages == entries of v's index;  obj->size bounds every pgoff
+ *   of a SHARED object's index (private objects: no size, see below)
+ *   NR_ANON_MAPPED (node of the page) counts each page of private views
+ *   once; NR_FILE_PAGES and NR_SHMEM count each page of shared objects;
+ *   NR_FILE_MAPPED counts the pages of shared objects marked mapped
+ *   (PG_rmm_owner_priv: faulted into a mapping since the glue last
+ *   reported their range unmapped everywhere)
+ *   index metadata bytes == rmm_memobj_metadata_bytes() (meminfo Metadata:)
+ *
+ * Freeing: pages leave an index onto a caller's victim list (struct
+ * rmm_plist) and go back to the allocator only through
+ * rmm_memobj_free_victims(), which the glue calls after it has removed
+ * every page-table entry that may still map them (unmap_mapping_range()):
+ * a page is never free while a user mapping can reach it.
+ *
+ * Locking (order: mmap_lock -> view lock -> i_mmap_rwsem -> PTE lock;
+ * see Documentation/core.rst)
+ *   view->lock (sleeping mutex) serialises its index; the glue holds it
+ *   from rmm_memview_fault() until the PTE is installed, so that a page
+ *   removed from the index cannot be mapped afterwards.
+ *   obj->lock (sleeping mutex) protects the object's size and list of
+ *   views; taken before a view's lock, never after.
+ *   Functions that need a lock say so and assert it.
+ */
+#ifndef _RMM_MEMOBJ_H
+#define _RMM_MEMOBJ_H
+
+#include "rmm_port.h"
+#include "mmzone.h"
+
+struct rmm_memobj;
+struct rmm_memview;
+
+enum rmm_memobj_kind {
+	RMM_MEMOBJ_SHARED,	/* one view; MAP_SHARED semantics */
+	RMM_MEMOBJ_PRIVATE,	/* a view per address space; COW after fork */
+};
+
+/* a range of page offsets [start, start + nr) */
+struct rmm_pgrange {
+	u64 start;
+	u64 nr;
+};
+
+/*
+ * Create an object of @kind whose pages come from node @nid
+ * (RMM_NUMA_NO_NODE: the faulting CPU's node) with @gfp (normally
+ * RMM_GFP_HIGHUSER_MOVABLE; __GFP_ZERO is added by the core).  Size 0.
+ * Returns NULL on ENOMEM.  The caller holds the one reference.  May sleep.
+ */
+struct rmm_memobj *rmm_memobj_create(struct rmm_mm *mm,
+				     enum rmm_memobj_kind kind, int nid,
+				     rmm_gfp_t gfp);
+void rmm_memobj_get(struct rmm_memobj *obj);
+/* last reference: every view must be gone; frees the object */
+void rmm_memobj_put(struct rmm_memobj *obj);
+enum rmm_memobj_kind rmm_memobj_kind(const struct rmm_memobj *obj);
+
+/*
+ * Size in pages (ftruncate).  Growing allocates nothing.  Shrinking moves
+ * the pages at pgoff >= @nr_pages of every view to @victims.  Takes
+ * obj->lock and the views' locks.
+ */
+u64 rmm_memobj_size(struct rmm_memobj *obj);
+void rmm_memobj_set_size(struct rmm_memobj *obj, u64 nr_pages,
+			 struct rmm_plist *victims);
+
+/* Give @victims back to the allocator (after the glue unmapped them). */
+void rmm_memobj_free_victims(struct rmm_memobj *obj, struct rmm_plist *victims);
+
+/*
+ * The view of address space @mm_cookie: a SHARED object's one view, or a
+ * PRIVATE object's view for that address space, created empty on first
+ * use.  Takes a reference on the view (dropped by rmm_memview_put()).
+ * NULL on ENOMEM.  Takes obj->lock.
+ */
+struct rmm_memview *rmm_memview_get(struct rmm_memobj *obj, u64 mm_cookie);
+void rmm_memview_put(struct rmm_memview *v);	/* last: frees its pages */
+struct rmm_memobj *rmm_memview_obj(const struct rmm_memview *v);
+
+/*
+ * fork(): the view of @child_cookie for a PRIVATE object, a copy of
+ * @parent's index with every page's share count raised (created on the
+ * first call for that child, referenced again on later ones).  After the
+ * first call the glue must unmap every mapping of the object so that no
+ * writable entry to a now shared page survives.  SHARED objects: returns
+ * @parent with a new reference.  NULL on ENOMEM (the fork fails).
+ * Takes obj->lock and both views' locks.
+ */
+struct rmm_memview *rmm_memview_fork(struct rmm_memview *parent,
+				     u64 child_cookie, bool *first);
+
+void rmm_memview_lock(struct rmm_memview *v);
+void rmm_memview_unlock(struct rmm_memview *v);
+
+/*
+ * A fault at @pgoff (caller holds the view lock).
+ *   in:  pgoff, write (a write access), gfp_extra (e.g. __GFP_NOWARN)
+ *   out: page to map, map_writable (false: map read-only, a later write
+ *        comes back as a write fault), replaced (a write to a page shared
+ *        with other views made a private copy: the caller must remove its
+ *        old entry for this address before mapping @page)
+ * Returns 0, -EFAULT (pgoff beyond a SHARED object's size: SIGBUS) or
+ * -ENOMEM (no page; reclaim and OOM come with phase 2's issue).
+ * A new page is zeroed; a copy carries the shared page's contents.
+ */
+struct rmm_fault {
+	u64 pgoff;
+	bool write;
+	rmm_gfp_t gfp_extra;
+	struct rmm_page *page;
+	bool map_writable;
+	bool replaced;
+};
+int rmm_memview_fault(struct rmm_memview *v, struct rmm_fault *f);
+
+/*
+ * Remove the pages of [@r->start, @r->start + @r->nr) from @v's index onto
+ * @victims (punch hole, MADV_DONTNEED, the pages of a private view no
+ * mapping covers any more).  Pages still held by other views stay with
+ * them (share count lowered).  Returns the number of index entries
+ * removed.  Takes the view lock.
+ */
+u64 rmm_memview_punch(struct rmm_memview *v, const struct rmm_pgrange *r,
+		      struct rmm_plist *victims);
+
+/*
+ * A mapping of [@r) went away and @nr_still ranges are still mapped
+ * (current ranges of the other mappings of this view).  PRIVATE view: the
+ * pages of @r outside @still are punched onto @victims (anonymous memory
+ * dies with its last mapping).  SHARED: those pages stop counting as
+ * mapped (NR_FILE_MAPPED).  Takes the view lock.
+ */
+void rmm_memview_unmapped(struct rmm_memview *v, const struct rmm_pgrange *r,
+			  const struct rmm_pgrange *still, int nr_still,
+			  struct rmm_plist *victims);
+
+/* pages of @v's index inside [@r) (resident pages for /proc/regionmm/tasks) */
+u64 rmm_memview_count(struct rmm_memview *v, const struct rmm_pgrange *r);
+
+/* bytes of index metadata of all objects of @mm (meminfo's Metadata:) */
+unsigned long rmm_memobj_metadata_bytes(const struct rmm_mm *mm);
+
+/* check the invariants above; returns the number of violations (logged) */
+unsigned long rmm_memobj_validate(struct rmm_memobj *obj);
+
+#endif /* _RMM_MEMOBJ_H */
