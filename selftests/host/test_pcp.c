@@ -3,6 +3,9 @@
  * test_pcp.c - per-CPU page lists: refill/free batching, high limits,
  * local and remote drains, and 4 threads on 4 CPU slots allocating and
  * freeing orders 0-3 and 9 while another drains all CPUs (IPI emulation).
+ * 6.1's dynamics on a 6.1 layout with hand-worked numbers (6.1.192's
+ * __rmqueue_pcplist(), nr_pcp_free(), nr_pcp_high(),
+ * free_unref_page_commit()).
  */
 #include <pthread.h>
 #include "rmm_test.h"
@@ -60,6 +63,155 @@ static void test_single(void)
 	rmm_mm_free_pages(&mm, q[0], 9);
 	is_long(rmm_validate_mm(&mm), 0, "validator clean");
 	is_long(rmm_mm_fini(&mm), 0, "fini drains pcps");
+}
+
+/* one node of @pages pages at 4 GiB (all ZONE_NORMAL), layout of @kver */
+static struct rmm_zone *mm_kver(unsigned int kver, unsigned long pages)
+{
+	struct rmm_layout l;
+	struct rmm_range r;
+
+	rmm_port_set_nr_cpus(4);
+	rmm_layout_default(&l, 1, 4);
+	l.kver = kver;
+	r.start_pfn = 0x100000;
+	r.nr_pages = pages;
+	r.nid = 0;
+	r.vaddr = rmm_test_mem(pages << RMM_PAGE_SHIFT);
+	if (rmm_mm_init(&mm, &l, &r, 1))
+		return NULL;
+	return &mm.nodes[0].node_zones[2];
+}
+
+/* CPU 0's pageset by hand: batch @b, fixed high @h (6.1: high == high_max) */
+static void set_pcp(struct rmm_per_cpu_pages *pcp, int b, int h)
+{
+	pcp->batch = b;
+	pcp->high = pcp->high_min = pcp->high_max = h;
+}
+
+#define MOVABLE RMM_GFP_HIGHUSER_MOVABLE
+
+/*
+ * 6.1 with batch 8 and high 64, every pageblock on the pcp path (sparse
+ * lists off), movable pages only (no steal, one list per order).
+ *
+ * Refill (__rmqueue_pcplist()): exactly batch pages of order 0, batch >> o
+ * (at least 2) of order o.  9 allocations from an empty pcp: 8 + 8 pages
+ * taken, count 16 - 9 = 7 (6.12's alloc_factor doubles the second refill
+ * to 16: count 15).  Order 3: 8 >> 3 = 1 -> 2 blocks, count 7 + 16 - 8.
+ *
+ * Frees (nr_pcp_free(), min batch 8, max high - batch 56, batch << ff):
+ * from count 0 and free_factor 0, free number
+ *   64: count 64 >= 64, free 8 << 0 =  8 -> 56, ff 1 (8 < 56)
+ *   72: count 64,       free 8 << 1 = 16 -> 48, ff 2
+ *   88: count 64,       free 8 << 2 = 32 -> 32, ff 3
+ *  120: count 64,       8 << 3 = 64 >= 56: free 56 -> 8, ff stays 3
+ *  176: likewise -> 8;  200: count 8 + 24 = 32.
+ * (6.12, free_count clamped to [8, 56]: 56 at 64, 120, 176: count 16 at
+ * free 72, 40 at 88.)  An allocation halves free_factor: 3 -> 1.
+ *
+ * free_high: an order-1 free while free_factor != 0 empties the pcp
+ * (nr_pcp_high() 0, nr_pcp_free() count); 6.12 needs a previous
+ * high-order free first.
+ *
+ * ZONE_RECLAIM_ACTIVE: high min(batch * 4, 64) = 32, max free 24: from 0,
+ * free 32 -> 24 (ff 1), 40 -> 16 (ff 2), 56: 32 >= 24, free 24 -> 8.
+ */
+static void test_61_dynamics(void)
+{
+	static struct rmm_page *p[256];
+	struct rmm_per_cpu_pages *pcp;
+	struct rmm_page *big;
+	struct rmm_zone *z;
+	unsigned int saved = rmm_pcp_sparse_threshold;
+	int i, n, ff[5], cnt[5];
+	static const int at[5] = { 64, 72, 88, 120, 200 };
+
+	z = mm_kver(RMM_KVER(6, 1), 65536);
+	ok(z != NULL, "6.1 instance");
+	if (!z)
+		return;
+	rmm_pcp_sparse_threshold = RMM_PAGEBLOCK_NR_PAGES + 1;
+	pcp = &z->pcp[0];
+	ok(pcp->flags & RMM_PCPF_V61, "6.1 layout: pcp follows 6.1");
+	rmm_drain_local_pages(&mm);
+	set_pcp(pcp, 8, 64);
+
+	for (i = 0; i < 9; i++)
+		p[i] = rmm_mm_alloc_pages(&mm, 0, 0, MOVABLE);
+	is_long(pcp->count, 7, "6.1 refill: 9 allocations take 2 * batch 8, count 7");
+	big = rmm_mm_alloc_pages(&mm, 0, 3, MOVABLE);
+	is_long(pcp->count, 7 + 16 - 8, "6.1 order-3 refill: batch >> 3 -> 2 blocks");
+	rmm_mm_free_pages(&mm, big, 3);	/* ff 0: no free_high; count 23 */
+	rmm_drain_local_pages(&mm);
+	for (i = 9; i < 200; i++)
+		p[i] = rmm_mm_alloc_pages(&mm, 0, 0, MOVABLE);
+	rmm_drain_local_pages(&mm);
+	is_long(pcp->free_factor, 0, "free_factor 0 after allocations");
+
+	for (i = 0, n = 0; i < 200; i++) {
+		rmm_mm_free_pages(&mm, p[i], 0);
+		if (n < 5 && i + 1 == at[n]) {
+			cnt[n] = pcp->count;
+			ff[n++] = pcp->free_factor;
+		}
+	}
+	is_long(cnt[0], 56, "6.1 free 64: count 56 (free 8), free_factor %d", ff[0]);
+	is_long(cnt[1], 48, "6.1 free 72: count 48 (free 16), free_factor %d", ff[1]);
+	is_long(cnt[2], 32, "6.1 free 88: count 32 (free 32), free_factor %d", ff[2]);
+	is_long(cnt[3], 8, "6.1 free 120: count 8 (free 56), free_factor %d", ff[3]);
+	is_long(cnt[4], 32, "6.1 free 200: count 32");
+	ok(ff[0] == 1 && ff[1] == 2 && ff[2] == 3 && ff[3] == 3 && ff[4] == 3,
+	   "free_factor grows 1 2 3 3 3 (got %d %d %d %d %d)",
+	   ff[0], ff[1], ff[2], ff[3], ff[4]);
+
+	p[0] = rmm_mm_alloc_pages(&mm, 0, 0, MOVABLE);
+	is_long(pcp->free_factor, 1, "an allocation halves free_factor 3 -> 1");
+	is_long(pcp->count, 31, "and takes from the list (count 31)");
+	big = rmm_mm_alloc_pages(&mm, 0, 1, MOVABLE);
+	is_long(pcp->count, 31 + 8 - 2, "order-1 refill: 4 blocks (count 37)");
+	is_long(pcp->free_factor, 0, "free_factor 1 -> 0");
+	rmm_mm_free_pages(&mm, p[0], 0);
+	is_long(pcp->free_factor, 0, "free below high leaves free_factor 0");
+	rmm_mm_free_pages(&mm, big, 1);
+	is_long(pcp->count, 40, "order-1 free with free_factor 0: kept (count 40)");
+	p[0] = rmm_mm_alloc_pages(&mm, 0, 0, MOVABLE);
+	for (i = 1; i < 30; i++)
+		p[i] = rmm_mm_alloc_pages(&mm, 0, 0, MOVABLE);
+	big = rmm_mm_alloc_pages(&mm, 0, 1, MOVABLE);
+	for (i = 0; i < 30; i++)
+		rmm_mm_free_pages(&mm, p[i], 0);
+	/* 40 - 30 - 2 + 30 = 38 < 64: no drain, so free_factor stays 0 */
+	is_long(pcp->count, 38, "count 38 before the high-order free");
+	set_pcp(pcp, 8, 38);
+	rmm_mm_free_pages(&mm, p[0] = rmm_mm_alloc_pages(&mm, 0, 0, MOVABLE), 0);
+	/* count 38 >= 38: free 8 -> 30, free_factor 1 */
+	is_long(pcp->count, 30, "free at high: count 30");
+	is_long(pcp->free_factor, 1, "free_factor 1");
+	set_pcp(pcp, 8, 64);
+	rmm_mm_free_pages(&mm, big, 1);
+	is_long(pcp->count, 0, "6.1 free_high: order-1 free with free_factor 1 empties the pcp");
+
+	/* ZONE_RECLAIM_ACTIVE caps high at batch * 4 */
+	for (i = 0; i < 56; i++)
+		p[i] = rmm_mm_alloc_pages(&mm, 0, 0, MOVABLE);
+	rmm_drain_local_pages(&mm);
+	WRITE_ONCE(z->flag_reclaim_active, 1);
+	for (i = 0, n = 0; i < 56; i++) {
+		rmm_mm_free_pages(&mm, p[i], 0);
+		if (i + 1 == 32 || i + 1 == 40 || i + 1 == 56)
+			cnt[n++] = pcp->count;
+	}
+	WRITE_ONCE(z->flag_reclaim_active, 0);
+	ok(cnt[0] == 24 && cnt[1] == 16 && cnt[2] == 8,
+	   "reclaim active: high 32, counts 24 16 8 at frees 32 40 56 (got %d %d %d)",
+	   cnt[0], cnt[1], cnt[2]);
+	is_long(rmm_decay_pcp_high_local(&mm), 0, "6.1: no decay of pcp high");
+	is_long(pcp->count, 8, "and no pages given back by it");
+	is_long(rmm_validate_mm(&mm), 0, "validator clean");
+	rmm_pcp_sparse_threshold = saved;
+	is_long(rmm_mm_fini(&mm), 0, "fini");
 }
 
 struct targ {
@@ -162,6 +314,7 @@ static void test_threads(void)
 int main(void)
 {
 	test_single();
+	test_61_dynamics();
 	test_threads();
 	return done_testing();
 }

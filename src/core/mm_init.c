@@ -671,7 +671,7 @@ static int init_zones(struct rmm_mm *mm)
 			if (!zone->pcp)
 				return -ENOMEM;
 			for (cpu = 0; cpu < l->nr_cpu_ids; cpu++)
-				rmm_pcp_init(&zone->pcp[cpu]);
+				rmm_pcp_init(&zone->pcp[cpu], l->kver);
 			if (zone->present_pages) {
 				nstart = min(nstart, zone->zone_start_pfn);
 				nend = max(nend, rmm_zone_end_pfn(zone));

@@ -389,6 +389,13 @@ enum rmm_zone_watermarks {
 /* pcp->flags */
 #define RMM_PCPF_PREV_FREE_HIGH_ORDER	BIT(0)
 #define RMM_PCPF_FREE_HIGH_BATCH	BIT(1)
+/*
+ * regionmm only: the instance follows 6.1's pcp dynamics (layout.kver is
+ * 6.1).  Set on every pcp at init, never changed: a copy of the kver in
+ * the cache line the alloc/free paths touch anyway, so choosing between
+ * 6.1 and 6.12 costs one predictable branch and no extra load.
+ */
+#define RMM_PCPF_V61			BIT(7)
 
 /*
  * struct rmm_per_cpu_pages - per_cpu_pages of one CPU for one zone, plus
@@ -404,8 +411,15 @@ struct rmm_per_cpu_pages {
 	int high_max;
 	int batch;
 	u8 flags;
-	u8 alloc_factor;
-	short free_count;
+	u8 alloc_factor;		/* 6.12 only */
+	union {
+		short free_count;	/* 6.12 */
+		/*
+		 * 6.1: batch scaling of frees, halved on each allocation as
+		 * 6.12's free_count, so the allocation paths need no branch
+		 */
+		short free_factor;
+	};
 	struct rmm_plist lists[RMM_NR_PCP_LISTS];
 	/*
 	 * regionmm only: pages freed into partly free pageblocks wait here

@@ -903,6 +903,7 @@ static noinline int rmqueue_bulk(struct rmm_zone *zone, unsigned int order,
 	return i;
 }
 
+/* free_unref_page_commit() of 6.12.117, or of 6.1.192 on a 6.1 pcp */
 static __always_inline void free_unref_page_commit(struct rmm_zone *zone,
 				   struct rmm_per_cpu_pages *pcp,
 				   struct rmm_page *page, u32 idx, int mt,
@@ -911,7 +912,6 @@ static __always_inline void free_unref_page_commit(struct rmm_zone *zone,
 	int high, batch, pindex;
 	bool free_high = false;
 
-	pcp->alloc_factor >>= 1;
 	pcp->events[RMM_PGFREE] += 1UL << order;
 	pindex = order_to_pindex(mt, order);
 	RmmSetPagePcp(page);
@@ -919,6 +919,22 @@ static __always_inline void free_unref_page_commit(struct rmm_zone *zone,
 	pcp->count += 1 << order;
 
 	batch = READ_ONCE(pcp->batch);
+	if (unlikely(pcp_v61(pcp))) {
+		/*
+		 * 6.1: a high-order free right after another free without
+		 * allocation (free_factor != 0) empties the lists; otherwise
+		 * the fixed high, and free_factor's growing batches
+		 */
+		free_high = pcp->free_factor && order &&
+			order <= RMM_COSTLY_ORDER;
+		high = nr_pcp_high(pcp, zone, batch, free_high);
+		if (pcp->count >= high)
+			free_pcppages_bulk(zone, nr_pcp_free(pcp, batch, high,
+							     free_high),
+					   pcp, pindex);
+		return;
+	}
+	pcp->alloc_factor >>= 1;
 	if (order && order <= RMM_COSTLY_ORDER) {
 		free_high = (pcp->free_count >= batch &&
 			     (pcp->flags & RMM_PCPF_PREV_FREE_HIGH_ORDER) &&
@@ -1121,7 +1137,7 @@ static struct rmm_page *rmqueue_pcplist(struct rmm_zone *preferred,
 	rmm_local_irq_save(flags);
 	cpu = rmm_smp_processor_id();
 	pcp = &zone->pcp[cpu];
-	pcp->free_count >>= 1;
+	pcp->free_count >>= 1;		/* 6.1: free_factor, the same field */
 	list = &pcp->lists[order_to_pindex(mt, order)];
 	if (unlikely(rmm_plist_empty(list))) {
 		int batch = nr_pcp_alloc(pcp, zone, order);
@@ -1578,7 +1594,7 @@ alloc_pcp_fast(struct rmm_mm *mm, int nid, unsigned int order, rmm_gfp_t gfp)
 
 	pcp = &zone->pcp[cpu];
 	list = &pcp->lists[order_to_pindex(mt, order)];
-	pcp->free_count >>= 1;
+	pcp->free_count >>= 1;		/* 6.1: free_factor, the same field */
 	if (unlikely(rmm_plist_empty(list)) &&
 	    !pcp_refill_slowpath(mm, zone, pcp, list, order, mt, gfp))
 		goto out;

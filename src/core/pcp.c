@@ -3,7 +3,7 @@
  * pcp.c - per-CPU page lists (struct rmm_per_cpu_pages, mm/page_alloc.c's
  * per_cpu_pages): giving pages back to the buddy in bulk
  * (free_pcppages_bulk()), the sparse lists, draining (one CPU, all CPUs,
- * idle CPUs), and 6.12's decay of pcp->high.  Filling the lists
+ * idle CPUs), and 6.12's decay of pcp->high (none on 6.1).  Filling the lists
  * (rmqueue_bulk()) and the per-page alloc/free paths are in page_alloc.c,
  * their sizing helpers in pcp.h.
  *
@@ -24,7 +24,7 @@
  */
 #include "internal.h"
 
-void rmm_pcp_init(struct rmm_per_cpu_pages *pcp)
+void rmm_pcp_init(struct rmm_per_cpu_pages *pcp, unsigned int kver)
 {
 	int i;
 
@@ -35,6 +35,8 @@ void rmm_pcp_init(struct rmm_per_cpu_pages *pcp)
 	/* boot pageset values until zone_set_pageset_high_and_batch() */
 	pcp->high = 0;
 	pcp->batch = 1;
+	if (kver < RMM_KVER(6, 12))
+		pcp->flags = RMM_PCPF_V61;
 }
 
 /* free_pcppages_bulk(): give @count pages back, round robin over lists */
@@ -178,6 +180,9 @@ static int rmm_decay_pcp_high(struct rmm_zone *zone,
 	int batch = READ_ONCE(pcp->batch);
 	int to_drain, todo = 0;
 
+	/* 6.1 has no decay_pcp_high(): its high is fixed */
+	if (pcp_v61(pcp))
+		return 0;
 	if (pcp->high > high_min) {
 		pcp->high = max3(pcp->count - (batch << RMM_PCP_BATCH_SCALE_MAX),
 				 pcp->high - (pcp->high >> 3), high_min);

@@ -4,7 +4,8 @@
  * calls, and for the core the list index and sizing helpers
  * (nr_pcp_alloc(), nr_pcp_free(), nr_pcp_high()) and the sparse-list
  * commit, static inline because the allocation and free paths of
- * page_alloc.c run them on every order-0 refill or free.
+ * page_alloc.c run them on every order-0 refill or free.  Each helper
+ * follows 6.12.117, or 6.1.192 on a pcp with RMM_PCPF_V61 (a 6.1 layout).
  *
  * Locking: a CPU's zone->pcp[cpu] is touched by that CPU with irqs off
  * (or, once the CPU is dead, by whoever drains it); going to the buddy
@@ -37,7 +38,7 @@ void rmm_drain_cpu_pages(struct rmm_mm *mm, int cpu); /* dead/quiet CPU */
 
 /* ---- core only ---- */
 
-void rmm_pcp_init(struct rmm_per_cpu_pages *pcp);
+void rmm_pcp_init(struct rmm_per_cpu_pages *pcp, unsigned int kver);
 void free_pcppages_bulk(struct rmm_zone *zone, int count,
 			struct rmm_per_cpu_pages *pcp, int pindex);
 void flush_sparse(struct rmm_zone *zone, struct rmm_per_cpu_pages *pcp);
@@ -65,12 +66,29 @@ static inline unsigned int pindex_to_order(unsigned int pindex)
 	return pindex / RMM_MIGRATE_PCPTYPES;
 }
 
+/* the pcp follows 6.1's dynamics (RMM_PCPF_V61, mmzone.h) */
+static inline bool pcp_v61(const struct rmm_per_cpu_pages *pcp)
+{
+	return pcp->flags & RMM_PCPF_V61;
+}
+
+/*
+ * Pages to take from the buddy for an empty list: 6.12's nr_pcp_alloc()
+ * (alloc_factor, auto-tuned high); on 6.1, __rmqueue_pcplist()'s plain
+ * batch scaled by order (6.1 has no nr_pcp_alloc(): neither high nor what
+ * is already on the lists limits a refill).
+ */
 static inline int nr_pcp_alloc(struct rmm_per_cpu_pages *pcp,
 			       struct rmm_zone *zone, unsigned int order)
 {
 	int high, base_batch, batch, max_nr_alloc, high_max, high_min;
 
 	base_batch = READ_ONCE(pcp->batch);
+	if (unlikely(pcp_v61(pcp))) {
+		if (base_batch > 1)
+			base_batch = max(base_batch >> order, 2);
+		return base_batch;
+	}
 	high_min = READ_ONCE(pcp->high_min);
 	high_max = READ_ONCE(pcp->high_max);
 	high = pcp->high = clamp(pcp->high, high_min, high_max);
@@ -95,11 +113,38 @@ static inline int nr_pcp_alloc(struct rmm_per_cpu_pages *pcp,
 	return batch;
 }
 
+/*
+ * 6.1's nr_pcp_free(): free everything for free_high, else batch doubled
+ * per free since the last allocation (free_factor, up to
+ * PCP_BATCH_SCALE_MAX), leaving at least batch pages.  The clamp is the
+ * kernel's __clamp() (hi wins when val >= hi, then lo).
+ */
+static inline int nr_pcp_free_61(struct rmm_per_cpu_pages *pcp, int batch,
+				 int high, bool free_high)
+{
+	int min_nr_free, max_nr_free;
+
+	if (unlikely(free_high))
+		return pcp->count;
+	if (unlikely(high < batch))
+		return 1;
+	min_nr_free = batch;
+	max_nr_free = high - batch;
+	batch <<= pcp->free_factor;
+	if (batch < max_nr_free && pcp->free_factor < RMM_PCP_BATCH_SCALE_MAX)
+		pcp->free_factor++;
+	return batch >= max_nr_free ? max_nr_free :
+		batch <= min_nr_free ? min_nr_free : batch;
+}
+
+/* pages to give back once count reached high: 6.12's or 6.1's rule */
 static inline int nr_pcp_free(struct rmm_per_cpu_pages *pcp, int batch,
 			      int high, bool free_high)
 {
 	int min_nr_free, max_nr_free;
 
+	if (unlikely(pcp_v61(pcp)))
+		return nr_pcp_free_61(pcp, batch, high, free_high);
 	if (unlikely(free_high))
 		return min(pcp->count, batch << RMM_PCP_BATCH_SCALE_MAX);
 	if (unlikely(high < batch))
@@ -109,11 +154,24 @@ static inline int nr_pcp_free(struct rmm_per_cpu_pages *pcp, int batch,
 	return clamp_t(int, pcp->free_count, min_nr_free, max_nr_free);
 }
 
+/*
+ * The count at which a free gives pages back: 6.12's nr_pcp_high() (which
+ * also tunes pcp->high); on 6.1 the fixed high, 0 for free_high, and
+ * batch * 4 at most while the zone's reclaim is active.
+ */
 static inline int nr_pcp_high(struct rmm_per_cpu_pages *pcp,
 			      struct rmm_zone *zone, int batch, bool free_high)
 {
 	int high, high_min, high_max;
 
+	if (unlikely(pcp_v61(pcp))) {
+		high = READ_ONCE(pcp->high);
+		if (unlikely(!high || free_high))
+			return 0;
+		if (!READ_ONCE(zone->flag_reclaim_active))
+			return high;
+		return min(batch << 2, high);
+	}
 	high_min = READ_ONCE(pcp->high_min);
 	high_max = READ_ONCE(pcp->high_max);
 	high = pcp->high = clamp(pcp->high, high_min, high_max);
