@@ -214,6 +214,93 @@ static void test_61_dynamics(void)
 	is_long(rmm_mm_fini(&mm), 0, "fini");
 }
 
+/* counts after each of 9 order-1 frees from an empty pcp, free_count 0 */
+static void free_order1_run(struct rmm_zone *z, int *cnt)
+{
+	struct rmm_per_cpu_pages *pcp = &z->pcp[0];
+	struct rmm_page *p[9];
+	int i;
+
+	for (i = 0; i < 9; i++)
+		p[i] = rmm_mm_alloc_pages(&mm, 0, 1, MOVABLE);
+	rmm_drain_local_pages(&mm);
+	pcp->free_count = 0;
+	pcp->flags &= ~RMM_PCPF_PREV_FREE_HIGH_ORDER;
+	for (i = 0; i < 9; i++) {
+		rmm_mm_free_pages(&mm, p[i], 1);
+		cnt[i] = pcp->count;
+	}
+}
+
+/*
+ * PCPF_FREE_HIGH_BATCH (6.12): set from the layout's cache slice when it
+ * holds more than 3 * batch pages.  Its effect, batch 8, high 64: order-1
+ * frees from an empty pcp add 2 to count and free_count; free_high needs
+ * free_count >= 8 and a previous high-order free, and with the flag also
+ * count >= batch.  Free 5: count 10, free_count 8: both drain all (10).
+ * Free 6: count 2, free_count 10: without the flag drained to 0, with it
+ * kept; kept up to free 9 (count 8 >= 8: drained).
+ *   without: 2 4 6 8 0 0 0 0 0      with: 2 4 6 8 0 2 4 6 0
+ */
+static void test_free_high_batch(void)
+{
+	static const int want_off[9] = { 2, 4, 6, 8, 0, 0, 0, 0, 0 };
+	static const int want_on[9] = { 2, 4, 6, 8, 0, 2, 4, 6, 0 };
+	struct rmm_per_cpu_pages *pcp;
+	struct rmm_layout l;
+	struct rmm_range r;
+	struct rmm_zone *z;
+	unsigned int saved = rmm_pcp_sparse_threshold;
+	int batch, cnt[9], i, bad;
+
+	rmm_port_set_nr_cpus(4);
+	rmm_layout_default(&l, 1, 4);
+	r.start_pfn = 0x100000;
+	r.nr_pages = 65536;
+	r.nid = 0;
+	r.vaddr = rmm_test_mem(65536UL << RMM_PAGE_SHIFT);
+	/*
+	 * batch: zone_batchsize() of 65280 managed pages (256 of memmap):
+	 * 65280 >> 10 = 63, / 4 = 15, rounddown_pow_of_two(15 + 7) - 1 = 15
+	 */
+	l.cpu_data_slice_size[0] = (3 * 15 + 1) << RMM_PAGE_SHIFT;
+	l.cpu_data_slice_size[1] = (3 * 15) << RMM_PAGE_SHIFT;
+	l.cpu_data_slice_size[2] = 1 << 20;
+	if (rmm_mm_init(&mm, &l, &r, 1)) {
+		ok(0, "6.12 instance");
+		return;
+	}
+	z = &mm.nodes[0].node_zones[2];
+	batch = z->pcp[0].batch;
+	is_long(batch, 15, "batch 15");
+	ok(z->pcp[0].flags & RMM_PCPF_FREE_HIGH_BATCH,
+	   "slice 46 pages > 3 * batch: PCPF_FREE_HIGH_BATCH");
+	ok(!(z->pcp[1].flags & RMM_PCPF_FREE_HIGH_BATCH),
+	   "slice 45 pages = 3 * batch: no flag");
+	ok(z->pcp[2].flags & RMM_PCPF_FREE_HIGH_BATCH, "1 MiB slice: flag");
+	ok(!(z->pcp[3].flags & RMM_PCPF_FREE_HIGH_BATCH), "unknown slice: no flag");
+
+	rmm_pcp_sparse_threshold = RMM_PAGEBLOCK_NR_PAGES + 1;
+	pcp = &z->pcp[0];
+	set_pcp(pcp, 8, 64);
+	free_order1_run(z, cnt);
+	for (i = 0, bad = 0; i < 9; i++)
+		bad += cnt[i] != want_on[i];
+	ok(!bad, "with the flag: counts %d %d %d %d %d %d %d %d %d (2 4 6 8 0 2 4 6 0)",
+	   cnt[0], cnt[1], cnt[2], cnt[3], cnt[4], cnt[5], cnt[6], cnt[7],
+	   cnt[8]);
+	pcp->flags &= ~RMM_PCPF_FREE_HIGH_BATCH;
+	free_order1_run(z, cnt);
+	for (i = 0, bad = 0; i < 9; i++)
+		bad += cnt[i] != want_off[i];
+	ok(!bad, "without: counts %d %d %d %d %d %d %d %d %d (2 4 6 8 0 0 0 0 0)",
+	   cnt[0], cnt[1], cnt[2], cnt[3], cnt[4], cnt[5], cnt[6], cnt[7],
+	   cnt[8]);
+	is_long(rmm_validate_mm(&mm), 0, "validator clean");
+	rmm_pcp_sparse_threshold = saved;
+	is_long(rmm_mm_fini(&mm), 0, "fini");
+}
+
 struct targ {
 	int cpu;
 	unsigned long iters;
@@ -315,6 +402,7 @@ int main(void)
 {
 	test_single();
 	test_61_dynamics();
+	test_free_high_batch();
 	test_threads();
 	return done_testing();
 }

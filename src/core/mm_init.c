@@ -10,7 +10,8 @@
  * rmm_mm_init() runs named phases: check_layout, check_ranges,
  * span_sections, alloc_metadata, find_movable_start, present_sections,
  * place_memmap, init_memmap, init_zones, build_zonelists, setup_virt,
- * free_all_pages, rmm_recompute_all (watermarks).  Everything a phase
+ * free_all_pages, rmm_recompute_all (watermarks), the pagesets' cache
+ * flag (rmm_pcp_update_cacheinfo()).  Everything a phase
  * allocates hangs off @mm (or the local struct carve), so one error path
  * (free_metadata()) releases it whatever phase failed.
  *
@@ -738,7 +739,7 @@ int rmm_mm_init(struct rmm_mm *mm, const struct rmm_layout *l,
 	const struct rmm_mm_ops *ops = mm->ops;
 	struct carve c = { NULL, NULL };
 	long npresent;
-	int ret;
+	int ret, i;
 
 	/* the caller's services are the one thing set before init */
 	memset(mm, 0, sizeof(*mm));
@@ -782,6 +783,8 @@ int rmm_mm_init(struct rmm_mm *mm, const struct rmm_layout *l,
 	setup_virt(mm);
 	free_all_pages(mm, r, nr, &c);
 	rmm_recompute_all(mm);		/* watermarks, reserves, pcp sizes */
+	for (i = 0; i < l->nr_cpu_ids; i++)
+		rmm_pcp_update_cacheinfo(mm, i);	/* with the batch */
 	rmm_kvfree(c.avail_end);
 	rmm_kvfree(c.carve_lo);
 	mm->initialized = true;

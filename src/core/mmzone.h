@@ -593,6 +593,12 @@ struct rmm_layout {	/* from the RUNNING kernel (glue) or by hand (tests) */
 	 * copy in mm->layout follows rmm_mm_cpu_hotplug()
 	 */
 	u8 cpu_offline[RMM_LAYOUT_MAX_CPUS];
+	/*
+	 * 6.12: each CPU's share of its last-level cache in bytes
+	 * (cacheinfo's per_cpu_data_slice_size, taken at load; 0 = unknown):
+	 * above 3 * batch pages, the CPU's pagesets get PCPF_FREE_HIGH_BATCH
+	 */
+	unsigned int cpu_data_slice_size[RMM_LAYOUT_MAX_CPUS];
 	unsigned int kver;			/* RMM_KVER(6,1) / RMM_KVER(6,12) */
 	bool config_cma;			/* running kernel has CONFIG_CMA */
 	bool config_numa;			/* running kernel has CONFIG_NUMA */

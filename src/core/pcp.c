@@ -39,6 +39,36 @@ void rmm_pcp_init(struct rmm_per_cpu_pages *pcp, unsigned int kver)
 		pcp->flags = RMM_PCPF_V61;
 }
 
+/*
+ * setup_pcp_cacheinfo() of 6.12 (zone_pcp_update_cacheinfo() for every
+ * populated zone): when @cpu's slice of the last-level cache holds more
+ * than 3 * batch pages, its lists keep batch pages through a run of
+ * high-order frees (the free_high rule of free_unref_page_commit()).  6.1
+ * has no such flag.  The kernel runs it from cacheinfo's CPU callbacks,
+ * after the pagesets got their batch; here once at init, after
+ * rmm_recompute_all(): batch depends only on managed pages, which do not
+ * change afterwards.  No other CPU uses the instance yet (pcp->flags is
+ * otherwise written only by its CPU).
+ */
+void rmm_pcp_update_cacheinfo(struct rmm_mm *mm, int cpu)
+{
+	unsigned int slice_pages;
+	struct rmm_zone *zone;
+
+	if (cpu < 0 || cpu >= mm->layout.nr_cpu_ids ||
+	    mm->layout.kver < RMM_KVER(6, 12))
+		return;
+	slice_pages = mm->layout.cpu_data_slice_size[cpu] >> RMM_PAGE_SHIFT;
+	rmm_for_each_populated_zone(mm, zone) {
+		struct rmm_per_cpu_pages *pcp = &zone->pcp[cpu];
+
+		if (slice_pages > 3 * (unsigned int)READ_ONCE(pcp->batch))
+			pcp->flags |= RMM_PCPF_FREE_HIGH_BATCH;
+		else
+			pcp->flags &= ~RMM_PCPF_FREE_HIGH_BATCH;
+	}
+}
+
 /* free_pcppages_bulk(): give @count pages back, round robin over lists */
 void free_pcppages_bulk(struct rmm_zone *zone, int count,
 			struct rmm_per_cpu_pages *pcp, int pindex)

@@ -39,6 +39,7 @@ void rmm_drain_cpu_pages(struct rmm_mm *mm, int cpu); /* dead/quiet CPU */
 /* ---- core only ---- */
 
 void rmm_pcp_init(struct rmm_per_cpu_pages *pcp, unsigned int kver);
+void rmm_pcp_update_cacheinfo(struct rmm_mm *mm, int cpu);
 void free_pcppages_bulk(struct rmm_zone *zone, int count,
 			struct rmm_per_cpu_pages *pcp, int pindex);
 void flush_sparse(struct rmm_zone *zone, struct rmm_per_cpu_pages *pcp);

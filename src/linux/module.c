@@ -194,8 +194,16 @@ static int rmm_build_layout(struct rmm_layout *l, struct rmm_range **rp,
 	}
 	l->config_cma = IS_ENABLED(CONFIG_CMA);
 	l->config_numa = IS_ENABLED(CONFIG_NUMA);
-	for (cpu = 0; cpu < min_t(int, nr_cpu_ids, RMM_LAYOUT_MAX_CPUS); cpu++)
+	for (cpu = 0; cpu < min_t(int, nr_cpu_ids, RMM_LAYOUT_MAX_CPUS); cpu++) {
 		l->cpu_offline[cpu] = !cpu_online(cpu);
+		/* 6.12's PCPF_FREE_HIGH_BATCH (cacheinfo.c) */
+		if (cpu_online(cpu))
+			l->cpu_data_slice_size[cpu] =
+				rmm_cpu_data_slice_size(cpu);
+	}
+	if (l->cpu_data_slice_size[0])
+		pr_info("pcp: CPU 0 cache slice %u bytes\n",
+			l->cpu_data_slice_size[0]);
 	l->thp_min_free_kbytes = rmm_param_thp_min_free;
 	l->kver = RMM_KVER(LINUX_VERSION_CODE >> 16,
 			   (LINUX_VERSION_CODE >> 8) & 0xff);

@@ -95,6 +95,9 @@ void rmm_page_release(struct rmm_file *f);
 /* ioctl_wmark.c: RMM_IOC_CALC_WMARKS (no file state) */
 long rmm_wmark_ioctl(void __user *argp);
 
+/* cacheinfo.c: 6.12's per_cpu_data_slice_size of @cpu in bytes, or 0 */
+unsigned int rmm_cpu_data_slice_size(unsigned int cpu);
+
 /* vmstat_names.c: the running kernel's /proc/vmstat item names */
 extern const char * const rmm_vmstat_text[];
 void rmm_vmstat_names_check(void);
