@@ -6,6 +6,8 @@
 #    per_cpu_data_slice_size of CPU 0: the size of its last cache leaf
 #    over the CPUs sharing it (sysfs cache/indexN: size, shared_cpu_list);
 #    6.1 has no such flag.
+#  - pcp_sparse_threshold= (per instance): 514 is refused with one line
+#    and nothing left behind; 513 (off) is taken.
 #
 # vm-run: --mem 1G --cpus 2
 # kernels: debian-6.1 debian-6.12 debug
@@ -13,7 +15,7 @@
 . "$(dirname "$0")/../lib/ktap.sh"
 . "$(dirname "$0")/tools/rmm_mod.sh"
 
-ktap_plan 3
+ktap_plan 6
 
 # number of CPUs in a cpulist ("0-1,3" -> 3)
 cpulist_count() {
@@ -55,5 +57,17 @@ case "$(uname -r)" in
 esac
 
 rmm_unload
+ktap_check "rmmod regionmm" rmm_untouched
+
+rmm_refused "pcp_sparse_threshold=514 refused" "Invalid argument" \
+	"pcp_sparse_threshold:" pcp_sparse_threshold=514
+if rmm_load pcp_sparse_threshold=513; then
+	v=$(cat /sys/module/regionmm/parameters/pcp_sparse_threshold)
+	[ "$v" = 513 ] && ktap_ok "pcp_sparse_threshold=513 taken" ||
+		ktap_fail "pcp_sparse_threshold=513 taken" "parameter reads $v"
+	rmm_unload
+else
+	ktap_fail "pcp_sparse_threshold=513 taken" "$RMM_OUT"
+fi
 ktap_check "rmmod regionmm" rmm_untouched
 ktap_finished

@@ -12,7 +12,8 @@
  *            them again; report free 2 MiB blocks as a share of free memory
  *            (free_area[9] + 2 * free_area[10], times 512, / NR_FREE_PAGES)
  * Usage: [SPARSE=n] bench_core [region_MiB]   (default 1024; SPARSE sets
- *        rmm_pcp_sparse_threshold, 513 = kernel-like pcp recycling)
+ *        the instance's pcp_sparse_threshold, 513 = kernel-like pcp
+ *        recycling)
  */
 #include <pthread.h>
 #include <time.h>
@@ -227,12 +228,12 @@ int main(int argc, char **argv)
 	unsigned long mib = argc > 1 ? strtoul(argv[1], NULL, 0) : 1024;
 	unsigned long pages = mib << (20 - RMM_PAGE_SHIFT);
 
-	if (getenv("SPARSE"))
-		rmm_pcp_sparse_threshold = atoi(getenv("SPARSE"));
 	if (rmm_test_mm_simple(&mm, 1, pages, 0x100000)) {
 		fprintf(stderr, "init failed\n");
 		return 1;
 	}
+	if (getenv("SPARSE"))
+		mm.layout.pcp_sparse_threshold = atoi(getenv("SPARSE"));
 	printf("# regionmm core, %lu MiB, descriptor %zu B/page, memmap %lu pages\n",
 	       mib, sizeof(struct rmm_page), mm.memmap_pages);
 	bench_repeat(5000000);

@@ -25,7 +25,6 @@ static double frag(int ncpu, unsigned int threshold)
 	const rmm_gfp_t gfp = RMM_GFP_HIGHUSER_MOVABLE | RMM___GFP_NORETRY |
 		RMM___GFP_NOWARN;
 	static void *mem;
-	unsigned int saved = rmm_pcp_sparse_threshold;
 	unsigned long num, i, j, r, want, huge, fr;
 	struct rmm_layout l;
 	struct rmm_range rg;
@@ -35,9 +34,9 @@ static double frag(int ncpu, unsigned int threshold)
 	s = 42;
 	if (!mem)
 		mem = rmm_test_mem(256UL << 20);
-	rmm_pcp_sparse_threshold = threshold;
 	rmm_port_set_nr_cpus(ncpu);
 	rmm_layout_default(&l, 1, ncpu);
+	l.pcp_sparse_threshold = threshold;
 	rg = (struct rmm_range){ 0x40000, 65536, 0, mem };
 	if (rmm_mm_init(&mm, &l, &rg, 1))
 		return -1;
@@ -90,7 +89,6 @@ static double frag(int ncpu, unsigned int threshold)
 	free(v);
 	if (rmm_mm_fini(&mm))
 		return -1;
-	rmm_pcp_sparse_threshold = saved;
 	return 100.0 * huge * 512 / fr;
 }
 
@@ -98,11 +96,11 @@ int main(void)
 {
 	double p;
 
-	p = frag(1, rmm_pcp_sparse_threshold);
+	p = frag(1, RMM_PCP_SPARSE_DEFAULT);
 	ok(p >= 95, "1 CPU: %.1f %% of free memory in free 2 MiB blocks", p);
-	p = frag(2, rmm_pcp_sparse_threshold);
+	p = frag(2, RMM_PCP_SPARSE_DEFAULT);
 	ok(p >= 95, "2 CPUs: %.1f %%", p);
-	p = frag(4, rmm_pcp_sparse_threshold);
+	p = frag(4, RMM_PCP_SPARSE_DEFAULT);
 	ok(p >= 95, "4 CPUs: %.1f %%", p);
 	p = frag(1, RMM_PAGEBLOCK_NR_PAGES + 1);
 	ok(p >= 0 && p < 50, "pcp bypass off: only %.1f %% (kernel-like)", p);

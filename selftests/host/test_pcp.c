@@ -124,7 +124,6 @@ static void test_61_dynamics(void)
 	struct rmm_per_cpu_pages *pcp;
 	struct rmm_page *big;
 	struct rmm_zone *z;
-	unsigned int saved = rmm_pcp_sparse_threshold;
 	int i, n, ff[5], cnt[5];
 	static const int at[5] = { 64, 72, 88, 120, 200 };
 
@@ -132,7 +131,7 @@ static void test_61_dynamics(void)
 	ok(z != NULL, "6.1 instance");
 	if (!z)
 		return;
-	rmm_pcp_sparse_threshold = RMM_PAGEBLOCK_NR_PAGES + 1;
+	mm.layout.pcp_sparse_threshold = RMM_PAGEBLOCK_NR_PAGES + 1;
 	pcp = &z->pcp[0];
 	ok(pcp->flags & RMM_PCPF_V61, "6.1 layout: pcp follows 6.1");
 	rmm_drain_local_pages(&mm);
@@ -210,7 +209,6 @@ static void test_61_dynamics(void)
 	is_long(rmm_decay_pcp_high_local(&mm), 0, "6.1: no decay of pcp high");
 	is_long(pcp->count, 8, "and no pages given back by it");
 	is_long(rmm_validate_mm(&mm), 0, "validator clean");
-	rmm_pcp_sparse_threshold = saved;
 	is_long(rmm_mm_fini(&mm), 0, "fini");
 }
 
@@ -250,7 +248,6 @@ static void test_free_high_batch(void)
 	struct rmm_layout l;
 	struct rmm_range r;
 	struct rmm_zone *z;
-	unsigned int saved = rmm_pcp_sparse_threshold;
 	int batch, cnt[9], i, bad;
 
 	rmm_port_set_nr_cpus(4);
@@ -280,7 +277,7 @@ static void test_free_high_batch(void)
 	ok(z->pcp[2].flags & RMM_PCPF_FREE_HIGH_BATCH, "1 MiB slice: flag");
 	ok(!(z->pcp[3].flags & RMM_PCPF_FREE_HIGH_BATCH), "unknown slice: no flag");
 
-	rmm_pcp_sparse_threshold = RMM_PAGEBLOCK_NR_PAGES + 1;
+	mm.layout.pcp_sparse_threshold = RMM_PAGEBLOCK_NR_PAGES + 1;
 	pcp = &z->pcp[0];
 	set_pcp(pcp, 8, 64);
 	free_order1_run(z, cnt);
@@ -297,8 +294,30 @@ static void test_free_high_batch(void)
 	   cnt[0], cnt[1], cnt[2], cnt[3], cnt[4], cnt[5], cnt[6], cnt[7],
 	   cnt[8]);
 	is_long(rmm_validate_mm(&mm), 0, "validator clean");
-	rmm_pcp_sparse_threshold = saved;
 	is_long(rmm_mm_fini(&mm), 0, "fini");
+}
+
+/* the sparse threshold is per instance: above pageblock_nr_pages + 1 refused */
+static void test_sparse_threshold_layout(void)
+{
+	struct rmm_layout l;
+	struct rmm_range r;
+
+	rmm_port_set_nr_cpus(4);
+	rmm_layout_default(&l, 1, 4);
+	is_long(l.pcp_sparse_threshold, RMM_PAGEBLOCK_NR_PAGES / 4,
+		"default pcp_sparse_threshold a quarter pageblock (128)");
+	r.start_pfn = 0x100000;
+	r.nr_pages = 8192;
+	r.nid = 0;
+	r.vaddr = rmm_test_mem(8192UL << RMM_PAGE_SHIFT);
+	l.pcp_sparse_threshold = RMM_PAGEBLOCK_NR_PAGES + 2;
+	is_long(rmm_mm_init(&mm, &l, &r, 1), -EINVAL, "514 refused");
+	l.pcp_sparse_threshold = RMM_PAGEBLOCK_NR_PAGES + 1;
+	is_long(rmm_mm_init(&mm, &l, &r, 1), 0, "513 (off) taken");
+	is_long(mm.layout.pcp_sparse_threshold, 513, "the instance's own copy");
+	is_long(rmm_mm_fini(&mm), 0, "fini");
+	rmm_test_unmem(r.vaddr, 8192UL << RMM_PAGE_SHIFT);
 }
 
 struct targ {
@@ -403,6 +422,7 @@ int main(void)
 	test_single();
 	test_61_dynamics();
 	test_free_high_batch();
+	test_sparse_threshold_layout();
 	test_threads();
 	return done_testing();
 }

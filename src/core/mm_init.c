@@ -60,6 +60,7 @@ void rmm_layout_default(struct rmm_layout *l, int nr_nodes, int nr_cpus)
 		l->cpu_to_node[i] = nr_nodes > 0 ? i % nr_nodes : 0;
 	l->kver = RMM_KVER(6, 12);
 	l->config_numa = true;
+	l->pcp_sparse_threshold = RMM_PCP_SPARSE_DEFAULT;
 }
 RMM_EXPORT(rmm_layout_default);
 
@@ -112,6 +113,11 @@ static int check_layout(const struct rmm_layout *l)
 					   i, j);
 				return -EINVAL;
 			}
+	if (l->pcp_sparse_threshold > RMM_PAGEBLOCK_NR_PAGES + 1) {
+		rmm_pr_err("layout: pcp_sparse_threshold %u out of 0..%lu\n",
+			   l->pcp_sparse_threshold, RMM_PAGEBLOCK_NR_PAGES + 1);
+		return -EINVAL;
+	}
 	if (l->kver != RMM_KVER(6, 1) && l->kver != RMM_KVER(6, 12)) {
 		rmm_pr_err("layout: kver %#x unsupported (6.1 or 6.12)\n",
 			   l->kver);

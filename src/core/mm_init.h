@@ -15,7 +15,8 @@
 /*
  * Fill @l with the x86_64 defaults: zones DMA, DMA32, Normal, Movable,
  * Device; @nr_nodes nodes with distance 10 local / 20 remote; @nr_cpus CPUs
- * spread round-robin over the nodes; kver 6.12; no CMA.  For tests and as
+ * spread round-robin over the nodes; kver 6.12; no CMA; the default pcp
+ * sparse threshold (pcp.h).  For tests and as
  * the glue's starting point.
  */
 void rmm_layout_default(struct rmm_layout *l, int nr_nodes, int nr_cpus);

@@ -599,6 +599,14 @@ struct rmm_layout {	/* from the RUNNING kernel (glue) or by hand (tests) */
 	 * above 3 * batch pages, the CPU's pagesets get PCPF_FREE_HIGH_BATCH
 	 */
 	unsigned int cpu_data_slice_size[RMM_LAYOUT_MAX_CPUS];
+	/*
+	 * regionmm only, per instance (pcp.h): an order <= 3 page freed into
+	 * a pageblock with at least this many free pages goes to the CPU's
+	 * sparse list; 0..pageblock_nr_pages + 1 (that one: off); default
+	 * pageblock_nr_pages / 4 (rmm_layout_default()).  The core reads its
+	 * copy in mm->layout; tests may change that copy while nothing runs.
+	 */
+	unsigned int pcp_sparse_threshold;
 	unsigned int kver;			/* RMM_KVER(6,1) / RMM_KVER(6,12) */
 	bool config_cma;			/* running kernel has CONFIG_CMA */
 	bool config_numa;			/* running kernel has CONFIG_NUMA */

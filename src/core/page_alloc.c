@@ -1708,9 +1708,6 @@ static bool free_pages_prepare(struct rmm_mm *mm, struct rmm_page *page,
 	return true;
 }
 
-unsigned int rmm_pcp_sparse_threshold = RMM_PAGEBLOCK_NR_PAGES / 4;
-RMM_EXPORT(rmm_pcp_sparse_threshold);
-
 static void free_one_page(struct rmm_zone *zone, struct rmm_page *page,
 			  u32 idx, unsigned int order)
 {
@@ -1749,7 +1746,8 @@ static __always_inline void free_to_pcp(struct rmm_mm *mm,
 	 * same hole.  Pages of full pageblocks (where pcp refills come from)
 	 * keep the fast path.  nr_free is read without the zone lock: a hint.
 	 */
-	if (unlikely(READ_ONCE(pb->nr_free) >= rmm_pcp_sparse_threshold))
+	if (unlikely(READ_ONCE(pb->nr_free) >=
+		     mm->layout.pcp_sparse_threshold))
 		free_sparse_commit(zone, pcp, page, idx, order, pb);
 	else
 		free_unref_page_commit(zone, pcp, page, idx, mt, order);

@@ -17,14 +17,15 @@
 #include "plist.h"
 
 /*
- * Anti-fragmentation knob (regionmm only, no kernel equivalent): an order
- * <= 3 page freed into a pageblock that already has at least this many free
- * buddy pages bypasses the per-CPU list and goes straight to the buddy, so
- * partly free pageblocks drain to whole 2 MiB blocks.  Default
- * pageblock_nr_pages / 4 (half was not enough when the per-CPU lists are
- * large: 1-2 CPUs per node); pageblock_nr_pages + 1 disables it.
+ * Anti-fragmentation knob (regionmm only, no kernel equivalent), one per
+ * instance (mm->layout.pcp_sparse_threshold): an order <= 3 page freed
+ * into a pageblock that already has at least this many free buddy pages
+ * bypasses the per-CPU list and goes straight to the buddy, so partly free
+ * pageblocks drain to whole 2 MiB blocks.  Default pageblock_nr_pages / 4
+ * (half was not enough when the per-CPU lists are large: 1-2 CPUs per
+ * node); pageblock_nr_pages + 1 disables it.
  */
-extern unsigned int rmm_pcp_sparse_threshold;
+#define RMM_PCP_SPARSE_DEFAULT	(RMM_PAGEBLOCK_NR_PAGES / 4)
 
 void rmm_drain_local_pages(struct rmm_mm *mm);	/* this CPU, all zones */
 /*

@@ -99,6 +99,16 @@ module_param_named(thp_min_free_kbytes, rmm_param_thp_min_free, bool, 0444);
 MODULE_PARM_DESC(thp_min_free_kbytes,
 	"1 (default): automatic min_free_kbytes gets khugepaged's raise for THP, as the running kernel's; 0: the plain int_sqrt rule");
 
+/*
+ * Why: the per-CPU sparse lists trade the kernel's pcp recycling for whole
+ * free pageblocks; the threshold is the knob to measure that trade (513,
+ * pageblock_nr_pages + 1, gives the kernel's behaviour).
+ */
+static unsigned int rmm_param_pcp_sparse = RMM_PAGEBLOCK_NR_PAGES / 4;
+module_param_named(pcp_sparse_threshold, rmm_param_pcp_sparse, uint, 0444);
+MODULE_PARM_DESC(pcp_sparse_threshold,
+	"a page freed (order 0-3 or 9) into a pageblock with at least this many free pages goes back to the buddy (through the CPU's sparse list) instead of the per-CPU list; 0..513, 513 = off (the kernel's behaviour), default 128");
+
 static char *rmm_param_slab_debug;
 module_param_named(slab_debug, rmm_param_slab_debug, charp, 0444);
 MODULE_PARM_DESC(slab_debug,
@@ -205,6 +215,7 @@ static int rmm_build_layout(struct rmm_layout *l, struct rmm_range **rp,
 		pr_info("pcp: CPU 0 cache slice %u bytes\n",
 			l->cpu_data_slice_size[0]);
 	l->thp_min_free_kbytes = rmm_param_thp_min_free;
+	l->pcp_sparse_threshold = rmm_param_pcp_sparse;
 	l->kver = RMM_KVER(LINUX_VERSION_CODE >> 16,
 			   (LINUX_VERSION_CODE >> 8) & 0xff);
 
@@ -284,6 +295,11 @@ static int __init rmm_init(void)
 
 	rmm_vmstat_names_check();
 	/* bad input is refused before anything is claimed */
+	if (rmm_param_pcp_sparse > RMM_PAGEBLOCK_NR_PAGES + 1) {
+		pr_err("pcp_sparse_threshold: %u is above %lu (pageblock_nr_pages + 1, off)\n",
+		       rmm_param_pcp_sparse, RMM_PAGEBLOCK_NR_PAGES + 1);
+		return -EINVAL;
+	}
 	if (rmm_param_slab_debug) {
 		unsigned long fl;
 
