@@ -1652,15 +1652,6 @@ static void bad_page(struct rmm_mm *mm, struct rmm_page *page,
 	RMM_WARN_ON_ONCE(1);
 }
 
-unsigned int rmm_compound_order(const struct rmm_mm *mm,
-				const struct rmm_page *head)
-{
-	if (!RmmPageHead(head))
-		return 0;
-	return head[1].next;
-}
-RMM_EXPORT(rmm_compound_order);
-
 /* free_pages_prepare(): false if the page must not be freed (leaked) */
 static bool free_pages_prepare(struct rmm_mm *mm, struct rmm_page *page,
 			       unsigned int order)
@@ -1673,7 +1664,7 @@ static bool free_pages_prepare(struct rmm_mm *mm, struct rmm_page *page,
 	if (unlikely(RmmPageHead(page))) {
 		unsigned long i;
 
-		if (rmm_compound_order(mm, page) != order) {
+		if (rmm_compound_order(page) != order) {
 			bad_page(mm, page, "freed with the wrong order");
 			return false;
 		}

@@ -78,9 +78,8 @@ static inline void slist_del(struct rmm_slab_list *n)
 
 /*
  * Page descriptors.  Slabs of order > 0 and large kmalloc blocks are
- * compound (__GFP_COMP): the core keeps PG_rmm_tail and private = offset to
- * the head in tail pages.  Blocks of order <= 10 never straddle a 1024-page
- * section, so the head is page - private without a pfn round trip.
+ * compound (__GFP_COMP): rmm_compound_head() (memory_model.h) finds the
+ * head page.
  * Owner words of the head page while allocated:
  *   slab:          PG_rmm_slab, private = header offset in the slab,
  *                  next/prev = the owning struct rmm_cache * (low/high
@@ -91,11 +90,6 @@ static inline void slist_del(struct rmm_slab_list *n)
  *   large kmalloc: PG_rmm_owner_priv, private = RMM_KMALLOC_LARGE | order
  */
 #define RMM_KMALLOC_LARGE	0x4b4d0000U	/* "KM" */
-
-static inline struct rmm_page *slab_page_head(struct rmm_page *page)
-{
-	return RmmPageTail(page) ? page - page->private : page;
-}
 
 #define RMM_SLAB_OFFSLAB	0x80000000U
 
@@ -248,7 +242,7 @@ static struct rmm_slab *slab_virt_to_slab(struct rmm_mm *mm, const void *p)
 
 	if (unlikely(!page))
 		return NULL;
-	page = slab_page_head(page);
+	page = rmm_compound_head(page);
 	if (unlikely(!RmmPageSlab(page)))
 		return NULL;
 	/* the head page's owner words locate the header */
@@ -1755,7 +1749,7 @@ void rmm_mm_kfree(struct rmm_mm *mm, const void *p)
 		slab_report_mm(mm, "kfree of a pointer outside regionmm; not freed");
 		return;
 	}
-	page = slab_page_head(page);
+	page = rmm_compound_head(page);
 	if (unlikely(!RmmPageSlab(page))) {
 		unsigned int order;
 		struct rmm_slab_root *r = mm->slab;
@@ -1787,7 +1781,7 @@ size_t rmm_ksize(struct rmm_mm *mm, const void *p)
 	page = rmm_mm_virt_to_page(mm, p);
 	if (!page)
 		return 0;
-	if (!RmmPageSlab(slab_page_head(page)))
+	if (!RmmPageSlab(rmm_compound_head(page)))
 		return slab_large_check(mm, page, p, &order) ?
 			(size_t)RMM_PAGE_SIZE << order : 0;
 	s = slab_virt_to_slab(mm, p);
