@@ -132,8 +132,7 @@ u32 find_block_exact(struct rmm_zone *zone, unsigned int o, int mt,
 	}
 	bits = pt->bitmap & keys_eq(o);
 	if (bits) {
-		/* highest set bit: no 64-bit fls in the ports */
-		unsigned int key = emptiest ? 63 - __builtin_clzll(bits) :
+		unsigned int key = emptiest ? rmm_fls64(bits) - 1 :
 					      rmm_ffs64(bits) - 1;
 
 		return rmm_pb_nr(zone->mm, pt->head[key])->free[o];

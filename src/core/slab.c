@@ -928,24 +928,13 @@ static unsigned int get_order_size(unsigned long size)
 	return order;
 }
 
-static unsigned int fls_u(unsigned int x)
-{
-	unsigned int r = 0;
-
-	while (x) {
-		r++;
-		x >>= 1;
-	}
-	return r;
-}
-
 /* SLUB's calculate_order() */
 static int calculate_order(const struct rmm_cache *c, unsigned int size)
 {
 	unsigned int min_objects, max_objects, min_order, order, fract, h, f;
 	unsigned int nr_cpus = c->nr_cpus;
 
-	min_objects = 4 * (fls_u(nr_cpus) + 1);
+	min_objects = 4 * (rmm_fls(nr_cpus) + 1);
 	max_objects = slab_order_objects(c, RMM_SLAB_MAX_ORDER, size, &h, &f);
 	if (!max_objects)
 		max_objects = 1;
@@ -1101,7 +1090,7 @@ static struct rmm_cache *cache_new(struct rmm_slab_root *r, const char *name,
 	if (calculate_sizes(c, r->kmalloc[RMM_KMALLOC_HDR_INDEX]))
 		goto fail;
 	/* SLUB: min_partial = clamp(ilog2(size) / 2, MIN_PARTIAL, MAX_PARTIAL) */
-	c->min_partial = (fls_u(c->size) - 1) / 2;
+	c->min_partial = (rmm_fls(c->size) - 1) / 2;
 	if (c->min_partial < RMM_SLAB_MIN_PARTIAL)
 		c->min_partial = RMM_SLAB_MIN_PARTIAL;
 	if (c->min_partial > RMM_SLAB_MAX_PARTIAL)
@@ -1674,7 +1663,7 @@ static inline unsigned int rmm_kmalloc_index(size_t size)
 {
 	if (size <= 192)
 		return rmm_kmalloc_size_index[(size - 1) / 8];
-	return fls_u((unsigned int)(size - 1));
+	return rmm_fls((unsigned int)(size - 1));
 }
 
 static void *kmalloc_large_slowpath(struct rmm_mm *mm, size_t size,

@@ -36,7 +36,7 @@ static inline u64 mult_frac_u64(u64 x, u64 n, u64 d)
 
 static inline unsigned long rounddown_pow_of_two_ul(unsigned long n)
 {
-	return n ? 1UL << (63 - __builtin_clzl(n)) : 0;
+	return n ? 1UL << (rmm_fls64(n) - 1) : 0;
 }
 
 void rmm_tunables_default(const struct rmm_layout *l, struct rmm_tunables *t)
