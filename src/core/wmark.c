@@ -318,7 +318,7 @@ static void zone_set_pageset_high_and_batch(struct rmm_zone *zone)
 
 static void fill_wmark_in(const struct rmm_mm *mm, struct rmm_wmark_in *in)
 {
-	int n, z;
+	const struct rmm_zone *zone;
 
 	memset(in, 0, sizeof(*in));
 	in->kver = mm->layout.kver;
@@ -327,10 +327,9 @@ static void fill_wmark_in(const struct rmm_mm *mm, struct rmm_wmark_in *in)
 	in->zone_movable = mm->layout.zone_movable;
 	in->zone_normal = mm->layout.zone_normal;
 	in->thp_min_free_kbytes = mm->layout.thp_min_free_kbytes;
-	for (n = 0; n < mm->nr_nodes; n++)
-		for (z = 0; z < mm->nr_zones; z++)
-			in->managed[n][z] =
-				rmm_zone_managed_pages(&mm->nodes[n].node_zones[z]);
+	rmm_for_each_zone(mm, zone)
+		in->managed[zone->nid][zone->idx] =
+			rmm_zone_managed_pages(zone);
 	in->min_free_kbytes = mm->tunables.min_free_kbytes;
 	in->watermark_scale_factor = mm->tunables.watermark_scale_factor;
 	memcpy(in->lowmem_reserve_ratio, mm->tunables.lowmem_reserve_ratio,
@@ -349,7 +348,8 @@ static void __recompute_all(struct rmm_mm *mm, bool auto_min_free,
 {
 	struct rmm_wmark_in *in = mm->wm_in;
 	struct rmm_wmark_out *out = mm->wm_out;
-	int n, z, j;
+	struct rmm_zone *zone;
+	int n, j;
 
 	rmm_assert_held(&mm->tunables_lock);
 	fill_wmark_in(mm, in);
@@ -359,33 +359,30 @@ static void __recompute_all(struct rmm_mm *mm, bool auto_min_free,
 	mm->tunables.min_free_kbytes = out->min_free_kbytes;
 	mm->totalreserve_pages = out->totalreserve_pages;
 
-	for (n = 0; n < mm->nr_nodes; n++) {
-		struct rmm_node *node = &mm->nodes[n];
+	for (n = 0; n < mm->nr_nodes; n++)
+		mm->nodes[n].totalreserve_pages = 0;
+	rmm_for_each_zone(mm, zone) {
+		int nid = zone->nid, z = zone->idx;
+		long max = 0;
 
-		node->totalreserve_pages = 0;
-		for (z = 0; z < mm->nr_zones; z++) {
-			struct rmm_zone *zone = &node->node_zones[z];
-			long max = 0;
+		rmm_spin_lock(&zone->lock);
+		for (j = 0; j < RMM_NR_WMARK; j++)
+			WRITE_ONCE(zone->_watermark[j], out->wmark[nid][z][j]);
+		if (setup_wmarks)
+			WRITE_ONCE(zone->watermark_boost, 0);
+		for (j = 0; j < RMM_MAX_NR_ZONES; j++)
+			WRITE_ONCE(zone->lowmem_reserve[j],
+				   out->lowmem_reserve[nid][z][j]);
+		rmm_spin_unlock(&zone->lock);
 
-			rmm_spin_lock(&zone->lock);
-			for (j = 0; j < RMM_NR_WMARK; j++)
-				WRITE_ONCE(zone->_watermark[j],
-					   out->wmark[n][z][j]);
-			if (setup_wmarks)
-				WRITE_ONCE(zone->watermark_boost, 0);
-			for (j = 0; j < RMM_MAX_NR_ZONES; j++)
-				WRITE_ONCE(zone->lowmem_reserve[j],
-					   out->lowmem_reserve[n][z][j]);
-			rmm_spin_unlock(&zone->lock);
-
-			for (j = z; j < mm->nr_zones; j++)
-				max = max(max, zone->lowmem_reserve[j]);
-			max += rmm_high_wmark_pages(zone);
-			if (max > (long)rmm_zone_managed_pages(zone))
-				max = rmm_zone_managed_pages(zone);
-			node->totalreserve_pages += max;
-			zone_set_pageset_high_and_batch(zone);
-		}
+		/* calculate_totalreserve_pages() */
+		for (j = z; j < mm->nr_zones; j++)
+			max = max(max, zone->lowmem_reserve[j]);
+		max += rmm_high_wmark_pages(zone);
+		if (max > (long)rmm_zone_managed_pages(zone))
+			max = rmm_zone_managed_pages(zone);
+		zone->zone_pgdat->totalreserve_pages += max;
+		zone_set_pageset_high_and_batch(zone);
 	}
 }
 
@@ -408,17 +405,15 @@ void rmm_recompute_all(struct rmm_mm *mm)
  */
 void rmm_mm_cpu_hotplug(struct rmm_mm *mm, int cpu, bool online)
 {
+	struct rmm_zone *zone;
 	unsigned long flags;
-	int n, z;
 
 	if (cpu < 0 || cpu >= mm->layout.nr_cpu_ids)
 		return;
 	rmm_spin_lock_irqsave(&mm->tunables_lock, flags);
 	mm->layout.cpu_offline[cpu] = !online;
-	for (n = 0; n < mm->nr_nodes; n++)
-		for (z = 0; z < mm->nr_zones; z++)
-			zone_set_pageset_high_and_batch(
-				&mm->nodes[n].node_zones[z]);
+	rmm_for_each_zone(mm, zone)
+		zone_set_pageset_high_and_batch(zone);
 	rmm_spin_unlock_irqrestore(&mm->tunables_lock, flags);
 }
 RMM_EXPORT(rmm_mm_cpu_hotplug);
