@@ -337,14 +337,23 @@ static void fill_wmark_in(const struct rmm_mm *mm, struct rmm_wmark_in *in)
 }
 
 /*
- * Recompute everything from the tunables (tunables_lock held).
- * @setup_wmarks: this is __setup_per_zone_wmarks() of the kernel (init,
- * min_free_kbytes and watermark_scale_factor writes), which also drops
- * the watermark boost; the other tunables' handlers leave the boost alone
- * (their watermarks come out unchanged).
+ * What __recompute_all() does to the watermark boost:
+ * RECOMPUTE_SETUP_WMARKS - this is __setup_per_zone_wmarks() of the kernel
+ *	(init, min_free_kbytes and watermark_scale_factor writes), which also
+ *	drops the boost;
+ * RECOMPUTE_KEEP_BOOST - the other tunables' handlers leave it alone
+ *	(their watermarks come out unchanged).
  */
-static void __recompute_all(struct rmm_mm *mm, bool auto_min_free,
-			    bool setup_wmarks)
+enum recompute_mode {
+	RECOMPUTE_KEEP_BOOST,
+	RECOMPUTE_SETUP_WMARKS,
+};
+
+/*
+ * Recompute everything from the tunables (tunables_lock held); an
+ * automatic min_free_kbytes (user_min_free_kbytes < 0) is computed again.
+ */
+static void __recompute_all(struct rmm_mm *mm, enum recompute_mode mode)
 {
 	struct rmm_wmark_in *in = mm->wm_in;
 	struct rmm_wmark_out *out = mm->wm_out;
@@ -353,7 +362,7 @@ static void __recompute_all(struct rmm_mm *mm, bool auto_min_free,
 
 	rmm_assert_held(&mm->tunables_lock);
 	fill_wmark_in(mm, in);
-	if (auto_min_free)
+	if (mm->tunables.user_min_free_kbytes < 0)
 		in->min_free_kbytes = -1;
 	rmm_calc_wmarks(in, out);
 	mm->tunables.min_free_kbytes = out->min_free_kbytes;
@@ -368,7 +377,7 @@ static void __recompute_all(struct rmm_mm *mm, bool auto_min_free,
 		rmm_spin_lock(&zone->lock);
 		for (j = 0; j < RMM_NR_WMARK; j++)
 			WRITE_ONCE(zone->_watermark[j], out->wmark[nid][z][j]);
-		if (setup_wmarks)
+		if (mode == RECOMPUTE_SETUP_WMARKS)
 			WRITE_ONCE(zone->watermark_boost, 0);
 		for (j = 0; j < RMM_MAX_NR_ZONES; j++)
 			WRITE_ONCE(zone->lowmem_reserve[j],
@@ -391,7 +400,7 @@ void rmm_recompute_all(struct rmm_mm *mm)
 	unsigned long flags;
 
 	rmm_spin_lock_irqsave(&mm->tunables_lock, flags);
-	__recompute_all(mm, mm->tunables.user_min_free_kbytes < 0, true);
+	__recompute_all(mm, RECOMPUTE_SETUP_WMARKS);
 	rmm_spin_unlock_irqrestore(&mm->tunables_lock, flags);
 }
 
@@ -421,8 +430,8 @@ RMM_EXPORT(rmm_mm_cpu_hotplug);
 int rmm_set_tunable(struct rmm_mm *mm, enum rmm_tunable t, const long *vals,
 		    int n)
 {
+	enum recompute_mode mode = RECOMPUTE_KEEP_BOOST;
 	struct rmm_tunables nt = mm->tunables;
-	bool auto_min = nt.user_min_free_kbytes < 0;
 	unsigned long flags;
 	int i;
 
@@ -435,12 +444,11 @@ int rmm_set_tunable(struct rmm_mm *mm, enum rmm_tunable t, const long *vals,
 		}
 		if (vals[0] < 0) {
 			nt.user_min_free_kbytes = -1;
-			auto_min = true;
 		} else {
 			nt.user_min_free_kbytes = vals[0];
 			nt.min_free_kbytes = vals[0];
-			auto_min = false;
 		}
+		mode = RECOMPUTE_SETUP_WMARKS;
 		break;
 	case RMM_TUNE_WATERMARK_SCALE_FACTOR:
 		if (n != 1 || vals[0] < 1 || vals[0] > 3000) {
@@ -449,6 +457,7 @@ int rmm_set_tunable(struct rmm_mm *mm, enum rmm_tunable t, const long *vals,
 			return -EINVAL;
 		}
 		nt.watermark_scale_factor = vals[0];
+		mode = RECOMPUTE_SETUP_WMARKS;
 		break;
 	case RMM_TUNE_WATERMARK_BOOST_FACTOR:
 		if (n != 1 || vals[0] < 0 || vals[0] > INT_MAX) {
@@ -491,8 +500,7 @@ int rmm_set_tunable(struct rmm_mm *mm, enum rmm_tunable t, const long *vals,
 
 	rmm_spin_lock_irqsave(&mm->tunables_lock, flags);
 	mm->tunables = nt;
-	__recompute_all(mm, auto_min, t == RMM_TUNE_MIN_FREE_KBYTES ||
-			t == RMM_TUNE_WATERMARK_SCALE_FACTOR);
+	__recompute_all(mm, mode);
 	rmm_spin_unlock_irqrestore(&mm->tunables_lock, flags);
 	return 0;
 }
