@@ -4,9 +4,12 @@
  * buddy merging and splitting, fallback/stealing, highatomic reserves,
  * watermark checks, the allocation and free paths and the allocation slow
  * path.  The pageblock index is in pageblock.c/.h, the per-CPU lists'
- * bulk and drain side in pcp.c/.h, the counters in vmstat.c.  It follows mm/page_alloc.c
- * of Linux 6.12 function by function (names kept where possible) with one
- * deliberate change, anti-fragmentation by pageblock fullness:
+ * bulk and drain side in pcp.c/.h, the counters in vmstat.c.  It follows
+ * mm/page_alloc.c of Debian's 6.12.117 function by function (names kept
+ * where possible), and 6.1's where a 6.1 layout differs (fallback,
+ * highatomic reserve size, watermark check), as the table in
+ * Documentation/kernel-compat.rst says, with one deliberate change,
+ * anti-fragmentation by pageblock fullness:
  *
  *   Free blocks smaller than a pageblock live on per-pageblock lists
  *   (pb->free[order]), and partially free pageblocks are indexed per

@@ -16,14 +16,14 @@
  *    the cache (Unmovable, Reclaimable with RMM_SLAB_RECLAIM_ACCOUNT) and
  *    go back when empty beyond min_partial.  The order is chosen like
  *    SLUB's calculate_order().
- *  - Object -> slab: rmm_virt_to_page() then the head page (tail pages
- *    carry their index in ->private), then the header at cache->hdr_off:
- *    O(1).
+ *  - Object -> slab: rmm_mm_virt_to_page(), rmm_compound_head() (tail
+ *    pages carry their offset to the head in ->private), then the header
+ *    the head page's owner words locate: O(1).
  *  - Debug caches (RED_ZONE, POISON, DEBUG, STORE_USER, or the
  *    instance's rmm_slab_params.debug_flags) skip the per-CPU arrays:
  *    every alloc and free takes the node lock and checks the object (SLUB
- *    does the same with slab_debug).  Bad frees are reported naming the cache and the object
- *    offset in its slab, and refused.
+ *    does the same with slab_debug).  Bad frees are reported naming the
+ *    cache and the object offset in its slab, and refused.
  *
  * Locking order: root->lock -> node->lock -> (buddy locks).
  * No slab is freed to the buddy with a node lock held.

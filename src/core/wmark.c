@@ -6,7 +6,9 @@
  * calculate_min_free_kbytes, __setup_per_zone_wmarks,
  * setup_per_zone_lowmem_reserve, calculate_totalreserve_pages,
  * zone_batchsize, zone_highsize, zone_set_pageset_high_and_batch;
- * mm/vmstat.c: calculate_normal_threshold).
+ * mm/khugepaged.c: set_recommended_min_free_kbytes; mm/vmstat.c:
+ * calculate_normal_threshold), recomputed over the online CPUs on CPU
+ * hotplug (rmm_mm_cpu_hotplug()).
  *
  * 6.1 vs 6.12 (selected by layout.kver / wmark_in.kver):
  *   - lowmem_pages: 6.12 leaves ZONE_MOVABLE out and caps its min
