@@ -126,7 +126,7 @@ static void test_bad_free(void)
 	is_long(rmm_validate_mm(&mm), 0, "lists intact after double free");
 	p = rmm_mm_alloc_pages(&mm, 0, 2, RMM_GFP_KERNEL | RMM___GFP_COMP);
 	ok(p && RmmPageHead(p) && RmmPageTail(p + 3) &&
-	   rmm_compound_head(&mm, p + 3) == p && rmm_compound_order(&mm, p) == 2,
+	   rmm_compound_head(p + 3) == p && rmm_compound_order(p) == 2,
 	   "compound page: head, tails, order");
 	rmm_port_quiet = 1;
 	rmm_mm_free_pages(&mm, p, 1);		/* wrong order */

@@ -5,7 +5,7 @@
  * (6.12) / mm/page_alloc.c (6.1), and the counters of /proc/regionmm/stats.
  *
  * Part 1 fills a hand-made instance (no rmm_mm_init: only the fields the
- * formula reads) so every input is a literal:
+ * formula and the zone iterator read) so every input is a literal:
  *   node 0: DMA low 10, DMA32 low 100, Normal low 1000 + boost 200,
  *           Movable low 32 (unpopulated), Device 0
  *   node 1: Normal low 500, Movable low 32
@@ -26,6 +26,26 @@
 #include "show_mem.h"
 
 static struct rmm_mm fake;
+
+/* what rmm_mm_init() sets and rmm_for_each_zone() follows */
+static void fake_layout(int nr_nodes, int nr_zones)
+{
+	int n, z;
+
+	fake.nr_nodes = nr_nodes;
+	fake.nr_zones = nr_zones;
+	for (n = 0; n < nr_nodes; n++) {
+		fake.nodes[n].node_id = n;
+		for (z = 0; z < nr_zones; z++) {
+			struct rmm_zone *zone = &fake.nodes[n].node_zones[z];
+
+			zone->mm = &fake;
+			zone->zone_pgdat = &fake.nodes[n];
+			zone->nid = n;
+			zone->idx = z;
+		}
+	}
+}
 
 static void fake_zone(int nid, int z, unsigned long low, unsigned long boost,
 		      long free)
@@ -51,8 +71,7 @@ static void fake_node(int nid, long active_file, long inactive_file,
 
 static void test_formula(void)
 {
-	fake.nr_nodes = 2;
-	fake.nr_zones = 5;
+	fake_layout(2, 5);
 	fake_zone(0, 0, 10, 0, 3000);
 	fake_zone(0, 1, 100, 0, 40000);
 	fake_zone(0, 2, 1000, 200, 100000);

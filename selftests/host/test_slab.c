@@ -418,7 +418,7 @@ static void test_shrink_destroy(struct rmm_mm *mm)
 	{
 		struct rmm_page *pg = rmm_mm_virt_to_page(mm, objs[0]);
 
-		ok(pg && RmmPageSlab(rmm_compound_head(mm, pg)),
+		ok(pg && RmmPageSlab(rmm_compound_head(pg)),
 		   "slab pages carry PG_slab");
 	}
 

@@ -41,7 +41,7 @@ static inline void account_freepages_move(struct rmm_zone *zone, long nr,
 }
 
 void add_to_free_list(struct rmm_zone *zone, struct rmm_page *page,
-		      u32 idx, unsigned int order, int mt, bool tail);
+		      u32 idx, unsigned int order, int mt);
 void del_from_free_list(struct rmm_zone *zone, struct rmm_page *page,
 			u32 idx, unsigned int order, int mt);
 int free_pcp_list_locked(struct rmm_zone *zone, struct rmm_plist *list,

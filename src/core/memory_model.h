@@ -95,18 +95,25 @@ static inline struct rmm_page *rmm_mm_virt_to_page(const struct rmm_mm *mm,
 	return rmm_mm_virt_to_page_slow(mm, addr);
 }
 
-/* page of a compound page's head (the page itself if not a tail) */
-static inline struct rmm_page *rmm_compound_head(const struct rmm_mm *mm,
-						 struct rmm_page *page)
+/*
+ * compound_head(): the head page of @page's compound page (__GFP_COMP), or
+ * @page itself if it is not a tail.  A buddy block (order <= MAX_ORDER ==
+ * SECTION_ORDER, naturally aligned) never straddles a section, so the head
+ * is in the same memmap, private (the tail's offset) pages before it.
+ */
+_Static_assert(RMM_MAX_ORDER <= RMM_SECTION_ORDER,
+	       "a buddy block must lie inside one section");
+
+static inline struct rmm_page *rmm_compound_head(struct rmm_page *page)
 {
-	if (RmmPageTail(page))
-		return rmm_mm_pfn_to_page(mm, rmm_mm_page_to_pfn(mm, page) -
-					  page->private);
-	return page;
+	return RmmPageTail(page) ? page - page->private : page;
 }
 
-unsigned int rmm_compound_order(const struct rmm_mm *mm,
-				const struct rmm_page *head);
+/* compound_order(): the order of the compound page @head, 0 if not a head */
+static inline unsigned int rmm_compound_order(const struct rmm_page *head)
+{
+	return RmmPageHead(head) ? head[1].next : 0;
+}
 
 /* ---- iteration ---- */
 /* next zone of the instance in (node, zone index) order, NULL at the end */

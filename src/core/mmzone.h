@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * mmzone.h - regionmm's memory model: page descriptors, sparse sections,
- * pageblocks, zones, nodes and the instance (struct rmm_mm).  It mirrors
- * include/linux/mmzone.h, include/linux/gfp.h and the classic SPARSEMEM
- * memory model, sized for a region handed over by a backend.
+ * pageblocks, zones, nodes and the instance (struct rmm_mm, with its
+ * layout, tunables and struct rmm_mm_ops).  It mirrors
+ * include/linux/mmzone.h and the classic SPARSEMEM memory model, sized for
+ * a region handed over by a backend; the gfp flags are in
+ * include/regionmm/gfp.h, the conversions in memory_model.h.
  *
  * Memory model
  * ------------
@@ -54,7 +56,9 @@
  *   Per-CPU pagesets are touched only
  *   by their CPU with interrupts disabled (rmm_local_irq_save), or via
  *   rmm_on_each_cpu (IPI) / rmm_remote_call (async IPI) for drains, which
- *   run on the owning CPU with its interrupts disabled.  Lock order: irq-off -> zone->lock.
+ *   run on the owning CPU with its interrupts disabled.
+ *   Lock order: irq-off -> zone->lock (the module's whole tree is in
+ *   Documentation/core.rst, "Lock order").
  *   Watermarks/lowmem_reserve/pcp high+batch are rewritten under
  *   mm->tunables_lock and each zone->lock; readers use READ_ONCE.
  */

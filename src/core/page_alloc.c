@@ -4,9 +4,12 @@
  * buddy merging and splitting, fallback/stealing, highatomic reserves,
  * watermark checks, the allocation and free paths and the allocation slow
  * path.  The pageblock index is in pageblock.c/.h, the per-CPU lists'
- * bulk and drain side in pcp.c/.h, the counters in vmstat.c.  It follows mm/page_alloc.c
- * of Linux 6.12 function by function (names kept where possible) with one
- * deliberate change, anti-fragmentation by pageblock fullness:
+ * bulk and drain side in pcp.c/.h, the counters in vmstat.c.  It follows
+ * mm/page_alloc.c of Debian's 6.12.117 function by function (names kept
+ * where possible), and 6.1's where a 6.1 layout differs (fallback,
+ * highatomic reserve size, watermark check), as the table in
+ * Documentation/kernel-compat.rst says, with one deliberate change,
+ * anti-fragmentation by pageblock fullness:
  *
  *   Free blocks smaller than a pageblock live on per-pageblock lists
  *   (pb->free[order]), and partially free pageblocks are indexed per
@@ -59,19 +62,31 @@ static const int fallbacks[RMM_MIGRATE_PCPTYPES][RMM_MIGRATE_PCPTYPES - 1] = {
 
 
 /*
+ * Flags of the free-list primitives below (as fpi_t of mm/page_alloc.c):
+ * FPI_DEFER_INDEX - below pageblock_order, leave the pageblock's place in
+ *	the fullness index to the caller: one that does several list
+ *	operations on one pageblock in a row (a merge chain, a split) calls
+ *	pb_update() or pb_batch_add() once at the end, before anything reads
+ *	the index again.
+ * The flags are compile-time constants at every call: the always-inline
+ * primitives fold them away.
+ */
+#define FPI_NONE		0U
+#define FPI_DEFER_INDEX		(1U << 0)
+
+/*
  * add_to_free_list / del_from_free_list keep every counter and list exact.
  * Their __ forms leave NR_FREE_PAGES (account_freepages()) to the caller,
  * which accounts the net change of a whole merge chain or split once, as
- * the kernel's __free_one_page() and expand() do; and below pageblock_order
- * they update the pageblock's place in the fullness index only if @index:
- * a caller that does several list operations on one pageblock in a row (a
- * merge chain, a split) passes false and calls pb_update() once at the
- * end, before anything reads the index again.
+ * the kernel's __free_one_page() and expand() do, and take @fpi flags and
+ * @pb, the block's pageblock if the caller has it (NULL: looked up).
+ * Blocks go on the head of their list: regionmm has no caller of the
+ * kernel's FPI_TO_TAIL (memory onlining, page shuffling).
  */
 static __always_inline void __add_to_free_list(struct rmm_zone *zone,
 					       struct rmm_page *page, u32 idx,
 					       unsigned int order, int mt,
-					       bool tail, bool index,
+					       unsigned int fpi,
 					       struct rmm_pageblock *pb)
 {
 	const struct rmm_mm *mm = zone->mm;
@@ -87,10 +102,7 @@ static __always_inline void __add_to_free_list(struct rmm_zone *zone,
 		u32 pbn = idx >> RMM_PAGEBLOCK_ORDER;
 		u32 n = 1U << (order - RMM_PAGEBLOCK_ORDER);
 
-		if (tail)
-			rmm_plist_add_tail(mm, &area->free_list[mt], page);
-		else
-			rmm_plist_add(mm, &area->free_list[mt], page);
+		rmm_plist_add(mm, &area->free_list[mt], page);
 		for (; n; n--, pbn++) {
 			struct rmm_pageblock *pb = rmm_pb_nr(mm, pbn);
 
@@ -103,22 +115,22 @@ static __always_inline void __add_to_free_list(struct rmm_zone *zone,
 		rmm_ilist_add(&pb->free[order], page, idx);
 		pb->mask |= 1U << order;
 		pb->nr_free += 1U << order;
-		if (index)
+		if (!(fpi & FPI_DEFER_INDEX))
 			pb_update(zone, pb, idx >> RMM_PAGEBLOCK_ORDER);
 	}
 }
 
 void add_to_free_list(struct rmm_zone *zone, struct rmm_page *page,
-		      u32 idx, unsigned int order, int mt, bool tail)
+		      u32 idx, unsigned int order, int mt)
 {
-	__add_to_free_list(zone, page, idx, order, mt, tail, true, NULL);
+	__add_to_free_list(zone, page, idx, order, mt, FPI_NONE, NULL);
 	account_freepages(zone, 1L << order, mt);
 }
 
 static __always_inline void __del_from_free_list(struct rmm_zone *zone,
 						 struct rmm_page *page,
 						 u32 idx, unsigned int order,
-						 int mt, bool index,
+						 int mt, unsigned int fpi,
 						 struct rmm_pageblock *pb)
 {
 	const struct rmm_mm *mm = zone->mm;
@@ -144,7 +156,7 @@ static __always_inline void __del_from_free_list(struct rmm_zone *zone,
 		if (pb->free[order] == RMM_NIL)
 			pb->mask &= ~(1U << order);
 		pb->nr_free -= 1U << order;
-		if (index)
+		if (!(fpi & FPI_DEFER_INDEX))
 			pb_update(zone, pb, idx >> RMM_PAGEBLOCK_ORDER);
 	}
 }
@@ -152,7 +164,7 @@ static __always_inline void __del_from_free_list(struct rmm_zone *zone,
 void del_from_free_list(struct rmm_zone *zone, struct rmm_page *page,
 			u32 idx, unsigned int order, int mt)
 {
-	__del_from_free_list(zone, page, idx, order, mt, true, NULL);
+	__del_from_free_list(zone, page, idx, order, mt, FPI_NONE, NULL);
 	account_freepages(zone, -(1L << order), mt);
 }
 
@@ -160,7 +172,7 @@ void del_from_free_list(struct rmm_zone *zone, struct rmm_page *page,
  * Split a block of order @high at @page, keep the first 2^@low pages.  The
  * halves below pageblock_order all lie in @idx's pageblock, whose index
  * entry is updated once at the end (also for a caller that removed the
- * block from that pageblock's lists with index == false).  The caller
+ * block from that pageblock's lists with FPI_DEFER_INDEX).  The caller
  * accounts the 2^@high - 2^@low pages put back as free.
  */
 static inline void expand(struct rmm_zone *zone, struct rmm_page *page,
@@ -172,7 +184,7 @@ static inline void expand(struct rmm_zone *zone, struct rmm_page *page,
 		high--;
 		size >>= 1;
 		__add_to_free_list(zone, page + size, idx + size, high, mt,
-				   false, false, NULL);
+				   FPI_DEFER_INDEX, NULL);
 	}
 	if (low < RMM_PAGEBLOCK_ORDER)
 		pb_update(zone, rmm_pb_of_idx(zone->mm, idx),
@@ -236,7 +248,7 @@ static __always_inline void free_one_page_batch(struct rmm_zone *zone,
 			if (!RmmPageBuddy(buddy) || buddy->private != order)
 				goto done;
 			__del_from_free_list(zone, buddy, bidx, order, pb->mt,
-					     false, pb);
+					     FPI_DEFER_INDEX, pb);
 			if (unlikely(pb->mt != mt)) {
 				account_freepages_move(zone, 1L << order,
 						       pb->mt, mt);
@@ -261,8 +273,8 @@ static __always_inline void free_one_page_batch(struct rmm_zone *zone,
 		if (mt != buddy_mt && (!rmm_mt_mergeable(mt) ||
 				       !rmm_mt_mergeable(buddy_mt)))
 			break;
-		__del_from_free_list(zone, buddy, bidx, order, buddy_mt, true,
-				     NULL);
+		__del_from_free_list(zone, buddy, bidx, order, buddy_mt,
+				     FPI_NONE, NULL);
 		if (buddy_mt != mt) {
 			account_freepages_move(zone, 1L << order, buddy_mt,
 					       mt);
@@ -274,13 +286,12 @@ static __always_inline void free_one_page_batch(struct rmm_zone *zone,
 	}
 done:
 	if (order >= RMM_PAGEBLOCK_ORDER) {
-		__add_to_free_list(zone, page, idx, order, mt, false, true,
-				   NULL);
+		__add_to_free_list(zone, page, idx, order, mt, FPI_NONE, NULL);
 	} else if (!b) {
-		__add_to_free_list(zone, page, idx, order, mt, false, true, pb);
+		__add_to_free_list(zone, page, idx, order, mt, FPI_NONE, pb);
 	} else {
-		__add_to_free_list(zone, page, idx, order, mt, false, false,
-				   pb);
+		__add_to_free_list(zone, page, idx, order, mt,
+				   FPI_DEFER_INDEX, pb);
 		/* the flush computes the key, once per pageblock */
 		pb_batch_add(zone, b, pb, idx >> RMM_PAGEBLOCK_ORDER);
 	}
@@ -350,7 +361,7 @@ static struct rmm_page *take_block(struct rmm_zone *zone, u32 idx,
 	struct rmm_page *page = rmm_mm_idx_to_page(zone->mm, idx);
 
 	/* expand() updates the pageblock's index entry once */
-	__del_from_free_list(zone, page, idx, o, mt, false, NULL);
+	__del_from_free_list(zone, page, idx, o, mt, FPI_DEFER_INDEX, NULL);
 	expand(zone, page, idx, order, o, mt);
 	account_freepages(zone, -(1L << order), mt);
 	return page;
@@ -412,8 +423,14 @@ static bool can_steal_fallback(unsigned int order, int start_mt)
 	return false;
 }
 
+/*
+ * find_suitable_fallback() of 6.12.117: the first fallback type with a free
+ * block of @order, and in *@can_steal whether its pageblock may be
+ * claimed.  The kernel's @only_stealable is true only for compaction,
+ * which regionmm does not have yet: it is left out.
+ */
 static int find_suitable_fallback(struct rmm_zone *zone, unsigned int order,
-				  int mt, bool only_stealable, bool *can_steal)
+				  int mt, bool *can_steal)
 {
 	struct rmm_free_area *area = &zone->free_area[order];
 	int i;
@@ -426,12 +443,8 @@ static int find_suitable_fallback(struct rmm_zone *zone, unsigned int order,
 
 		if (!area->nr_free_mt[fmt])
 			continue;
-		if (can_steal_fallback(order, mt))
-			*can_steal = true;
-		if (!only_stealable)
-			return fmt;
-		if (*can_steal)
-			return fmt;
+		*can_steal = can_steal_fallback(order, mt);
+		return fmt;
 	}
 	return -1;
 }
@@ -471,18 +484,27 @@ static unsigned int count_lru_pages(struct rmm_zone *zone, u32 pbn)
 }
 
 /*
+ * A fallback below pageblock order: boost the watermarks so that kswapd
+ * (here its stand-in, rmm_wakeup_kswapd()) is woken after the allocation.
+ */
+static void boost_for_fallback(struct rmm_zone *zone, unsigned int alloc_flags)
+{
+	if (boost_watermark(zone) && (alloc_flags & RMM_ALLOC_KSWAPD))
+		WRITE_ONCE(zone->flag_boosted_watermark, 1);
+}
+
+/*
  * try_to_claim_block() - 6.12.117's try_to_steal_block(): claim the
  * pageblock of the free block at @idx (order @current_order, another
  * migratetype) for @start_type and allocate from it, or return NULL and
- * leave everything as it was.  A block of pageblock order or more is
- * always claimed; below it, the watermarks are boosted and the pageblock
- * is claimed only when at least half of it is free or compatible (and
- * @whole_block: 6.1 boosts, then gives up, when it may not claim).
+ * leave everything as it was (but the boost).  A block of pageblock order
+ * or more is always claimed; below it, the watermarks are boosted and the
+ * pageblock is claimed only when at least half of it is free or
+ * compatible.
  */
 static struct rmm_page *
 try_to_claim_block(struct rmm_zone *zone, u32 idx, unsigned int current_order,
-		   unsigned int order, int start_type, unsigned int alloc_flags,
-		   bool whole_block)
+		   unsigned int order, int start_type, unsigned int alloc_flags)
 {
 	struct rmm_pageblock *pb = rmm_pb_of_idx(zone->mm, idx);
 	int block_type = pb->mt;
@@ -507,10 +529,7 @@ try_to_claim_block(struct rmm_zone *zone, u32 idx, unsigned int current_order,
 		return page;
 	}
 
-	if (boost_watermark(zone) && (alloc_flags & RMM_ALLOC_KSWAPD))
-		WRITE_ONCE(zone->flag_boosted_watermark, 1);
-	if (!whole_block)
-		return NULL;
+	boost_for_fallback(zone, alloc_flags);
 
 	free_pages = pb->nr_free;
 	movable_pages = count_lru_pages(zone, pbn);
@@ -547,6 +566,7 @@ static struct rmm_page *__rmqueue_claim(struct rmm_zone *zone,
 	int current_order, min_order = order, fmt;
 	struct rmm_page *page;
 	bool can_steal;
+	u32 idx;
 
 	if (order < RMM_PAGEBLOCK_ORDER && (alloc_flags & RMM_ALLOC_NOFRAGMENT))
 		min_order = RMM_PAGEBLOCK_ORDER;
@@ -554,16 +574,15 @@ static struct rmm_page *__rmqueue_claim(struct rmm_zone *zone,
 	for (current_order = RMM_MAX_ORDER; current_order >= min_order;
 	     --current_order) {
 		fmt = find_suitable_fallback(zone, current_order, start_mt,
-					     false, &can_steal);
+					     &can_steal);
 		if (fmt == -1)
 			continue;
 		if (!can_steal)
 			break;
-		page = try_to_claim_block(zone,
-					  find_block_exact(zone, current_order,
-							   fmt, true),
-					  current_order, order, start_mt,
-					  alloc_flags, true);
+		idx = find_block_exact(zone, current_order, fmt,
+				       PB_PICK_EMPTIEST);
+		page = try_to_claim_block(zone, idx, current_order, order,
+					  start_mt, alloc_flags);
 		if (page) {
 			count_fallback(zone);
 			return page;
@@ -586,12 +605,12 @@ static struct rmm_page *__rmqueue_steal(struct rmm_zone *zone,
 	for (current_order = order; current_order < RMM_NR_ORDERS;
 	     current_order++) {
 		fmt = find_suitable_fallback(zone, current_order, start_mt,
-					     false, &can_steal);
+					     &can_steal);
 		if (fmt == -1)
 			continue;
 		count_fallback(zone);
 		return take_block(zone, find_block_exact(zone, current_order,
-							 fmt, false),
+							 fmt, PB_PICK_FULLEST),
 				  current_order, order, fmt);
 	}
 	return NULL;
@@ -600,8 +619,8 @@ static struct rmm_page *__rmqueue_steal(struct rmm_zone *zone,
 /*
  * steal_suitable_fallback() of 6.1 (6.1 layouts): the same claim as
  * 6.12's, but a highatomic block, a block whose pageblock may not be
- * claimed (!@whole_block, after the boost) or one not claimed is handed
- * out from its own pageblock type.
+ * claimed (!@whole_block: below pageblock order, boosted all the same) or
+ * one not claimed is handed out from its own pageblock type.
  */
 static struct rmm_page *
 steal_suitable_fallback(struct rmm_zone *zone, u32 idx,
@@ -610,10 +629,13 @@ steal_suitable_fallback(struct rmm_zone *zone, u32 idx,
 			bool whole_block)
 {
 	int block_type = rmm_pb_of_idx(zone->mm, idx)->mt;
-	struct rmm_page *page;
+	struct rmm_page *page = NULL;
 
-	page = try_to_claim_block(zone, idx, current_order, order, start_type,
-				  alloc_flags, whole_block);
+	if (whole_block || current_order >= RMM_PAGEBLOCK_ORDER)
+		page = try_to_claim_block(zone, idx, current_order, order,
+					  start_type, alloc_flags);
+	else if (block_type != RMM_MIGRATE_HIGHATOMIC)
+		boost_for_fallback(zone, alloc_flags);
 	return page ? page : take_block(zone, idx, current_order, order,
 					block_type);
 }
@@ -640,13 +662,14 @@ static struct rmm_page *__rmqueue_fallback(struct rmm_zone *zone, int order,
 	for (current_order = RMM_MAX_ORDER; current_order >= min_order;
 	     --current_order) {
 		fmt = find_suitable_fallback(zone, current_order, start_mt,
-					     false, &can_steal);
+					     &can_steal);
 		if (fmt == -1)
 			continue;
 		if (!can_steal && start_mt == RMM_MIGRATE_MOVABLE &&
 		    current_order > order)
 			goto find_smallest;
-		idx = find_block_exact(zone, current_order, fmt, true);
+		idx = find_block_exact(zone, current_order, fmt,
+				       PB_PICK_EMPTIEST);
 		goto do_steal;
 	}
 	return NULL;
@@ -655,12 +678,12 @@ find_smallest:
 	for (current_order = order; current_order < RMM_NR_ORDERS;
 	     current_order++) {
 		fmt = find_suitable_fallback(zone, current_order, start_mt,
-					     false, &can_steal);
+					     &can_steal);
 		if (fmt != -1)
 			break;
 	}
 	RMM_BUG_ON(current_order >= RMM_NR_ORDERS);
-	idx = find_block_exact(zone, current_order, fmt, false);
+	idx = find_block_exact(zone, current_order, fmt, PB_PICK_FULLEST);
 
 do_steal:
 	RMM_BUG_ON(idx == RMM_NIL);
@@ -813,7 +836,7 @@ static bool unreserve_highatomic_pageblock(struct rmm_mm *mm,
 		for (o = 0; o < RMM_NR_ORDERS; o++) {
 			u32 idx = find_block_exact(zone, o,
 						   RMM_MIGRATE_HIGHATOMIC,
-						   false);
+						   PB_PICK_FULLEST);
 			u32 pbn;
 
 			if (!zone->free_area[o].nr_free_mt[RMM_MIGRATE_HIGHATOMIC]
@@ -1668,15 +1691,6 @@ static void bad_page(struct rmm_mm *mm, struct rmm_page *page,
 	RMM_WARN_ON_ONCE(1);
 }
 
-unsigned int rmm_compound_order(const struct rmm_mm *mm,
-				const struct rmm_page *head)
-{
-	if (!RmmPageHead(head))
-		return 0;
-	return head[1].next;
-}
-RMM_EXPORT(rmm_compound_order);
-
 /* free_pages_prepare(): false if the page must not be freed (leaked) */
 static bool free_pages_prepare(struct rmm_mm *mm, struct rmm_page *page,
 			       unsigned int order)
@@ -1689,7 +1703,7 @@ static bool free_pages_prepare(struct rmm_mm *mm, struct rmm_page *page,
 	if (unlikely(RmmPageHead(page))) {
 		unsigned long i;
 
-		if (rmm_compound_order(mm, page) != order) {
+		if (rmm_compound_order(page) != order) {
 			bad_page(mm, page, "freed with the wrong order");
 			return false;
 		}

@@ -8,8 +8,11 @@
  * validate.h) so that the glue and the tests need only this one.
  *
  * Locking: the functions below take the locks they need; none may be called
- * with a zone lock held.  rmm_mm_alloc_pages/rmm_mm_free_pages may be called
- * from any context (they never sleep).
+ * with a zone lock held.  rmm_mm_free_pages() and an allocation without
+ * __GFP_DIRECT_RECLAIM never sleep and may be called from any context but
+ * NMI; an allocation with __GFP_DIRECT_RECLAIM may sleep (it drains every
+ * CPU's lists with IPIs and waits; with __GFP_NOFAIL it retries until it
+ * succeeds), as include/regionmm/regionmm.h says.
  */
 #ifndef _RMM_PAGE_ALLOC_H
 #define _RMM_PAGE_ALLOC_H
@@ -28,8 +31,9 @@
  * Allocate 2^@order pages from node @nid (RMM_NUMA_NO_NODE: the current
  * CPU's nearest node) following the kernel's rules: zone from gfp_zone(),
  * migratetype from gfp_migratetype(), zonelist fallback, watermarks with
- * lowmem_reserve, __GFP_THISNODE, __GFP_ZERO, __GFP_COMP, __GFP_NOWARN.
- * Returns NULL on failure.  Never sleeps.
+ * lowmem_reserve, __GFP_THISNODE, __GFP_ZERO, __GFP_COMP, __GFP_NOWARN,
+ * __GFP_NOFAIL.  Returns NULL on failure.  Sleeps only with
+ * __GFP_DIRECT_RECLAIM (see the top of this file).
  */
 struct rmm_page *rmm_mm_alloc_pages(struct rmm_mm *mm, int nid,
 				    unsigned int order, rmm_gfp_t gfp);

@@ -73,23 +73,23 @@ void rmm_pb_set_mt_locked(struct rmm_zone *zone, u32 pbn, int mt)
 				   head->private != RMM_MAX_ORDER);
 			del_from_free_list(zone, head, bidx, RMM_MAX_ORDER, old);
 			add_to_free_list(zone, head, bidx, RMM_PAGEBLOCK_ORDER,
-					 old, false);
+					 old);
 			add_to_free_list(zone, head + RMM_PAGEBLOCK_NR_PAGES,
 					 bidx + RMM_PAGEBLOCK_NR_PAGES,
-					 RMM_PAGEBLOCK_ORDER, old, false);
+					 RMM_PAGEBLOCK_ORDER, old);
 		} else if (page->private > RMM_PAGEBLOCK_ORDER) {
 			del_from_free_list(zone, page, idx, page->private, old);
 			add_to_free_list(zone, page, idx, RMM_PAGEBLOCK_ORDER,
-					 old, false);
+					 old);
 			add_to_free_list(zone, page + RMM_PAGEBLOCK_NR_PAGES,
 					 idx + RMM_PAGEBLOCK_NR_PAGES,
-					 RMM_PAGEBLOCK_ORDER, old, false);
+					 RMM_PAGEBLOCK_ORDER, old);
 		}
 		del_from_free_list(zone, page, idx, RMM_PAGEBLOCK_ORDER, old);
 		zone->nr_pageblocks_mt[old]--;
 		zone->nr_pageblocks_mt[mt]++;
 		pb->mt = mt;
-		add_to_free_list(zone, page, idx, RMM_PAGEBLOCK_ORDER, mt, false);
+		add_to_free_list(zone, page, idx, RMM_PAGEBLOCK_ORDER, mt);
 		return;
 	}
 
@@ -115,12 +115,13 @@ void rmm_pb_set_mt_locked(struct rmm_zone *zone, u32 pbn, int mt)
 }
 
 /*
- * A free block of exactly order @o and type @mt (its count is non-zero).
- * @emptiest: prefer the pageblock with most free pages (block claiming),
- * else the fullest one (single-page steals pollute as little as possible).
+ * A free block of exactly order @o and type @mt (its count is non-zero),
+ * below pageblock order from the pageblock @pick says: the one with most
+ * free pages (block claiming) or the fullest one (single-page steals
+ * pollute as little as possible).
  */
 u32 find_block_exact(struct rmm_zone *zone, unsigned int o, int mt,
-		     bool emptiest)
+		     enum pb_pick pick)
 {
 	struct rmm_partial *pt = &zone->partial[mt];
 	u64 bits;
@@ -132,9 +133,8 @@ u32 find_block_exact(struct rmm_zone *zone, unsigned int o, int mt,
 	}
 	bits = pt->bitmap & keys_eq(o);
 	if (bits) {
-		/* highest set bit: no 64-bit fls in the ports */
-		unsigned int key = emptiest ? 63 - __builtin_clzll(bits) :
-					      rmm_ffs64(bits) - 1;
+		unsigned int key = pick == PB_PICK_EMPTIEST ?
+			rmm_fls64(bits) - 1 : rmm_ffs64(bits) - 1;
 
 		return rmm_pb_nr(zone->mm, pt->head[key])->free[o];
 	}

@@ -169,7 +169,13 @@ static inline void pb_batch_add(struct rmm_zone *zone, struct pb_batch *b,
 void change_pageblock_range(struct rmm_zone *zone, u32 idx,
 			    unsigned int order, int mt);
 void rmm_pb_set_mt_locked(struct rmm_zone *zone, u32 pbn, int mt);
+/* which pageblock find_block_exact() takes its block from */
+enum pb_pick {
+	PB_PICK_FULLEST,	/* single-page steals: pollute few pageblocks */
+	PB_PICK_EMPTIEST,	/* block claiming: most free pages to claim */
+};
+
 u32 find_block_exact(struct rmm_zone *zone, unsigned int o, int mt,
-		     bool emptiest);
+		     enum pb_pick pick);
 
 #endif /* _RMM_PAGEBLOCK_H */

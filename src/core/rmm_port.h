@@ -21,10 +21,16 @@
  *   logging    rmm_pr_err/warn/info/debug, rmm_pr_warn_ratelimited,
  *              RMM_WARN_ON(_ONCE), RMM_BUG_ON
  *   memory     rmm_kvzalloc/rmm_kvfree (small metadata only)
+ *   sleeping   rmm_might_sleep, rmm_cond_resched,
+ *              rmm_schedule_timeout_uninterruptible
+ *   remote     rmm_remote_call (an asynchronous call on another CPU)
+ *   math       rmm_int_sqrt, rmm_fls, rmm_fls64, rmm_ffs64, rmm_popcount64
  *   export     RMM_EXPORT(sym)
- *   numa       rmm_cpu_to_node (the glue/test tells the core which regionmm
- *              node each CPU is closest to via rmm_layout; the port only
- *              supplies numa_node_id of the running kernel when needed)
+ *   tests      rmm_inject(point, arg) (injection points; nothing in the
+ *              module)
+ * NUMA is not the port's: the glue or the test tells the core which
+ * regionmm node each CPU is nearest through rmm_layout.cpu_to_node[]
+ * (rmm_cpu_to_node() in page_alloc.h).
  */
 #ifndef _RMM_PORT_H
 #define _RMM_PORT_H

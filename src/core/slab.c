@@ -16,14 +16,14 @@
  *    the cache (Unmovable, Reclaimable with RMM_SLAB_RECLAIM_ACCOUNT) and
  *    go back when empty beyond min_partial.  The order is chosen like
  *    SLUB's calculate_order().
- *  - Object -> slab: rmm_virt_to_page() then the head page (tail pages
- *    carry their index in ->private), then the header at cache->hdr_off:
- *    O(1).
+ *  - Object -> slab: rmm_mm_virt_to_page(), rmm_compound_head() (tail
+ *    pages carry their offset to the head in ->private), then the header
+ *    the head page's owner words locate: O(1).
  *  - Debug caches (RED_ZONE, POISON, DEBUG, STORE_USER, or the
  *    instance's rmm_slab_params.debug_flags) skip the per-CPU arrays:
  *    every alloc and free takes the node lock and checks the object (SLUB
- *    does the same with slab_debug).  Bad frees are reported naming the cache and the object
- *    offset in its slab, and refused.
+ *    does the same with slab_debug).  Bad frees are reported naming the
+ *    cache and the object offset in its slab, and refused.
  *
  * Locking order: root->lock -> node->lock -> (buddy locks).
  * No slab is freed to the buddy with a node lock held.
@@ -78,9 +78,8 @@ static inline void slist_del(struct rmm_slab_list *n)
 
 /*
  * Page descriptors.  Slabs of order > 0 and large kmalloc blocks are
- * compound (__GFP_COMP): the core keeps PG_rmm_tail and private = offset to
- * the head in tail pages.  Blocks of order <= 10 never straddle a 1024-page
- * section, so the head is page - private without a pfn round trip.
+ * compound (__GFP_COMP): rmm_compound_head() (memory_model.h) finds the
+ * head page.
  * Owner words of the head page while allocated:
  *   slab:          PG_rmm_slab, private = header offset in the slab,
  *                  next/prev = the owning struct rmm_cache * (low/high
@@ -91,11 +90,6 @@ static inline void slist_del(struct rmm_slab_list *n)
  *   large kmalloc: PG_rmm_owner_priv, private = RMM_KMALLOC_LARGE | order
  */
 #define RMM_KMALLOC_LARGE	0x4b4d0000U	/* "KM" */
-
-static inline struct rmm_page *slab_page_head(struct rmm_page *page)
-{
-	return RmmPageTail(page) ? page - page->private : page;
-}
 
 #define RMM_SLAB_OFFSLAB	0x80000000U
 
@@ -248,7 +242,7 @@ static struct rmm_slab *slab_virt_to_slab(struct rmm_mm *mm, const void *p)
 
 	if (unlikely(!page))
 		return NULL;
-	page = slab_page_head(page);
+	page = rmm_compound_head(page);
 	if (unlikely(!RmmPageSlab(page)))
 		return NULL;
 	/* the head page's owner words locate the header */
@@ -389,13 +383,17 @@ static inline struct rmm_cache_node *slab_node(struct rmm_cache *c,
  * SReclaimable:, SUnreclaim: and vmstat's nr_slab_* print).
  */
 static void account_slab_pages(struct rmm_mm *mm, struct rmm_page *page,
-			       bool reclaimable, long pages)
+			       enum rmm_node_stat_item item, long pages)
 {
-	int nid = rmm_mm_page_nid(mm, page);
+	rmm_mod_node_page_state(&mm->nodes[rmm_mm_page_nid(mm, page)], item,
+				pages);
+}
 
-	rmm_mod_node_page_state(&mm->nodes[nid], reclaimable ?
-				RMM_NR_SLAB_RECLAIMABLE_B :
-				RMM_NR_SLAB_UNRECLAIMABLE_B, pages);
+/* cache_vmstat_idx() of mm/slab.h: the counter of @c's slab pages */
+static inline enum rmm_node_stat_item cache_vmstat_idx(const struct rmm_cache *c)
+{
+	return (c->gfp & RMM___GFP_RECLAIMABLE) ? RMM_NR_SLAB_RECLAIMABLE_B :
+		RMM_NR_SLAB_UNRECLAIMABLE_B;
 }
 
 /*
@@ -427,8 +425,7 @@ static struct rmm_slab *new_slab_slowpath(struct rmm_cache *c, rmm_gfp_t gfp)
 			rmm_cache_free(c->hdr_cache, s);
 		return NULL;
 	}
-	account_slab_pages(c->mm, page, c->gfp & RMM___GFP_RECLAIMABLE,
-			   1L << c->order);
+	account_slab_pages(c->mm, page, cache_vmstat_idx(c), 1L << c->order);
 	base = rmm_mm_page_address(c->mm, page);
 	nid = rmm_mm_page_nid(c->mm, page);
 	if (nid < 0 || nid >= c->nr_nodes)
@@ -470,8 +467,7 @@ static void discard_slab(struct rmm_cache *c, struct rmm_slab *s)
 
 	s->magic = 0;
 	slab_pages_unmark(page);
-	account_slab_pages(c->mm, page, c->gfp & RMM___GFP_RECLAIMABLE,
-			   -(1L << c->order));
+	account_slab_pages(c->mm, page, cache_vmstat_idx(c), -(1L << c->order));
 	rmm_mm_free_pages(c->mm, page, c->order);
 	if (c->hdr_cache)
 		rmm_cache_free(c->hdr_cache, s);
@@ -527,11 +523,23 @@ static inline void *slab_take(struct rmm_cache *c, struct rmm_cache_node *n,
 }
 
 /*
+ * What giving objects back does with a slab that becomes empty while its
+ * node has more than min_partial partial slabs: EMPTY_DISCARD unlinks it
+ * for the caller to free after unlocking; EMPTY_KEEP leaves it on the
+ * partial list (the IPI flush of rmm_cache_shrink(), whose
+ * discard_empty() frees it afterwards).
+ */
+enum empty_slab {
+	EMPTY_DISCARD,
+	EMPTY_KEEP,
+};
+
+/*
  * Return @obj to @s.  Lock held.  Returns true when the slab became empty
  * and was unlinked for the caller to discard after unlocking.
  */
 static inline bool slab_put(struct rmm_cache *c, struct rmm_cache_node *n,
-			    struct rmm_slab *s, void *obj, bool may_discard)
+			    struct rmm_slab *s, void *obj, enum empty_slab empty)
 {
 	set_fp(c, obj, s->freelist);
 	s->freelist = obj;
@@ -544,7 +552,7 @@ static inline bool slab_put(struct rmm_cache *c, struct rmm_cache_node *n,
 		n->nr_partial++;
 	}
 	if (!s->inuse) {
-		if (may_discard && n->nr_partial > c->min_partial) {
+		if (empty == EMPTY_DISCARD && n->nr_partial > c->min_partial) {
 			slist_del(&s->list);
 			n->nr_partial--;
 			n->nr_slabs--;
@@ -601,18 +609,17 @@ static unsigned int get_partial(struct rmm_cache *c, void **out,
 }
 
 /*
- * Give @nr objects back to their slabs; emptied slabs beyond min_partial
- * go back to the buddy unless @may_discard is false (IPI context: they stay
- * on the partial list for discard_empty()).
+ * Give @nr objects back to their slabs; @empty: what to do with emptied
+ * slabs beyond min_partial.
  */
 static void put_objects(struct rmm_cache *c, void **objs, unsigned int nr,
-			bool may_discard)
+			enum empty_slab empty)
 {
-	struct rmm_slab_list empty;
+	struct rmm_slab_list discard;
 	unsigned int i, left = nr;
 	int nid;
 
-	slist_init(&empty);
+	slist_init(&discard);
 	/* one lock round trip per node that has objects in the batch */
 	for (nid = 0; nid < c->nr_nodes && left; nid++) {
 		struct rmm_cache_node *n = &c->node[nid];
@@ -631,14 +638,14 @@ static void put_objects(struct rmm_cache *c, void **objs, unsigned int nr,
 
 			if (s->nid != nid)
 				continue;
-			if (slab_put(c, n, s, objs[i], may_discard))
-				slist_add(&s->list, &empty);
+			if (slab_put(c, n, s, objs[i], empty))
+				slist_add(&s->list, &discard);
 			left--;
 		}
 		rmm_spin_unlock_irqrestore(&n->lock, flags);
 	}
-	while (!slist_empty(&empty)) {
-		struct rmm_slab *s = slab_of_list(empty.next);
+	while (!slist_empty(&discard)) {
+		struct rmm_slab *s = slab_of_list(discard.next);
 
 		slist_del(&s->list);
 		discard_slab(c, s);
@@ -660,7 +667,7 @@ static void flush_slowpath(struct rmm_cache *c, struct rmm_slab_cpu *a)
 {
 	unsigned int nr = c->cpu_batch;
 
-	put_objects(c, a->objs, nr, true);
+	put_objects(c, a->objs, nr, EMPTY_DISCARD);
 	memmove(a->objs, a->objs + nr, (a->count - nr) * sizeof(void *));
 	a->count -= nr;
 	c->flush++;
@@ -775,10 +782,10 @@ void *rmm_cache_alloc(struct rmm_cache *c, rmm_gfp_t gfp)
 RMM_EXPORT(rmm_cache_alloc);
 
 /*
- * Checked free under the node lock (debug caches; also the re-entry path
- * for non-debug caches, where @check is false).  Refuses bad frees.
+ * Free under the node lock: debug caches, whose frees are checked (bad
+ * ones refused), and the re-entry path of the others.
  */
-static void free_locked_slowpath(struct rmm_cache *c, void *obj, bool check)
+static void free_locked_slowpath(struct rmm_cache *c, void *obj)
 {
 	struct rmm_slab *s;
 	struct rmm_cache_node *n;
@@ -803,7 +810,7 @@ static void free_locked_slowpath(struct rmm_cache *c, void *obj, bool check)
 	}
 	n = slab_node(c, s);
 	rmm_spin_lock_irqsave(&n->lock, flags);
-	if (check) {
+	if (cache_debug(c)) {
 		if (on_freelist(c, s, obj)) {
 			rmm_spin_unlock_irqrestore(&n->lock, flags);
 			slab_report(c, "Double free: object at offset %lu in slab is already free; not freed",
@@ -820,7 +827,7 @@ static void free_locked_slowpath(struct rmm_cache *c, void *obj, bool check)
 		}
 		init_object(c, obj, RMM_RED_INACTIVE);
 	}
-	discard = slab_put(c, n, s, obj, true);
+	discard = slab_put(c, n, s, obj, EMPTY_DISCARD);
 	rmm_spin_unlock_irqrestore(&n->lock, flags);
 	if (discard)
 		discard_slab(c, s);
@@ -831,13 +838,13 @@ static void cache_free_slowpath(struct rmm_cache *c, void *obj)
 	struct rmm_slab_cpu *a;
 
 	if (cache_debug(c)) {
-		free_locked_slowpath(c, obj, true);
+		free_locked_slowpath(c, obj);
 		return;
 	}
 	a = cpu_array(c, rmm_get_cpu());
 	if (unlikely(READ_ONCE(a->busy))) {
 		rmm_put_cpu();
-		free_locked_slowpath(c, obj, false);
+		free_locked_slowpath(c, obj);
 		return;
 	}
 	WRITE_ONCE(a->busy, 1);
@@ -934,24 +941,13 @@ static unsigned int get_order_size(unsigned long size)
 	return order;
 }
 
-static unsigned int fls_u(unsigned int x)
-{
-	unsigned int r = 0;
-
-	while (x) {
-		r++;
-		x >>= 1;
-	}
-	return r;
-}
-
 /* SLUB's calculate_order() */
 static int calculate_order(const struct rmm_cache *c, unsigned int size)
 {
 	unsigned int min_objects, max_objects, min_order, order, fract, h, f;
 	unsigned int nr_cpus = c->nr_cpus;
 
-	min_objects = 4 * (fls_u(nr_cpus) + 1);
+	min_objects = 4 * (rmm_fls(nr_cpus) + 1);
 	max_objects = slab_order_objects(c, RMM_SLAB_MAX_ORDER, size, &h, &f);
 	if (!max_objects)
 		max_objects = 1;
@@ -1107,7 +1103,7 @@ static struct rmm_cache *cache_new(struct rmm_slab_root *r, const char *name,
 	if (calculate_sizes(c, r->kmalloc[RMM_KMALLOC_HDR_INDEX]))
 		goto fail;
 	/* SLUB: min_partial = clamp(ilog2(size) / 2, MIN_PARTIAL, MAX_PARTIAL) */
-	c->min_partial = (fls_u(c->size) - 1) / 2;
+	c->min_partial = (rmm_fls(c->size) - 1) / 2;
 	if (c->min_partial < RMM_SLAB_MIN_PARTIAL)
 		c->min_partial = RMM_SLAB_MIN_PARTIAL;
 	if (c->min_partial > RMM_SLAB_MAX_PARTIAL)
@@ -1195,12 +1191,13 @@ RMM_EXPORT(rmm_mm_cache_create);
  * no other CPU uses the cache's arrays concurrently (destroy), or runs
  * this on the owning CPU (shrink, through rmm_on_each_cpu()).
  */
-static void flush_cpu_array(struct rmm_cache *c, int cpu, bool may_discard)
+static void flush_cpu_array(struct rmm_cache *c, int cpu,
+			    enum empty_slab empty)
 {
 	struct rmm_slab_cpu *a = cpu_array(c, cpu);
 
 	if (a->count) {
-		put_objects(c, a->objs, a->count, may_discard);
+		put_objects(c, a->objs, a->count, empty);
 		a->count = 0;
 	}
 }
@@ -1214,7 +1211,7 @@ static void flush_this_cpu(void *arg)
 	if (!READ_ONCE(a->busy)) {
 		WRITE_ONCE(a->busy, 1);
 		barrier();
-		flush_cpu_array(c, cpu, false);
+		flush_cpu_array(c, cpu, EMPTY_KEEP);
 		barrier();
 		WRITE_ONCE(a->busy, 0);
 	}
@@ -1326,7 +1323,7 @@ void rmm_slab_cpu_dead(struct rmm_mm *mm, int cpu)
 		struct rmm_cache *c = cache_of_list(l);
 
 		if (cpu >= 0 && cpu < (int)c->nr_cpus)
-			flush_cpu_array(c, cpu, true);
+			flush_cpu_array(c, cpu, EMPTY_DISCARD);
 	}
 	rmm_spin_unlock(&r->lock);
 }
@@ -1386,7 +1383,7 @@ static int cache_drain_check(struct rmm_cache *c, const char *when)
 	int cpu;
 
 	for (cpu = 0; cpu < (int)c->nr_cpus; cpu++)
-		flush_cpu_array(c, cpu, true);
+		flush_cpu_array(c, cpu, EMPTY_DISCARD);
 	live = cache_live_objects(c);
 	if (live > c->nr_quarantined) {
 		slab_refuse(c, "%s refused (-EBUSY): %lu objects still allocated",
@@ -1433,10 +1430,13 @@ RMM_EXPORT(rmm_cache_destroy);
 
 /* ---------------------------------------------------------- validation */
 
+/* @s was found on @list of node @nid (@n): its partial or its full list */
 static int validate_slab(struct rmm_cache *c, struct rmm_cache_node *n,
-			 int nid, struct rmm_slab *s, bool full,
+			 int nid, struct rmm_slab *s,
+			 const struct rmm_slab_list *list,
 			 unsigned char *seen, unsigned long *nfree)
 {
+	bool full = list == &n->full;
 	unsigned int cnt = 0;
 	unsigned long off;
 	void *p;
@@ -1487,9 +1487,17 @@ static int validate_slab(struct rmm_cache *c, struct rmm_cache_node *n,
 	return 0;
 }
 
+/*
+ * What cache_validate() checks besides slabs, freelists and counters:
+ * VALIDATE_CPU_ARRAYS - the per-CPU arrays; only when no other CPU uses
+ *	the cache (tests).  Without it the check is safe at any time: the
+ *	rest is read under the node locks.
+ */
+#define VALIDATE_CPU_ARRAYS	(1U << 0)
+
 /* see rmm_cache_validate(); @seen holds c->objects bytes */
 static int cache_validate(struct rmm_cache *c, unsigned char *seen,
-			  bool cpu_arrays)
+			  unsigned int flags)
 {
 	unsigned long cached = 0;
 	int i, ret = 0, cpu;
@@ -1501,14 +1509,14 @@ static int cache_validate(struct rmm_cache *c, unsigned char *seen,
 
 		rmm_spin_lock_irqsave(&n->lock, flags);
 		for (l = n->partial.next; l != &n->partial && !ret; l = l->next) {
-			ret = validate_slab(c, n, i, slab_of_list(l), false,
-					    seen, &nfree);
+			ret = validate_slab(c, n, i, slab_of_list(l),
+					    &n->partial, seen, &nfree);
 			nslabs++;
 			npartial++;
 		}
 		for (l = n->full.next; l != &n->full && !ret; l = l->next) {
-			ret = validate_slab(c, n, i, slab_of_list(l), true,
-					    seen, &nfree);
+			ret = validate_slab(c, n, i, slab_of_list(l),
+					    &n->full, seen, &nfree);
 			nslabs++;
 		}
 		if (!ret && (nslabs != n->nr_slabs ||
@@ -1522,7 +1530,8 @@ static int cache_validate(struct rmm_cache *c, unsigned char *seen,
 		rmm_spin_unlock_irqrestore(&n->lock, flags);
 	}
 	/* objects cached per CPU: in a slab of this cache, not free there */
-	for (cpu = 0; cpu_arrays && cpu < (int)c->nr_cpus && !ret; cpu++) {
+	for (cpu = 0; (flags & VALIDATE_CPU_ARRAYS) &&
+	     cpu < (int)c->nr_cpus && !ret; cpu++) {
 		struct rmm_slab_cpu *a = cpu_array(c, cpu);
 		unsigned int k, j;
 
@@ -1575,20 +1584,14 @@ int rmm_cache_validate(struct rmm_cache *c)
 
 	if (!seen)
 		return -ENOMEM;
-	ret = cache_validate(c, seen, true);
+	ret = cache_validate(c, seen, VALIDATE_CPU_ARRAYS);
 	rmm_kvfree(seen);
 	return ret;
 }
 RMM_EXPORT(rmm_cache_validate);
 
-/**
- * rmm_slab_validate_all - validate every cache of an instance
- * @mm: the instance
- * @cpu_arrays: also check the per-CPU arrays; only when no other CPU uses
- *	the caches (tests).  Without it the check is safe at any time: slabs,
- *	freelists and counters are read under the node locks.
- */
-int rmm_slab_validate_all(struct rmm_mm *mm, bool cpu_arrays)
+/* every cache of @mm; @flags: VALIDATE_* */
+static int validate_all_caches(struct rmm_mm *mm, unsigned int flags)
 {
 	struct rmm_slab_root *r = mm->slab;
 	struct rmm_slab_list *l;
@@ -1602,16 +1605,29 @@ int rmm_slab_validate_all(struct rmm_mm *mm, bool cpu_arrays)
 		return -ENOMEM;
 	rmm_spin_lock(&r->lock);
 	for (l = r->caches.next; l != &r->caches && !ret; l = l->next)
-		ret = cache_validate(cache_of_list(l), seen, cpu_arrays);
+		ret = cache_validate(cache_of_list(l), seen, flags);
 	rmm_spin_unlock(&r->lock);
 	rmm_kvfree(seen);
 	return ret;
 }
+
+/**
+ * rmm_slab_validate_all - validate every cache of an instance
+ * @mm: the instance
+ * @cpu_arrays: also check the per-CPU arrays; only when no other CPU uses
+ *	the caches (tests).  Without it the check is safe at any time: slabs,
+ *	freelists and counters are read under the node locks.
+ */
+int rmm_slab_validate_all(struct rmm_mm *mm, bool cpu_arrays)
+{
+	return validate_all_caches(mm, cpu_arrays ? VALIDATE_CPU_ARRAYS : 0);
+}
 RMM_EXPORT(rmm_slab_validate_all);
 
+/* everything, the per-CPU arrays included (tests) */
 int rmm_mm_slab_validate(struct rmm_mm *mm)
 {
-	return rmm_slab_validate_all(mm, true);
+	return validate_all_caches(mm, VALIDATE_CPU_ARRAYS);
 }
 RMM_EXPORT(rmm_mm_slab_validate);
 
@@ -1680,7 +1696,7 @@ static inline unsigned int rmm_kmalloc_index(size_t size)
 {
 	if (size <= 192)
 		return rmm_kmalloc_size_index[(size - 1) / 8];
-	return fls_u((unsigned int)(size - 1));
+	return rmm_fls((unsigned int)(size - 1));
 }
 
 static void *kmalloc_large_slowpath(struct rmm_mm *mm, size_t size,
@@ -1700,7 +1716,7 @@ static void *kmalloc_large_slowpath(struct rmm_mm *mm, size_t size,
 		return NULL;
 	slab_large_mark(page, order);
 	/* like kmalloc_large(): counted as unreclaimable slab */
-	account_slab_pages(mm, page, false, 1L << order);
+	account_slab_pages(mm, page, RMM_NR_SLAB_UNRECLAIMABLE_B, 1L << order);
 	p = rmm_mm_page_address(mm, page);
 	if (r)
 		rmm_atomic_long_add(1L << order, &r->large_pages);
@@ -1755,7 +1771,7 @@ void rmm_mm_kfree(struct rmm_mm *mm, const void *p)
 		slab_report_mm(mm, "kfree of a pointer outside regionmm; not freed");
 		return;
 	}
-	page = slab_page_head(page);
+	page = rmm_compound_head(page);
 	if (unlikely(!RmmPageSlab(page))) {
 		unsigned int order;
 		struct rmm_slab_root *r = mm->slab;
@@ -1765,7 +1781,8 @@ void rmm_mm_kfree(struct rmm_mm *mm, const void *p)
 			return;
 		}
 		slab_large_unmark(page, order);
-		account_slab_pages(mm, page, false, -(1L << order));
+		account_slab_pages(mm, page, RMM_NR_SLAB_UNRECLAIMABLE_B,
+				   -(1L << order));
 		rmm_mm_free_pages(mm, page, order);
 		if (r)
 			rmm_atomic_long_sub(1L << order, &r->large_pages);
@@ -1787,7 +1804,7 @@ size_t rmm_ksize(struct rmm_mm *mm, const void *p)
 	page = rmm_mm_virt_to_page(mm, p);
 	if (!page)
 		return 0;
-	if (!RmmPageSlab(slab_page_head(page)))
+	if (!RmmPageSlab(rmm_compound_head(page)))
 		return slab_large_check(mm, page, p, &order) ?
 			(size_t)RMM_PAGE_SIZE << order : 0;
 	s = slab_virt_to_slab(mm, p);

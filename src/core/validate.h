@@ -3,7 +3,8 @@
  * validate.h - invariant checks of an instance (validate.c), for tests and
  * the debug ioctl.
  *
- * Locking: takes each zone->lock in turn (irqs off).
+ * Locking: takes each zone->lock in turn (irqs off), step by step, and may
+ * sleep between steps: process context only, no zone lock held.
  */
 #ifndef _RMM_VALIDATE_H
 #define _RMM_VALIDATE_H

@@ -13,10 +13,6 @@
  * event counters are written by their CPU with irqs off (here:
  * rmm_count_vm_events()) and summed with READ_ONCE, so sums are racy
  * snapshots, as /proc/vmstat's.
- *
- * The sums index nodes x zones rather than use rmm_for_each_zone(): that
- * iterator follows zone->nid/idx, which a hand-built instance (a zeroed
- * struct rmm_mm with some zones filled, as test_show_mem uses) lacks.
  */
 #include "internal.h"
 
@@ -72,18 +68,16 @@ static unsigned long sum_over_pcps(const struct rmm_mm *mm,
 							int arg),
 				   int arg)
 {
+	const struct rmm_zone *zone;
 	unsigned long sum = 0;
-	int n, z, cpu;
+	int cpu;
 
-	for (n = 0; n < mm->nr_nodes; n++)
-		for (z = 0; z < mm->nr_zones; z++) {
-			const struct rmm_zone *zone = &mm->nodes[n].node_zones[z];
-
-			if (!zone->pcp)
-				continue;
-			for (cpu = 0; cpu < mm->layout.nr_cpu_ids; cpu++)
-				sum += val(&zone->pcp[cpu], arg);
-		}
+	rmm_for_each_zone(mm, zone) {
+		if (!zone->pcp)
+			continue;
+		for (cpu = 0; cpu < mm->layout.nr_cpu_ids; cpu++)
+			sum += val(&zone->pcp[cpu], arg);
+	}
 	return sum;
 }
 
@@ -109,12 +103,11 @@ RMM_EXPORT(rmm_vm_event_state);
 unsigned long rmm_mm_sum_over_zones(const struct rmm_mm *mm,
 				    unsigned long (*val)(const struct rmm_zone *z))
 {
+	const struct rmm_zone *zone;
 	unsigned long sum = 0;
-	int n, z;
 
-	for (n = 0; n < mm->nr_nodes; n++)
-		for (z = 0; z < mm->nr_zones; z++)
-			sum += val(&mm->nodes[n].node_zones[z]);
+	rmm_for_each_zone(mm, zone)
+		sum += val(zone);
 	return sum;
 }
 

@@ -6,7 +6,9 @@
  * calculate_min_free_kbytes, __setup_per_zone_wmarks,
  * setup_per_zone_lowmem_reserve, calculate_totalreserve_pages,
  * zone_batchsize, zone_highsize, zone_set_pageset_high_and_batch;
- * mm/vmstat.c: calculate_normal_threshold).
+ * mm/khugepaged.c: set_recommended_min_free_kbytes; mm/vmstat.c:
+ * calculate_normal_threshold), recomputed over the online CPUs on CPU
+ * hotplug (rmm_mm_cpu_hotplug()).
  *
  * 6.1 vs 6.12 (selected by layout.kver / wmark_in.kver):
  *   - lowmem_pages: 6.12 leaves ZONE_MOVABLE out and caps its min
@@ -36,7 +38,7 @@ static inline u64 mult_frac_u64(u64 x, u64 n, u64 d)
 
 static inline unsigned long rounddown_pow_of_two_ul(unsigned long n)
 {
-	return n ? 1UL << (63 - __builtin_clzl(n)) : 0;
+	return n ? 1UL << (rmm_fls64(n) - 1) : 0;
 }
 
 void rmm_tunables_default(const struct rmm_layout *l, struct rmm_tunables *t)
@@ -318,7 +320,7 @@ static void zone_set_pageset_high_and_batch(struct rmm_zone *zone)
 
 static void fill_wmark_in(const struct rmm_mm *mm, struct rmm_wmark_in *in)
 {
-	int n, z;
+	const struct rmm_zone *zone;
 
 	memset(in, 0, sizeof(*in));
 	in->kver = mm->layout.kver;
@@ -327,10 +329,9 @@ static void fill_wmark_in(const struct rmm_mm *mm, struct rmm_wmark_in *in)
 	in->zone_movable = mm->layout.zone_movable;
 	in->zone_normal = mm->layout.zone_normal;
 	in->thp_min_free_kbytes = mm->layout.thp_min_free_kbytes;
-	for (n = 0; n < mm->nr_nodes; n++)
-		for (z = 0; z < mm->nr_zones; z++)
-			in->managed[n][z] =
-				rmm_zone_managed_pages(&mm->nodes[n].node_zones[z]);
+	rmm_for_each_zone(mm, zone)
+		in->managed[zone->nid][zone->idx] =
+			rmm_zone_managed_pages(zone);
 	in->min_free_kbytes = mm->tunables.min_free_kbytes;
 	in->watermark_scale_factor = mm->tunables.watermark_scale_factor;
 	memcpy(in->lowmem_reserve_ratio, mm->tunables.lowmem_reserve_ratio,
@@ -338,54 +339,61 @@ static void fill_wmark_in(const struct rmm_mm *mm, struct rmm_wmark_in *in)
 }
 
 /*
- * Recompute everything from the tunables (tunables_lock held).
- * @setup_wmarks: this is __setup_per_zone_wmarks() of the kernel (init,
- * min_free_kbytes and watermark_scale_factor writes), which also drops
- * the watermark boost; the other tunables' handlers leave the boost alone
- * (their watermarks come out unchanged).
+ * What __recompute_all() does to the watermark boost:
+ * RECOMPUTE_SETUP_WMARKS - this is __setup_per_zone_wmarks() of the kernel
+ *	(init, min_free_kbytes and watermark_scale_factor writes), which also
+ *	drops the boost;
+ * RECOMPUTE_KEEP_BOOST - the other tunables' handlers leave it alone
+ *	(their watermarks come out unchanged).
  */
-static void __recompute_all(struct rmm_mm *mm, bool auto_min_free,
-			    bool setup_wmarks)
+enum recompute_mode {
+	RECOMPUTE_KEEP_BOOST,
+	RECOMPUTE_SETUP_WMARKS,
+};
+
+/*
+ * Recompute everything from the tunables (tunables_lock held); an
+ * automatic min_free_kbytes (user_min_free_kbytes < 0) is computed again.
+ */
+static void __recompute_all(struct rmm_mm *mm, enum recompute_mode mode)
 {
 	struct rmm_wmark_in *in = mm->wm_in;
 	struct rmm_wmark_out *out = mm->wm_out;
-	int n, z, j;
+	struct rmm_zone *zone;
+	int n, j;
 
 	rmm_assert_held(&mm->tunables_lock);
 	fill_wmark_in(mm, in);
-	if (auto_min_free)
+	if (mm->tunables.user_min_free_kbytes < 0)
 		in->min_free_kbytes = -1;
 	rmm_calc_wmarks(in, out);
 	mm->tunables.min_free_kbytes = out->min_free_kbytes;
 	mm->totalreserve_pages = out->totalreserve_pages;
 
-	for (n = 0; n < mm->nr_nodes; n++) {
-		struct rmm_node *node = &mm->nodes[n];
+	for (n = 0; n < mm->nr_nodes; n++)
+		mm->nodes[n].totalreserve_pages = 0;
+	rmm_for_each_zone(mm, zone) {
+		int nid = zone->nid, z = zone->idx;
+		long max = 0;
 
-		node->totalreserve_pages = 0;
-		for (z = 0; z < mm->nr_zones; z++) {
-			struct rmm_zone *zone = &node->node_zones[z];
-			long max = 0;
+		rmm_spin_lock(&zone->lock);
+		for (j = 0; j < RMM_NR_WMARK; j++)
+			WRITE_ONCE(zone->_watermark[j], out->wmark[nid][z][j]);
+		if (mode == RECOMPUTE_SETUP_WMARKS)
+			WRITE_ONCE(zone->watermark_boost, 0);
+		for (j = 0; j < RMM_MAX_NR_ZONES; j++)
+			WRITE_ONCE(zone->lowmem_reserve[j],
+				   out->lowmem_reserve[nid][z][j]);
+		rmm_spin_unlock(&zone->lock);
 
-			rmm_spin_lock(&zone->lock);
-			for (j = 0; j < RMM_NR_WMARK; j++)
-				WRITE_ONCE(zone->_watermark[j],
-					   out->wmark[n][z][j]);
-			if (setup_wmarks)
-				WRITE_ONCE(zone->watermark_boost, 0);
-			for (j = 0; j < RMM_MAX_NR_ZONES; j++)
-				WRITE_ONCE(zone->lowmem_reserve[j],
-					   out->lowmem_reserve[n][z][j]);
-			rmm_spin_unlock(&zone->lock);
-
-			for (j = z; j < mm->nr_zones; j++)
-				max = max(max, zone->lowmem_reserve[j]);
-			max += rmm_high_wmark_pages(zone);
-			if (max > (long)rmm_zone_managed_pages(zone))
-				max = rmm_zone_managed_pages(zone);
-			node->totalreserve_pages += max;
-			zone_set_pageset_high_and_batch(zone);
-		}
+		/* calculate_totalreserve_pages() */
+		for (j = z; j < mm->nr_zones; j++)
+			max = max(max, zone->lowmem_reserve[j]);
+		max += rmm_high_wmark_pages(zone);
+		if (max > (long)rmm_zone_managed_pages(zone))
+			max = rmm_zone_managed_pages(zone);
+		zone->zone_pgdat->totalreserve_pages += max;
+		zone_set_pageset_high_and_batch(zone);
 	}
 }
 
@@ -394,7 +402,7 @@ void rmm_recompute_all(struct rmm_mm *mm)
 	unsigned long flags;
 
 	rmm_spin_lock_irqsave(&mm->tunables_lock, flags);
-	__recompute_all(mm, mm->tunables.user_min_free_kbytes < 0, true);
+	__recompute_all(mm, RECOMPUTE_SETUP_WMARKS);
 	rmm_spin_unlock_irqrestore(&mm->tunables_lock, flags);
 }
 
@@ -408,17 +416,15 @@ void rmm_recompute_all(struct rmm_mm *mm)
  */
 void rmm_mm_cpu_hotplug(struct rmm_mm *mm, int cpu, bool online)
 {
+	struct rmm_zone *zone;
 	unsigned long flags;
-	int n, z;
 
 	if (cpu < 0 || cpu >= mm->layout.nr_cpu_ids)
 		return;
 	rmm_spin_lock_irqsave(&mm->tunables_lock, flags);
 	mm->layout.cpu_offline[cpu] = !online;
-	for (n = 0; n < mm->nr_nodes; n++)
-		for (z = 0; z < mm->nr_zones; z++)
-			zone_set_pageset_high_and_batch(
-				&mm->nodes[n].node_zones[z]);
+	rmm_for_each_zone(mm, zone)
+		zone_set_pageset_high_and_batch(zone);
 	rmm_spin_unlock_irqrestore(&mm->tunables_lock, flags);
 }
 RMM_EXPORT(rmm_mm_cpu_hotplug);
@@ -426,8 +432,8 @@ RMM_EXPORT(rmm_mm_cpu_hotplug);
 int rmm_set_tunable(struct rmm_mm *mm, enum rmm_tunable t, const long *vals,
 		    int n)
 {
+	enum recompute_mode mode = RECOMPUTE_KEEP_BOOST;
 	struct rmm_tunables nt = mm->tunables;
-	bool auto_min = nt.user_min_free_kbytes < 0;
 	unsigned long flags;
 	int i;
 
@@ -440,12 +446,11 @@ int rmm_set_tunable(struct rmm_mm *mm, enum rmm_tunable t, const long *vals,
 		}
 		if (vals[0] < 0) {
 			nt.user_min_free_kbytes = -1;
-			auto_min = true;
 		} else {
 			nt.user_min_free_kbytes = vals[0];
 			nt.min_free_kbytes = vals[0];
-			auto_min = false;
 		}
+		mode = RECOMPUTE_SETUP_WMARKS;
 		break;
 	case RMM_TUNE_WATERMARK_SCALE_FACTOR:
 		if (n != 1 || vals[0] < 1 || vals[0] > 3000) {
@@ -454,6 +459,7 @@ int rmm_set_tunable(struct rmm_mm *mm, enum rmm_tunable t, const long *vals,
 			return -EINVAL;
 		}
 		nt.watermark_scale_factor = vals[0];
+		mode = RECOMPUTE_SETUP_WMARKS;
 		break;
 	case RMM_TUNE_WATERMARK_BOOST_FACTOR:
 		if (n != 1 || vals[0] < 0 || vals[0] > INT_MAX) {
@@ -496,8 +502,7 @@ int rmm_set_tunable(struct rmm_mm *mm, enum rmm_tunable t, const long *vals,
 
 	rmm_spin_lock_irqsave(&mm->tunables_lock, flags);
 	mm->tunables = nt;
-	__recompute_all(mm, auto_min, t == RMM_TUNE_MIN_FREE_KBYTES ||
-			t == RMM_TUNE_WATERMARK_SCALE_FACTOR);
+	__recompute_all(mm, mode);
 	rmm_spin_unlock_irqrestore(&mm->tunables_lock, flags);
 	return 0;
 }

@@ -4,7 +4,9 @@
  *
  *   region=SIZE@START[,SIZE@START...]  memory the kernel never used, set
  *       aside at boot with memmap=SIZE$START (an e820 "Reserved" range,
- *       not System RAM).  Claimed with request_mem_region("regionmm"),
+ *       not System RAM).  Only RAM the user reserved is accepted: the
+ *       firmware's own map must call every page of it RAM
+ *       (rmm_firmware_ram()).  Claimed with request_mem_region("regionmm"),
  *       mapped with memremap(MEMREMAP_WB).
  *   cma=SIZE  taken from the boot-time cma= area through the DMA API on a
  *       platform device the module owns (cma_alloc() is not exported).

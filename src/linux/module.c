@@ -3,14 +3,14 @@
  * regionmm module init/exit and parameters.
  *
  * Load order: check and claim the region (backend.c), describe the running
- * kernel to the core (rmm_layout: zone names, node distances, CPUs),
- * rmm_mm_init(), the glue's services (mm->ops), rmm_slab_init(), publish
- * rmm_mm_global, then create
- * /proc/regionmm,
- * /proc/sys/regionmm and /dev/regionmm, and last start the per-CPU works
- * (pcp_work.c, with their CPU-online state).  Unload runs it backwards,
- * and before tearing the core down waits for the core's asynchronous
- * idle-list drains (remote calls into module text), on every path.
+ * kernel to the core (rmm_layout: zone names, node distances, CPUs), the
+ * glue's services (mm->ops, which rmm_mm_init() keeps), rmm_mm_init(),
+ * rmm_slab_init(), publish rmm_mm_global, the CPU-dead hotplug state, then
+ * create /proc/regionmm, /proc/sys/regionmm and /dev/regionmm, and last
+ * start the per-CPU works (pcp_work.c, with their CPU-online state).
+ * Unload runs it backwards, and before tearing the core down waits for the
+ * core's asynchronous idle-list drains (remote calls into module text), on
+ * every path.
  *
  * CPU hotplug: two dynamic states.  CPUHP_AP_ONLINE_DYN "regionmm:online"
  * (pcp_work.c) starts a CPU's once-a-second work when it comes online and

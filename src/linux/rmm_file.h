@@ -5,8 +5,8 @@
  *
  * Invariants:
  *   every entry of @pages is xa_mk_value(pfn << RMM_FILE_ORDER_BITS | order)
- *   of a block this file allocated and still holds; the module keeps one
- *   reference (try_module_get) per open file, so unload waits for close.
+ *   of a block this file allocated and still holds; an open file holds a
+ *   module reference (fops.owner, chardev.c), so unload waits for close.
  *   @nr_blocks counts the entries (bounded by ioctl_max_blocks);
  *   @slab_priv belongs to ioctl_slab.c alone (NULL until it uses it).
  *

@@ -10,7 +10,7 @@
  *   kernel's NR_VMSTAT_ITEMS, and the sections are laid out like the
  *   kernel's: zone items, numa events, node items, vm_stat (writeback on
  *   6.1) items, vm events.  A name-by-name comparison with the kernel's own
- *   /proc/vmstat is in selftests/guest/test_formats.sh.
+ *   /proc/vmstat is in selftests/guest/test_module_formats.sh.
  *
  * No locking: read-only data.
  */

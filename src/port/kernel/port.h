@@ -133,7 +133,9 @@ static inline void rmm_kvfree(const void *p)
 /* test injection points (rmm_inject() in the core): none in the module */
 #define rmm_inject(point, arg)	do { } while (0)
 #define rmm_int_sqrt(x)		int_sqrt(x)
+/* bit scans, 1-based: 0 if none */
 #define rmm_fls(x)		fls(x)
+#define rmm_fls64(x)		fls64(x)
 #define rmm_ffs64(x)		((x) ? __ffs64(x) + 1 : 0)
 #define rmm_popcount64(x)	hweight64(x)
 

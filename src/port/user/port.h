@@ -418,8 +418,10 @@ static inline unsigned long rmm_int_sqrt(unsigned long x)
 	return y;
 }
 
+/* bit scans, 1-based as the kernel's fls()/fls64()/__ffs64() + 1: 0 if none */
 #define rmm_fls(x)	((x) ? 32 - __builtin_clz(x) : 0)
-#define rmm_ffs64(x)	__builtin_ffsll(x)	/* 1-based, 0 if none */
+#define rmm_fls64(x)	((x) ? 64 - __builtin_clzll(x) : 0)
+#define rmm_ffs64(x)	__builtin_ffsll(x)
 #define rmm_popcount64(x) __builtin_popcountll(x)
 
 #endif /* _RMM_PORT_USER_H */
