@@ -249,6 +249,104 @@ static void test_steal_smallest(unsigned int kver, const char *name,
 	teardown_unmovable_holes(64, true);
 }
 
+/*
+ * Which pageblock a fallback takes from, among several of the fallback
+ * type whose largest free block has the needed order: regionmm's
+ * anti-fragmentation choice (Documentation/kernel-compat.rst, the kernel
+ * takes the head of its free list).  A claim takes the block with the
+ * most free pages (the most to win by changing its type); a steal that
+ * leaves the type alone takes the fullest (it pollutes the pageblock
+ * with the fewest free pages left to keep clean).
+ *   pageblock 0: @holes0 free order-0 pages (even offsets, no merging)
+ *   pageblock 1: @holes1 free order-0 pages (even offsets from 512)
+ * everything else allocated with @fill.
+ */
+static struct rmm_zone *setup_two_blocks(unsigned int kver, rmm_gfp_t fill,
+					 int holes0, int holes1)
+{
+	struct rmm_zone *z = setup(4096, kver);
+	unsigned long n = 0, i;
+
+	if (!z)
+		return NULL;
+	all = calloc(4096, sizeof(*all));
+	for (i = 0; i < 2; i++) {
+		while ((all[n] = rmm_mm_alloc_pages(&mm, 0, 0, fill)))
+			n++;
+		rmm_drain_local_pages(&mm);
+	}
+	for (i = 0; i < (unsigned long)holes0; i++)
+		rmm_mm_free_pages(&mm, at(2 * i), 0);
+	for (i = 0; i < (unsigned long)holes1; i++)
+		rmm_mm_free_pages(&mm, at(512 + 2 * i), 0);
+	rmm_drain_local_pages(&mm);
+	return z;
+}
+
+static void teardown_two_blocks(int holes0, int holes1)
+{
+	unsigned long i;
+
+	for (i = 0; i < 4096 && all[i]; i++) {
+		unsigned long off = off_of(all[i]);
+
+		if (!(off & 1) && (off < 2UL * holes0 ||
+				   (off >= 512 && off < 512 + 2UL * holes1)))
+			continue;	/* freed as a hole */
+		rmm_mm_free_pages(&mm, all[i], 0);
+	}
+	free(all);
+	rmm_drain_local_pages(&mm);
+	is_long(rmm_mm_total_free(&mm), rmm_mm_total_managed(&mm),
+		"every page free again");
+	teardown();
+}
+
+static const rmm_gfp_t unmovable_memalloc = RMM___GFP_MEMALLOC |
+	RMM___GFP_NOWARN;
+
+/* an Unmovable request claims a Movable pageblock: the emptier one */
+static void test_claim_emptiest(unsigned int kver, const char *name)
+{
+	struct rmm_zone *z = setup_two_blocks(kver, movable_memalloc, 200, 10);
+	struct rmm_page *u;
+
+	if (!ok(z != NULL, "%s: Movable blocks with 200 and 10 holes", name))
+		return;
+	u = rmm_mm_alloc_pages(&mm, 0, 0, unmovable_memalloc);
+	ok(u && off_of(u) < 512,
+	   "%s: claim takes the pageblock with 200 free pages", name);
+	is_long(rmm_pb_of_idx(&mm, rmm_mm_page_idx(&mm, at(0)))->mt,
+		RMM_MIGRATE_UNMOVABLE, "%s: that pageblock is Unmovable now",
+		name);
+	is_long(rmm_pb_of_idx(&mm, rmm_mm_page_idx(&mm, at(512)))->mt,
+		RMM_MIGRATE_MOVABLE, "%s: the other stays Movable", name);
+	is_long(rmm_validate_mm(&mm), 0, "%s: validator clean", name);
+	if (u)
+		rmm_mm_free_pages(&mm, u, 0);
+	teardown_two_blocks(200, 10);
+}
+
+/* a Movable order-0 request steals from Unmovable blocks: the fuller one */
+static void test_steal_fullest(unsigned int kver, const char *name)
+{
+	struct rmm_zone *z = setup_two_blocks(kver, RMM_GFP_KERNEL |
+					      unmovable_memalloc, 64, 8);
+	struct rmm_page *m;
+
+	if (!ok(z != NULL, "%s: Unmovable blocks with 64 and 8 holes", name))
+		return;
+	m = rmm_mm_alloc_pages(&mm, 0, 0, movable_memalloc);
+	ok(m && off_of(m) >= 512 && off_of(m) < 512 + 16,
+	   "%s: steal takes the pageblock with 8 free pages", name);
+	is_long(rmm_pb_of_idx(&mm, rmm_mm_page_idx(&mm, at(512)))->mt,
+		RMM_MIGRATE_UNMOVABLE, "%s: its type stays Unmovable", name);
+	is_long(rmm_validate_mm(&mm), 0, "%s: validator clean", name);
+	if (m)
+		rmm_mm_free_pages(&mm, m, 0);
+	teardown_two_blocks(64, 8);
+}
+
 int main(void)
 {
 	test_order10_race(RMM_KVER(6, 12), "6.12");
@@ -257,5 +355,9 @@ int main(void)
 	test_steal_boost(RMM_KVER(6, 1), "6.1 steal", RMM_PAGEBLOCK_NR_PAGES);
 	test_steal_smallest(RMM_KVER(6, 12), "6.12 smallest", false);
 	test_steal_smallest(RMM_KVER(6, 1), "6.1 largest", true);
+	test_claim_emptiest(RMM_KVER(6, 12), "6.12 claim");
+	test_claim_emptiest(RMM_KVER(6, 1), "6.1 claim");
+	test_steal_fullest(RMM_KVER(6, 12), "6.12 steal");
+	test_steal_fullest(RMM_KVER(6, 1), "6.1 steal");
 	return done_testing();
 }
