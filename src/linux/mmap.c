@@ -697,6 +697,13 @@ static int rmm_vm_access(struct vm_area_struct *vma, unsigned long addr,
 
 	if (!rv->view)
 		return -EFAULT;
+	/*
+	 * As GUP with FOLL_FORCE: a read-only shared mapping is not written
+	 * through; a PRIVATE object is anonymous memory, written (copied).
+	 */
+	if (write && !(vma->vm_flags & VM_WRITE) &&
+	    rv->mobj->kind == RMM_MEMOBJ_SHARED)
+		return -EFAULT;
 	len = min_t(int, len, PAGE_SIZE - off);
 	rmm_memview_lock(rv->view);
 	if (rmm_memview_fault(rv->view, &f)) {
@@ -788,6 +795,12 @@ int rmm_mobj_dev_mmap(struct rmm_mobj *mo, struct vm_area_struct *vma)
 
 	if (!(vma->vm_flags & VM_SHARED))
 		return rmm_mmap_common(mo, vma);
+	if (end > RMM_MEMOBJ_PGOFF_LIMIT) {
+		pr_err_ratelimited("mmap: /dev/regionmm offset %#llx + %lu pages: beyond the largest object (2^54 pages)\n",
+				   (u64)vma->vm_pgoff << PAGE_SHIFT,
+				   vma_pages(vma));
+		return -EINVAL;
+	}
 	mutex_lock(&mo->lock);
 	if (end > rmm_memobj_size(mo->obj)) {
 		rmm_plist_init(&victims);

@@ -174,7 +174,7 @@ static void fill_memfd(int dev, unsigned long n, uint64_t seed)
 {
 	int fd = memfd(dev, 0, n);
 	unsigned long q = n / 4, h = n / 2;
-	char *p = map(fd, n, 0), *r, *t;
+	char *p = map(fd, n, 0), *r, *t, *ro;
 	struct stat st;
 	pid_t pid;
 	int pfd;
@@ -255,6 +255,14 @@ static void fill_memfd(int dev, unsigned long n, uint64_t seed)
 		    ((uint64_t *)t)[2] != w2)
 			FAIL("memfd: /proc/self/mem writes the page");
 		((uint64_t *)t)[2] = word(seed, h, 2);
+		/* as GUP: not through a read-only shared mapping */
+		ro = mmap(NULL, psz, PROT_READ, MAP_SHARED, fd, 0);
+		if (ro == MAP_FAILED)
+			die("mmap read-only");
+		if (pwrite(pfd, &w2, 8, (off_t)(uintptr_t)ro) != -1 ||
+		    ((uint64_t *)ro)[0] == w2)
+			FAIL("memfd: /proc/self/mem wrote through a read-only shared mapping");
+		munmap(ro, psz);
 	}
 	close(pfd);
 
