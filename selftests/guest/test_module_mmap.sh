@@ -4,7 +4,8 @@
 #  - four processes fill about 80% of the region with verifiable words
 #    through memfds and the device, fork (the child sees and changes the
 #    same pages), unmap and remap, mremap, punch holes, ftruncate down
-#    (SIGBUS beyond) and up (zeros), read and write through /proc/pid/mem;
+#    (SIGBUS beyond) and up (zeros), mprotect read-only and back, read and
+#    write through /proc/pid/mem (not through a read-only shared mapping);
 #    every word is checked after every step (rmm_mmap_test fill);
 #  - PRIVATE objects: copy-on-write after fork keeps parent and child
 #    apart in both directions, and a grandchild from the child;
@@ -12,7 +13,9 @@
 #    shared with a child; shared objects keep their data (REMOVE punches);
 #  - every refusal: MAP_PRIVATE (memfd, device) EINVAL, beyond the size
 #    SIGBUS, bad MEMFD flags/pad/nid/size EINVAL with one log line,
-#    preallocation EOPNOTSUPP, mremap growth, bad madvise;
+#    preallocation EOPNOTSUPP, mremap growth, bad madvise; what escapes a
+#    PFN mapping: the kernel's madvise(MADV_DONTNEED) EINVAL,
+#    process_vm_readv EFAULT (no GUP);
 #  - accounting: N shared pages touched => Shmem, Cached and Mapped grow by
 #    N*4 kB and nr_shmem by N; N private pages => AnonPages by N*4 kB;
 #    Metadata grows with the objects' indexes; /proc/regionmm/tasks shows
@@ -35,7 +38,7 @@
 
 T=rmm_mmap_test
 command -v $T >/dev/null || ktap_skip_all "no $T (selftests/guest/tools)"
-ktap_plan 34
+ktap_plan 37
 
 if ! rmm_load region=128M@0x30000000; then
 	ktap_fail "insmod region=128M@0x30000000" "$RMM_OUT"
@@ -99,13 +102,26 @@ cat /tmp/fill.1 /tmp/fill.2 /tmp/fill.3 /tmp/fill.4 | grep -v ': ok$' | head -20
 	ktap_ok "4 processes x $each pages: fork, remap, mremap, punch, ftruncate, /proc/pid/mem: every word right" ||
 	ktap_fail "4 processes x $each pages: every word right"
 
+# x86 PAT: user entries get the memtype of the region's memremap(WB)
+mount -t debugfs none /sys/kernel/debug 2>/dev/null
+P=/sys/kernel/debug/x86/pat_memtype_list
+if [ -r $P ]; then
+	pat=$(grep '0x0*30000000-0x0*38000000' $P)
+	echo "$pat" | grep -q 'write-back' &&
+		ktap_ok "PAT: the region is write-back for its user mappings ($pat)" ||
+		ktap_fail "PAT: the region is write-back" "$(grep -i '0x0*3[0-7]' $P | head -3)"
+else
+	ktap_skip "PAT: the region is write-back" "no $P"
+fi
+
 out=$($T cow 2048 2>&1)
 ktap_result "PRIVATE object: copy-on-write after fork, both directions, grandchild ($out)" $?
 out=$($T madvise 2>&1)
 ktap_result "RMM_IOC_MADVISE: private pages freed, shared ones kept ($out)" $?
 
 # ---- refusals ----
-for w in private devprivate beyond pad nid size falloc grow madvbad; do
+for w in private devprivate beyond pad nid size falloc grow madvbad \
+	kmadvise pvread; do
 	out=$($T refuse $w 2>&1)
 	ktap_result "refused: $out" $?
 done

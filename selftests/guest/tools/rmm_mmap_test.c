@@ -12,7 +12,9 @@
  *       a grandchild) do not see each other's writes after fork
  *   rmm_mmap_test madvise            RMM_IOC_MADVISE on PRIVATE and SHARED
  *   rmm_mmap_test refuse WHAT        one refusal: private, devprivate,
- *       beyond, flags, pad, nid, size, falloc, grow, madvbad
+ *       beyond, flags, pad, nid, size, falloc, grow, madvbad; and what
+ *       escapes a PFN mapping: kmadvise (the kernel's MADV_DONTNEED),
+ *       pvread (process_vm_readv, no GUP)
  *   rmm_mmap_test hold KIND PAGES    KIND shared|private|dev|sharedfork|
  *       mapped: touch PAGES pages (sharedfork: a child maps the same
  *       shared pages; mapped: the memfd and the device are closed, only
@@ -40,6 +42,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <linux/falloc.h>
 #include <linux/regionmm.h>
@@ -196,6 +199,13 @@ static void fill_memfd(int dev, unsigned long n, uint64_t seed)
 		FAIL("memfd: child failed");
 	CHECK(p, q, 0, seed + 1, "memfd: the parent sees the child's words");
 	CHECK(p + q * psz, n - q, q, seed, "memfd: the rest unchanged");
+
+	/* read-only and back: writes then come through ->pfn_mkwrite */
+	if (mprotect(p, q * psz, PROT_READ) ||
+	    mprotect(p, q * psz, PROT_READ | PROT_WRITE))
+		die("mprotect");
+	fill(p, q, 0, seed + 1);
+	CHECK(p, q, 0, seed + 1, "memfd: written after mprotect RO, RW");
 
 	/* unmap the second quarter, map it again elsewhere */
 	if (munmap(p + q * psz, (h - q) * psz))
@@ -573,6 +583,26 @@ static int cmd_refuse(const char *what)
 		return expect_err("RMM_IOC_MADVISE unaligned start",
 				  madv(dev, m + 1, psz, MADV_DONTNEED, &a),
 				  EINVAL);
+	}
+	/* what escapes a PFN mapping, as documented */
+	if (!strcmp(what, "kmadvise")) {
+		fd = memfd(dev, 0, 4);
+		p = map(fd, 4, 0);
+		return expect_err("madvise(MADV_DONTNEED) of a PFN mapping",
+				  madvise(p, psz, MADV_DONTNEED), EINVAL);
+	}
+	if (!strcmp(what, "pvread")) {
+		char buf[64];
+		struct iovec l = { .iov_base = buf, .iov_len = sizeof(buf) }, r;
+
+		fd = memfd(dev, 0, 4);
+		p = map(fd, 4, 0);
+		((char *)p)[0] = 1;
+		r.iov_base = p;
+		r.iov_len = sizeof(buf);
+		return expect_err("process_vm_readv of a PFN mapping (no GUP)",
+				  process_vm_readv(getpid(), &l, 1, &r, 1, 0),
+				  EFAULT);
 	}
 	FAIL("unknown refusal %s", what);
 	return 1;
