@@ -837,6 +837,7 @@ static int fault_cow(struct rmm_memview *v, struct rmm_fault *f,
 		return -ENOMEM;
 	rmm_copy_page(rmm_mm_page_address(mm, copy),
 		      rmm_mm_page_address(mm, page));
+	rmm_inject(RMM_INJECT_MEMOBJ_COW, page);
 	rmm_spin_lock(&obj->share_lock);
 	reuse = page->private == 1;
 	if (!reuse)

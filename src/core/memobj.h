@@ -72,6 +72,13 @@
 struct rmm_memobj;
 struct rmm_memview;
 
+/*
+ * Test injection point (rmm_inject(), see page_alloc.h): in a write fault
+ * on a shared page, after the copy was made and before the share count
+ * is looked at again.  arg: the shared struct rmm_page *.
+ */
+#define RMM_INJECT_MEMOBJ_COW	0x100
+
 enum rmm_memobj_kind {
 	RMM_MEMOBJ_SHARED,	/* one view; MAP_SHARED semantics */
 	RMM_MEMOBJ_PRIVATE,	/* a view per address space; COW after fork */
