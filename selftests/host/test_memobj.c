@@ -370,6 +370,9 @@ static void test_private_unmapped(void)
 	   "covered pages and pages outside the range stay");
 	is_long(free0 - nfree(), 5, "5 pages left");
 	is_long(node_stat(RMM_NR_ANON_MAPPED), 5, "NR_ANON_MAPPED 5");
+	rmm_memobj_set_size(obj, 12, &vl);
+	ok(rmm_plist_empty(&vl) && lookup(a, 11),
+	   "growing a private object from 0 to 12 punches nothing");
 	rmm_memobj_set_size(obj, 3, &vl);
 	is_long(vl.nr, 4, "set_size 3 on a private object: pgoffs 3, 7, 10, 11 go");
 	free_victims(obj, &vl);

@@ -544,9 +544,8 @@ struct rmm_memobj *rmm_memobj_create(struct rmm_mm *mm,
 	struct rmm_memobj *obj;
 
 	rmm_might_sleep();
-	if (RMM_WARN_ON(nid != RMM_NUMA_NO_NODE &&
-			(nid < 0 || nid >= mm->nr_nodes)))
-		return NULL;
+	if (nid != RMM_NUMA_NO_NODE && (nid < 0 || nid >= mm->nr_nodes))
+		return NULL;		/* the glue checks first: -EINVAL */
 	obj = meta_alloc(mm, sizeof(*obj), NULL);
 	if (!obj)
 		return NULL;
@@ -614,7 +613,7 @@ void rmm_memobj_set_size(struct rmm_memobj *obj, u64 nr_pages,
 	bool shrink;
 
 	rmm_mutex_lock(&obj->lock);
-	shrink = nr_pages < obj->size || obj->kind == RMM_MEMOBJ_PRIVATE;
+	shrink = nr_pages < obj->size;
 	if (obj->kind == RMM_MEMOBJ_PRIVATE)
 		WRITE_ONCE(obj->size, nr_pages);
 	for (v = obj->views; v; v = v->next) {

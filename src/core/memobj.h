@@ -94,7 +94,8 @@ struct rmm_pgrange {
  * Create an object of @kind whose pages come from node @nid
  * (RMM_NUMA_NO_NODE: the faulting CPU's node) with @gfp (normally
  * RMM_GFP_HIGHUSER_MOVABLE; __GFP_ZERO is added by the core).  Size 0.
- * Returns NULL on ENOMEM.  The caller holds the one reference.  May sleep.
+ * Returns NULL on ENOMEM (or a @nid that is not a node of @mm: the glue
+ * checks it first).  The caller holds the one reference.  May sleep.
  */
 struct rmm_memobj *rmm_memobj_create(struct rmm_mm *mm,
 				     enum rmm_memobj_kind kind, int nid,
