@@ -25,8 +25,10 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-/* touch every free page once, so the host's own first-touch faults on
- * the test region are not counted */
+/*
+ * touch every free page once, so the host's own first-touch faults on
+ * the test region are not counted
+ */
 static void pretouch(void)
 {
 	struct rmm_page *head = NULL, *p;
