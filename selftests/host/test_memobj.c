@@ -73,18 +73,21 @@ static void free_victims(struct rmm_memobj *obj, struct rmm_plist *vl)
 	rmm_plist_init(vl);
 }
 
-/* dirty many free pages so that a fault that does not zero shows it */
+/* dirty every free page, so that a fault that does not zero shows it */
 static void dirty_free_pages(void)
 {
-	static struct rmm_page *p[256];
-	int i;
+	struct rmm_page **p = calloc(16384, sizeof(*p));
+	int i, n;
 
-	for (i = 0; i < 256; i++) {
-		p[i] = rmm_mm_alloc_pages(&mm, 0, 0, GFP);
-		memset(addr(p[i]), 0x5a, 4096);
+	for (n = 0; n < 16384; n++) {
+		p[n] = rmm_mm_alloc_pages(&mm, 0, 0, GFP | RMM___GFP_NOWARN);
+		if (!p[n])
+			break;
+		memset(addr(p[n]), 0x5a, 4096);
 	}
-	for (i = 255; i >= 0; i--)
+	for (i = n - 1; i >= 0; i--)
 		rmm_mm_free_pages(&mm, p[i], 0);
+	free(p);
 }
 
 static void test_shared(void)
@@ -367,12 +370,397 @@ static void test_private_unmapped(void)
 	   "covered pages and pages outside the range stay");
 	is_long(free0 - nfree(), 5, "5 pages left");
 	is_long(node_stat(RMM_NR_ANON_MAPPED), 5, "NR_ANON_MAPPED 5");
+	rmm_memobj_set_size(obj, 12, &vl);
+	ok(rmm_plist_empty(&vl) && lookup(a, 11),
+	   "growing a private object from 0 to 12 punches nothing");
 	rmm_memobj_set_size(obj, 3, &vl);
 	is_long(vl.nr, 4, "set_size 3 on a private object: pgoffs 3, 7, 10, 11 go");
 	free_victims(obj, &vl);
 	rmm_memview_put(a);
 	rmm_memobj_put(obj);
 	is_long(nfree(), free0, "every page back");
+}
+
+/*
+ * ENOMEM at the n-th rmm_kvzalloc() of a sequence (create, get, faults
+ * spread over several index nodes, fork, copy-on-write, a tall index),
+ * for every n until the sequence runs through: each failure returns an
+ * error with the index as it was (validate, count), and after the
+ * teardown no page, no metadata and no block is left.
+ */
+static int enomem_run(enum rmm_memobj_kind kind, long n, unsigned long free0,
+		      bool *failed, char *why, size_t whylen)
+{
+	struct rmm_memobj *obj;
+	struct rmm_memview *a, *b = NULL;
+	struct rmm_plist vl;
+	struct rmm_pgrange all = { 0, ~0ULL };
+	struct rmm_fault f;
+	long kvf0 = atomic_load(&rmm_port_kv_failed);
+	u64 resident = 0;
+	bool first;
+	int i, bad = 0, ret;
+
+	rmm_plist_init(&vl);
+	atomic_store(&rmm_port_fail_nth, n);
+	obj = rmm_memobj_create(&mm, kind, 0, GFP);
+	if (!obj)
+		goto out;
+	rmm_memobj_set_size(obj, 1ULL << 30, &vl);
+	a = rmm_memview_get(obj, 1);
+	if (!a) {
+		rmm_memobj_put(obj);
+		goto out;
+	}
+	for (i = 0; i < 40; i++) {
+		u64 pgoff = i < 39 ? (u64)i * 97 : (1ULL << 30) - 1;
+
+		ret = fault(a, pgoff, true, &f);
+		if (ret == 0) {
+			resident++;
+		} else if (ret != -ENOMEM || lookup(a, pgoff)) {
+			snprintf(why, whylen, "fault %d: %d", i, ret);
+			bad++;
+		}
+		if (rmm_memview_count(a, &all) != resident) {
+			snprintf(why, whylen, "count %llu after fault %d, want %llu",
+				 (unsigned long long)rmm_memview_count(a, &all),
+				 i, (unsigned long long)resident);
+			bad++;
+		}
+	}
+	if (kind == RMM_MEMOBJ_PRIVATE) {
+		b = rmm_memview_fork(a, 2, &first);
+		if (b) {
+			for (i = 0; i < 10; i++)
+				if (fault(b, (u64)i * 97, true, &f) &&
+				    lookup(a, (u64)i * 97)) {
+					snprintf(why, whylen, "cow fault %d", i);
+					bad++;
+				}
+		}
+	}
+	if (rmm_memobj_validate(obj)) {
+		snprintf(why, whylen, "validate after the failures");
+		bad++;
+	}
+	if (b)
+		rmm_memview_put(b);
+	rmm_memview_put(a);
+	rmm_memobj_put(obj);
+out:
+	atomic_store(&rmm_port_fail_nth, 0);
+	*failed = atomic_load(&rmm_port_kv_failed) != kvf0;
+	if (nfree() != free0 || rmm_memobj_metadata_bytes(&mm) ||
+	    atomic_load(&rmm_port_kv_live) != kv_base ||
+	    node_stat(RMM_NR_ANON_MAPPED) || node_stat(RMM_NR_FILE_PAGES) ||
+	    node_stat(RMM_NR_FILE_MAPPED)) {
+		snprintf(why, whylen, "left: %ld pages, %lu meta bytes, %ld blocks",
+			 (long)(free0 - nfree()),
+			 rmm_memobj_metadata_bytes(&mm),
+			 atomic_load(&rmm_port_kv_live) - kv_base);
+		bad++;
+	}
+	return bad;
+}
+
+/*
+ * The other view lets go of the page while a write fault copies it (the
+ * injection point plays the other CPU): the fault keeps the original,
+ * which is now its own, and frees the copy (wp_page_reuse()).
+ */
+static struct rmm_memview *inj_view;
+static u64 inj_pgoff;
+static struct rmm_plist inj_victims;
+static int inj_hits;
+
+static void inj_hook(int point, void *arg)
+{
+	struct rmm_pgrange r = { inj_pgoff, 1 };
+
+	if (point != RMM_INJECT_MEMOBJ_COW || !inj_view)
+		return;
+	inj_hits++;
+	rmm_memview_punch(inj_view, &r, &inj_victims);
+	inj_view = NULL;
+}
+
+static void test_cow_race(void)
+{
+	struct rmm_memobj *obj;
+	struct rmm_memview *a, *b;
+	struct rmm_page *p;
+	struct rmm_fault f;
+	unsigned long free0 = nfree();
+	bool first;
+
+	rmm_plist_init(&inj_victims);
+	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
+	a = rmm_memview_get(obj, 1);
+	fault(a, 4, true, &f);
+	p = f.page;
+	write_tag(p, 0x44);
+	b = rmm_memview_fork(a, 2, &first);
+	is_long(p->private, 2, "page shared by A and B");
+	inj_view = a;
+	inj_pgoff = 4;
+	rmm_port_inject_hook = inj_hook;
+	fault(b, 4, true, &f);
+	rmm_port_inject_hook = NULL;
+	is_long(inj_hits, 1, "A punched the page while B was copying it");
+	ok(f.page == p && !f.replaced && f.map_writable,
+	   "B keeps the original page (count 1 now), nothing replaced");
+	ok(rmm_plist_empty(&inj_victims), "A's punch freed nothing (B held it)");
+	is_long(p->private, 1, "count 1");
+	is_long(free0 - nfree(), 1, "the copy was given back");
+	is_long(node_stat(RMM_NR_ANON_MAPPED), 1, "NR_ANON_MAPPED 1");
+	ok(all_bytes(p, 0x44), "contents kept");
+	is_long(rmm_memobj_validate(obj), 0, "validate clean");
+	rmm_memview_put(b);
+	rmm_memview_put(a);
+	rmm_memobj_put(obj);
+	is_long(nfree(), free0, "every page back");
+}
+
+static void test_enomem(void)
+{
+	static const char * const kname[] = { "shared", "private" };
+	unsigned long free0 = nfree();
+	char why[160];
+	int k;
+
+	for (k = RMM_MEMOBJ_SHARED; k <= RMM_MEMOBJ_PRIVATE; k++) {
+		long n, bad_runs = 0, first_bad = 0;
+		bool failed = true;
+
+		why[0] = 0;
+		for (n = 1; failed && n < 10000; n++) {
+			if (enomem_run(k, n, free0, &failed, why, sizeof(why))) {
+				if (!bad_runs++)
+					first_bad = n;
+			}
+		}
+		ok(!failed && n > 10, "%s: ENOMEM at each of the %ld allocations of the sequence is handled",
+		   kname[k], n - 2);
+		if (!is_long(bad_runs, 0, "%s: nothing left behind, index intact",
+			     kname[k]))
+			diag("first at allocation %ld: %s", first_bad, why);
+	}
+}
+
+/*
+ * Threads: each forks its own view of a private object from an untouched
+ * parent and faults (read/write), writes tags through the pages,
+ * punches and unmaps ranges in it, checking that it reads back exactly
+ * its own writes (or the parent's data, or zeros after a punch); two
+ * more fault and punch a shared object under its view lock.  Then the
+ * validator, and every page and byte of metadata back.
+ */
+#define ST_PAGES	256
+#define ST_PRIV		4
+#define ST_SHARED	2
+#define ST_ITERS	50000
+
+static struct rmm_memobj *st_priv, *st_shared;
+static struct rmm_memview *st_parent;
+static atomic_long st_errors, st_cows;
+
+struct st_arg {
+	int id;
+};
+
+static u64 rnd(u64 *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static u64 get_tag(struct rmm_page *p)
+{
+	u64 a, b;
+
+	memcpy(&a, addr(p), 8);
+	memcpy(&b, addr(p) + 4088, 8);
+	return a == b ? a : ~0ULL;
+}
+
+static void set_tag(struct rmm_page *p, u64 t)
+{
+	memcpy(addr(p), &t, 8);
+	memcpy(addr(p) + 4088, &t, 8);
+}
+
+static void st_err(const char *what, int id, u64 pgoff)
+{
+	if (atomic_fetch_add(&st_errors, 1) < 5)
+		printf("# thread %d pgoff %llu: %s\n", id, (unsigned long long)pgoff,
+		       what);
+}
+
+static void *st_private(void *arg)
+{
+	int id = ((struct st_arg *)arg)->id;
+	u64 expect[ST_PAGES], s = 0x1234567ULL * (id + 1), counter = 0;
+	bool present[ST_PAGES];
+	struct rmm_memview *v;
+	struct rmm_plist vl;
+	struct rmm_fault f;
+	bool first;
+	long it;
+	int i;
+
+	rmm_port_set_cpu(id % 4);
+	rmm_plist_init(&vl);
+	v = rmm_memview_fork(st_parent, 1000 + id, &first);
+	if (!v || !first) {
+		st_err("fork", id, 0);
+		return NULL;
+	}
+	for (i = 0; i < ST_PAGES; i++) {
+		expect[i] = 0xfeed0000ULL + i;
+		present[i] = true;
+	}
+	for (it = 0; it < ST_ITERS; it++) {
+		u64 op = rnd(&s) % 16, pgoff = rnd(&s) % ST_PAGES;
+		struct rmm_pgrange r = { pgoff, 1 + rnd(&s) % 8 };
+
+		if (op < 11) {
+			bool write = op & 1;
+
+			if (fault(v, pgoff, write, &f)) {
+				st_err("fault failed", id, pgoff);
+				continue;
+			}
+			present[pgoff] = true;
+			if (get_tag(f.page) != expect[pgoff])
+				st_err("wrong contents", id, pgoff);
+			if (write && !f.map_writable)
+				st_err("write fault not writable", id, pgoff);
+			if (f.replaced)
+				atomic_fetch_add(&st_cows, 1);
+			if (f.map_writable) {
+				expect[pgoff] = ((u64)id << 40) | ++counter;
+				set_tag(f.page, expect[pgoff]);
+			}
+		} else if (op < 13) {
+			rmm_memview_punch(v, &r, &vl);
+			rmm_memobj_free_victims(st_priv, &vl);
+			for (i = r.start; i < ST_PAGES && i < (int)(r.start + r.nr); i++) {
+				expect[i] = 0;
+				present[i] = false;
+			}
+		} else if (op < 14) {
+			struct rmm_pgrange still = { r.start + 1, 2 };
+
+			rmm_memview_unmapped(v, &r, &still, 1, &vl);
+			rmm_memobj_free_victims(st_priv, &vl);
+			for (i = r.start; i < ST_PAGES && i < (int)(r.start + r.nr); i++) {
+				if (i >= (int)still.start && i < (int)(still.start + still.nr))
+					continue;
+				expect[i] = 0;
+				present[i] = false;
+			}
+		} else if (op < 15) {
+			struct rmm_pgrange all = { 0, ST_PAGES };
+			u64 n = 0;
+
+			for (i = 0; i < ST_PAGES; i++)
+				n += present[i];
+			if (rmm_memview_count(v, &all) != n)
+				st_err("count", id, 0);
+		} else if (it % 512 == 15) {
+			if (rmm_memobj_validate(st_priv))
+				st_err("validate", id, 0);
+		}
+	}
+	rmm_memview_put(v);
+	return NULL;
+}
+
+static void *st_shared_fn(void *arg)
+{
+	int id = ((struct st_arg *)arg)->id;
+	struct rmm_memview *v = rmm_memview_get(st_shared, id);
+	u64 s = 0xabcdefULL * (id + 7), mine[ST_PAGES] = { 0 };
+	struct rmm_plist vl;
+	struct rmm_fault f;
+	long it;
+
+	rmm_port_set_cpu(id % 4);
+	rmm_plist_init(&vl);
+	for (it = 0; it < ST_ITERS; it++) {
+		u64 pgoff = rnd(&s) % ST_PAGES, op = rnd(&s) % 8, got;
+		struct rmm_pgrange r = { pgoff, 1 + rnd(&s) % 4 };
+
+		if (op < 6) {
+			rmm_memview_lock(v);
+			f.pgoff = pgoff;
+			f.write = true;
+			f.gfp_extra = 0;
+			if (rmm_memview_fault(v, &f)) {
+				st_err("shared fault failed", id, pgoff);
+			} else {
+				memcpy(&got, addr(f.page) + 8 * id, 8);
+				if (got != 0 && got != mine[pgoff])
+					st_err("shared: a stranger's data", id, pgoff);
+				mine[pgoff] = ((u64)id << 40) | it;
+				memcpy(addr(f.page) + 8 * id, &mine[pgoff], 8);
+			}
+			rmm_memview_unlock(v);
+		} else {
+			rmm_memview_punch(v, &r, &vl);
+			rmm_memobj_free_victims(st_shared, &vl);
+		}
+	}
+	rmm_memview_put(v);
+	return NULL;
+}
+
+static void test_stress(void)
+{
+	pthread_t th[ST_PRIV + ST_SHARED];
+	struct st_arg args[ST_PRIV + ST_SHARED];
+	unsigned long free0 = nfree();
+	struct rmm_plist vl;
+	struct rmm_fault f;
+	int i;
+
+	rmm_plist_init(&vl);
+	st_priv = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, RMM_NUMA_NO_NODE, GFP);
+	st_shared = rmm_memobj_create(&mm, RMM_MEMOBJ_SHARED, RMM_NUMA_NO_NODE, GFP);
+	rmm_memobj_set_size(st_shared, ST_PAGES, &vl);
+	st_parent = rmm_memview_get(st_priv, 1);
+	for (i = 0; i < ST_PAGES; i++) {
+		fault(st_parent, i, true, &f);
+		set_tag(f.page, 0xfeed0000ULL + i);
+	}
+	for (i = 0; i < ST_PRIV + ST_SHARED; i++) {
+		args[i].id = i;
+		pthread_create(&th[i], NULL, i < ST_PRIV ? st_private : st_shared_fn,
+			       &args[i]);
+	}
+	for (i = 0; i < ST_PRIV + ST_SHARED; i++)
+		pthread_join(th[i], NULL);
+	is_long(atomic_load(&st_errors), 0, "threads: every read saw its own view's data");
+	ok(atomic_load(&st_cows) > ST_PAGES, "threads copied on write (%ld copies)",
+	   atomic_load(&st_cows));
+	is_long(rmm_memobj_validate(st_priv), 0, "validate private object after the threads");
+	is_long(rmm_memobj_validate(st_shared), 0, "validate shared object after the threads");
+	for (i = 0; i < ST_PAGES; i++)
+		if (get_tag(lookup(st_parent, i)) != 0xfeed0000ULL + i)
+			break;
+	is_long(i, ST_PAGES, "the parent's pages are untouched");
+	is_long(node_stat(RMM_NR_ANON_MAPPED), ST_PAGES, "NR_ANON_MAPPED: the parent's pages");
+	rmm_memview_put(st_parent);
+	rmm_memobj_put(st_priv);
+	rmm_memobj_put(st_shared);
+	is_long(nfree(), free0, "every page back");
+	is_long(rmm_memobj_metadata_bytes(&mm), 0, "metadata 0");
+	is_long(node_stat(RMM_NR_ANON_MAPPED) + node_stat(RMM_NR_FILE_PAGES) +
+		node_stat(RMM_NR_SHMEM) + node_stat(RMM_NR_FILE_MAPPED), 0,
+		"counters 0");
 }
 
 int main(void)
@@ -382,6 +770,9 @@ int main(void)
 	test_shared();
 	test_private_fork();
 	test_private_unmapped();
+	test_cow_race();
+	test_enomem();
+	test_stress();
 	is_long(rmm_mm_fini(&mm), 0, "fini: nothing left allocated");
 	return done_testing();
 }

@@ -544,9 +544,8 @@ struct rmm_memobj *rmm_memobj_create(struct rmm_mm *mm,
 	struct rmm_memobj *obj;
 
 	rmm_might_sleep();
-	if (RMM_WARN_ON(nid != RMM_NUMA_NO_NODE &&
-			(nid < 0 || nid >= mm->nr_nodes)))
-		return NULL;
+	if (nid != RMM_NUMA_NO_NODE && (nid < 0 || nid >= mm->nr_nodes))
+		return NULL;		/* the glue checks first: -EINVAL */
 	obj = meta_alloc(mm, sizeof(*obj), NULL);
 	if (!obj)
 		return NULL;
@@ -614,7 +613,7 @@ void rmm_memobj_set_size(struct rmm_memobj *obj, u64 nr_pages,
 	bool shrink;
 
 	rmm_mutex_lock(&obj->lock);
-	shrink = nr_pages < obj->size || obj->kind == RMM_MEMOBJ_PRIVATE;
+	shrink = nr_pages < obj->size;
 	if (obj->kind == RMM_MEMOBJ_PRIVATE)
 		WRITE_ONCE(obj->size, nr_pages);
 	for (v = obj->views; v; v = v->next) {
@@ -793,20 +792,17 @@ struct rmm_page *rmm_memview_lookup(struct rmm_memview *v, u64 pgoff)
 }
 RMM_EXPORT(rmm_memview_lookup);
 
-/* no page at f->pgoff yet: a zeroed one */
-static int fault_new(struct rmm_memview *v, struct rmm_fault *f)
+/* no page at f->pgoff of leaf @l yet: a zeroed one */
+static int fault_new(struct rmm_memview *v, struct rmm_fault *f,
+		     struct ix_leaf *l)
 {
 	struct rmm_memobj *obj = v->obj;
 	struct rmm_page *page;
-	struct ix_leaf *l;
 
-	l = ix_get_leaf(v, f->pgoff);
-	if (!l)
-		return -ENOMEM;
 	page = rmm_mm_alloc_pages(obj->mm, obj->nid, 0,
 				  obj->gfp | f->gfp_extra | RMM___GFP_ZERO);
 	if (!page) {
-		ix_erase(v, f->pgoff);	/* prune the path just built */
+		ix_erase(v, f->pgoff);	/* prune nodes built for it */
 		return -ENOMEM;
 	}
 	ix_leaf_set(v, l, f->pgoff, rmm_mm_page_idx(obj->mm, page));
@@ -824,7 +820,7 @@ static int fault_new(struct rmm_memview *v, struct rmm_fault *f)
  * the copy was made, this view keeps the original (wp_page_reuse()).
  */
 static int fault_cow(struct rmm_memview *v, struct rmm_fault *f,
-		     struct rmm_page *page)
+		     struct ix_leaf *l, struct rmm_page *page)
 {
 	struct rmm_memobj *obj = v->obj;
 	struct rmm_mm *mm = obj->mm;
@@ -837,6 +833,7 @@ static int fault_cow(struct rmm_memview *v, struct rmm_fault *f,
 		return -ENOMEM;
 	rmm_copy_page(rmm_mm_page_address(mm, copy),
 		      rmm_mm_page_address(mm, page));
+	rmm_inject(RMM_INJECT_MEMOBJ_COW, page);
 	rmm_spin_lock(&obj->share_lock);
 	reuse = page->private == 1;
 	if (!reuse)
@@ -846,8 +843,7 @@ static int fault_cow(struct rmm_memview *v, struct rmm_fault *f,
 		rmm_mm_free_pages(mm, copy, 0);
 		f->page = page;
 	} else {
-		ix_leaf_set(v, ix_find_leaf(v, f->pgoff), f->pgoff,
-			    rmm_mm_page_idx(mm, copy));
+		ix_leaf_set(v, l, f->pgoff, rmm_mm_page_idx(mm, copy));
 		account_new(obj, copy);
 		f->page = copy;
 		f->replaced = true;
@@ -860,6 +856,7 @@ int rmm_memview_fault(struct rmm_memview *v, struct rmm_fault *f)
 {
 	struct rmm_memobj *obj = v->obj;
 	struct rmm_page *page;
+	struct ix_leaf *l;
 	u32 idx, count;
 
 	rmm_assert_held(&v->lock);
@@ -869,9 +866,13 @@ int rmm_memview_fault(struct rmm_memview *v, struct rmm_fault *f)
 	if (f->pgoff >= RMM_MEMOBJ_PGOFF_LIMIT ||
 	    (obj->kind == RMM_MEMOBJ_SHARED && f->pgoff >= obj->size))
 		return -EFAULT;
-	idx = ix_lookup(v, f->pgoff);
+	/* one walk: the leaf, built if missing (pruned again on failure) */
+	l = ix_get_leaf(v, f->pgoff);
+	if (!l)
+		return -ENOMEM;
+	idx = l->page[f->pgoff & IX_MASK];
 	if (idx == RMM_NIL)
-		return fault_new(v, f);
+		return fault_new(v, f, l);
 	page = rmm_mm_idx_to_page(obj->mm, idx);
 	if (obj->kind == RMM_MEMOBJ_SHARED) {
 		mark_mapped(obj, page);
@@ -879,11 +880,15 @@ int rmm_memview_fault(struct rmm_memview *v, struct rmm_fault *f)
 		f->map_writable = true;
 		return 0;
 	}
-	rmm_spin_lock(&obj->share_lock);
-	count = page->private;
-	rmm_spin_unlock(&obj->share_lock);
+	/*
+	 * No share_lock for a look: a count of 1 is stable (only this view,
+	 * whose lock we hold, has the page); a larger one may drop at any
+	 * time, which costs at most a read-only mapping (the write comes
+	 * back) or a copy that fault_cow() gives back after a recheck.
+	 */
+	count = READ_ONCE(page->private);
 	if (count > 1 && f->write)
-		return fault_cow(v, f, page);
+		return fault_cow(v, f, l, page);
 	f->page = page;
 	f->map_writable = count <= 1;
 	return 0;

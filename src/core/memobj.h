@@ -72,6 +72,13 @@
 struct rmm_memobj;
 struct rmm_memview;
 
+/*
+ * Test injection point (rmm_inject(), see page_alloc.h): in a write fault
+ * on a shared page, after the copy was made and before the share count
+ * is looked at again.  arg: the shared struct rmm_page *.
+ */
+#define RMM_INJECT_MEMOBJ_COW	0x100
+
 enum rmm_memobj_kind {
 	RMM_MEMOBJ_SHARED,	/* one view; MAP_SHARED semantics */
 	RMM_MEMOBJ_PRIVATE,	/* a view per address space; COW after fork */
@@ -87,7 +94,8 @@ struct rmm_pgrange {
  * Create an object of @kind whose pages come from node @nid
  * (RMM_NUMA_NO_NODE: the faulting CPU's node) with @gfp (normally
  * RMM_GFP_HIGHUSER_MOVABLE; __GFP_ZERO is added by the core).  Size 0.
- * Returns NULL on ENOMEM.  The caller holds the one reference.  May sleep.
+ * Returns NULL on ENOMEM (or a @nid that is not a node of @mm: the glue
+ * checks it first).  The caller holds the one reference.  May sleep.
  */
 struct rmm_memobj *rmm_memobj_create(struct rmm_mm *mm,
 				     enum rmm_memobj_kind kind, int nid,
