@@ -8,7 +8,8 @@
 #    write through /proc/pid/mem (not through a read-only shared mapping);
 #    every word is checked after every step (rmm_mmap_test fill);
 #  - PRIVATE objects: copy-on-write after fork keeps parent and child
-#    apart in both directions, and a grandchild from the child;
+#    apart in both directions, and a grandchild from the child; both
+#    sides copying the same pages at once from two threads each;
 #  - RMM_IOC_MADVISE: DONTNEED frees a private range, not pages still
 #    shared with a child; shared objects keep their data (REMOVE punches);
 #  - every refusal: MAP_PRIVATE (memfd, device) EINVAL, beyond the size
@@ -38,7 +39,7 @@
 
 T=rmm_mmap_test
 command -v $T >/dev/null || ktap_skip_all "no $T (selftests/guest/tools)"
-ktap_plan 37
+ktap_plan 38
 
 if ! rmm_load region=128M@0x30000000; then
 	ktap_fail "insmod region=128M@0x30000000" "$RMM_OUT"
@@ -116,6 +117,8 @@ fi
 
 out=$($T cow 2048 2>&1)
 ktap_result "PRIVATE object: copy-on-write after fork, both directions, grandchild ($out)" $?
+out=$($T cowrace 512 20 2>&1)
+ktap_result "PRIVATE object: parent and child, two threads each, copy the same pages at once, 20 forks ($out)" $?
 out=$($T madvise 2>&1)
 ktap_result "RMM_IOC_MADVISE: private pages freed, shared ones kept ($out)" $?
 

@@ -10,6 +10,9 @@
  *       step
  *   rmm_mmap_test cow PAGES          PRIVATE object: parent and child (and
  *       a grandchild) do not see each other's writes after fork
+ *   rmm_mmap_test cowrace PAGES N    N forks of a PRIVATE object; in each,
+ *       parent and child copy the same shared pages at once, two threads
+ *       each; every page must end as its own process wrote it
  *   rmm_mmap_test madvise            RMM_IOC_MADVISE on PRIVATE and SHARED
  *   rmm_mmap_test refuse WHAT        one refusal: private, devprivate,
  *       beyond, flags, pad, nid, size, falloc, grow, madvbad; and what
@@ -32,6 +35,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -412,6 +416,64 @@ static int cmd_cow(unsigned long n)
 	return failed;
 }
 
+/* ---- cowrace: both sides of a fork copy the same pages at once ---- */
+
+struct race_arg {
+	char *p;
+	unsigned long n, k;
+	uint64_t seed;
+};
+
+static void *race_thread(void *a)
+{
+	struct race_arg *r = a;
+	unsigned long pg;
+
+	for (pg = r->k; pg < r->n; pg += 2)
+		fill(r->p + pg * psz, 1, pg, r->seed);
+	return NULL;
+}
+
+/* two threads write every page (even / odd), then every page is checked */
+static void race_fill(char *p, unsigned long n, uint64_t seed)
+{
+	struct race_arg a[2] = {
+		{ p, n, 0, seed }, { p, n, 1, seed },
+	};
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, race_thread, &a[1]))
+		die("pthread_create");
+	race_thread(&a[0]);
+	pthread_join(t, NULL);
+	CHECK(p, n, 0, seed, "cowrace: every page is this process's");
+}
+
+static int cmd_cowrace(unsigned long n, unsigned long rounds)
+{
+	int dev = dev_open(), fd = memfd(dev, RMM_MEMFD_PRIVATE, n);
+	char *p = map(fd, n, 0);
+	unsigned long r;
+
+	fill(p, n, 0, 1);
+	for (r = 0; r < rounds && !failed; r++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork");
+		if (!pid) {
+			race_fill(p, n, 2000 + r);
+			_exit(failed);
+		}
+		race_fill(p, n, 1000 + r);
+		if (wait_child(pid))
+			FAIL("cowrace: child failed in round %lu", r);
+	}
+	if (!failed)
+		printf("cowrace %lu pages, %lu forks: ok\n", n, rounds);
+	return failed;
+}
+
 /* ---- madvise ---- */
 
 static int madv(int dev, void *start, unsigned long len, unsigned int advice,
@@ -690,6 +752,9 @@ int main(int argc, char **argv)
 				strtoull(argv[3], NULL, 0));
 	if (argc > 2 && !strcmp(argv[1], "cow"))
 		return cmd_cow(strtoul(argv[2], NULL, 0));
+	if (argc > 3 && !strcmp(argv[1], "cowrace"))
+		return cmd_cowrace(strtoul(argv[2], NULL, 0),
+				   strtoul(argv[3], NULL, 0));
 	if (argc > 1 && !strcmp(argv[1], "madvise"))
 		return cmd_madvise();
 	if (argc > 2 && !strcmp(argv[1], "refuse"))
@@ -699,6 +764,6 @@ int main(int argc, char **argv)
 	if (argc > 3 && !strcmp(argv[1], "asuser"))
 		return cmd_asuser(strtoul(argv[2], NULL, 0),
 				  strtoul(argv[3], NULL, 0));
-	fprintf(stderr, "usage: rmm_mmap_test fill PAGES SEED | cow PAGES | madvise | refuse WHAT | hold KIND PAGES | asuser UID GID\n");
+	fprintf(stderr, "usage: rmm_mmap_test fill PAGES SEED | cow PAGES | cowrace PAGES N | madvise | refuse WHAT | hold KIND PAGES | asuser UID GID\n");
 	return 2;
 }
