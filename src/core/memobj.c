@@ -266,6 +266,8 @@ static struct ix_leaf *ix_get_leaf(struct rmm_memview *v, u64 pgoff)
 				      (void *)ix_alloc_leaf(v);
 			if (!*pp) {
 				ix_erase(v, pgoff);	/* prune */
+				if (!v->root)
+					v->height = 0;
 				return NULL;
 			}
 			if (parent)

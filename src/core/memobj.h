@@ -158,7 +158,10 @@ struct rmm_page *rmm_memview_lookup(struct rmm_memview *v, u64 pgoff);
  *   out: page to map, map_writable (false: map read-only, a later write
  *        comes back as a write fault), replaced (a write to a page shared
  *        with other views made a private copy: the caller must remove its
- *        old entry for this address before mapping @page)
+ *        old entry for this address before mapping @page).  Not replaced
+ *        but writable on a write fault: the page is this view's alone now
+ *        (the others copied or let go); a read-only entry to it may be
+ *        made writable in place.
  * Returns 0, -EFAULT (pgoff beyond a SHARED object's size, or beyond
  * RMM_MEMOBJ_PGOFF_LIMIT: SIGBUS) or -ENOMEM (no page or no index node;
  * reclaim and OOM come with phase 2's issue; nothing is left behind).
