@@ -1,0 +1,780 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_memobj.c - memory objects (memobj.c): faults, copy-on-write after
+ * fork, punch/size/unmap onto victim lists, the counters, the index
+ * metadata, the validator, ENOMEM at every allocation, and threads
+ * faulting and punching at once.  Expected values are worked out by hand
+ * from the operations (pages the allocator lost, bytes written through the
+ * pages' addresses), never read back from memobj.c itself.
+ */
+#include <pthread.h>
+#include "rmm_test.h"
+#include "memobj.h"
+
+static struct rmm_mm mm;
+static long kv_base;
+
+#define GFP	RMM_GFP_HIGHUSER_MOVABLE
+
+static unsigned long nfree(void)
+{
+	rmm_drain_all_pages(&mm);
+	return rmm_mm_total_free(&mm);
+}
+
+static long node_stat(enum rmm_node_stat_item i)
+{
+	return rmm_node_page_state(&mm.nodes[0], i);
+}
+
+static u8 *addr(struct rmm_page *p)
+{
+	return rmm_mm_page_address(&mm, p);
+}
+
+static bool all_bytes(struct rmm_page *p, u8 b)
+{
+	const u8 *a = addr(p);
+	int i;
+
+	for (i = 0; i < 4096; i++)
+		if (a[i] != b)
+			return false;
+	return true;
+}
+
+static int fault(struct rmm_memview *v, u64 pgoff, bool write,
+		 struct rmm_fault *f)
+{
+	int ret;
+
+	memset(f, 0, sizeof(*f));
+	f->pgoff = pgoff;
+	f->write = write;
+	rmm_memview_lock(v);
+	ret = rmm_memview_fault(v, f);
+	rmm_memview_unlock(v);
+	return ret;
+}
+
+static struct rmm_page *lookup(struct rmm_memview *v, u64 pgoff)
+{
+	struct rmm_page *p;
+
+	rmm_memview_lock(v);
+	p = rmm_memview_lookup(v, pgoff);
+	rmm_memview_unlock(v);
+	return p;
+}
+
+static void free_victims(struct rmm_memobj *obj, struct rmm_plist *vl)
+{
+	rmm_memobj_free_victims(obj, vl);
+	rmm_plist_init(vl);
+}
+
+/* dirty every free page, so that a fault that does not zero shows it */
+static void dirty_free_pages(void)
+{
+	struct rmm_page **p = calloc(16384, sizeof(*p));
+	int i, n;
+
+	for (n = 0; n < 16384; n++) {
+		p[n] = rmm_mm_alloc_pages(&mm, 0, 0, GFP | RMM___GFP_NOWARN);
+		if (!p[n])
+			break;
+		memset(addr(p[n]), 0x5a, 4096);
+	}
+	for (i = n - 1; i >= 0; i--)
+		rmm_mm_free_pages(&mm, p[i], 0);
+	free(p);
+}
+
+static void test_shared(void)
+{
+	struct rmm_plist vl;
+	struct rmm_memobj *obj;
+	struct rmm_memview *v, *v2;
+	struct rmm_fault f;
+	struct rmm_pgrange r;
+	struct rmm_page *p3;
+	unsigned long free0 = nfree(), meta_obj;
+
+	rmm_plist_init(&vl);
+	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_SHARED, 0, GFP);
+	ok(obj && rmm_memobj_kind(obj) == RMM_MEMOBJ_SHARED, "shared object created");
+	meta_obj = rmm_memobj_metadata_bytes(&mm);
+	ok(meta_obj > 0, "object and view counted as metadata (%lu bytes)", meta_obj);
+	v = rmm_memview_get(obj, 1);
+	v2 = rmm_memview_get(obj, 2);
+	ok(v && v == v2, "a shared object has one view for every address space");
+	is_long(fault(v, 0, false, &f), -EFAULT, "fault at size 0: -EFAULT (SIGBUS)");
+	rmm_memobj_set_size(obj, 8, &vl);
+	is_long(rmm_memobj_size(obj), 8, "set_size 8");
+	is_long(nfree(), free0, "growing allocates nothing");
+
+	dirty_free_pages();
+	is_long(fault(v, 3, false, &f), 0, "read fault at pgoff 3");
+	p3 = f.page;
+	ok(p3 && f.map_writable && !f.replaced, "new page, writable, not replaced");
+	ok(p3 && all_bytes(p3, 0), "the new page is zeroed (free pages were dirty)");
+	is_long(free0 - nfree(), 1, "one page allocated");
+	memset(addr(p3), 0x33, 4096);
+	is_long(fault(v, 3, true, &f), 0, "second fault at pgoff 3");
+	ok(f.page == p3 && f.map_writable && !f.replaced,
+	   "same page, writable, nothing replaced");
+	ok(all_bytes(p3, 0x33), "contents kept");
+	is_long(free0 - nfree(), 1, "no second page allocated");
+	is_long(fault(v, 8, false, &f), -EFAULT, "fault at pgoff 8 == size: -EFAULT");
+	is_long(fault(v, 5, true, &f), 0, "write fault at pgoff 5");
+	is_long(node_stat(RMM_NR_FILE_PAGES), 2, "NR_FILE_PAGES 2");
+	is_long(node_stat(RMM_NR_SHMEM), 2, "NR_SHMEM 2");
+	is_long(node_stat(RMM_NR_FILE_MAPPED), 2, "NR_FILE_MAPPED 2");
+	is_long(node_stat(RMM_NR_ANON_MAPPED), 0, "NR_ANON_MAPPED 0");
+
+	/* unmapped: the pages stay (file contents) but are no longer mapped */
+	r.start = 0;
+	r.nr = 8;
+	{
+		struct rmm_pgrange still = { .start = 5, .nr = 1 };
+
+		rmm_memview_unmapped(v, &r, &still, 1, &vl);
+	}
+	ok(rmm_plist_empty(&vl), "unmapped() on a shared object frees nothing");
+	is_long(node_stat(RMM_NR_FILE_MAPPED), 1,
+		"NR_FILE_MAPPED 1: pgoff 5 is still mapped elsewhere");
+	rmm_memview_unmapped(v, &r, NULL, 0, &vl);
+	is_long(node_stat(RMM_NR_FILE_MAPPED), 0, "NR_FILE_MAPPED 0 after the last unmap");
+	is_long(node_stat(RMM_NR_FILE_PAGES), 2, "NR_FILE_PAGES still 2");
+	is_long(fault(v, 3, false, &f), 0, "fault again after unmap");
+	ok(f.page == p3 && all_bytes(p3, 0x33), "same page, same contents");
+	is_long(node_stat(RMM_NR_FILE_MAPPED), 1, "NR_FILE_MAPPED 1 again");
+	r.start = 0;
+	r.nr = 8;
+	is_long(rmm_memview_count(v, &r), 2, "count: 2 resident pages");
+
+	/* punch [3, 4): one page to the victims */
+	r.start = 3;
+	r.nr = 1;
+	is_long(rmm_memview_punch(v, &r, &vl), 1, "punch pgoff 3: one entry");
+	is_long(vl.nr, 1, "one victim");
+	is_long(node_stat(RMM_NR_FILE_PAGES), 1, "NR_FILE_PAGES 1");
+	is_long(node_stat(RMM_NR_FILE_MAPPED), 0, "NR_FILE_MAPPED 0 (the mapped one went)");
+	is_long(free0 - nfree(), 2, "not freed before free_victims()");
+	free_victims(obj, &vl);
+	is_long(free0 - nfree(), 1, "free_victims gives it back");
+	is_long(rmm_memobj_validate(obj), 0, "validate clean");
+
+	/* set_size down below pgoff 5 */
+	rmm_memobj_set_size(obj, 4, &vl);
+	is_long(vl.nr, 1, "set_size 4: pgoff 5 is a victim");
+	free_victims(obj, &vl);
+	is_long(nfree(), free0, "all pages back");
+	is_long(fault(v, 5, false, &f), -EFAULT, "pgoff 5 beyond the new size");
+	is_long(node_stat(RMM_NR_FILE_PAGES) + node_stat(RMM_NR_SHMEM) +
+		node_stat(RMM_NR_FILE_MAPPED), 0, "shared counters at 0");
+	is_long(rmm_memobj_metadata_bytes(&mm), meta_obj,
+		"index nodes freed: metadata back to object + view");
+
+	/* a large sparse pgoff: a tall index, then pruned */
+	rmm_memobj_set_size(obj, 1ULL << 40, &vl);
+	is_long(fault(v, (1ULL << 40) - 1, true, &f), 0, "fault at pgoff 2^40-1");
+	is_long(fault(v, 1, true, &f), 0, "fault at pgoff 1");
+	is_long(rmm_memobj_validate(obj), 0, "validate clean with a tall index");
+	r.start = 0;
+	r.nr = ~0ULL;
+	is_long(rmm_memview_count(v, &r), 2, "count over everything: 2");
+	r.start = 2;
+	r.nr = (1ULL << 40) - 3;
+	is_long(rmm_memview_count(v, &r), 0, "count strictly between: 0");
+	rmm_memobj_set_size(obj, 0, &vl);
+	is_long(vl.nr, 2, "set_size 0: both victims");
+	free_victims(obj, &vl);
+	is_long(rmm_memobj_metadata_bytes(&mm), meta_obj, "tall index freed");
+
+	/* the object lives while a view reference does; pages with it */
+	is_long(fault(v, 0, true, &f), -EFAULT, "size 0 again");
+	rmm_memobj_set_size(obj, 2, &vl);
+	is_long(fault(v, 0, true, &f), 0, "a page left in the object");
+	rmm_memobj_put(obj);
+	rmm_memview_put(v2);
+	is_long(free0 - nfree(), 1, "the view keeps the object and its page");
+	rmm_memview_put(v);
+	is_long(nfree(), free0, "last reference: the page is freed");
+	is_long(node_stat(RMM_NR_FILE_PAGES), 0, "NR_FILE_PAGES 0");
+	is_long(rmm_memobj_metadata_bytes(&mm), 0, "metadata 0");
+	is_long(atomic_load(&rmm_port_kv_live), kv_base, "no kvzalloc block left");
+}
+
+static void write_tag(struct rmm_page *p, u8 b)
+{
+	memset(addr(p), b, 4096);
+}
+
+static void test_private_fork(void)
+{
+	struct rmm_memobj *obj;
+	struct rmm_memview *a, *b, *b2, *c;
+	struct rmm_page *old[4], *p;
+	struct rmm_plist vl;
+	struct rmm_pgrange r;
+	struct rmm_fault f;
+	unsigned long free0 = nfree(), used;
+	bool first;
+	int i;
+
+	rmm_plist_init(&vl);
+	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, RMM_NUMA_NO_NODE, GFP);
+	a = rmm_memview_get(obj, 100);
+	ok(obj && a, "private object, view of address space 100");
+	dirty_free_pages();
+	for (i = 0; i < 4; i++) {
+		fault(a, i, true, &f);
+		old[i] = f.page;
+		ok(f.page && f.map_writable && all_bytes(f.page, 0),
+		   "A: write fault at %d: zeroed writable page", i);
+		write_tag(f.page, 0xa0 + i);
+	}
+	is_long(free0 - nfree(), 4, "4 pages");
+	is_long(node_stat(RMM_NR_ANON_MAPPED), 4, "NR_ANON_MAPPED 4");
+	is_long(node_stat(RMM_NR_FILE_PAGES), 0, "no file pages for private memory");
+
+	b = rmm_memview_fork(a, 200, &first);
+	ok(b && b != a && first, "fork: child view 200, first call");
+	b2 = rmm_memview_fork(a, 200, &first);
+	ok(b2 == b && !first, "fork again for the same child: same view, not first");
+	rmm_memview_put(b2);
+	is_long(free0 - nfree(), 4, "fork allocates no page");
+	is_long(node_stat(RMM_NR_ANON_MAPPED), 4, "NR_ANON_MAPPED still 4");
+	ok(old[1]->private == 2 && old[3]->private == 2, "share counts 2");
+	is_long(rmm_memobj_validate(obj), 0, "validate clean after fork");
+
+	/* both see the old data */
+	fault(b, 1, false, &f);
+	ok(f.page == old[1] && !f.map_writable && !f.replaced,
+	   "B: read fault maps the shared page read-only");
+	ok(all_bytes(f.page, 0xa1), "B sees A's data");
+	fault(a, 1, false, &f);
+	ok(f.page == old[1] && !f.map_writable, "A: read fault read-only too");
+
+	/* write in the child copies */
+	fault(b, 1, true, &f);
+	ok(f.page && f.page != old[1] && f.map_writable && f.replaced,
+	   "B: write fault copies (replaced)");
+	p = f.page;
+	ok(all_bytes(p, 0xa1), "the copy carries the contents");
+	is_long(free0 - nfree(), 5, "one page allocated for the copy");
+	is_long(node_stat(RMM_NR_ANON_MAPPED), 5, "NR_ANON_MAPPED 5");
+	write_tag(p, 0xb1);
+	ok(all_bytes(old[1], 0xa1), "A's page unchanged by B's write");
+	ok(lookup(b, 1) == p && lookup(a, 1) == old[1], "indices: B has the copy, A the old page");
+	is_long(old[1]->private, 1, "old page's count lowered to 1");
+	/* write in the parent reuses */
+	fault(a, 1, true, &f);
+	ok(f.page == old[1] && f.map_writable && !f.replaced,
+	   "A: write fault on count 1 reuses the page");
+	is_long(free0 - nfree(), 5, "no copy");
+	write_tag(old[1], 0xa9);
+	ok(all_bytes(p, 0xb1), "B's copy unchanged by A's write");
+	is_long(rmm_memobj_validate(obj), 0, "validate clean");
+
+	/* three-way: B forks C */
+	c = rmm_memview_fork(b, 300, &first);
+	ok(c && first, "B forks C");
+	is_long(old[2]->private, 3, "pgoff 2 is in 3 views");
+	is_long(p->private, 2, "B's copy in B and C");
+	fault(c, 2, true, &f);
+	ok(f.replaced && f.page != old[2] && all_bytes(f.page, 0xa2),
+	   "C: write at 2 copies");
+	write_tag(f.page, 0xc2);
+	is_long(old[2]->private, 2, "count 3 -> 2");
+	fault(a, 2, true, &f);
+	ok(f.replaced && f.page != old[2] && all_bytes(f.page, 0xa2),
+	   "A: write at 2 copies too (count 2)");
+	write_tag(f.page, 0xaa);
+	is_long(old[2]->private, 1, "count 2 -> 1");
+	fault(b, 2, true, &f);
+	ok(!f.replaced && f.page == old[2] && f.map_writable, "B: write at 2 reuses");
+	ok(all_bytes(old[2], 0xa2), "B's page at 2 still the pre-fork data");
+	ok(all_bytes(lookup(c, 2), 0xc2) && all_bytes(lookup(a, 2), 0xaa),
+	   "C and A keep their own writes");
+	is_long(free0 - nfree(), 7, "7 pages: 4 + 3 copies");
+	is_long(node_stat(RMM_NR_ANON_MAPPED), 7, "NR_ANON_MAPPED 7");
+	is_long(rmm_memobj_validate(obj), 0, "validate clean after 3-way");
+
+	/* punch frees only unshared pages */
+	used = free0 - nfree();
+	r.start = 0;
+	r.nr = 1;
+	is_long(rmm_memview_punch(a, &r, &vl), 1, "A: punch pgoff 0 (shared by 3)");
+	ok(rmm_plist_empty(&vl), "no victim: B and C still hold it");
+	is_long(old[0]->private, 2, "count 3 -> 2");
+	is_long(rmm_memview_punch(b, &r, &vl), 1, "B: punch pgoff 0");
+	ok(rmm_plist_empty(&vl), "no victim: C holds it");
+	is_long(rmm_memview_punch(c, &r, &vl), 1, "C: punch pgoff 0");
+	is_long(vl.nr, 1, "the last one: a victim");
+	free_victims(obj, &vl);
+	is_long(used - (free0 - nfree()), 1, "exactly one page freed");
+	is_long(node_stat(RMM_NR_ANON_MAPPED), 6, "NR_ANON_MAPPED 6");
+	fault(a, 0, false, &f);
+	ok(f.page && all_bytes(f.page, 0) && f.map_writable,
+	   "A: pgoff 0 reads zeros after the punch");
+	is_long(rmm_memobj_validate(obj), 0, "validate clean");
+
+	/* a corrupted share count is caught */
+	old[3]->private++;
+	rmm_port_quiet = 1;
+	ok(rmm_memobj_validate(obj) > 0, "validate catches a share count 1 too high");
+	old[3]->private -= 2;
+	ok(rmm_memobj_validate(obj) > 0, "validate catches a share count 1 too low");
+	old[3]->private++;
+	rmm_port_quiet = 0;
+	is_long(rmm_memobj_validate(obj), 0, "clean again when restored");
+
+	/* the last reference of a view frees its unshared pages */
+	used = free0 - nfree();
+	rmm_memview_put(c);	/* C: 1 (B's copy), its copy at 2, 3 */
+	is_long(used - (free0 - nfree()), 1,
+		"C gone: its own copy at 2 freed; pages shared with A/B stay");
+	rmm_memview_put(b);
+	rmm_memview_put(a);
+	rmm_memobj_put(obj);
+	is_long(nfree(), free0, "every page back");
+	is_long(node_stat(RMM_NR_ANON_MAPPED), 0, "NR_ANON_MAPPED 0");
+	is_long(rmm_memobj_metadata_bytes(&mm), 0, "metadata 0");
+	is_long(atomic_load(&rmm_port_kv_live), kv_base, "no kvzalloc block left");
+}
+
+static void test_private_unmapped(void)
+{
+	struct rmm_pgrange r = { .start = 0, .nr = 10 };
+	struct rmm_pgrange still[2] = { { 2, 2 }, { 7, 1 } };
+	struct rmm_memobj *obj;
+	struct rmm_memview *a;
+	struct rmm_plist vl;
+	struct rmm_fault f;
+	unsigned long free0 = nfree();
+	int i;
+
+	rmm_plist_init(&vl);
+	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
+	a = rmm_memview_get(obj, 1);
+	for (i = 0; i < 12; i++)
+		fault(a, i, true, &f);
+	is_long(free0 - nfree(), 12, "12 pages");
+	rmm_memview_unmapped(a, &r, still, 2, &vl);
+	is_long(vl.nr, 7, "unmapped [0,10) with [2,4) and [7,8) still mapped: 7 victims");
+	free_victims(obj, &vl);
+	ok(lookup(a, 2) && lookup(a, 3) && lookup(a, 7) && lookup(a, 10) &&
+	   lookup(a, 11) && !lookup(a, 0) && !lookup(a, 9) && !lookup(a, 5),
+	   "covered pages and pages outside the range stay");
+	is_long(free0 - nfree(), 5, "5 pages left");
+	is_long(node_stat(RMM_NR_ANON_MAPPED), 5, "NR_ANON_MAPPED 5");
+	rmm_memobj_set_size(obj, 12, &vl);
+	ok(rmm_plist_empty(&vl) && lookup(a, 11),
+	   "growing a private object from 0 to 12 punches nothing");
+	rmm_memobj_set_size(obj, 3, &vl);
+	is_long(vl.nr, 4, "set_size 3 on a private object: pgoffs 3, 7, 10, 11 go");
+	free_victims(obj, &vl);
+	rmm_memview_put(a);
+	rmm_memobj_put(obj);
+	is_long(nfree(), free0, "every page back");
+}
+
+/*
+ * ENOMEM at the n-th rmm_kvzalloc() of a sequence (create, get, faults
+ * spread over several index nodes, fork, copy-on-write, a tall index),
+ * for every n until the sequence runs through: each failure returns an
+ * error with the index as it was (validate, count), and after the
+ * teardown no page, no metadata and no block is left.
+ */
+static int enomem_run(enum rmm_memobj_kind kind, long n, unsigned long free0,
+		      bool *failed, char *why, size_t whylen)
+{
+	struct rmm_memobj *obj;
+	struct rmm_memview *a, *b = NULL;
+	struct rmm_plist vl;
+	struct rmm_pgrange all = { 0, ~0ULL };
+	struct rmm_fault f;
+	long kvf0 = atomic_load(&rmm_port_kv_failed);
+	u64 resident = 0;
+	bool first;
+	int i, bad = 0, ret;
+
+	rmm_plist_init(&vl);
+	atomic_store(&rmm_port_fail_nth, n);
+	obj = rmm_memobj_create(&mm, kind, 0, GFP);
+	if (!obj)
+		goto out;
+	rmm_memobj_set_size(obj, 1ULL << 30, &vl);
+	a = rmm_memview_get(obj, 1);
+	if (!a) {
+		rmm_memobj_put(obj);
+		goto out;
+	}
+	for (i = 0; i < 40; i++) {
+		u64 pgoff = i < 39 ? (u64)i * 97 : (1ULL << 30) - 1;
+
+		ret = fault(a, pgoff, true, &f);
+		if (ret == 0) {
+			resident++;
+		} else if (ret != -ENOMEM || lookup(a, pgoff)) {
+			snprintf(why, whylen, "fault %d: %d", i, ret);
+			bad++;
+		}
+		if (rmm_memview_count(a, &all) != resident) {
+			snprintf(why, whylen, "count %llu after fault %d, want %llu",
+				 (unsigned long long)rmm_memview_count(a, &all),
+				 i, (unsigned long long)resident);
+			bad++;
+		}
+	}
+	if (kind == RMM_MEMOBJ_PRIVATE) {
+		b = rmm_memview_fork(a, 2, &first);
+		if (b) {
+			for (i = 0; i < 10; i++)
+				if (fault(b, (u64)i * 97, true, &f) &&
+				    lookup(a, (u64)i * 97)) {
+					snprintf(why, whylen, "cow fault %d", i);
+					bad++;
+				}
+		}
+	}
+	if (rmm_memobj_validate(obj)) {
+		snprintf(why, whylen, "validate after the failures");
+		bad++;
+	}
+	if (b)
+		rmm_memview_put(b);
+	rmm_memview_put(a);
+	rmm_memobj_put(obj);
+out:
+	atomic_store(&rmm_port_fail_nth, 0);
+	*failed = atomic_load(&rmm_port_kv_failed) != kvf0;
+	if (nfree() != free0 || rmm_memobj_metadata_bytes(&mm) ||
+	    atomic_load(&rmm_port_kv_live) != kv_base ||
+	    node_stat(RMM_NR_ANON_MAPPED) || node_stat(RMM_NR_FILE_PAGES) ||
+	    node_stat(RMM_NR_FILE_MAPPED)) {
+		snprintf(why, whylen, "left: %ld pages, %lu meta bytes, %ld blocks",
+			 (long)(free0 - nfree()),
+			 rmm_memobj_metadata_bytes(&mm),
+			 atomic_load(&rmm_port_kv_live) - kv_base);
+		bad++;
+	}
+	return bad;
+}
+
+/*
+ * The other view lets go of the page while a write fault copies it (the
+ * injection point plays the other CPU): the fault keeps the original,
+ * which is now its own, and frees the copy (wp_page_reuse()).
+ */
+static struct rmm_memview *inj_view;
+static u64 inj_pgoff;
+static struct rmm_plist inj_victims;
+static int inj_hits;
+
+static void inj_hook(int point, void *arg)
+{
+	struct rmm_pgrange r = { inj_pgoff, 1 };
+
+	if (point != RMM_INJECT_MEMOBJ_COW || !inj_view)
+		return;
+	inj_hits++;
+	rmm_memview_punch(inj_view, &r, &inj_victims);
+	inj_view = NULL;
+}
+
+static void test_cow_race(void)
+{
+	struct rmm_memobj *obj;
+	struct rmm_memview *a, *b;
+	struct rmm_page *p;
+	struct rmm_fault f;
+	unsigned long free0 = nfree();
+	bool first;
+
+	rmm_plist_init(&inj_victims);
+	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
+	a = rmm_memview_get(obj, 1);
+	fault(a, 4, true, &f);
+	p = f.page;
+	write_tag(p, 0x44);
+	b = rmm_memview_fork(a, 2, &first);
+	is_long(p->private, 2, "page shared by A and B");
+	inj_view = a;
+	inj_pgoff = 4;
+	rmm_port_inject_hook = inj_hook;
+	fault(b, 4, true, &f);
+	rmm_port_inject_hook = NULL;
+	is_long(inj_hits, 1, "A punched the page while B was copying it");
+	ok(f.page == p && !f.replaced && f.map_writable,
+	   "B keeps the original page (count 1 now), nothing replaced");
+	ok(rmm_plist_empty(&inj_victims), "A's punch freed nothing (B held it)");
+	is_long(p->private, 1, "count 1");
+	is_long(free0 - nfree(), 1, "the copy was given back");
+	is_long(node_stat(RMM_NR_ANON_MAPPED), 1, "NR_ANON_MAPPED 1");
+	ok(all_bytes(p, 0x44), "contents kept");
+	is_long(rmm_memobj_validate(obj), 0, "validate clean");
+	rmm_memview_put(b);
+	rmm_memview_put(a);
+	rmm_memobj_put(obj);
+	is_long(nfree(), free0, "every page back");
+}
+
+static void test_enomem(void)
+{
+	static const char * const kname[] = { "shared", "private" };
+	unsigned long free0 = nfree();
+	char why[160];
+	int k;
+
+	for (k = RMM_MEMOBJ_SHARED; k <= RMM_MEMOBJ_PRIVATE; k++) {
+		long n, bad_runs = 0, first_bad = 0;
+		bool failed = true;
+
+		why[0] = 0;
+		rmm_port_quiet = 1;	/* validate's own allocation fails too */
+		for (n = 1; failed && n < 10000; n++) {
+			if (enomem_run(k, n, free0, &failed, why, sizeof(why))) {
+				if (!bad_runs++)
+					first_bad = n;
+			}
+		}
+		rmm_port_quiet = 0;
+		ok(!failed && n > 10, "%s: ENOMEM at each of the %ld allocations of the sequence is handled",
+		   kname[k], n - 2);
+		if (!is_long(bad_runs, 0, "%s: nothing left behind, index intact",
+			     kname[k]))
+			diag("first at allocation %ld: %s", first_bad, why);
+	}
+}
+
+/*
+ * Threads: each forks its own view of a private object from an untouched
+ * parent and faults (read/write), writes tags through the pages,
+ * punches and unmaps ranges in it, checking that it reads back exactly
+ * its own writes (or the parent's data, or zeros after a punch); two
+ * more fault and punch a shared object under its view lock.  Then the
+ * validator, and every page and byte of metadata back.
+ */
+#define ST_PAGES	256
+#define ST_PRIV		4
+#define ST_SHARED	2
+#define ST_ITERS	50000
+
+static struct rmm_memobj *st_priv, *st_shared;
+static struct rmm_memview *st_parent;
+static atomic_long st_errors, st_cows;
+
+struct st_arg {
+	int id;
+};
+
+static u64 rnd(u64 *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static u64 get_tag(struct rmm_page *p)
+{
+	u64 a, b;
+
+	memcpy(&a, addr(p), 8);
+	memcpy(&b, addr(p) + 4088, 8);
+	return a == b ? a : ~0ULL;
+}
+
+static void set_tag(struct rmm_page *p, u64 t)
+{
+	memcpy(addr(p), &t, 8);
+	memcpy(addr(p) + 4088, &t, 8);
+}
+
+static void st_err(const char *what, int id, u64 pgoff)
+{
+	if (atomic_fetch_add(&st_errors, 1) < 5)
+		printf("# thread %d pgoff %llu: %s\n", id, (unsigned long long)pgoff,
+		       what);
+}
+
+static void *st_private(void *arg)
+{
+	int id = ((struct st_arg *)arg)->id;
+	u64 expect[ST_PAGES], s = 0x1234567ULL * (id + 1), counter = 0;
+	bool present[ST_PAGES];
+	struct rmm_memview *v;
+	struct rmm_plist vl;
+	struct rmm_fault f;
+	bool first;
+	long it;
+	int i;
+
+	rmm_port_set_cpu(id % 4);
+	rmm_plist_init(&vl);
+	v = rmm_memview_fork(st_parent, 1000 + id, &first);
+	if (!v || !first) {
+		st_err("fork", id, 0);
+		return NULL;
+	}
+	for (i = 0; i < ST_PAGES; i++) {
+		expect[i] = 0xfeed0000ULL + i;
+		present[i] = true;
+	}
+	for (it = 0; it < ST_ITERS; it++) {
+		u64 op = rnd(&s) % 16, pgoff = rnd(&s) % ST_PAGES;
+		struct rmm_pgrange r = { pgoff, 1 + rnd(&s) % 8 };
+
+		if (op < 11) {
+			bool write = op & 1;
+
+			if (fault(v, pgoff, write, &f)) {
+				st_err("fault failed", id, pgoff);
+				continue;
+			}
+			present[pgoff] = true;
+			if (get_tag(f.page) != expect[pgoff])
+				st_err("wrong contents", id, pgoff);
+			if (write && !f.map_writable)
+				st_err("write fault not writable", id, pgoff);
+			if (f.replaced)
+				atomic_fetch_add(&st_cows, 1);
+			if (f.map_writable) {
+				expect[pgoff] = ((u64)id << 40) | ++counter;
+				set_tag(f.page, expect[pgoff]);
+			}
+		} else if (op < 13) {
+			rmm_memview_punch(v, &r, &vl);
+			rmm_memobj_free_victims(st_priv, &vl);
+			for (i = r.start; i < ST_PAGES && i < (int)(r.start + r.nr); i++) {
+				expect[i] = 0;
+				present[i] = false;
+			}
+		} else if (op < 14) {
+			struct rmm_pgrange still = { r.start + 1, 2 };
+
+			rmm_memview_unmapped(v, &r, &still, 1, &vl);
+			rmm_memobj_free_victims(st_priv, &vl);
+			for (i = r.start; i < ST_PAGES && i < (int)(r.start + r.nr); i++) {
+				if (i >= (int)still.start && i < (int)(still.start + still.nr))
+					continue;
+				expect[i] = 0;
+				present[i] = false;
+			}
+		} else if (op < 15) {
+			struct rmm_pgrange all = { 0, ST_PAGES };
+			u64 n = 0;
+
+			for (i = 0; i < ST_PAGES; i++)
+				n += present[i];
+			if (rmm_memview_count(v, &all) != n)
+				st_err("count", id, 0);
+		} else if (it % 512 == 15) {
+			if (rmm_memobj_validate(st_priv))
+				st_err("validate", id, 0);
+		}
+	}
+	rmm_memview_put(v);
+	return NULL;
+}
+
+static void *st_shared_fn(void *arg)
+{
+	int id = ((struct st_arg *)arg)->id;
+	struct rmm_memview *v = rmm_memview_get(st_shared, id);
+	u64 s = 0xabcdefULL * (id + 7), mine[ST_PAGES] = { 0 };
+	struct rmm_plist vl;
+	struct rmm_fault f;
+	long it;
+
+	rmm_port_set_cpu(id % 4);
+	rmm_plist_init(&vl);
+	for (it = 0; it < ST_ITERS; it++) {
+		u64 pgoff = rnd(&s) % ST_PAGES, op = rnd(&s) % 8, got;
+		struct rmm_pgrange r = { pgoff, 1 + rnd(&s) % 4 };
+
+		if (op < 6) {
+			rmm_memview_lock(v);
+			f.pgoff = pgoff;
+			f.write = true;
+			f.gfp_extra = 0;
+			if (rmm_memview_fault(v, &f)) {
+				st_err("shared fault failed", id, pgoff);
+			} else {
+				memcpy(&got, addr(f.page) + 8 * id, 8);
+				if (got != 0 && got != mine[pgoff])
+					st_err("shared: a stranger's data", id, pgoff);
+				mine[pgoff] = ((u64)id << 40) | it;
+				memcpy(addr(f.page) + 8 * id, &mine[pgoff], 8);
+			}
+			rmm_memview_unlock(v);
+		} else {
+			rmm_memview_punch(v, &r, &vl);
+			rmm_memobj_free_victims(st_shared, &vl);
+		}
+	}
+	rmm_memview_put(v);
+	return NULL;
+}
+
+static void test_stress(void)
+{
+	pthread_t th[ST_PRIV + ST_SHARED];
+	struct st_arg args[ST_PRIV + ST_SHARED];
+	unsigned long free0 = nfree();
+	struct rmm_plist vl;
+	struct rmm_fault f;
+	int i;
+
+	rmm_plist_init(&vl);
+	st_priv = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, RMM_NUMA_NO_NODE, GFP);
+	st_shared = rmm_memobj_create(&mm, RMM_MEMOBJ_SHARED, RMM_NUMA_NO_NODE, GFP);
+	rmm_memobj_set_size(st_shared, ST_PAGES, &vl);
+	st_parent = rmm_memview_get(st_priv, 1);
+	for (i = 0; i < ST_PAGES; i++) {
+		fault(st_parent, i, true, &f);
+		set_tag(f.page, 0xfeed0000ULL + i);
+	}
+	for (i = 0; i < ST_PRIV + ST_SHARED; i++) {
+		args[i].id = i;
+		pthread_create(&th[i], NULL, i < ST_PRIV ? st_private : st_shared_fn,
+			       &args[i]);
+	}
+	for (i = 0; i < ST_PRIV + ST_SHARED; i++)
+		pthread_join(th[i], NULL);
+	is_long(atomic_load(&st_errors), 0, "threads: every read saw its own view's data");
+	ok(atomic_load(&st_cows) > ST_PAGES, "threads copied on write (%ld copies)",
+	   atomic_load(&st_cows));
+	is_long(rmm_memobj_validate(st_priv), 0, "validate private object after the threads");
+	is_long(rmm_memobj_validate(st_shared), 0, "validate shared object after the threads");
+	for (i = 0; i < ST_PAGES; i++)
+		if (get_tag(lookup(st_parent, i)) != 0xfeed0000ULL + i)
+			break;
+	is_long(i, ST_PAGES, "the parent's pages are untouched");
+	is_long(node_stat(RMM_NR_ANON_MAPPED), ST_PAGES, "NR_ANON_MAPPED: the parent's pages");
+	rmm_memview_put(st_parent);
+	rmm_memobj_put(st_priv);
+	rmm_memobj_put(st_shared);
+	is_long(nfree(), free0, "every page back");
+	is_long(rmm_memobj_metadata_bytes(&mm), 0, "metadata 0");
+	is_long(node_stat(RMM_NR_ANON_MAPPED) + node_stat(RMM_NR_FILE_PAGES) +
+		node_stat(RMM_NR_SHMEM) + node_stat(RMM_NR_FILE_MAPPED), 0,
+		"counters 0");
+}
+
+int main(void)
+{
+	is_long(rmm_test_mm_simple(&mm, 1, 16384, 0x100000), 0, "instance");
+	kv_base = atomic_load(&rmm_port_kv_live);
+	test_shared();
+	test_private_fork();
+	test_private_unmapped();
+	test_cow_race();
+	test_enomem();
+	test_stress();
+	is_long(rmm_mm_fini(&mm), 0, "fini: nothing left allocated");
+	return done_testing();
+}
