@@ -72,7 +72,7 @@ void rmm_mm_kfree(struct rmm_mm *mm, const void *p);
 unsigned long rmm_slab_shrink_all(struct rmm_mm *mm);	/* pages freed */
 void rmm_slab_cpu_dead(struct rmm_mm *mm, int cpu);	/* cpuhp dead */
 int rmm_mm_slab_validate(struct rmm_mm *mm);	/* all caches, quiet CPUs */
-int rmm_slab_validate_all(struct rmm_mm *mm, bool cpu_arrays);
+int rmm_slab_validate_all(struct rmm_mm *mm);	/* any time, no CPU arrays */
 
 /* on the global instance (rmm_mm_global) */
 struct rmm_cache *rmm_cache_create(const char *name, unsigned int size,

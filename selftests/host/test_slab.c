@@ -745,7 +745,7 @@ int main(void)
 		rmm_slab_cpu_dead(&mm, 2);
 		rmm_cache_get_slabinfo(c, &si);
 		is_long(si.active_objs, 0, "rmm_slab_cpu_dead flushes the dead CPU's arrays");
-		is_long(rmm_slab_validate_all(&mm, false), 0,
+		is_long(rmm_slab_validate_all(&mm), 0,
 			"validate without the per-CPU arrays");
 		is_long(rmm_cache_destroy(c), 0, "destroy");
 	}

@@ -333,13 +333,13 @@ static void test_online_cpus(void)
 	is_long(rmm_test_mm_simple(&mm, 1, 1048576, 0x100000), 0, "init 4 GiB node");
 	z = &mm.nodes[0].node_zones[2];
 	is_long(z->pcp[0].high_min, 3087 / 4, "4 CPUs online: high_min = low / 4");
-	rmm_mm_cpu_hotplug(&mm, 3, false);
+	rmm_mm_cpu_dead(&mm, 3);
 	is_long(z->pcp[0].high_min, 3087 / 3, "CPU 3 dead: high_min = low / 3");
 	is_long(z->pcp[0].high_max, 1044480 / 8 / 3, "  high_max = managed / 8 / 3");
 	/* 2 * fls(3) * (1 + fls(31)) = 2 * 2 * 6 */
 	is_long(rmm_zone_stat_threshold(z), 24, "  stat threshold over 3 CPUs: 24");
 	is_long(z->pcp[1].stat_threshold, 24, "  and in every CPU's pageset");
-	rmm_mm_cpu_hotplug(&mm, 3, true);
+	rmm_mm_cpu_online(&mm, 3);
 	is_long(z->pcp[0].high_min, 3087 / 4, "CPU 3 back: high_min = low / 4");
 	is_long(rmm_zone_stat_threshold(z), 36, "  stat threshold 36 again");
 	is_long(rmm_mm_fini(&mm), 0, "fini");

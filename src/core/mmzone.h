@@ -594,7 +594,7 @@ struct rmm_layout {	/* from the RUNNING kernel (glue) or by hand (tests) */
 	/*
 	 * CPUs not online (0 = online, the default): pcp high and the stat
 	 * thresholds are sized over online CPUs, as the kernel's; the core's
-	 * copy in mm->layout follows rmm_mm_cpu_hotplug()
+	 * copy in mm->layout follows rmm_mm_cpu_online()/rmm_mm_cpu_dead()
 	 */
 	u8 cpu_offline[RMM_LAYOUT_MAX_CPUS];
 	/*

@@ -1614,13 +1614,14 @@ static int validate_all_caches(struct rmm_mm *mm, unsigned int flags)
 /**
  * rmm_slab_validate_all - validate every cache of an instance
  * @mm: the instance
- * @cpu_arrays: also check the per-CPU arrays; only when no other CPU uses
- *	the caches (tests).  Without it the check is safe at any time: slabs,
- *	freelists and counters are read under the node locks.
+ *
+ * Safe at any time: slabs, freelists and counters are read under the node
+ * locks.  rmm_mm_slab_validate() also checks the per-CPU arrays, when no
+ * other CPU uses the caches (tests).
  */
-int rmm_slab_validate_all(struct rmm_mm *mm, bool cpu_arrays)
+int rmm_slab_validate_all(struct rmm_mm *mm)
 {
-	return validate_all_caches(mm, cpu_arrays ? VALIDATE_CPU_ARRAYS : 0);
+	return validate_all_caches(mm, 0);
 }
 RMM_EXPORT(rmm_slab_validate_all);
 

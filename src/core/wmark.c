@@ -8,7 +8,7 @@
  * zone_batchsize, zone_highsize, zone_set_pageset_high_and_batch;
  * mm/khugepaged.c: set_recommended_min_free_kbytes; mm/vmstat.c:
  * calculate_normal_threshold), recomputed over the online CPUs on CPU
- * hotplug (rmm_mm_cpu_hotplug()).
+ * hotplug (rmm_mm_cpu_online()/rmm_mm_cpu_dead()).
  *
  * 6.1 vs 6.12 (selected by layout.kver / wmark_in.kver):
  *   - lowmem_pages: 6.12 leaves ZONE_MOVABLE out and caps its min
@@ -407,14 +407,12 @@ void rmm_recompute_all(struct rmm_mm *mm)
 }
 
 /*
- * rmm_mm_cpu_hotplug - @cpu came online or died: what the kernel's
- * page_alloc_cpu_online()/page_alloc_cpu_dead() (zone_pcp_update()) and
- * vmstat's CPU callbacks (refresh_zone_stat_thresholds()) do: pcp
- * high/batch and the stat thresholds again, over the online CPUs.  The
- * glue calls it from its CPU-prepare and CPU-dead callbacks (the dead
- * CPU's lists drained first: rmm_drain_cpu_pages()).  Process context.
+ * @cpu came online or died: what the kernel's page_alloc_cpu_online()/
+ * page_alloc_cpu_dead() (zone_pcp_update()) and vmstat's CPU callbacks
+ * (refresh_zone_stat_thresholds()) do: pcp high/batch and the stat
+ * thresholds again, over the online CPUs.  Process context.
  */
-void rmm_mm_cpu_hotplug(struct rmm_mm *mm, int cpu, bool online)
+static void cpu_hotplug(struct rmm_mm *mm, int cpu, u8 offline)
 {
 	struct rmm_zone *zone;
 	unsigned long flags;
@@ -422,12 +420,25 @@ void rmm_mm_cpu_hotplug(struct rmm_mm *mm, int cpu, bool online)
 	if (cpu < 0 || cpu >= mm->layout.nr_cpu_ids)
 		return;
 	rmm_spin_lock_irqsave(&mm->tunables_lock, flags);
-	mm->layout.cpu_offline[cpu] = !online;
+	mm->layout.cpu_offline[cpu] = offline;
 	rmm_for_each_zone(mm, zone)
 		zone_set_pageset_high_and_batch(zone);
 	rmm_spin_unlock_irqrestore(&mm->tunables_lock, flags);
 }
-RMM_EXPORT(rmm_mm_cpu_hotplug);
+
+/* the glue's CPU-prepare callback (and the resync at load) */
+void rmm_mm_cpu_online(struct rmm_mm *mm, int cpu)
+{
+	cpu_hotplug(mm, cpu, 0);
+}
+RMM_EXPORT(rmm_mm_cpu_online);
+
+/* the glue's CPU-dead callback, after rmm_drain_cpu_pages() */
+void rmm_mm_cpu_dead(struct rmm_mm *mm, int cpu)
+{
+	cpu_hotplug(mm, cpu, 1);
+}
+RMM_EXPORT(rmm_mm_cpu_dead);
 
 int rmm_set_tunable(struct rmm_mm *mm, enum rmm_tunable t, const long *vals,
 		    int n)

@@ -52,7 +52,8 @@ int rmm_get_tunable(struct rmm_mm *mm, enum rmm_tunable t, long *vals, int n);
  * @cpu came up (the glue's CPU-prepare stage) or died (after its lists were
  * drained): pcp high/batch and stat thresholds over the online CPUs again.
  */
-void rmm_mm_cpu_hotplug(struct rmm_mm *mm, int cpu, bool online);
+void rmm_mm_cpu_online(struct rmm_mm *mm, int cpu);
+void rmm_mm_cpu_dead(struct rmm_mm *mm, int cpu);
 
 /* zoneinfo's "vm stats threshold" (calculate_normal_threshold) */
 int rmm_zone_stat_threshold(const struct rmm_zone *z);

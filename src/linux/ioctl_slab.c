@@ -545,7 +545,7 @@ static long ioc_slab_validate(struct rmm_file *f, struct slab_file *sf)
 	unsigned long idx, n = 0, i;
 	long ret;
 
-	ret = rmm_slab_validate_all(f->mm, false);
+	ret = rmm_slab_validate_all(f->mm);
 	if (ret)
 		return ret;
 	xa_for_each(&sf->caches, idx, fc) {

@@ -268,7 +268,7 @@ static int rmm_cpu_dead(unsigned int cpu)
 		rmm_slab_cpu_dead(mm, cpu);
 		rmm_drain_cpu_pages(mm, cpu);
 		/* pcp high and stat thresholds over the CPUs left */
-		rmm_mm_cpu_hotplug(mm, cpu, false);
+		rmm_mm_cpu_dead(mm, cpu);
 	}
 	return 0;
 }
@@ -283,7 +283,7 @@ static int rmm_cpu_prepare(unsigned int cpu)
 	struct rmm_mm *mm = READ_ONCE(rmm_mm_global);
 
 	if (mm)
-		rmm_mm_cpu_hotplug(mm, cpu, true);
+		rmm_mm_cpu_online(mm, cpu);
 	return 0;
 }
 
@@ -347,8 +347,13 @@ static int __init rmm_init(void)
 	/* CPUs that came or went before the callbacks were in place */
 	cpus_read_lock();
 	for (i = 0; i < min_t(int, nr_cpu_ids, RMM_LAYOUT_MAX_CPUS); i++)
-		if (!!rmm_mm_instance.layout.cpu_offline[i] == !!cpu_online(i))
-			rmm_mm_cpu_hotplug(&rmm_mm_instance, i, cpu_online(i));
+		if (!!rmm_mm_instance.layout.cpu_offline[i] ==
+		    !!cpu_online(i)) {
+			if (cpu_online(i))
+				rmm_mm_cpu_online(&rmm_mm_instance, i);
+			else
+				rmm_mm_cpu_dead(&rmm_mm_instance, i);
+		}
 	cpus_read_unlock();
 	ret = rmm_procfs_init();
 	if (ret)
