@@ -62,7 +62,20 @@ PRELOAD_SRC := $(wildcard src/user/*.c)
 PRELOAD_CFLAGS := -std=gnu11 -O2 -g -fPIC -fvisibility=hidden -fno-builtin \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Iinclude/uapi
 
-preload: $(PRELOAD)
+# build/rmm/guest/: what a guest test copies to / for rmm-run (vm-run --add
+# build/rmm/guest:/): the library, rmm-run, and python3's encodings package
+# (python3 -S starts with only that: the rest of its startup is frozen in).
+PY_ENC := $(firstword $(wildcard /usr/lib/python3.*/encodings))
+
+preload: $(PRELOAD) build/rmm/guest/.stamp
+
+build/rmm/guest/.stamp: $(PRELOAD) scripts/rmm-run
+	@rm -rf $(@D) && mkdir -p $(@D)/usr/local/lib/regionmm $(@D)/usr/local/bin
+	@cp $(PRELOAD) $(@D)/usr/local/lib/regionmm/
+	@cp scripts/rmm-run $(@D)/usr/local/bin/
+	@$(if $(PY_ENC),mkdir -p $(@D)$(dir $(PY_ENC)) && \
+		cp -r $(PY_ENC) $(@D)$(dir $(PY_ENC)))
+	@touch $@
 
 $(PRELOAD): $(PRELOAD_SRC) include/uapi/linux/regionmm.h | deps
 	@mkdir -p $(@D)

@@ -12,6 +12,8 @@
 #    holds the input its resident memory is mostly the backend's;
 #  - python3 building 10^6 strings: same result as the plain run, and most
 #    of its resident memory is the backend's;
+#  - stress-ng --vm 2 --vm-method all --verify passes, its workers' buffers
+#    on the backend (RMM_RUN_VERBOSE's count at exit);
 #  - rmm-run's refusals: no /dev/regionmm (default backend), bad --node, no
 #    command, unknown command: one line each, exit 1 or 2.
 # Prints TAP.
@@ -26,7 +28,7 @@ CHECK=build/guest-tools/rmm_run_check
 PY=/usr/bin/python3
 [[ -x $PY ]] || PY=python3
 
-ktap_plan 13
+ktap_plan 14
 
 if make -s preload >"$TMP/build" 2>&1 &&
 	make -s -C selftests/guest/tools >>"$TMP/build" 2>&1; then
@@ -125,6 +127,26 @@ ktap_diag "python3: $ours KiB of $total KiB resident are the backend's"
 ((${ours:-0} > 100000 && ours * 10 >= total * 7)) &&
 	ktap_ok "python3: >= 70 % of its resident memory is the backend's" ||
 	ktap_fail "python3: >= 70 % of its resident memory is the backend's" "$ours of $total KiB"
+
+# ----------------------------------------------------------- stress-ng
+if command -v stress-ng >/dev/null; then
+	RMM_RUN_VERBOSE=1 "$RUN" stress-ng --vm 2 --vm-bytes 32M --vm-method all \
+		--verify -t 5s >"$TMP/stress" 2>&1
+	rc=$?
+	# the largest process's objects (a worker: its 32 MiB buffer and more)
+	kb=$(sed -nE 's/^rmm-run: pid [0-9]+: [0-9]+ objects \(([0-9]+) KiB\).*/\1/p' \
+		"$TMP/stress" | sort -n | tail -1)
+	ktap_diag "stress-ng: largest process had ${kb:-0} KiB of objects"
+	if ((rc == 0)) && grep -q 'successful run completed' "$TMP/stress" &&
+		((${kb:-0} >= 32768)); then
+		ktap_ok "stress-ng --vm 2 --vm-method all --verify under rmm-run"
+	else
+		ktap_fail "stress-ng --vm 2 --vm-method all --verify under rmm-run" \
+			"exit $rc: $(grep -vE '^rmm-run: pid' "$TMP/stress" | tail -5)"
+	fi
+else
+	ktap_skip "stress-ng --vm 2 --vm-method all --verify under rmm-run" "no stress-ng (make deps)"
+fi
 
 # ------------------------------------------------------------- rmm-run
 RMM_RUN_VERBOSE=1 "$RUN" "$PY" -c 'pass' 2>"$TMP/verbose"
