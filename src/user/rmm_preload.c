@@ -208,7 +208,7 @@ static int init(void)
 	return b;
 }
 
-/* rmm_dev: the cached /dev/regionmm fd; @reopen: the program closed it */
+/* rmm_dev: the cached /dev/regionmm fd; @stale: an fd the program closed */
 static int rmm_dev(int stale)
 {
 	int fd = atomic_load(&dev_fd), nfd;
@@ -495,8 +495,10 @@ out:
 	return ok;
 }
 
-/* rmm_madvise: RMM_IOC_MADVISE; the parts that are not regionmm's (found
- * by halving a mixed range) get the real madvise() */
+/*
+ * rmm_madvise: RMM_IOC_MADVISE; the parts that are not regionmm's (found
+ * by halving a mixed range) get the real madvise().
+ */
 static int rmm_madvise(uintptr_t start, size_t len, int advice)
 {
 	struct rmm_ioc_madvise m = {

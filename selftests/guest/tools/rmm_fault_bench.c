@@ -98,9 +98,15 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "m:r:p")) != -1) {
 		switch (opt) {
-		case 'm': mib = strtoul(optarg, NULL, 0); break;
-		case 'r': runs = atoi(optarg); break;
-		case 'p': flags = RMM_MEMFD_PRIVATE; break;
+		case 'm':
+			mib = strtoul(optarg, NULL, 0);
+			break;
+		case 'r':
+			runs = atoi(optarg);
+			break;
+		case 'p':
+			flags = RMM_MEMFD_PRIVATE;
+			break;
 		default:
 			fprintf(stderr, "usage: %s [-m MIB] [-r RUNS] [-p]\n",
 				argv[0]);
