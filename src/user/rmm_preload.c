@@ -342,7 +342,7 @@ static bool served(size_t len, int prot, int flags, off_t off)
 RMM_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd,
 		      off_t off)
 {
-	int b = init();
+	int b = init(), saved = errno;
 
 	if (b != BK_OFF && served(len, prot, flags, off)) {
 		size_t size = (len + PAGE_SZ - 1) & ~(PAGE_SZ - 1);
@@ -353,6 +353,7 @@ RMM_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd,
 			return p;
 		atomic_fetch_add_explicit(&nr_fallbacks, 1,
 					  memory_order_relaxed);
+		errno = saved;	/* the kernel's call sets it, or not */
 	}
 	return real_mmap(addr, len, prot, flags, fd, off);
 }
