@@ -32,21 +32,28 @@
  *   NR_FILE_MAPPED counts the pages of shared objects marked mapped
  *   (PG_rmm_owner_priv: faulted into a mapping since the glue last
  *   reported their range unmapped everywhere)
- *   index metadata bytes == rmm_memobj_metadata_bytes() (meminfo Metadata:)
+ *   metadata bytes (objects, views, index nodes) of all objects of an
+ *   instance == rmm_memobj_metadata_bytes() (meminfo Metadata:)
  *
  * Freeing: pages leave an index onto a caller's victim list (struct
- * rmm_plist) and go back to the allocator only through
+ * rmm_plist, initialised with rmm_plist_init()) and go back to the allocator only through
  * rmm_memobj_free_victims(), which the glue calls after it has removed
  * every page-table entry that may still map them (unmap_mapping_range()):
- * a page is never free while a user mapping can reach it.
+ * a page is never free while a user mapping can reach it.  Exception: the
+ * last rmm_memview_put() of a PRIVATE view, and the last rmm_memobj_put()
+ * of a SHARED object, free the pages they drop themselves (no mapping can
+ * exist: every mapping holds a view reference).
  *
- * Locking (order: mmap_lock -> view lock -> i_mmap_rwsem -> PTE lock;
- * see Documentation/core.rst)
+ * Locking (order: mmap_lock -> obj->lock -> view lock -> i_mmap_rwsem ->
+ * PTE lock -> zone lock; see Documentation/core.rst)
  *   view->lock (sleeping mutex) serialises its index; the glue holds it
  *   from rmm_memview_fault() until the PTE is installed, so that a page
  *   removed from the index cannot be mapped afterwards.
  *   obj->lock (sleeping mutex) protects the object's size and list of
- *   views; taken before a view's lock, never after.
+ *   views; taken before a view's lock, never after.  Several view locks
+ *   are held at once only under obj->lock.
+ *   obj->share_lock (spinlock, a leaf) protects the share counts of a
+ *   PRIVATE object's pages, which several views' locks reach.
  *   Functions that need a lock say so and assert it.
  */
 #ifndef _RMM_MEMOBJ_H
@@ -54,6 +61,13 @@
 
 #include "rmm_port.h"
 #include "mmzone.h"
+#include "plist.h"
+
+/*
+ * pgoffs are below 2^54 (2^66 bytes, beyond MAX_LFS_FILESIZE): a fault
+ * beyond is -EFAULT, ranges are clipped there.
+ */
+#define RMM_MEMOBJ_PGOFF_LIMIT	(1ULL << 54)
 
 struct rmm_memobj;
 struct rmm_memview;
@@ -98,11 +112,17 @@ void rmm_memobj_free_victims(struct rmm_memobj *obj, struct rmm_plist *victims);
 /*
  * The view of address space @mm_cookie: a SHARED object's one view, or a
  * PRIVATE object's view for that address space, created empty on first
- * use.  Takes a reference on the view (dropped by rmm_memview_put()).
- * NULL on ENOMEM.  Takes obj->lock.
+ * use.  Takes a reference on the view and one on the object (both
+ * dropped by rmm_memview_put()).  NULL on ENOMEM.  Takes obj->lock.
  */
 struct rmm_memview *rmm_memview_get(struct rmm_memobj *obj, u64 mm_cookie);
-void rmm_memview_put(struct rmm_memview *v);	/* last: frees its pages */
+/*
+ * Drop a view reference (and its object reference).  The last one of a
+ * PRIVATE view frees the view and its pages (pages other views still
+ * hold stay with them).  A SHARED object's view lives, with its pages,
+ * as long as the object.  May sleep.
+ */
+void rmm_memview_put(struct rmm_memview *v);
 struct rmm_memobj *rmm_memview_obj(const struct rmm_memview *v);
 
 /*
@@ -119,6 +139,10 @@ struct rmm_memview *rmm_memview_fork(struct rmm_memview *parent,
 
 void rmm_memview_lock(struct rmm_memview *v);
 void rmm_memview_unlock(struct rmm_memview *v);
+void rmm_memview_assert_locked(struct rmm_memview *v);
+
+/* the page at @pgoff of @v's index, or NULL (caller holds the view lock) */
+struct rmm_page *rmm_memview_lookup(struct rmm_memview *v, u64 pgoff);
 
 /*
  * A fault at @pgoff (caller holds the view lock).
@@ -127,9 +151,12 @@ void rmm_memview_unlock(struct rmm_memview *v);
  *        comes back as a write fault), replaced (a write to a page shared
  *        with other views made a private copy: the caller must remove its
  *        old entry for this address before mapping @page)
- * Returns 0, -EFAULT (pgoff beyond a SHARED object's size: SIGBUS) or
- * -ENOMEM (no page; reclaim and OOM come with phase 2's issue).
- * A new page is zeroed; a copy carries the shared page's contents.
+ * Returns 0, -EFAULT (pgoff beyond a SHARED object's size, or beyond
+ * RMM_MEMOBJ_PGOFF_LIMIT: SIGBUS) or -ENOMEM (no page or no index node;
+ * reclaim and OOM come with phase 2's issue; nothing is left behind).
+ * A new page is zeroed; a copy carries the shared page's contents.  A
+ * SHARED object's page is always map_writable (the VMA decides) and is
+ * marked mapped (NR_FILE_MAPPED).  May sleep (index nodes).
  */
 struct rmm_fault {
 	u64 pgoff;
@@ -162,13 +189,20 @@ void rmm_memview_unmapped(struct rmm_memview *v, const struct rmm_pgrange *r,
 			  const struct rmm_pgrange *still, int nr_still,
 			  struct rmm_plist *victims);
 
-/* pages of @v's index inside [@r) (resident pages for /proc/regionmm/tasks) */
+/*
+ * pages of @v's index inside [@r) (resident pages for /proc/regionmm/tasks).
+ * Takes the view lock.
+ */
 u64 rmm_memview_count(struct rmm_memview *v, const struct rmm_pgrange *r);
 
 /* bytes of index metadata of all objects of @mm (meminfo's Metadata:) */
 unsigned long rmm_memobj_metadata_bytes(const struct rmm_mm *mm);
 
-/* check the invariants above; returns the number of violations (logged) */
+/*
+ * check the invariants above that one object can see (the counters are
+ * instance-wide: tests compare them); returns the number of violations
+ * (logged).  Takes obj->lock and every view's lock.
+ */
 unsigned long rmm_memobj_validate(struct rmm_memobj *obj);
 
 #endif /* _RMM_MEMOBJ_H */

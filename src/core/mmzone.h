@@ -708,6 +708,11 @@ struct rmm_mm {
 	struct rmm_lruvec_state *reclaim;	/* phase 2: vmscan.c, per node */
 	struct rmm_psi_group *psi;	/* phase 2: psi.c */
 	struct rmm_swap_info *swap;	/* phase 2: swap.c */
+	/*
+	 * memobj.c: bytes of rmm_kvzalloc() metadata of every memory object
+	 * (objects, views, index nodes), for meminfo's Metadata:
+	 */
+	rmm_atomic_long_t memobj_meta_bytes;
 };
 
 #endif /* _RMM_MMZONE_H */

@@ -45,6 +45,7 @@
 #include "mmzone.h"
 #include "page_alloc.h"
 #include "rmm_glue.h"
+#include "rmm_mmap.h"
 #include <regionmm/slab.h>
 
 char *rmm_param_region;
@@ -373,6 +374,7 @@ static void __exit rmm_exit(void)
 	/* first: no per-CPU work runs or is queued after this */
 	rmm_pcp_work_stop();
 	rmm_chardev_exit();
+	rmm_mmap_exit();
 	rmm_sysctl_exit();
 	rmm_procfs_exit();
 	cpuhp_remove_state_nocalls(rmm_cpuhp_state);

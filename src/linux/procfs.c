@@ -47,8 +47,10 @@
 #include "mmzone.h"
 #include "page_alloc.h"
 #include "show_mem.h"
+#include "memobj.h"
 #include "rmm_file.h"
 #include "rmm_glue.h"
+#include "rmm_mmap.h"
 
 static struct proc_dir_entry *rmm_proc_dir;
 
@@ -477,6 +479,7 @@ static int rmm_meminfo_show(struct seq_file *m, void *v)
 	struct rmm_mm *mm = rmm_mm_global;
 	unsigned long total = 0, free = 0, cma = 0, cma_free = 0;
 	unsigned long srecl = 0, sunrecl = 0;
+	unsigned long anon = 0, mapped = 0, shmem = 0, file = 0;
 	long available;
 	struct rmm_node *node;
 	struct rmm_zone *zone;
@@ -492,6 +495,10 @@ static int rmm_meminfo_show(struct seq_file *m, void *v)
 		node = rmm_mm_node(mm, nid);
 		srecl += rmm_node_item(node, NR_SLAB_RECLAIMABLE_B);
 		sunrecl += rmm_node_item(node, NR_SLAB_UNRECLAIMABLE_B);
+		anon += rmm_node_item(node, NR_ANON_MAPPED);
+		mapped += rmm_node_item(node, NR_FILE_MAPPED);
+		shmem += rmm_node_item(node, NR_SHMEM);
+		file += rmm_node_item(node, NR_FILE_PAGES);
 	}
 	available = rmm_mm_si_mem_available(mm);
 
@@ -499,7 +506,8 @@ static int rmm_meminfo_show(struct seq_file *m, void *v)
 	rmm_show_kb(m, "MemFree:        ", free);
 	rmm_show_kb(m, "MemAvailable:   ", available);
 	rmm_show_kb(m, "Buffers:        ", 0);
-	rmm_show_kb(m, "Cached:         ", 0);
+	/* meminfo_proc_show(): NR_FILE_PAGES less swap cache and buffers */
+	rmm_show_kb(m, "Cached:         ", file);
 	rmm_show_kb(m, "SwapCached:     ", 0);
 	rmm_show_kb(m, "Active:         ", 0);
 	rmm_show_kb(m, "Inactive:       ", 0);
@@ -523,9 +531,9 @@ static int rmm_meminfo_show(struct seq_file *m, void *v)
 #endif
 	rmm_show_kb(m, "Dirty:          ", 0);
 	rmm_show_kb(m, "Writeback:      ", 0);
-	rmm_show_kb(m, "AnonPages:      ", 0);
-	rmm_show_kb(m, "Mapped:         ", 0);
-	rmm_show_kb(m, "Shmem:          ", 0);
+	rmm_show_kb(m, "AnonPages:      ", anon);
+	rmm_show_kb(m, "Mapped:         ", mapped);
+	rmm_show_kb(m, "Shmem:          ", shmem);
 	rmm_show_kb(m, "KReclaimable:   ", srecl);
 	rmm_show_kb(m, "Slab:           ", srecl + sunrecl);
 	rmm_show_kb(m, "SReclaimable:   ", srecl);
@@ -584,7 +592,10 @@ static int rmm_meminfo_show(struct seq_file *m, void *v)
 	    boot_cpu_has(X86_FEATURE_GBPAGES))
 		seq_printf(m, "DirectMap1G:    %8lu kB\n", 0UL);
 #endif
-	rmm_show_kb(m, "Metadata:       ", rmm_meta_pages(mm));
+	/* descriptors, and the memory objects' indexes (memobj.h) */
+	seq_printf(m, "Metadata:       %8lu kB\n",
+		   (rmm_meta_pages(mm) << (PAGE_SHIFT - 10)) +
+		   (rmm_memobj_metadata_bytes(mm) >> 10));
 	return 0;
 }
 
@@ -683,6 +694,9 @@ int rmm_procfs_init(void)
 		goto err;
 	}
 	ret = rmm_slabinfo_init(d);
+	if (ret)
+		goto err;
+	ret = rmm_tasks_init(d);
 	if (ret)
 		goto err;
 	return 0;

@@ -8,7 +8,8 @@
  *   of a block this file allocated and still holds; the module keeps one
  *   reference (try_module_get) per open file, so unload waits for close.
  *   @nr_blocks counts the entries (bounded by ioctl_max_blocks);
- *   @slab_priv belongs to ioctl_slab.c alone (NULL until it uses it).
+ *   @slab_priv belongs to ioctl_slab.c alone (NULL until it uses it);
+ *   @mobj is the file's implicit memory object, from open to release.
  *
  * Locking: @lock (mutex) serialises ioctls of one file against each other
  * and against release; the allocator has its own locks underneath.
@@ -22,6 +23,8 @@
 
 struct proc_dir_entry;
 struct rmm_mm;
+struct rmm_mobj;
+struct pid;
 
 #define RMM_FILE_ORDER_BITS	5
 
@@ -32,6 +35,9 @@ struct rmm_file {
 	unsigned long nr_blocks;	/* entries of @pages */
 	struct rmm_mm *mm;		/* instance the file works on */
 	void *slab_priv;		/* owned by ioctl_slab.c */
+	struct rmm_mobj *mobj;		/* the file's memory object (mmap.c) */
+	struct pid *opener;		/* tgid of the opener (tasks.c) */
+	struct list_head node;		/* chardev.c's list of open files */
 };
 
 /* ioctl_slab.c: cmd numbers RMM_IOC_SLAB_FIRST..RMM_IOC_SLAB_LAST */

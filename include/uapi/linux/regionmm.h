@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * regionmm user-space interface: ioctls of /dev/regionmm (root only).
+ * regionmm user-space interface: ioctls of /dev/regionmm (root's; a group
+ * with the user_group= parameter or a udev rule).  Without CAP_SYS_ADMIN
+ * only RMM_IOC_INFO, RMM_IOC_CALC_WMARKS, RMM_IOC_MEMFD and RMM_IOC_MADVISE
+ * are allowed (-EPERM otherwise).
  *
  * Every structure is fixed size with explicit padding, so that 32-bit and
  * 64-bit user space see the same layout.  Every `flags` and `pad` field
@@ -245,11 +248,17 @@ struct rmm_ioc_memfd {
 
 /*
  * RMM_IOC_MADVISE: madvise() for the calling process's mappings of
- * regionmm memory objects in [start, start + len) (page aligned):
- * MADV_DONTNEED, MADV_FREE and MADV_REMOVE give the pages back (the next
- * touch reads zeros), as the kernel's madvise() does for anonymous
- * memory, which refuses PFN mappings.  Parts of the range that are not
- * regionmm mappings are left alone and counted in other_bytes.
+ * regionmm memory objects in [start, start + len) (start page aligned,
+ * len rounded up to pages): for RMM_MEMFD_PRIVATE objects MADV_DONTNEED,
+ * MADV_FREE and MADV_REMOVE give the pages back (the next touch reads
+ * zeros), as the kernel's madvise() does for anonymous memory, which
+ * refuses PFN mappings; pages still shared with another address space
+ * (after fork) stay with it.  For SHARED objects, as the kernel does for
+ * shmem: MADV_REMOVE punches the object (needs a writable mapping, else
+ * -EACCES), MADV_DONTNEED and MADV_FREE only drop this mapping's entries
+ * (the data stays).  freed_pages: pages given back to regionmm.  Parts of
+ * the range that are not regionmm mappings are left alone and counted in
+ * other_bytes.
  */
 struct rmm_ioc_madvise {
 	__u64 start;		/* in */

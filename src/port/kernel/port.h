@@ -32,6 +32,8 @@
 #include <linux/types.h>
 #include <linux/bitops.h>
 #include <linux/math.h>
+#include <linux/mutex.h>
+#include <asm/page.h>
 
 #define RMM_EXPORT(sym)		EXPORT_SYMBOL_GPL(sym)
 
@@ -106,6 +108,21 @@ typedef spinlock_t rmm_spinlock_t;
 #define rmm_assert_held(l)	lockdep_assert_held(l)
 #define rmm_assert_irqs_disabled() lockdep_assert_irqs_disabled()
 
+/*
+ * sleeping locks (memobj.c): struct mutex; rmm_assert_held() works on
+ * them too.  rmm_mutex_lock_nested(): a second lock of the same class
+ * held at once, @subclass as in mutex_lock_nested();
+ * rmm_mutex_lock_nest_lock(): any number of one class, each taken while
+ * holding @outer (mutex_lock_nest_lock()).
+ */
+typedef struct mutex rmm_mutex_t;
+#define rmm_mutex_init(l)	mutex_init(l)
+#define rmm_mutex_destroy(l)	mutex_destroy(l)
+#define rmm_mutex_lock(l)	mutex_lock(l)
+#define rmm_mutex_lock_nested(l, subclass) mutex_lock_nested(l, subclass)
+#define rmm_mutex_lock_nest_lock(l, outer) mutex_lock_nest_lock(l, outer)
+#define rmm_mutex_unlock(l)	mutex_unlock(l)
+
 /* atomics */
 typedef atomic_long_t rmm_atomic_long_t;
 #define rmm_atomic_long_read(a)		atomic_long_read(a)
@@ -114,6 +131,7 @@ typedef atomic_long_t rmm_atomic_long_t;
 #define rmm_atomic_long_sub(v, a)	atomic_long_sub(v, a)
 #define rmm_atomic_long_inc(a)		atomic_long_inc(a)
 #define rmm_atomic_long_dec(a)		atomic_long_dec(a)
+#define rmm_atomic_long_dec_and_test(a)	atomic_long_dec_and_test(a)
 
 /* metadata memory (never for the region's pages themselves) */
 static inline void *rmm_kvzalloc(size_t size)
@@ -125,6 +143,9 @@ static inline void rmm_kvfree(const void *p)
 {
 	kvfree(p);
 }
+
+/* copy one page's contents (4 KiB, both page aligned) */
+#define rmm_copy_page(to, from)	copy_page(to, from)
 
 #define rmm_cond_resched()	cond_resched()
 #define rmm_might_sleep()	might_sleep()

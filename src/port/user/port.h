@@ -297,6 +297,50 @@ static inline void rmm_spin_unlock(rmm_spinlock_t *l)
 	rmm_local_irq_restore(flags);					\
 } while (0)
 
+/*
+ * ---- sleeping locks with an owner (kernel: struct mutex) ----
+ * Same owner field as rmm_spinlock_t, so rmm_assert_held() checks both.
+ * Taking one with "interrupts off" is a bug (it may sleep).  The
+ * subclass of rmm_mutex_lock_nested() only matters to lockdep.
+ */
+typedef struct {
+	pthread_mutex_t lock;
+	_Atomic(void *) owner;
+} rmm_mutex_t;
+
+static inline void rmm_mutex_init(rmm_mutex_t *l)
+{
+	pthread_mutex_init(&l->lock, NULL);
+	atomic_store_explicit(&l->owner, NULL, memory_order_relaxed);
+}
+
+static inline void rmm_mutex_destroy(rmm_mutex_t *l)
+{
+	RMM_BUG_ON(atomic_load_explicit(&l->owner, memory_order_relaxed));
+	pthread_mutex_destroy(&l->lock);
+}
+
+static inline void rmm_mutex_lock(rmm_mutex_t *l)
+{
+	RMM_BUG_ON(rmm_port_irq_depth);		/* might sleep */
+	RMM_BUG_ON(atomic_load_explicit(&l->owner, memory_order_relaxed) ==
+		   &rmm_port_self);		/* recursive: self-deadlock */
+	pthread_mutex_lock(&l->lock);
+	atomic_store_explicit(&l->owner, &rmm_port_self, memory_order_relaxed);
+}
+
+#define rmm_mutex_lock_nested(l, subclass) rmm_mutex_lock(l)
+/* several locks of one class, all taken under @outer (lockdep only) */
+#define rmm_mutex_lock_nest_lock(l, outer) rmm_mutex_lock(l)
+
+static inline void rmm_mutex_unlock(rmm_mutex_t *l)
+{
+	RMM_BUG_ON(atomic_load_explicit(&l->owner, memory_order_relaxed) !=
+		   &rmm_port_self);
+	atomic_store_explicit(&l->owner, NULL, memory_order_relaxed);
+	pthread_mutex_unlock(&l->lock);
+}
+
 #define rmm_assert_held(l)						\
 	RMM_BUG_ON(atomic_load_explicit(&(l)->owner, memory_order_relaxed) != \
 		   &rmm_port_self)
@@ -330,6 +374,11 @@ static inline void rmm_atomic_long_sub(long v, rmm_atomic_long_t *a)
 
 #define rmm_atomic_long_inc(a) rmm_atomic_long_add(1, a)
 #define rmm_atomic_long_dec(a) rmm_atomic_long_sub(1, a)
+
+static inline bool rmm_atomic_long_dec_and_test(rmm_atomic_long_t *a)
+{
+	return atomic_fetch_sub(&a->v, 1) == 1;	/* full barrier, as the kernel's */
+}
 
 /* ---- memory for metadata, misc ---- */
 /*
@@ -366,6 +415,12 @@ static inline void rmm_kvfree(const void *p)
 		atomic_fetch_sub_explicit(&rmm_port_kv_live, 1,
 					  memory_order_relaxed);
 	free((void *)p);
+}
+
+/* copy one page's contents (kernel: copy_page()) */
+static inline void rmm_copy_page(void *to, const void *from)
+{
+	memcpy(to, from, 4096);
 }
 
 static inline void rmm_cond_resched(void)

@@ -1,0 +1,1171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memobj.c - memory objects: the regionmm memory that processes map
+ * (contract and invariants: memobj.h).  The kernel's counterparts are
+ * mm/shmem.c's page cache for SHARED objects and mm/memory.c's anonymous
+ * pages with do_wp_page()'s copy-on-write for PRIVATE ones.
+ *
+ * The index
+ * ---------
+ * Each view maps pgoff -> page index (u32, RMM_NIL for a hole) in a radix
+ * tree of 64-slot nodes, as the xarray does: leaves hold 64 page indices
+ * (260 bytes, 4 bytes a page when dense), inner nodes 64 child pointers;
+ * a tree of height h covers pgoffs [0, 64^h).  Lookups are O(h) (h = 3
+ * covers 1 GiB); range walks skip empty subtrees.  Nodes hold the number of
+ * their used slots and are freed when it drops to 0; the root shrinks
+ * while only its slot 0 is used.  pgoffs stop at RMM_MEMOBJ_PGOFF_LIMIT
+ * (2^54 pages, beyond any file size): h <= 9.
+ *
+ * Share count: page->private = number of views whose index holds the page
+ * (1 for a SHARED object's pages).  A page is always at the same pgoff in
+ * every view that holds it (fork copies indices; a copy replaces the page
+ * at its own pgoff).  Changes to the share count of a page that other
+ * views may hold (fork, copy-on-write, removal from a private view) are
+ * made under obj->share_lock; a page with count 1 is only in one index and
+ * nobody else can raise its count without that view's lock (fork takes
+ * it).  The page whose count drops to 0 belongs to whoever dropped it.
+ *
+ * Metadata (meminfo's Metadata:): every byte this file gets from
+ * rmm_kvzalloc() (objects, views, index nodes) is added to
+ * mm->memobj_meta_bytes; a view also keeps its own bytes (struct + nodes)
+ * in v->meta_bytes, which rmm_memobj_validate() recomputes.
+ *
+ * Locking (Documentation/core.rst, lock order)
+ *   mmap_lock -> obj->lock -> view->lock -> i_mmap_rwsem -> PTE lock
+ *   -> zone lock; obj->share_lock (spinlock) is a leaf under a view lock.
+ *   obj->lock: obj->views, each view's refs, obj->size (SHARED: also
+ *   under the view lock, so a fault sees a stable size).  Several view
+ *   locks are held at once only under obj->lock (fork, validate), so
+ *   they cannot deadlock with each other; faults hold one.
+ *   view->lock: the view's index, nr_pages, meta_bytes, and the mapped
+ *   mark (PG_rmm_owner_priv) of a SHARED object's pages.
+ *   Pages are allocated with the view lock held (the allocator's locks
+ *   are below) and freed by rmm_memobj_free_victims() with none held.
+ */
+#include "internal.h"
+#include "memobj.h"
+
+#define IX_SHIFT	6
+#define IX_SLOTS	(1U << IX_SHIFT)
+#define IX_MASK		(IX_SLOTS - 1)
+#define IX_MAX_HEIGHT	9	/* 64^9 = 2^54 = RMM_MEMOBJ_PGOFF_LIMIT */
+
+_Static_assert(IX_SHIFT * IX_MAX_HEIGHT == 54, "index height");
+
+struct ix_leaf {
+	u32 count;			/* entries != RMM_NIL */
+	u32 page[IX_SLOTS];		/* page index or RMM_NIL */
+};
+
+struct ix_inner {
+	u32 count;			/* non-NULL slots */
+	void *slot[IX_SLOTS];		/* ix_inner, or ix_leaf at level 1 */
+};
+
+struct rmm_memview {
+	struct rmm_memobj *obj;
+	u64 cookie;			/* address space (PRIVATE) */
+	long refs;			/* under obj->lock */
+	struct rmm_memview *next;	/* obj->views, under obj->lock */
+	rmm_mutex_t lock;
+	/* under lock: */
+	void *root;			/* NULL: empty */
+	int height;			/* levels; covers [0, 64^height) */
+	u64 nr_pages;			/* entries of the index */
+	unsigned long meta_bytes;	/* this struct + index nodes */
+};
+
+struct rmm_memobj {
+	struct rmm_mm *mm;
+	enum rmm_memobj_kind kind;
+	int nid;
+	rmm_gfp_t gfp;
+	rmm_atomic_long_t refs;
+	rmm_mutex_t lock;
+	u64 size;			/* pages */
+	struct rmm_memview *views;	/* SHARED: exactly one */
+	int nr_views;
+	rmm_spinlock_t share_lock;	/* page->private of shared pages */
+};
+
+/* ------------------------------------------------------------------ */
+/* metadata                                                           */
+/* ------------------------------------------------------------------ */
+
+static void *meta_alloc(struct rmm_mm *mm, size_t size, unsigned long *acct)
+{
+	void *p = rmm_kvzalloc(size);
+
+	if (!p)
+		return NULL;
+	rmm_atomic_long_add(size, &mm->memobj_meta_bytes);
+	if (acct)
+		*acct += size;
+	return p;
+}
+
+static void meta_free(struct rmm_mm *mm, void *p, size_t size,
+		      unsigned long *acct)
+{
+	if (!p)
+		return;
+	rmm_atomic_long_sub(size, &mm->memobj_meta_bytes);
+	if (acct)
+		*acct -= size;
+	rmm_kvfree(p);
+}
+
+unsigned long rmm_memobj_metadata_bytes(const struct rmm_mm *mm)
+{
+	return rmm_atomic_long_read(&mm->memobj_meta_bytes);
+}
+RMM_EXPORT(rmm_memobj_metadata_bytes);
+
+/* ------------------------------------------------------------------ */
+/* the index (view lock held, or the view not yet visible)            */
+/* ------------------------------------------------------------------ */
+
+static struct ix_leaf *ix_alloc_leaf(struct rmm_memview *v)
+{
+	struct ix_leaf *l = meta_alloc(v->obj->mm, sizeof(*l), &v->meta_bytes);
+
+	if (l)
+		memset(l->page, 0xff, sizeof(l->page));	/* RMM_NIL */
+	return l;
+}
+
+static struct ix_inner *ix_alloc_inner(struct rmm_memview *v)
+{
+	return meta_alloc(v->obj->mm, sizeof(struct ix_inner), &v->meta_bytes);
+}
+
+static void ix_free_node(struct rmm_memview *v, void *n, int level)
+{
+	meta_free(v->obj->mm, n, level ? sizeof(struct ix_inner) :
+		  sizeof(struct ix_leaf), &v->meta_bytes);
+}
+
+static bool ix_covers(int height, u64 pgoff)
+{
+	return height > 0 && (pgoff >> (IX_SHIFT * height)) == 0;
+}
+
+static unsigned int ix_offset(u64 pgoff, int level)
+{
+	return (pgoff >> (IX_SHIFT * level)) & IX_MASK;
+}
+
+/* the leaf holding @pgoff, or NULL */
+static struct ix_leaf *ix_find_leaf(const struct rmm_memview *v, u64 pgoff)
+{
+	void *n = v->root;
+	int level;
+
+	if (!n || !ix_covers(v->height, pgoff))
+		return NULL;
+	for (level = v->height - 1; level > 0 && n; level--)
+		n = ((struct ix_inner *)n)->slot[ix_offset(pgoff, level)];
+	return n;
+}
+
+static u32 ix_lookup(const struct rmm_memview *v, u64 pgoff)
+{
+	const struct ix_leaf *l = ix_find_leaf(v, pgoff);
+
+	return l ? l->page[pgoff & IX_MASK] : RMM_NIL;
+}
+
+/*
+ * Remove the entry at @pgoff (if any; its old value is returned) and free
+ * the nodes on its path that are left empty, then shrink the root.  Also
+ * used with no entry to prune what a failed ix_get_leaf() built.
+ */
+static u32 ix_erase(struct rmm_memview *v, u64 pgoff)
+{
+	void **path[IX_MAX_HEIGHT];	/* path[level]: slot holding the node */
+	void **pp = &v->root;
+	u32 old = RMM_NIL;
+	int level, low;
+
+	if (!v->root || !ix_covers(v->height, pgoff))
+		return RMM_NIL;
+	for (level = v->height - 1; level >= 0; level--) {
+		if (!*pp)
+			break;
+		path[level] = pp;
+		if (level)
+			pp = &((struct ix_inner *)*pp)->slot[ix_offset(pgoff,
+								       level)];
+	}
+	low = level + 1;		/* lowest level with a node */
+	if (low == 0) {
+		struct ix_leaf *l = *path[0];
+		u32 *e = &l->page[pgoff & IX_MASK];
+
+		old = *e;
+		if (old != RMM_NIL) {
+			*e = RMM_NIL;
+			l->count--;
+			v->nr_pages--;
+		}
+	}
+	for (level = low; level < v->height; level++) {
+		void *n = *path[level];
+		u32 count = level ? ((struct ix_inner *)n)->count :
+				    ((struct ix_leaf *)n)->count;
+
+		if (count)
+			break;
+		ix_free_node(v, n, level);
+		*path[level] = NULL;
+		if (level + 1 < v->height)
+			((struct ix_inner *)*path[level + 1])->count--;
+	}
+	if (!v->root) {
+		v->height = 0;
+		return old;
+	}
+	while (v->height > 1) {
+		struct ix_inner *r = v->root;
+
+		if (r->count != 1 || !r->slot[0])
+			break;
+		v->root = r->slot[0];
+		ix_free_node(v, r, v->height - 1);
+		v->height--;
+	}
+	return old;
+}
+
+/* the leaf for @pgoff, built if missing; NULL on ENOMEM (nothing left) */
+static struct ix_leaf *ix_get_leaf(struct rmm_memview *v, u64 pgoff)
+{
+	struct ix_inner *parent = NULL;
+	void **pp;
+	int level;
+
+	if (!v->root) {
+		v->height = 1;
+		while (!ix_covers(v->height, pgoff))
+			v->height++;
+	}
+	while (!ix_covers(v->height, pgoff)) {
+		struct ix_inner *r = ix_alloc_inner(v);
+
+		if (!r)
+			return NULL;	/* the index is as it was */
+		r->slot[0] = v->root;
+		r->count = 1;
+		v->root = r;
+		v->height++;
+	}
+	pp = &v->root;
+	for (level = v->height - 1; ; level--) {
+		if (!*pp) {
+			*pp = level ? (void *)ix_alloc_inner(v) :
+				      (void *)ix_alloc_leaf(v);
+			if (!*pp) {
+				ix_erase(v, pgoff);	/* prune */
+				return NULL;
+			}
+			if (parent)
+				parent->count++;
+		}
+		if (!level)
+			return *pp;
+		parent = *pp;
+		pp = &parent->slot[ix_offset(pgoff, level)];
+	}
+}
+
+static void ix_leaf_set(struct rmm_memview *v, struct ix_leaf *l, u64 pgoff,
+			u32 idx)
+{
+	u32 *e = &l->page[pgoff & IX_MASK];
+
+	if (*e == RMM_NIL) {
+		l->count++;
+		v->nr_pages++;
+	}
+	*e = idx;
+}
+
+static u32 ix_next_node(const void *n, int level, u64 base, u64 *pos,
+			u64 last)
+{
+	unsigned int i;
+
+	if (!level) {
+		const struct ix_leaf *l = n;
+
+		for (i = *pos - base; i < IX_SLOTS && base + i <= last; i++)
+			if (l->page[i] != RMM_NIL) {
+				*pos = base + i;
+				return l->page[i];
+			}
+		return RMM_NIL;
+	}
+	for (i = (*pos - base) >> (IX_SHIFT * level); i < IX_SLOTS; i++) {
+		const struct ix_inner *in = n;
+		u64 cbase = base + ((u64)i << (IX_SHIFT * level));
+		u64 p = max(*pos, cbase);
+		u32 idx;
+
+		if (cbase > last)
+			break;
+		if (!in->slot[i])
+			continue;
+		idx = ix_next_node(in->slot[i], level - 1, cbase, &p, last);
+		if (idx != RMM_NIL) {
+			*pos = p;
+			return idx;
+		}
+	}
+	return RMM_NIL;
+}
+
+/* the first entry at a pgoff in [*pos, last], its pgoff in *pos */
+static u32 ix_next(const struct rmm_memview *v, u64 *pos, u64 last)
+{
+	if (!v->root || *pos > last || !ix_covers(v->height, *pos))
+		return RMM_NIL;
+	if (!ix_covers(v->height, last))
+		last = (1ULL << (IX_SHIFT * v->height)) - 1;
+	return ix_next_node(v->root, v->height - 1, 0, pos, last);
+}
+
+#define ix_for_each(v, pos, first, last, idx)				\
+	for ((pos) = (first);						\
+	     (pos) <= (last) && ((idx) = ix_next(v, &(pos), last)) != RMM_NIL; \
+	     (pos)++)
+
+static void ix_free_tree(struct rmm_memview *v, void *n, int level)
+{
+	unsigned int i;
+
+	if (level)
+		for (i = 0; i < IX_SLOTS; i++)
+			if (((struct ix_inner *)n)->slot[i])
+				ix_free_tree(v, ((struct ix_inner *)n)->slot[i],
+					     level - 1);
+	ix_free_node(v, n, level);
+}
+
+/* a copy of the subtree @n into @v's accounting; NULL on ENOMEM */
+static void *ix_copy(struct rmm_memview *v, const void *n, int level)
+{
+	const struct ix_inner *src = n;
+	struct ix_inner *in;
+	unsigned int i;
+
+	if (!level) {
+		struct ix_leaf *l = ix_alloc_leaf(v);
+
+		if (l)
+			memcpy(l, n, sizeof(*l));
+		return l;
+	}
+	in = ix_alloc_inner(v);
+	if (!in)
+		return NULL;
+	for (i = 0; i < IX_SLOTS; i++) {
+		if (!src->slot[i])
+			continue;
+		in->slot[i] = ix_copy(v, src->slot[i], level - 1);
+		if (!in->slot[i]) {
+			ix_free_tree(v, in, level);
+			return NULL;
+		}
+	}
+	in->count = src->count;
+	return in;
+}
+
+/* [r) as an inclusive range below the limit; false if empty */
+static bool range_last(const struct rmm_pgrange *r, u64 *first, u64 *last)
+{
+	u64 end;
+
+	if (!r->nr || r->start >= RMM_MEMOBJ_PGOFF_LIMIT)
+		return false;
+	end = r->nr > RMM_MEMOBJ_PGOFF_LIMIT - r->start ?
+		RMM_MEMOBJ_PGOFF_LIMIT : r->start + r->nr;
+	*first = r->start;
+	*last = end - 1;
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* pages                                                              */
+/* ------------------------------------------------------------------ */
+
+static struct rmm_node *page_node(struct rmm_mm *mm, struct rmm_page *page)
+{
+	return &mm->nodes[rmm_mm_page_nid(mm, page)];
+}
+
+/* a page entered a view's index for the first time (share count 1) */
+static void account_new(struct rmm_memobj *obj, struct rmm_page *page)
+{
+	struct rmm_node *n = page_node(obj->mm, page);
+
+	page->private = 1;
+	if (obj->kind == RMM_MEMOBJ_PRIVATE) {
+		rmm_mod_node_page_state(n, RMM_NR_ANON_MAPPED, 1);
+	} else {
+		rmm_mod_node_page_state(n, RMM_NR_FILE_PAGES, 1);
+		rmm_mod_node_page_state(n, RMM_NR_SHMEM, 1);
+	}
+}
+
+/* SHARED: the page is in a mapping now (NR_FILE_MAPPED) */
+static void mark_mapped(struct rmm_memobj *obj, struct rmm_page *page)
+{
+	if (rmm_page_test(page, PG_rmm_owner_priv))
+		return;
+	rmm_page_set(page, PG_rmm_owner_priv);
+	rmm_mod_node_page_state(page_node(obj->mm, page), RMM_NR_FILE_MAPPED, 1);
+}
+
+static void clear_mapped(struct rmm_memobj *obj, struct rmm_page *page)
+{
+	if (!rmm_page_test(page, PG_rmm_owner_priv))
+		return;
+	rmm_page_clear(page, PG_rmm_owner_priv);
+	rmm_mod_node_page_state(page_node(obj->mm, page), RMM_NR_FILE_MAPPED,
+				-1);
+}
+
+/*
+ * @v's index let go of @idx: lower its share count; the last view puts
+ * it on @victims and takes it out of the counters.
+ */
+static void drop_page(struct rmm_memview *v, u32 idx, struct rmm_plist *victims)
+{
+	struct rmm_memobj *obj = v->obj;
+	struct rmm_mm *mm = obj->mm;
+	struct rmm_page *page = rmm_mm_idx_to_page(mm, idx);
+	struct rmm_node *n = page_node(mm, page);
+
+	if (obj->kind == RMM_MEMOBJ_PRIVATE) {
+		u32 left;
+
+		rmm_spin_lock(&obj->share_lock);
+		RMM_WARN_ON(!page->private);
+		left = page->private ? --page->private : 0;
+		rmm_spin_unlock(&obj->share_lock);
+		if (left)
+			return;
+		rmm_mod_node_page_state(n, RMM_NR_ANON_MAPPED, -1);
+	} else {
+		RMM_WARN_ON(page->private != 1);
+		clear_mapped(obj, page);
+		rmm_mod_node_page_state(n, RMM_NR_FILE_PAGES, -1);
+		rmm_mod_node_page_state(n, RMM_NR_SHMEM, -1);
+	}
+	page->private = 0;
+	rmm_plist_add_tail(mm, victims, page);
+}
+
+static u64 punch_locked(struct rmm_memview *v, u64 first, u64 last,
+			struct rmm_plist *victims)
+{
+	u64 pos, nr = 0;
+	u32 idx;
+
+	rmm_assert_held(&v->lock);
+	ix_for_each(v, pos, first, last, idx) {
+		ix_erase(v, pos);
+		drop_page(v, idx, victims);
+		nr++;
+	}
+	return nr;
+}
+
+void rmm_memobj_free_victims(struct rmm_memobj *obj, struct rmm_plist *victims)
+{
+	struct rmm_page *page;
+
+	rmm_might_sleep();
+	while ((page = rmm_plist_pop(obj->mm, victims))) {
+		page->next = RMM_NIL;
+		page->prev = RMM_NIL;
+		rmm_mm_free_pages(obj->mm, page, 0);
+	}
+}
+RMM_EXPORT(rmm_memobj_free_victims);
+
+/* ------------------------------------------------------------------ */
+/* objects and views                                                  */
+/* ------------------------------------------------------------------ */
+
+static struct rmm_memview *view_alloc(struct rmm_memobj *obj, u64 cookie)
+{
+	unsigned long bytes = 0;
+	struct rmm_memview *v = meta_alloc(obj->mm, sizeof(*v), &bytes);
+
+	if (!v)
+		return NULL;
+	v->obj = obj;
+	v->cookie = cookie;
+	v->meta_bytes = bytes;
+	rmm_mutex_init(&v->lock);
+	return v;
+}
+
+/* a view nobody can reach any more: its pages go, then the view */
+static void view_destroy(struct rmm_memview *v)
+{
+	struct rmm_memobj *obj = v->obj;
+	struct rmm_plist victims;
+	u64 pos;
+	u32 idx;
+
+	rmm_plist_init(&victims);
+	rmm_mutex_lock(&v->lock);
+	ix_for_each(v, pos, 0, RMM_MEMOBJ_PGOFF_LIMIT - 1, idx)
+		drop_page(v, idx, &victims);
+	if (v->root)
+		ix_free_tree(v, v->root, v->height - 1);
+	v->root = NULL;
+	v->height = 0;
+	v->nr_pages = 0;
+	rmm_mutex_unlock(&v->lock);
+	RMM_WARN_ON(v->meta_bytes != sizeof(*v));
+	rmm_memobj_free_victims(obj, &victims);
+	rmm_mutex_destroy(&v->lock);
+	meta_free(obj->mm, v, sizeof(*v), NULL);
+}
+
+struct rmm_memobj *rmm_memobj_create(struct rmm_mm *mm,
+				     enum rmm_memobj_kind kind, int nid,
+				     rmm_gfp_t gfp)
+{
+	struct rmm_memobj *obj;
+
+	rmm_might_sleep();
+	if (RMM_WARN_ON(nid != RMM_NUMA_NO_NODE &&
+			(nid < 0 || nid >= mm->nr_nodes)))
+		return NULL;
+	obj = meta_alloc(mm, sizeof(*obj), NULL);
+	if (!obj)
+		return NULL;
+	obj->mm = mm;
+	obj->kind = kind;
+	obj->nid = nid;
+	obj->gfp = gfp;
+	rmm_atomic_long_set(&obj->refs, 1);
+	rmm_mutex_init(&obj->lock);
+	rmm_spin_lock_init(&obj->share_lock);
+	if (kind == RMM_MEMOBJ_SHARED) {
+		obj->views = view_alloc(obj, 0);
+		if (!obj->views) {
+			rmm_mutex_destroy(&obj->lock);
+			meta_free(mm, obj, sizeof(*obj), NULL);
+			return NULL;
+		}
+		obj->nr_views = 1;
+	}
+	return obj;
+}
+RMM_EXPORT(rmm_memobj_create);
+
+void rmm_memobj_get(struct rmm_memobj *obj)
+{
+	RMM_WARN_ON(rmm_atomic_long_read(&obj->refs) <= 0);
+	rmm_atomic_long_inc(&obj->refs);
+}
+RMM_EXPORT(rmm_memobj_get);
+
+void rmm_memobj_put(struct rmm_memobj *obj)
+{
+	struct rmm_mm *mm = obj->mm;
+
+	if (!rmm_atomic_long_dec_and_test(&obj->refs))
+		return;
+	rmm_might_sleep();
+	if (obj->kind == RMM_MEMOBJ_SHARED) {
+		RMM_WARN_ON(obj->views->refs);
+		view_destroy(obj->views);
+	} else if (RMM_WARN_ON(obj->views)) {
+		return;		/* a view without its reference: leak it */
+	}
+	rmm_mutex_destroy(&obj->lock);
+	meta_free(mm, obj, sizeof(*obj), NULL);
+}
+RMM_EXPORT(rmm_memobj_put);
+
+enum rmm_memobj_kind rmm_memobj_kind(const struct rmm_memobj *obj)
+{
+	return obj->kind;
+}
+RMM_EXPORT(rmm_memobj_kind);
+
+u64 rmm_memobj_size(struct rmm_memobj *obj)
+{
+	return READ_ONCE(obj->size);
+}
+RMM_EXPORT(rmm_memobj_size);
+
+void rmm_memobj_set_size(struct rmm_memobj *obj, u64 nr_pages,
+			 struct rmm_plist *victims)
+{
+	struct rmm_memview *v;
+	bool shrink;
+
+	rmm_mutex_lock(&obj->lock);
+	shrink = nr_pages < obj->size || obj->kind == RMM_MEMOBJ_PRIVATE;
+	if (obj->kind == RMM_MEMOBJ_PRIVATE)
+		WRITE_ONCE(obj->size, nr_pages);
+	for (v = obj->views; v; v = v->next) {
+		rmm_mutex_lock(&v->lock);
+		if (obj->kind == RMM_MEMOBJ_SHARED)
+			WRITE_ONCE(obj->size, nr_pages);
+		if (shrink && nr_pages < RMM_MEMOBJ_PGOFF_LIMIT)
+			punch_locked(v, nr_pages, RMM_MEMOBJ_PGOFF_LIMIT - 1,
+				     victims);
+		rmm_mutex_unlock(&v->lock);
+	}
+	rmm_mutex_unlock(&obj->lock);
+}
+RMM_EXPORT(rmm_memobj_set_size);
+
+static struct rmm_memview *find_view(struct rmm_memobj *obj, u64 cookie)
+{
+	struct rmm_memview *v;
+
+	rmm_assert_held(&obj->lock);
+	for (v = obj->views; v; v = v->next)
+		if (v->cookie == cookie)
+			return v;
+	return NULL;
+}
+
+/* a reference on @v and its object (obj->lock held) */
+static void view_ref(struct rmm_memview *v)
+{
+	rmm_assert_held(&v->obj->lock);
+	v->refs++;
+	rmm_memobj_get(v->obj);
+}
+
+static void link_view(struct rmm_memobj *obj, struct rmm_memview *v)
+{
+	rmm_assert_held(&obj->lock);
+	v->next = obj->views;
+	obj->views = v;
+	obj->nr_views++;
+}
+
+struct rmm_memview *rmm_memview_get(struct rmm_memobj *obj, u64 mm_cookie)
+{
+	struct rmm_memview *v;
+
+	rmm_mutex_lock(&obj->lock);
+	v = obj->kind == RMM_MEMOBJ_SHARED ? obj->views :
+		find_view(obj, mm_cookie);
+	if (!v) {
+		v = view_alloc(obj, mm_cookie);
+		if (v)
+			link_view(obj, v);
+	}
+	if (v)
+		view_ref(v);
+	rmm_mutex_unlock(&obj->lock);
+	return v;
+}
+RMM_EXPORT(rmm_memview_get);
+
+void rmm_memview_put(struct rmm_memview *v)
+{
+	struct rmm_memobj *obj = v->obj;
+	struct rmm_memview **pp;
+	bool dead = false;
+
+	rmm_mutex_lock(&obj->lock);
+	RMM_WARN_ON(v->refs <= 0);
+	if (--v->refs == 0 && obj->kind == RMM_MEMOBJ_PRIVATE) {
+		for (pp = &obj->views; *pp != v; pp = &(*pp)->next)
+			;
+		*pp = v->next;
+		obj->nr_views--;
+		dead = true;
+	}
+	rmm_mutex_unlock(&obj->lock);
+	if (dead)
+		view_destroy(v);
+	rmm_memobj_put(obj);
+}
+RMM_EXPORT(rmm_memview_put);
+
+struct rmm_memobj *rmm_memview_obj(const struct rmm_memview *v)
+{
+	return v->obj;
+}
+RMM_EXPORT(rmm_memview_obj);
+
+struct rmm_memview *rmm_memview_fork(struct rmm_memview *parent,
+				     u64 child_cookie, bool *first)
+{
+	struct rmm_memobj *obj = parent->obj;
+	struct rmm_mm *mm = obj->mm;
+	struct rmm_memview *child;
+	u64 pos;
+	u32 idx;
+
+	*first = false;
+	rmm_mutex_lock(&obj->lock);
+	if (obj->kind == RMM_MEMOBJ_SHARED) {
+		child = parent;
+		goto ref;
+	}
+	if (RMM_WARN_ON(child_cookie == parent->cookie)) {
+		rmm_mutex_unlock(&obj->lock);
+		return NULL;
+	}
+	child = find_view(obj, child_cookie);
+	if (child)
+		goto ref;
+	child = view_alloc(obj, child_cookie);
+	if (!child)
+		goto out;
+	rmm_mutex_lock_nest_lock(&parent->lock, &obj->lock);
+	rmm_mutex_lock_nest_lock(&child->lock, &obj->lock);
+	if (parent->root) {
+		child->root = ix_copy(child, parent->root, parent->height - 1);
+		if (!child->root) {
+			rmm_mutex_unlock(&child->lock);
+			rmm_mutex_unlock(&parent->lock);
+			rmm_mutex_destroy(&child->lock);
+			meta_free(mm, child, sizeof(*child), NULL);
+			child = NULL;
+			goto out;
+		}
+		child->height = parent->height;
+		child->nr_pages = parent->nr_pages;
+	}
+	ix_for_each(child, pos, 0, RMM_MEMOBJ_PGOFF_LIMIT - 1, idx) {
+		struct rmm_page *page = rmm_mm_idx_to_page(mm, idx);
+
+		rmm_spin_lock(&obj->share_lock);
+		page->private++;
+		rmm_spin_unlock(&obj->share_lock);
+	}
+	rmm_mutex_unlock(&child->lock);
+	rmm_mutex_unlock(&parent->lock);
+	link_view(obj, child);
+	*first = true;
+ref:
+	view_ref(child);
+out:
+	rmm_mutex_unlock(&obj->lock);
+	return child;
+}
+RMM_EXPORT(rmm_memview_fork);
+
+void rmm_memview_lock(struct rmm_memview *v)
+{
+	rmm_mutex_lock(&v->lock);
+}
+RMM_EXPORT(rmm_memview_lock);
+
+void rmm_memview_unlock(struct rmm_memview *v)
+{
+	rmm_mutex_unlock(&v->lock);
+}
+RMM_EXPORT(rmm_memview_unlock);
+
+void rmm_memview_assert_locked(struct rmm_memview *v)
+{
+	rmm_assert_held(&v->lock);
+}
+RMM_EXPORT(rmm_memview_assert_locked);
+
+struct rmm_page *rmm_memview_lookup(struct rmm_memview *v, u64 pgoff)
+{
+	u32 idx;
+
+	rmm_assert_held(&v->lock);
+	if (pgoff >= RMM_MEMOBJ_PGOFF_LIMIT)
+		return NULL;
+	idx = ix_lookup(v, pgoff);
+	return idx == RMM_NIL ? NULL : rmm_mm_idx_to_page(v->obj->mm, idx);
+}
+RMM_EXPORT(rmm_memview_lookup);
+
+/* no page at f->pgoff yet: a zeroed one */
+static int fault_new(struct rmm_memview *v, struct rmm_fault *f)
+{
+	struct rmm_memobj *obj = v->obj;
+	struct rmm_page *page;
+	struct ix_leaf *l;
+
+	l = ix_get_leaf(v, f->pgoff);
+	if (!l)
+		return -ENOMEM;
+	page = rmm_mm_alloc_pages(obj->mm, obj->nid, 0,
+				  obj->gfp | f->gfp_extra | RMM___GFP_ZERO);
+	if (!page) {
+		ix_erase(v, f->pgoff);	/* prune the path just built */
+		return -ENOMEM;
+	}
+	ix_leaf_set(v, l, f->pgoff, rmm_mm_page_idx(obj->mm, page));
+	account_new(obj, page);
+	if (obj->kind == RMM_MEMOBJ_SHARED)
+		mark_mapped(obj, page);
+	f->page = page;
+	f->map_writable = true;
+	return 0;
+}
+
+/*
+ * A write to @page, which other views hold too: a copy for this view
+ * (do_wp_page()'s wp_page_copy()).  If the others let go of it while
+ * the copy was made, this view keeps the original (wp_page_reuse()).
+ */
+static int fault_cow(struct rmm_memview *v, struct rmm_fault *f,
+		     struct rmm_page *page)
+{
+	struct rmm_memobj *obj = v->obj;
+	struct rmm_mm *mm = obj->mm;
+	struct rmm_page *copy;
+	bool reuse;
+
+	copy = rmm_mm_alloc_pages(mm, obj->nid, 0, (obj->gfp | f->gfp_extra) &
+				  ~(rmm_gfp_t)RMM___GFP_ZERO);
+	if (!copy)
+		return -ENOMEM;
+	rmm_copy_page(rmm_mm_page_address(mm, copy),
+		      rmm_mm_page_address(mm, page));
+	rmm_spin_lock(&obj->share_lock);
+	reuse = page->private == 1;
+	if (!reuse)
+		page->private--;
+	rmm_spin_unlock(&obj->share_lock);
+	if (reuse) {
+		rmm_mm_free_pages(mm, copy, 0);
+		f->page = page;
+	} else {
+		ix_leaf_set(v, ix_find_leaf(v, f->pgoff), f->pgoff,
+			    rmm_mm_page_idx(mm, copy));
+		account_new(obj, copy);
+		f->page = copy;
+		f->replaced = true;
+	}
+	f->map_writable = true;
+	return 0;
+}
+
+int rmm_memview_fault(struct rmm_memview *v, struct rmm_fault *f)
+{
+	struct rmm_memobj *obj = v->obj;
+	struct rmm_page *page;
+	u32 idx, count;
+
+	rmm_assert_held(&v->lock);
+	f->page = NULL;
+	f->map_writable = false;
+	f->replaced = false;
+	if (f->pgoff >= RMM_MEMOBJ_PGOFF_LIMIT ||
+	    (obj->kind == RMM_MEMOBJ_SHARED && f->pgoff >= obj->size))
+		return -EFAULT;
+	idx = ix_lookup(v, f->pgoff);
+	if (idx == RMM_NIL)
+		return fault_new(v, f);
+	page = rmm_mm_idx_to_page(obj->mm, idx);
+	if (obj->kind == RMM_MEMOBJ_SHARED) {
+		mark_mapped(obj, page);
+		f->page = page;
+		f->map_writable = true;
+		return 0;
+	}
+	rmm_spin_lock(&obj->share_lock);
+	count = page->private;
+	rmm_spin_unlock(&obj->share_lock);
+	if (count > 1 && f->write)
+		return fault_cow(v, f, page);
+	f->page = page;
+	f->map_writable = count <= 1;
+	return 0;
+}
+RMM_EXPORT(rmm_memview_fault);
+
+u64 rmm_memview_punch(struct rmm_memview *v, const struct rmm_pgrange *r,
+		      struct rmm_plist *victims)
+{
+	u64 first, last, nr = 0;
+
+	if (!range_last(r, &first, &last))
+		return 0;
+	rmm_mutex_lock(&v->lock);
+	nr = punch_locked(v, first, last, victims);
+	rmm_mutex_unlock(&v->lock);
+	return nr;
+}
+RMM_EXPORT(rmm_memview_punch);
+
+/* end (exclusive) of the range of @still that holds @pgoff, or 0 */
+static u64 still_end(u64 pgoff, const struct rmm_pgrange *still, int nr)
+{
+	int i;
+
+	for (i = 0; i < nr; i++)
+		if (pgoff >= still[i].start && pgoff - still[i].start <
+		    still[i].nr)
+			return still[i].start + still[i].nr;
+	return 0;
+}
+
+void rmm_memview_unmapped(struct rmm_memview *v, const struct rmm_pgrange *r,
+			  const struct rmm_pgrange *still, int nr_still,
+			  struct rmm_plist *victims)
+{
+	struct rmm_memobj *obj = v->obj;
+	u64 first, last, pos, end;
+	u32 idx;
+
+	if (!range_last(r, &first, &last))
+		return;
+	rmm_mutex_lock(&v->lock);
+	ix_for_each(v, pos, first, last, idx) {
+		end = still_end(pos, still, nr_still);
+		if (end) {
+			if (end - 1 >= last)
+				break;
+			pos = end - 1;		/* skip the covered range */
+			continue;
+		}
+		if (obj->kind == RMM_MEMOBJ_PRIVATE) {
+			ix_erase(v, pos);
+			drop_page(v, idx, victims);
+		} else {
+			clear_mapped(obj, rmm_mm_idx_to_page(obj->mm, idx));
+		}
+	}
+	rmm_mutex_unlock(&v->lock);
+}
+RMM_EXPORT(rmm_memview_unmapped);
+
+u64 rmm_memview_count(struct rmm_memview *v, const struct rmm_pgrange *r)
+{
+	u64 first, last, pos, nr = 0;
+	u32 idx;
+
+	if (!range_last(r, &first, &last))
+		return 0;
+	rmm_mutex_lock(&v->lock);
+	if (first == 0 && last == RMM_MEMOBJ_PGOFF_LIMIT - 1) {
+		nr = v->nr_pages;
+	} else {
+		ix_for_each(v, pos, first, last, idx)
+			nr++;
+	}
+	rmm_mutex_unlock(&v->lock);
+	return nr;
+}
+RMM_EXPORT(rmm_memview_count);
+
+/* ------------------------------------------------------------------ */
+/* validation                                                         */
+/* ------------------------------------------------------------------ */
+
+struct vpair {
+	u32 idx;
+	u64 pgoff;
+};
+
+struct vstate {
+	struct rmm_memobj *obj;
+	struct rmm_memview *v;
+	unsigned long bad;
+	unsigned long bytes;		/* index nodes walked */
+	u64 entries;
+	struct vpair *pairs;		/* NULL: no cross-view check */
+	u64 nr_pairs, max_pairs;
+};
+
+#define vbad(s, fmt, ...) do {						\
+	if ((s)->bad++ < 16)						\
+		rmm_pr_err("memobj %p view %llx: " fmt "\n", (s)->obj,	\
+			   (unsigned long long)(s)->v->cookie,		\
+			   ##__VA_ARGS__);				\
+} while (0)
+
+static void validate_entry(struct vstate *s, u64 pgoff, u32 idx)
+{
+	struct rmm_memobj *obj = s->obj;
+	struct rmm_mm *mm = obj->mm;
+	struct rmm_page *page;
+
+	s->entries++;
+	if ((idx >> RMM_SECTION_ORDER) >= mm->nr_sections ||
+	    !mm->sections[idx >> RMM_SECTION_ORDER].memmap) {
+		vbad(s, "pgoff %llu: page index %u outside the instance",
+		     (unsigned long long)pgoff, idx);
+		return;
+	}
+	page = rmm_mm_idx_to_page(mm, idx);
+	if (page->flags & (BIT(PG_rmm_buddy) | BIT(PG_rmm_pcp) |
+			   BIT(PG_rmm_reserved) | BIT(PG_rmm_hole) |
+			   BIT(PG_rmm_head) | BIT(PG_rmm_tail) |
+			   BIT(PG_rmm_slab)))
+		vbad(s, "pgoff %llu: page %u not an allocated order-0 page (flags %#x)",
+		     (unsigned long long)pgoff, idx, page->flags);
+	if (obj->kind == RMM_MEMOBJ_SHARED) {
+		if (pgoff >= obj->size)
+			vbad(s, "pgoff %llu beyond the size %llu",
+			     (unsigned long long)pgoff,
+			     (unsigned long long)obj->size);
+		if (page->private != 1)
+			vbad(s, "pgoff %llu: share count %u of a shared object's page",
+			     (unsigned long long)pgoff, page->private);
+	} else if (rmm_page_test(page, PG_rmm_owner_priv)) {
+		vbad(s, "pgoff %llu: private page marked mapped",
+		     (unsigned long long)pgoff);
+	}
+	if (s->pairs && s->nr_pairs < s->max_pairs) {
+		s->pairs[s->nr_pairs].idx = idx;
+		s->pairs[s->nr_pairs].pgoff = pgoff;
+		s->nr_pairs++;
+	}
+}
+
+static void validate_node(struct vstate *s, const void *n, int level, u64 base)
+{
+	unsigned int i, used = 0, count;
+
+	if (!level) {
+		const struct ix_leaf *l = n;
+
+		s->bytes += sizeof(*l);
+		for (i = 0; i < IX_SLOTS; i++)
+			if (l->page[i] != RMM_NIL) {
+				used++;
+				validate_entry(s, base + i, l->page[i]);
+			}
+		count = l->count;
+	} else {
+		const struct ix_inner *in = n;
+
+		s->bytes += sizeof(*in);
+		for (i = 0; i < IX_SLOTS; i++)
+			if (in->slot[i]) {
+				used++;
+				validate_node(s, in->slot[i], level - 1, base +
+					      ((u64)i << (IX_SHIFT * level)));
+			}
+		count = in->count;
+	}
+	if (used != count || !used)
+		vbad(s, "index node at level %d, pgoff %llu: count %u, %u used",
+		     level, (unsigned long long)base, count, used);
+}
+
+/* heapsort of the pairs by page index */
+static void sift_down(struct vpair *a, u64 i, u64 n)
+{
+	for (;;) {
+		u64 c = 2 * i + 1;
+		struct vpair t;
+
+		if (c >= n)
+			return;
+		if (c + 1 < n && a[c + 1].idx > a[c].idx)
+			c++;
+		if (a[i].idx >= a[c].idx)
+			return;
+		t = a[i];
+		a[i] = a[c];
+		a[c] = t;
+		i = c;
+	}
+}
+
+static void sort_pairs(struct vpair *a, u64 n)
+{
+	u64 i;
+
+	for (i = n / 2; i-- > 0; )
+		sift_down(a, i, n);
+	for (i = n; i-- > 1; ) {
+		struct vpair t = a[0];
+
+		a[0] = a[i];
+		a[i] = t;
+		sift_down(a, 0, i);
+	}
+}
+
+unsigned long rmm_memobj_validate(struct rmm_memobj *obj)
+{
+	struct vstate s = { .obj = obj };
+	struct rmm_memview *v;
+	u64 total = 0, i, j;
+	int nr_views = 0;
+
+	rmm_mutex_lock(&obj->lock);
+	for (v = obj->views; v; v = v->next) {
+		rmm_mutex_lock_nest_lock(&v->lock, &obj->lock);
+		total += v->nr_pages;
+		nr_views++;
+	}
+	s.v = obj->views;
+	if (nr_views != obj->nr_views ||
+	    (obj->kind == RMM_MEMOBJ_SHARED && nr_views != 1)) {
+		s.bad++;
+		rmm_pr_err("memobj %p: %d views, counted %d\n", obj, nr_views,
+			   obj->nr_views);
+	}
+	if (total) {
+		s.pairs = rmm_kvzalloc(total * sizeof(*s.pairs));
+		s.max_pairs = total;
+	}
+	for (v = obj->views; v; v = v->next) {
+		s.v = v;
+		s.bytes = 0;
+		s.entries = 0;
+		if (v->root && (v->height < 1 || v->height > IX_MAX_HEIGHT))
+			vbad(&s, "index height %d", v->height);
+		else if (v->root)
+			validate_node(&s, v->root, v->height - 1, 0);
+		if (s.entries != v->nr_pages)
+			vbad(&s, "%llu entries, nr_pages %llu",
+			     (unsigned long long)s.entries,
+			     (unsigned long long)v->nr_pages);
+		if (v->meta_bytes != sizeof(*v) + s.bytes)
+			vbad(&s, "meta_bytes %lu, walked %lu", v->meta_bytes,
+			     (unsigned long)(sizeof(*v) + s.bytes));
+		if (obj->kind == RMM_MEMOBJ_PRIVATE && v->refs <= 0)
+			vbad(&s, "linked with %ld references", v->refs);
+	}
+	/* share counts: each page's entries are at one pgoff, count = views */
+	s.v = obj->views;
+	if (s.pairs && s.nr_pairs == total) {
+		sort_pairs(s.pairs, s.nr_pairs);
+		for (i = 0; i < s.nr_pairs; i = j) {
+			struct rmm_page *page = rmm_mm_idx_to_page(obj->mm,
+								   s.pairs[i].idx);
+
+			for (j = i + 1; j < s.nr_pairs &&
+			     s.pairs[j].idx == s.pairs[i].idx; j++)
+				if (s.pairs[j].pgoff != s.pairs[i].pgoff)
+					vbad(&s, "page %u at pgoffs %llu and %llu",
+					     s.pairs[i].idx,
+					     (unsigned long long)s.pairs[i].pgoff,
+					     (unsigned long long)s.pairs[j].pgoff);
+			if (page->private != j - i)
+				vbad(&s, "page %u at pgoff %llu: share count %u, in %llu views",
+				     s.pairs[i].idx,
+				     (unsigned long long)s.pairs[i].pgoff,
+				     page->private, (unsigned long long)(j - i));
+		}
+	} else if (total) {
+		rmm_pr_warn("memobj %p: no memory to check share counts\n", obj);
+	}
+	rmm_kvfree(s.pairs);
+	for (v = obj->views; v; v = v->next)
+		rmm_mutex_unlock(&v->lock);
+	rmm_mutex_unlock(&obj->lock);
+	return s.bad;
+}
+RMM_EXPORT(rmm_memobj_validate);

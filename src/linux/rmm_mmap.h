@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Memory objects in the Linux glue (mmap.c, tasks.c, chardev.c): how a
+ * core object (src/core/memobj.h) becomes a file that processes map.
+ *
+ * struct rmm_mobj is the glue's side of one object: the core object, the
+ * inode whose address_space every mapping of the object is linked into
+ * (what unmap_mapping_range() zaps), and the list of its mappings (one
+ * struct rmm_vma per VMA, in vma->vm_private_data).
+ *
+ * Invariants:
+ *   a SHARED object's one view is held by the rmm_mobj for its whole life
+ *   (the pages outlive the mappings, as a memfd's do); a PRIVATE object's
+ *   views are held by the rmm_vmas of their address space only (anonymous
+ *   memory dies with its last mapping);
+ *   every VMA whose vm_ops is regionmm's has its own rmm_vma, on its
+ *   object's ->vmas list from ->mmap/->open until ->close;
+ *   an rmm_mobj lives while its file (memfd or /dev/regionmm) is open;
+ *   every mapping holds that file (vm_file), so it outlives them all.
+ *
+ * Locking (see Documentation/core.rst, lock order):
+ *   mmap_lock (or the VMA lock)
+ *     -> rmm_mobjs_lock (global list of objects; tasks.c)
+ *       -> mobj->lock (its ->vmas list, the device object's growth)
+ *         -> view lock -> i_mmap_rwsem -> PTE lock
+ *   inode lock (ftruncate, fallocate) is taken before all of them.
+ */
+#ifndef _RMM_MMAP_H
+#define _RMM_MMAP_H
+
+#include <linux/types.h>
+
+struct file;
+struct proc_dir_entry;
+struct pid;
+struct mm_struct;
+struct rmm_mm;
+struct rmm_mobj;
+struct rmm_file;
+struct vm_area_struct;
+
+/* module parameter user_group (chardev.c): -1 = root only */
+extern int rmm_user_group;
+
+/* module exit: checks that no object is left (each pins the module) */
+void rmm_mmap_exit(void);
+
+/*
+ * The implicit SHARED object of an open /dev/regionmm: created at open,
+ * sets file->f_mapping to the object's address space; dropped at release
+ * (no mapping can exist by then: mappings hold the file).
+ */
+struct rmm_mobj *rmm_mobj_dev_create(struct rmm_mm *mm, struct file *file);
+void rmm_mobj_dev_release(struct rmm_mobj *mo);
+int rmm_mobj_dev_mmap(struct rmm_mobj *mo, struct vm_area_struct *vma);
+
+/* RMM_IOC_MEMFD, RMM_IOC_MADVISE (cmd 0x50..0x5f) */
+long rmm_mem_ioctl(struct rmm_file *f, unsigned int cmd, unsigned long arg);
+
+/*
+ * /proc/regionmm/tasks gathers pages per address space and per opener
+ * (tasks.c) from the mappings (mmap.c) and the page ioctls' files
+ * (chardev.c).  The counting functions sleep (the objects', views' and
+ * files' locks); rmm_tasks_add_*() only record.
+ */
+struct rmm_tasks_acc;
+void rmm_mmap_count_rss(struct rmm_tasks_acc *acc);
+void rmm_files_count_held(struct rmm_tasks_acc *acc);
+void rmm_tasks_add_mm(struct rmm_tasks_acc *acc, struct mm_struct *mm,
+		      u64 pages);
+void rmm_tasks_add_pid(struct rmm_tasks_acc *acc, struct pid *opener,
+		       unsigned long pages);
+
+/* tasks.c: /proc/regionmm/tasks */
+int rmm_tasks_init(struct proc_dir_entry *dir);
+
+#endif /* _RMM_MMAP_H */
