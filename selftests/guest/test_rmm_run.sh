@@ -12,14 +12,15 @@
 #  - sort of a 20 MB file under rmm-run: the same output as the plain run;
 #    while it holds its input it is in /proc/regionmm/tasks;
 #  - python3 -S building 10^6 strings: the same result as the plain run, and
-#    it finds itself in /proc/regionmm/tasks with most of its resident memory;
+#    it finds itself in /proc/regionmm/tasks with at least 100 MB, five times
+#    what its VmRSS (the kernel's memory) counts;
 #  - afterwards none of them is left in /proc/regionmm/tasks, AnonPages is
 #    back, and regionmm unloads.
 # Needs the kernel side of memory objects (src/linux/mmap.c): without it
 # (RMM_IOC_MEMFD answers ENOTTY) the test is skipped.
 #
-# The /proc/regionmm/tasks columns read here are the issue's: pid (brackets
-# allowed), comm, resident pages, swapped pages, oom_score_adj, badness.
+# /proc/regionmm/tasks (Documentation/mmap.rst): a header, then
+# "[  pid] rss swapents oom_score_adj badness name" per process.
 #
 # vm-run: --mem 2G --cpus 2 --append memmap=512M$0x40000000
 # vm-run: --add build/rmm/guest/usr:/usr --bin /usr/bin/stress-ng --bin /usr/bin/sort
@@ -37,12 +38,12 @@ ktap_plan 16
 
 # tasks_rss PID: resident pages of PID in /proc/regionmm/tasks (0: absent)
 tasks_rss() {
-	awk -v p="$1" 'NR > 1 { gsub(/[][]/, ""); if ($1 == p) { print $3; f = 1; exit } }
+	awk -v p="$1" 'NR > 1 { gsub(/[][]/, " "); if ($1 == p) { print $2; f = 1; exit } }
 		END { if (!f) print 0 }' /proc/regionmm/tasks 2>/dev/null || echo 0
 }
 # tasks_comm_rss COMM: resident pages of all COMM processes in the file
 tasks_comm_rss() {
-	awk -v c="$1" 'NR > 1 { gsub(/[][]/, ""); if (index($2, c) == 1) s += $3 }
+	awk -v c="$1" 'NR > 1 { gsub(/[][]/, " "); if (index($NF, c) == 1) s += $2 }
 		END { print s + 0 }' /proc/regionmm/tasks 2>/dev/null || echo 0
 }
 anon_kb() {
@@ -122,9 +123,10 @@ ktap_diag "stress-ng: up to $peak pages in /proc/regionmm/tasks, AnonPages $anon
 # ----------------------------------------------------------------- sort
 awk 'BEGIN { srand(7); for (i = 0; i < 1000000; i++)
 	printf "%08x %d line %d\n", int(rand() * 4294967295), i % 977, i }' >$T/in
-LC_ALL=C sort -S 64M $T/in >$T/sorted.plain
+LC_ALL=C /usr/bin/sort -S 64M $T/in >$T/sorted.plain
 mkfifo $T/fifo
 LC_ALL=C rmm-run sort -S 64M $T/fifo >$T/sorted.rmm &
+# (rmm-run runs /usr/bin/sort, not busybox's applet: see scripts/rmm-run)
 spid=$!
 exec 3>$T/fifo
 cat $T/in >&3
@@ -160,7 +162,7 @@ try:
     for line in open("/proc/regionmm/tasks").readlines()[1:]:
         f = line.replace("[", " ").replace("]", " ").split()
         if f[0] == str(os.getpid()):
-            mine = int(f[2])
+            mine = int(f[1])
 except OSError:
     pass
 print(x, mine, rss)
@@ -175,9 +177,11 @@ ktap_diag "python3: $mine pages in /proc/regionmm/tasks, VmRSS $rss pages"
 [ -n "$x_plain" ] && [ "$x_rmm" = "$x_plain" ] &&
 	ktap_ok "python3 under rmm-run: the same result as the plain run" ||
 	ktap_fail "python3 under rmm-run: the same result as the plain run" "$x_rmm vs $x_plain"
-[ "${mine:-0}" -ge 25000 ] && [ $((mine * 10)) -ge $((rss * 6)) ] &&
+# regionmm's entries are special (no RSS in VmRSS): what VmRSS counts is the
+# kernel's part (binary, libraries, stacks)
+[ "${mine:-0}" -ge 25000 ] && [ "$mine" -ge $((${rss:-0} * 5)) ] &&
 	ktap_ok "python3 finds most of its memory in /proc/regionmm/tasks" ||
-	ktap_fail "python3 finds most of its memory in /proc/regionmm/tasks" "$mine of $rss pages"
+	ktap_fail "python3 finds most of its memory in /proc/regionmm/tasks" "$mine pages, VmRSS $rss"
 
 # ------------------------------------------------------------ afterwards
 left=$(awk 'NR > 1' /proc/regionmm/tasks | wc -l)
