@@ -8,6 +8,8 @@
 #                                  into build/<kernel>/
 #   make testmods [KERNEL=k]       only the test modules (selftests/modules)
 #   make kernels                   fetch/build debian-6.1, debian-6.12, debug
+#   make preload                   rmm-run's LD_PRELOAD library into
+#                                  build/rmm/librmm_preload.so
 #   make check                     all tests (host + guest on every kernel)
 #   make demo | shell | bench | host | clean
 
@@ -31,7 +33,7 @@ DEMO_MEM    := 2G
 DEMO_REGION := 512M@0x40000000
 DEMO_APPEND := memmap=512M$$0x40000000
 
-.PHONY: all deps module testmods kernels check demo shell bench host clean help
+.PHONY: all deps module testmods kernels preload check demo shell bench host clean help
 
 all: module
 
@@ -53,10 +55,37 @@ testmods: deps
 kernels: deps
 	@scripts/kernel fetch all
 
-check: deps
+# rmm-run's preload library (src/user): jemalloc underneath, a program of its
+# own too (it probes the backend when run; see src/user/rmm_preload.c).
+PRELOAD     := build/rmm/librmm_preload.so
+PRELOAD_SRC := $(wildcard src/user/*.c)
+PRELOAD_CFLAGS := -std=gnu11 -O2 -g -fPIC -fvisibility=hidden -fno-builtin \
+	-Wall -Wextra -Werror -Wno-unused-parameter -Iinclude/uapi
+
+# build/rmm/guest/: what a guest test copies to / for rmm-run (vm-run --add
+# build/rmm/guest:/): the library, rmm-run, and python3's encodings package
+# (python3 -S starts with only that: the rest of its startup is frozen in).
+PY_ENC := $(firstword $(wildcard /usr/lib/python3.*/encodings))
+
+preload: $(PRELOAD) build/rmm/guest/.stamp
+
+build/rmm/guest/.stamp: $(PRELOAD) scripts/rmm-run
+	@rm -rf $(@D) && mkdir -p $(@D)/usr/local/lib/regionmm $(@D)/usr/local/bin
+	@cp $(PRELOAD) $(@D)/usr/local/lib/regionmm/
+	@cp scripts/rmm-run $(@D)/usr/local/bin/
+	@$(if $(PY_ENC),mkdir -p $(@D)$(dir $(PY_ENC)) && \
+		cp -r $(PY_ENC) $(@D)$(dir $(PY_ENC)))
+	@touch $@
+
+$(PRELOAD): $(PRELOAD_SRC) include/uapi/linux/regionmm.h | deps
+	@mkdir -p $(@D)
+	$(CC) $(PRELOAD_CFLAGS) -shared -Wl,-e,rmm_preload_main -Wl,-z,now \
+		-o $@ $(PRELOAD_SRC) -ljemalloc
+
+check: deps preload
 	@selftests/run
 
-demo: deps
+demo: deps preload
 	@scripts/vm-run --quiet --kernel '$(KERNEL)' --mem $(DEMO_MEM) \
 		--append '$(DEMO_APPEND)' --env 'RMM_REGION=$(DEMO_REGION)' \
 		--add scripts/demo-guest.sh -- sh /host/demo-guest.sh

@@ -8,6 +8,10 @@
 #   RMM_REGION      region= for regionmm.ko (SIZE@START, matching the memmap=
 #                   of the kernel command line); empty: regionmm's default
 #   RMM_BENCH_ARGS  module parameters for rmm_bench.ko (iters=, runs=, ...)
+#   RMM_FAULT_ARGS  options of rmm_fault_bench (fault_first_touch: first
+#                   touch of a regionmm memory object against the kernel's
+#                   anonymous memory; run after rmm_bench.ko, when it is on
+#                   the PATH)
 # Exit status: 0 when the benchmarks ran, 1 when a module failed to load.
 
 REGION=${RMM_REGION:-}
@@ -35,6 +39,13 @@ if ! insmod /mod/rmm_bench.ko $ARGS; then
 fi
 cat /proc/rmm_bench
 rmmod rmm_bench
+if command -v rmm_fault_bench >/dev/null; then
+	# shellcheck disable=SC2086
+	rmm_fault_bench ${RMM_FAULT_ARGS:-} ||
+		echo "INFO rmm_fault_bench exited $? (no fault_first_touch)"
+else
+	echo "SKIP fault_first_touch rmm_fault_bench is not in the guest"
+fi
 echo "INFO regionmm buddyinfo after:"
 sed 's/^/INFO   /' /proc/regionmm/buddyinfo 2>/dev/null
 rmmod regionmm || echo "INFO regionmm refused to unload (pages still held?)"
