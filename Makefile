@@ -88,7 +88,9 @@ check: deps preload
 demo: deps preload
 	@scripts/vm-run --quiet --kernel '$(KERNEL)' --mem $(DEMO_MEM) \
 		--append '$(DEMO_APPEND)' --env 'RMM_REGION=$(DEMO_REGION)' \
-		--add scripts/demo-guest.sh -- sh /host/demo-guest.sh
+		--add scripts/demo-guest.sh --add build/rmm/guest/usr:/usr \
+		--bin /usr/bin/python3 --env PYTHONHOME=/usr \
+		-- sh /host/demo-guest.sh
 
 shell: deps
 	@scripts/vm-run --kernel '$(KERNEL)' --mem $(DEMO_MEM) \

@@ -1,7 +1,9 @@
 #!/bin/sh
 # scripts/demo-guest.sh: the guest side of `make demo` (busybox sh). Shows the
 # region reserved with memmap=, loads /mod/regionmm.ko on it, prints each of
-# regionmm's files beside the kernel's own file of the same format, unloads.
+# regionmm's files beside the kernel's own file of the same format, runs python3
+# under rmm-run (its heap on regionmm) and shows it in tasks and meminfo,
+# unloads.
 # RMM_REGION (from make demo) is the region= parameter, default 512M@0x40000000.
 REGION=${RMM_REGION:-512M@0x40000000}
 MOD=/mod/regionmm.ko
@@ -50,6 +52,33 @@ if [ -d /proc/sys/regionmm ]; then
 		k=$(tr '\t' ' ' <"/proc/sys/vm/$n" 2>/dev/null)
 		printf '%-32s regionmm: %-24s kernel: %s\n' "$n" "$(tr '\t' ' ' <"$t")" "${k:-(none)}"
 	done
+fi
+
+if command -v rmm-run >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1; then
+	section "a program on regionmm: rmm-run python3 (heap and anonymous memory)"
+	anon0=$(awk '$1 == "AnonPages:" { print $2 }' /proc/regionmm/meminfo)
+	rm -f /tmp/rmm-demo-ready
+	rmm-run python3 -S -c '
+import time
+x = [str(i) * 8 for i in range(10 ** 6)]
+open("/tmp/rmm-demo-ready", "w").close()
+time.sleep(4)
+print("python3: built", len(x), "strings on regionmm")' &
+	pid=$!
+	i=0
+	while [ ! -e /tmp/rmm-demo-ready ] && [ $i -lt 300 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	echo "--- /proc/regionmm/tasks (regionmm pages of each process)"
+	cat /proc/regionmm/tasks
+	echo "--- /proc/$pid/status VmRSS (the kernel's own memory of python3)"
+	grep VmRSS "/proc/$pid/status" 2>/dev/null
+	echo "--- /proc/regionmm/meminfo AnonPages: was $anon0 kB"
+	grep -E '^(AnonPages|Mapped|MemFree):' /proc/regionmm/meminfo
+	wait $pid
+	echo "--- after exit"
+	grep -E '^(AnonPages|MemFree):' /proc/regionmm/meminfo
 fi
 
 section "rmmod regionmm"
