@@ -312,8 +312,9 @@ while [ $round -lt 3 ] && [ -z "$kres" ]; do
 	if [ $V61 = 0 ]; then
 		# the kernel's own high_min/high_max against the hand-worked ones
 		g="$(kpcp before high_min) $(kpcp before high_max)"
+		[ "$g" = " " ] && g="no high_min/high_max logged"
 		if [ "$g" != "$khmin $khmax" ]; then
-			ksize="the kernel's pcp rule changed: expected high_min/high_max $khmin $khmax (zone_highsize() of zoneinfo), got $g"
+			ksize="the kernel's pcp rule changed ($(uname -r), model of 6.12.117): expected high_min/high_max $khmin $khmax (zone_highsize() of zoneinfo), got $g"
 		fi
 		f0=$(kpcp before free_count) a0=$(kpcp before alloc_factor)
 		ff0=0 bh0=$(kpcp before below_high)
@@ -321,7 +322,7 @@ while [ $round -lt 3 ] && [ -z "$kres" ]; do
 		f0=0 a0=0 ff0=$(kpcp before free_factor) bh0=0
 		g=$(kpcp before high)
 		[ "$g" != "$khmin" ] &&
-			ksize="the kernel's pcp rule changed: expected high $khmin (zone_highsize() of zoneinfo), got $g"
+			ksize="the kernel's pcp rule changed ($(uname -r), model of 6.1.192): expected high $khmin (zone_highsize() of zoneinfo), got $g"
 	fi
 	c0=$(kpcp before count) h0=$(kpcp before high) l0=$(kpcp before list)
 	set -- $(pcp_model "$klow" "$kman" "$kbatch" "$c0" "$h0" "$f0" "$a0" "$ff0" "$l0" "$bh0" "$kpages")
@@ -331,7 +332,7 @@ while [ $round -lt 3 ] && [ -z "$kres" ]; do
 	k=$(in_states "$zc,$zh" "$states")
 	ktap_diag "kernel round $round: before count $c0 high $h0 free_count $f0 alloc_factor $a0 free_factor $ff0 list $l0 below_high $bh0; $kpages pages; model $1 (decayed $2 $3); module after $after; zoneinfo $zc,$zh"
 	if [ "$after" != "$1" ]; then
-		kmsg="the kernel's pcp rule changed: expected count,high $1 after $kpages order-0 allocations and frees on CPU $PCPU, got $after (zoneinfo $zc,$zh)"
+		kmsg="the kernel's pcp rule changed ($(uname -r), model of $([ $V61 = 1 ] && echo 6.1.192 || echo 6.12.117)): expected count,high $1 after $kpages order-0 allocations and frees on CPU $PCPU, got $after (zoneinfo $zc,$zh)"
 	elif [ -z "$k" ]; then
 		kmsg="zoneinfo $zc,$zh is none of the model's $states: CPU $PCPU used its lists between the workload and the read"
 	else

@@ -48,9 +48,8 @@
 #include <linux/cpumask.h>
 #include <linux/bottom_half.h>
 #include <linux/percpu.h>
-#if __has_include(<regionmm/regionmm.h>)
+#ifdef RMM_KC_HAVE_RMM		/* Kbuild: regionmm's public header found */
 #include <regionmm/regionmm.h>
-#define RMM_KC_HAVE_RMM	1
 #endif
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
@@ -134,22 +133,22 @@ static void pcp_dump(const char *phase, struct zone *zone)
 	struct list_head *pos;
 	unsigned long len = 0;
 
-	/* racy as zoneinfo; our CPU, softirqs off: only a hardirq could move them */
+	/* racy like zoneinfo; our CPU, softirqs off: only a hardirq moves them */
 	list_for_each(pos, l)
 		len++;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)	/* 6.12 layout */
 	pr_info("KPCP %s cpu=%d zone=%s count=%d high=%d batch=%d high_min=%d high_max=%d free_count=%d alloc_factor=%u flags=%u below_high=%d list=%lu\n",
-		phase, smp_processor_id(), zone->name, data_race(pcp->count),
-		data_race(pcp->high), data_race(pcp->batch),
-		data_race(pcp->high_min), data_race(pcp->high_max),
-		data_race(pcp->free_count), data_race(pcp->alloc_factor),
-		data_race(pcp->flags),
+		phase, smp_processor_id(), zone->name, READ_ONCE(pcp->count),
+		READ_ONCE(pcp->high), READ_ONCE(pcp->batch),
+		READ_ONCE(pcp->high_min), READ_ONCE(pcp->high_max),
+		READ_ONCE(pcp->free_count), READ_ONCE(pcp->alloc_factor),
+		READ_ONCE(pcp->flags),
 		test_bit(ZONE_BELOW_HIGH, &zone->flags) ? 1 : 0, len);
 #else
 	pr_info("KPCP %s cpu=%d zone=%s count=%d high=%d batch=%d free_factor=%d list=%lu\n",
-		phase, smp_processor_id(), zone->name, data_race(pcp->count),
-		data_race(pcp->high), data_race(pcp->batch),
-		data_race(pcp->free_factor), len);
+		phase, smp_processor_id(), zone->name, READ_ONCE(pcp->count),
+		READ_ONCE(pcp->high), READ_ONCE(pcp->batch),
+		READ_ONCE(pcp->free_factor), len);
 #endif
 }
 
