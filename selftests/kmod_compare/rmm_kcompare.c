@@ -16,7 +16,10 @@
  * (selftests/guest/test_module_pcp_high.sh): on CPU pcp_cpu (work_on_cpu(),
  * softirqs and preemption off, so neither the CPU's vmstat/decay work nor
  * another task nor a softirq touches its lists meanwhile), allocate N
- * order-0 movable pages one by one, then free them all in the same order.
+ * order-0 movable pages one by one, then free them all in the same order,
+ * and then pcp_extra pages allocated before on another CPU (pages that
+ * enter the CPU's lists without having left them: they shift where the
+ * last free falls in the flush cycle).
  * pcp_side=kernel uses alloc_page()/__free_page() and logs the kernel's
  * own per_cpu_pages of that CPU and zone before and after ("KPCP before
  * ...", "KPCP after ..."): count, high, batch, the 6.12 fields (high_min,
@@ -71,6 +74,9 @@ MODULE_PARM_DESC(pcp_pages, "not 0: run the pcp workload with this many order-0 
 static int pcp_cpu = 1;
 module_param(pcp_cpu, int, 0444);
 MODULE_PARM_DESC(pcp_cpu, "CPU the pcp workload runs on (default 1)");
+static unsigned long pcp_extra;
+module_param(pcp_extra, ulong, 0444);
+MODULE_PARM_DESC(pcp_extra, "pages allocated on another CPU first and freed on pcp_cpu after the others");
 static char *pcp_side = "kernel";
 module_param(pcp_side, charp, 0444);
 MODULE_PARM_DESC(pcp_side, "kernel (alloc_page) or regionmm (rmm_alloc_page)");
@@ -113,14 +119,14 @@ static void dump_buddy(const char *phase)
 /* ---- pcp workload ---- */
 
 struct pcp_run {
-	unsigned long n;
+	unsigned long n, extra;	/* h[0..n): on pcp_cpu; h[n..n+extra): elsewhere */
 	void **h;
 	struct zone *zone;	/* kernel side: the zone alloc_page() uses */
 #ifdef RMM_KC_HAVE_RMM
 	struct rmm_page *(*rmm_alloc)(rmm_gfp_t gfp);
 	void (*rmm_free)(struct rmm_page *page);
 #endif
-	unsigned long got, other_zone;
+	unsigned long got, xgot, other_zone;
 };
 
 #define PCP_GFP		(GFP_NOWAIT | __GFP_MOVABLE | __GFP_NOWARN)
@@ -152,6 +158,44 @@ static void pcp_dump(const char *phase, struct zone *zone)
 #endif
 }
 
+/* one page of the side's allocator into r->h[i] */
+static bool pcp_alloc1(struct pcp_run *r, unsigned long i)
+{
+#ifdef RMM_KC_HAVE_RMM
+	if (r->rmm_alloc) {
+		r->h[i] = r->rmm_alloc(RMM_GFP_NOWAIT | RMM___GFP_MOVABLE |
+				       RMM___GFP_NOWARN);
+		return r->h[i];
+	}
+#endif
+	r->h[i] = alloc_page(PCP_GFP);
+	if (r->h[i] && page_zone(r->h[i]) != r->zone)
+		r->other_zone++;
+	return r->h[i];
+}
+
+static void pcp_free1(struct pcp_run *r, unsigned long i)
+{
+#ifdef RMM_KC_HAVE_RMM
+	if (r->rmm_alloc) {
+		r->rmm_free(r->h[i]);
+		return;
+	}
+#endif
+	__free_page(r->h[i]);
+}
+
+/* on another CPU: the pages pcp_cpu frees without having allocated them */
+static long pcp_extra_work(void *arg)
+{
+	struct pcp_run *r = arg;
+
+	for (r->xgot = 0; r->xgot < r->extra; r->xgot++)
+		if (!pcp_alloc1(r, r->n + r->xgot))
+			break;
+	return 0;
+}
+
 static long pcp_work(void *arg)
 {
 	struct pcp_run *r = arg;
@@ -160,32 +204,14 @@ static long pcp_work(void *arg)
 	local_bh_disable();
 	if (r->zone)
 		pcp_dump("before", r->zone);
-	for (i = 0; i < r->n; i++) {
-#ifdef RMM_KC_HAVE_RMM
-		if (r->rmm_alloc) {
-			r->h[i] = r->rmm_alloc(RMM_GFP_NOWAIT | RMM___GFP_MOVABLE |
-					       RMM___GFP_NOWARN);
-		} else
-#endif
-		{
-			struct page *p = alloc_page(PCP_GFP);
-
-			if (p && page_zone(p) != r->zone)
-				r->other_zone++;
-			r->h[i] = p;
-		}
-		if (!r->h[i])
+	for (i = 0; i < r->n; i++)
+		if (!pcp_alloc1(r, i))
 			break;
-	}
 	r->got = i;
-	for (i = 0; i < r->got; i++) {
-#ifdef RMM_KC_HAVE_RMM
-		if (r->rmm_alloc)
-			r->rmm_free(r->h[i]);
-		else
-#endif
-			__free_page(r->h[i]);
-	}
+	for (i = 0; i < r->got; i++)
+		pcp_free1(r, i);
+	for (i = 0; i < r->xgot; i++)
+		pcp_free1(r, r->n + i);
 	if (r->zone)
 		pcp_dump("after", r->zone);
 	local_bh_enable();
@@ -194,7 +220,8 @@ static long pcp_work(void *arg)
 
 static int pcp_workload(void)
 {
-	struct pcp_run r = { .n = pcp_pages };
+	struct pcp_run r = { .n = pcp_pages, .extra = pcp_extra };
+	int other = cpumask_any_but(cpu_online_mask, pcp_cpu);
 	bool rmm = !strcmp(pcp_side, "regionmm");
 	int ret = 0;
 
@@ -202,10 +229,11 @@ static int pcp_workload(void)
 		pr_err("pcp_side: kernel or regionmm, not %s\n", pcp_side);
 		return -EINVAL;
 	}
-	if (pcp_pages > (1UL << 22) || pcp_cpu < 0 || pcp_cpu >= nr_cpu_ids ||
-	    !cpu_online(pcp_cpu)) {
-		pr_err("pcp_pages %lu or pcp_cpu %d out of range\n", pcp_pages,
-		       pcp_cpu);
+	if (pcp_pages > (1UL << 22) || pcp_extra > (1UL << 22) ||
+	    pcp_cpu < 0 || pcp_cpu >= nr_cpu_ids || !cpu_online(pcp_cpu) ||
+	    (pcp_extra && other >= nr_cpu_ids)) {
+		pr_err("pcp_pages %lu, pcp_extra %lu or pcp_cpu %d out of range\n",
+		       pcp_pages, pcp_extra, pcp_cpu);
 		return -EINVAL;
 	}
 	if (rmm) {
@@ -234,14 +262,17 @@ static int pcp_workload(void)
 			goto put;
 		}
 	}
-	r.h = vzalloc(array_size(pcp_pages, sizeof(*r.h)));
+	r.h = vzalloc(array_size(pcp_pages + pcp_extra, sizeof(*r.h)));
 	if (!r.h) {
 		ret = -ENOMEM;
 		goto put;
 	}
+	if (pcp_extra)
+		work_on_cpu(other, pcp_extra_work, &r);
 	work_on_cpu(pcp_cpu, pcp_work, &r);
-	pr_info("KPCP done side=%s cpu=%d pages=%lu got=%lu other_zone=%lu\n",
-		pcp_side, pcp_cpu, pcp_pages, r.got, r.other_zone);
+	pr_info("KPCP done side=%s cpu=%d pages=%lu got=%lu extra=%lu xgot=%lu other_zone=%lu\n",
+		pcp_side, pcp_cpu, pcp_pages, r.got, pcp_extra, r.xgot,
+		r.other_zone);
 	vfree(r.h);
 put:
 #ifdef RMM_KC_HAVE_RMM
