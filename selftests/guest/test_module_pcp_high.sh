@@ -10,7 +10,8 @@
 #    and nothing left behind; 513 (off) is taken.
 #  - pcp dynamics, the kernel and regionmm by one model: the same
 #    workload (rmm_kcompare.ko pcp_pages=N: on CPU 1 with softirqs and
-#    preemption off, N order-0 movable allocations, then N frees) on the
+#    preemption off, N order-0 movable allocations, then N frees and K
+#    more of pages allocated on CPU 0, K = 0 and half a flush) on the
 #    kernel's zone (alloc_page()) and on regionmm's (rmm_alloc_page(),
 #    pcp_sparse_threshold=513); CPU 1's pageset count/high in each side's
 #    zoneinfo must be what pcp_model (below: the running kernel's rule,
@@ -88,7 +89,10 @@ ktap_check "rmmod regionmm" rmm_untouched
 #
 # The workload (selftests/kmod_compare/rmm_kcompare.ko pcp_pages=N) runs
 # on CPU 1 in a bound kworker with softirqs and preemption off: N order-0
-# movable allocations one by one, then N frees.  pcp_side=kernel uses
+# movable allocations one by one, then N frees, then K frees of pages
+# allocated before on CPU 0 (pcp_extra=K; they move the last free within
+# the flush cycle: each side runs with K = 0 and K = batch << 4).
+# pcp_side=kernel uses
 # alloc_page() on the kernel's zone (DMA32 in this guest) and logs the
 # kernel's own pageset of CPU 1 right before and right after; pcp_side=
 # regionmm uses rmm_alloc_page() on regionmm's 128 MiB region, loaded with
