@@ -314,11 +314,11 @@ kernel_round() {
 	set -- $(zone_pcp /proc/zoneinfo "$kz") "$1"
 	zc=$3 zh=$4 K=$6
 	rmmod rmm_kcompare
-	if [ "$(kpcp done side)" != kernel ] ||
+	if [ "$(kpcp "done" side)" != kernel ] ||
 	   [ "$(kpcp before zone)" != "$kz" ] ||
-	   [ "$(kpcp done got)" != "$kpages" ] ||
-	   [ "$(kpcp done xgot)" != "$K" ] ||
-	   [ "$(kpcp done other_zone)" != 0 ]; then
+	   [ "$(kpcp "done" got)" != "$kpages" ] ||
+	   [ "$(kpcp "done" xgot)" != "$K" ] ||
+	   [ "$(kpcp "done" other_zone)" != 0 ]; then
 		kres="fail the workload did not run as planned: $(dmesg | grep 'KPCP' | tail -3)"
 		return
 	fi
@@ -410,7 +410,7 @@ regionmm_round() {
 	set -- $(pcp_model "$rlow" "$rman" "$rbatch" "$rc0" "$rh0" 0 0 0 0 0 "$rpages" "$K")
 	shift 2
 	k=$(in_states "$zc,$zh" "$*")
-	if [ "$(kpcp done got)" != "$rpages" ] || [ "$(kpcp done xgot)" != "$K" ]; then
+	if [ "$(kpcp "done" got)" != "$rpages" ] || [ "$(kpcp "done" xgot)" != "$K" ]; then
 		ktap_fail "$t" "$(dmesg | grep KPCP | tail -1)"
 	elif [ -n "$k" ]; then
 		ktap_ok "$t: count,high $zc,$zh after $rpages + $K pages (model $1, $k decay step(s) before the read)"
