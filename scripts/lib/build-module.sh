@@ -35,6 +35,12 @@ for s in Kbuild src include; do
 	[[ -e $s ]] && cp -as --remove-destination "$RMM_ROOT/$s" "$build/"
 done
 cp -as --remove-destination "$RMM_ROOT/selftests/modules" "$build/selftests/"
+# rmm_kcompare.ko (scripts/compare-zones, test_module_pcp_high.sh): where
+# compare-zones builds it, so both find the same module in /mod/
+if [[ -d $RMM_ROOT/selftests/kmod_compare ]]; then
+	mkdir -p "$build/kmod_compare"
+	cp -as --remove-destination "$RMM_ROOT"/selftests/kmod_compare/* "$build/kmod_compare/"
+fi
 # Files deleted from the sources leave dangling symlinks: drop them.
 find "$build" -xtype l -delete
 printf '%s\n' "$kdir" >"$build/.kdir"
@@ -52,3 +58,7 @@ extra=
 msg "building selftests/modules for $name"
 make -C "$kdir" M="$build/selftests/modules" RMM_ROOT="$RMM_ROOT" \
 	KBUILD_EXTRA_SYMBOLS="$extra" modules
+if [[ -d $build/kmod_compare ]]; then
+	msg "building selftests/kmod_compare for $name"
+	make -C "$kdir" M="$build/kmod_compare" RMM_ROOT="$RMM_ROOT" modules
+fi
