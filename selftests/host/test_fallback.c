@@ -145,50 +145,83 @@ static struct rmm_page *at(unsigned long off)
 	return rmm_mm_pfn_to_page(&mm, rng.start_pfn + off);
 }
 
-static struct rmm_zone *setup_unmovable_holes(unsigned int kver, int holes,
-					      bool with_o5)
+/* a 4096-page zone, every page allocated order-0 with @gfp */
+static struct rmm_zone *setup_full(unsigned int kver, rmm_gfp_t gfp)
 {
 	struct rmm_zone *z = setup(4096, kver);
-	unsigned long n = 0, i;
+	unsigned long n = 0;
+	int i;
 
 	if (!z)
 		return NULL;
 	all = calloc(4096, sizeof(*all));
-	while ((all[n] = rmm_mm_alloc_pages(&mm, 0, 0, RMM_GFP_KERNEL |
-					    RMM___GFP_MEMALLOC |
-					    RMM___GFP_NOWARN)))
-		n++;
-	rmm_drain_local_pages(&mm);
-	while ((all[n] = rmm_mm_alloc_pages(&mm, 0, 0, RMM_GFP_KERNEL |
-					    RMM___GFP_MEMALLOC |
-					    RMM___GFP_NOWARN)))
-		n++;
-	for (i = 0; i < (unsigned long)holes; i++)
-		rmm_mm_free_pages(&mm, at(2 * i), 0);
-	if (with_o5)
-		for (i = 0; i < 32; i++)
-			rmm_mm_free_pages(&mm, at(1024 + 32 + i), 0);
-	rmm_drain_local_pages(&mm);
+	for (i = 0; i < 2; i++) {	/* the pcp lists' pages too */
+		while ((all[n] = rmm_mm_alloc_pages(&mm, 0, 0, gfp)))
+			n++;
+		rmm_drain_local_pages(&mm);
+	}
 	return z;
 }
 
-static void teardown_unmovable_holes(int holes, bool with_o5)
+/* free what setup_full() took, except the holes already freed */
+static void teardown_full(bool (*is_hole)(unsigned long off))
 {
 	unsigned long i;
 
-	for (i = 0; i < 4096 && all[i]; i++) {
-		unsigned long off = off_of(all[i]);
-
-		if ((off < 2UL * holes && !(off & 1)) ||
-		    (with_o5 && off >= 1024 + 32 && off < 1024 + 64))
-			continue;	/* freed as a hole */
-		rmm_mm_free_pages(&mm, all[i], 0);
-	}
+	for (i = 0; i < 4096 && all[i]; i++)
+		if (!is_hole(off_of(all[i])))
+			rmm_mm_free_pages(&mm, all[i], 0);
 	free(all);
 	rmm_drain_local_pages(&mm);
 	is_long(rmm_mm_total_free(&mm), rmm_mm_total_managed(&mm),
 		"every page free again");
 	teardown();
+}
+
+static int holes0, holes1;	/* even offsets from 0 and from 512 */
+static bool with_o5;		/* 32 pages at 1024 + 32: one order-5 block */
+
+static void free_holes(void)
+{
+	int i;
+
+	for (i = 0; i < holes0; i++)
+		rmm_mm_free_pages(&mm, at(2 * i), 0);
+	for (i = 0; i < holes1; i++)
+		rmm_mm_free_pages(&mm, at(512 + 2 * i), 0);
+	if (with_o5)
+		for (i = 0; i < 32; i++)
+			rmm_mm_free_pages(&mm, at(1024 + 32 + i), 0);
+	rmm_drain_local_pages(&mm);
+}
+
+static bool is_hole(unsigned long off)
+{
+	if (with_o5 && off >= 1024 + 32 && off < 1024 + 64)
+		return true;
+	if (off & 1)
+		return false;
+	return off < 2UL * holes0 ||
+	       (off >= 512 && off < 512 + 2UL * holes1);
+}
+
+static struct rmm_zone *setup_unmovable_holes(unsigned int kver, int holes,
+					      bool o5)
+{
+	struct rmm_zone *z = setup_full(kver, RMM_GFP_KERNEL |
+					RMM___GFP_MEMALLOC | RMM___GFP_NOWARN);
+
+	holes0 = holes;
+	holes1 = 0;
+	with_o5 = o5;
+	if (z)
+		free_holes();
+	return z;
+}
+
+static void teardown_holes(void)
+{
+	teardown_full(is_hole);
 }
 
 static const rmm_gfp_t movable_memalloc = RMM___GFP_MOVABLE |
@@ -215,7 +248,7 @@ static void test_steal_boost(unsigned int kver, const char *name,
 	is_long(rmm_validate_mm(&mm), 0, "%s: validator clean", name);
 	if (m)
 		rmm_mm_free_pages(&mm, m, 0);
-	teardown_unmovable_holes(64, false);
+	teardown_holes();
 }
 
 /*
@@ -246,7 +279,7 @@ static void test_steal_smallest(unsigned int kver, const char *name,
 	is_long(rmm_validate_mm(&mm), 0, "%s: validator clean", name);
 	if (m)
 		rmm_mm_free_pages(&mm, m, 0);
-	teardown_unmovable_holes(64, true);
+	teardown_holes();
 }
 
 /*
@@ -262,44 +295,16 @@ static void test_steal_smallest(unsigned int kver, const char *name,
  * everything else allocated with @fill.
  */
 static struct rmm_zone *setup_two_blocks(unsigned int kver, rmm_gfp_t fill,
-					 int holes0, int holes1)
+					 int h0, int h1)
 {
-	struct rmm_zone *z = setup(4096, kver);
-	unsigned long n = 0, i;
+	struct rmm_zone *z = setup_full(kver, fill);
 
-	if (!z)
-		return NULL;
-	all = calloc(4096, sizeof(*all));
-	for (i = 0; i < 2; i++) {
-		while ((all[n] = rmm_mm_alloc_pages(&mm, 0, 0, fill)))
-			n++;
-		rmm_drain_local_pages(&mm);
-	}
-	for (i = 0; i < (unsigned long)holes0; i++)
-		rmm_mm_free_pages(&mm, at(2 * i), 0);
-	for (i = 0; i < (unsigned long)holes1; i++)
-		rmm_mm_free_pages(&mm, at(512 + 2 * i), 0);
-	rmm_drain_local_pages(&mm);
+	holes0 = h0;
+	holes1 = h1;
+	with_o5 = false;
+	if (z)
+		free_holes();
 	return z;
-}
-
-static void teardown_two_blocks(int holes0, int holes1)
-{
-	unsigned long i;
-
-	for (i = 0; i < 4096 && all[i]; i++) {
-		unsigned long off = off_of(all[i]);
-
-		if (!(off & 1) && (off < 2UL * holes0 ||
-				   (off >= 512 && off < 512 + 2UL * holes1)))
-			continue;	/* freed as a hole */
-		rmm_mm_free_pages(&mm, all[i], 0);
-	}
-	free(all);
-	rmm_drain_local_pages(&mm);
-	is_long(rmm_mm_total_free(&mm), rmm_mm_total_managed(&mm),
-		"every page free again");
-	teardown();
 }
 
 static const rmm_gfp_t unmovable_memalloc = RMM___GFP_MEMALLOC |
@@ -324,7 +329,7 @@ static void test_claim_emptiest(unsigned int kver, const char *name)
 	is_long(rmm_validate_mm(&mm), 0, "%s: validator clean", name);
 	if (u)
 		rmm_mm_free_pages(&mm, u, 0);
-	teardown_two_blocks(200, 10);
+	teardown_holes();
 }
 
 /* a Movable order-0 request steals from Unmovable blocks: the fuller one */
@@ -344,7 +349,7 @@ static void test_steal_fullest(unsigned int kver, const char *name)
 	is_long(rmm_validate_mm(&mm), 0, "%s: validator clean", name);
 	if (m)
 		rmm_mm_free_pages(&mm, m, 0);
-	teardown_two_blocks(64, 8);
+	teardown_holes();
 }
 
 int main(void)
