@@ -627,6 +627,8 @@ enum rmm_tunable {
 	RMM_TUNE_WATERMARK_BOOST_FACTOR,
 	RMM_TUNE_LOWMEM_RESERVE_RATIO,	/* nr_zones values */
 	RMM_TUNE_PERCPU_PAGELIST_HIGH_FRACTION,
+	RMM_TUNE_OOM_DUMP_TASKS,		/* any int, non-zero: on */
+	RMM_TUNE_OOM_KILL_ALLOCATING_TASK,	/* any int, non-zero: on */
 	RMM_NR_TUNABLES
 };
 
@@ -637,6 +639,8 @@ struct rmm_tunables {
 	int watermark_boost_factor;	/* default 15000, >= 0 */
 	int lowmem_reserve_ratio[RMM_MAX_NR_ZONES];	/* 256,256,32,0,0 */
 	int percpu_pagelist_high_fraction;	/* 0 or >= 8 */
+	int oom_dump_tasks;			/* default 1 (proc_dointvec) */
+	int oom_kill_allocating_task;		/* default 0 (proc_dointvec) */
 };
 
 /* what-if input/output of rmm_calc_wmarks() */

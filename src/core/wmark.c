@@ -54,6 +54,8 @@ void rmm_tunables_default(const struct rmm_layout *l, struct rmm_tunables *t)
 		t->lowmem_reserve_ratio[l->zone_dma32] = 256;
 	t->lowmem_reserve_ratio[l->zone_normal] = 32;
 	t->percpu_pagelist_high_fraction = 0;
+	t->oom_dump_tasks = 1;
+	t->oom_kill_allocating_task = 0;
 }
 RMM_EXPORT(rmm_tunables_default);
 
@@ -506,6 +508,28 @@ int rmm_set_tunable(struct rmm_mm *mm, enum rmm_tunable t, const long *vals,
 		}
 		nt.percpu_pagelist_high_fraction = vals[0];
 		break;
+	case RMM_TUNE_OOM_DUMP_TASKS:
+	case RMM_TUNE_OOM_KILL_ALLOCATING_TASK:
+		/*
+		 * proc_dointvec in both kernels: any int, kept as written,
+		 * non-zero means on.  Policy only (oom_kill.c): nothing to
+		 * recompute.
+		 */
+		if (n != 1 || vals[0] < INT_MIN || vals[0] > INT_MAX) {
+			rmm_pr_err("%s: %ld out of int range\n",
+				   t == RMM_TUNE_OOM_DUMP_TASKS ?
+				   "oom_dump_tasks" : "oom_kill_allocating_task",
+				   n == 1 ? vals[0] : 0L);
+			return -EINVAL;
+		}
+		rmm_spin_lock_irqsave(&mm->tunables_lock, flags);
+		if (t == RMM_TUNE_OOM_DUMP_TASKS)
+			WRITE_ONCE(mm->tunables.oom_dump_tasks, vals[0]);
+		else
+			WRITE_ONCE(mm->tunables.oom_kill_allocating_task,
+				   vals[0]);
+		rmm_spin_unlock_irqrestore(&mm->tunables_lock, flags);
+		return 0;
 	default:
 		rmm_pr_err("tunable %d unknown\n", t);
 		return -EINVAL;
@@ -541,6 +565,12 @@ int rmm_get_tunable(struct rmm_mm *mm, enum rmm_tunable t, long *vals, int n)
 		return i;
 	case RMM_TUNE_PERCPU_PAGELIST_HIGH_FRACTION:
 		vals[0] = mm->tunables.percpu_pagelist_high_fraction;
+		return 1;
+	case RMM_TUNE_OOM_DUMP_TASKS:
+		vals[0] = READ_ONCE(mm->tunables.oom_dump_tasks);
+		return 1;
+	case RMM_TUNE_OOM_KILL_ALLOCATING_TASK:
+		vals[0] = READ_ONCE(mm->tunables.oom_kill_allocating_task);
 		return 1;
 	default:
 		return -EINVAL;

@@ -42,7 +42,9 @@ void rmm_tunables_default(const struct rmm_layout *l, struct rmm_tunables *t);
  * watermark_scale_factor: 1..3000 (both kernels);
  * watermark_boost_factor: >= 0; lowmem_reserve_ratio: nr_zones values >= 0
  * (the kernel ignores the last zones' values: kept but unused);
- * percpu_pagelist_high_fraction: 0 or >= 8.
+ * percpu_pagelist_high_fraction: 0 or >= 8;
+ * oom_dump_tasks, oom_kill_allocating_task: any int (proc_dointvec),
+ * non-zero is on; they only change what oom_kill.c reads.
  */
 int rmm_set_tunable(struct rmm_mm *mm, enum rmm_tunable t, const long *vals,
 		    int n);
