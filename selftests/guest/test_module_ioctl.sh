@@ -3,6 +3,7 @@
 #  - every tunable reads back; good writes recompute watermarks at once;
 #    bad writes (below/above the kernel's limits, junk) are refused with
 #    EINVAL and change nothing; `sysctl regionmm.x=y` works;
+#    oom_dump_tasks/oom_kill_allocating_task as the kernel's proc_dointvec;
 #  - every malformed ioctl gets EINVAL/EFAULT/ENOTTY (rmmctl badargs);
 #    a refused ioctl logs exactly one line naming the field and the reason
 #    and changes nothing; repeated, the lines are rate-limited;
@@ -22,7 +23,7 @@
 . "$(dirname "$0")/../lib/ktap.sh"
 . "$(dirname "$0")/tools/rmm_mod.sh"
 
-ktap_plan 26
+ktap_plan 27
 
 if ! rmm_load region=128M@0x30000000; then
 	ktap_fail "insmod region=128M@0x30000000" "$RMM_OUT"
@@ -87,6 +88,28 @@ ktap_check "percpu_pagelist_high_fraction=8 accepted, 0 restores the default" \
 	sh -c "echo 8 > $S/percpu_pagelist_high_fraction && echo 0 > $S/percpu_pagelist_high_fraction"
 echo $mfk > $S/min_free_kbytes
 echo 10 > $S/watermark_scale_factor
+
+# the OOM tunables are proc_dointvec in the kernel (mm/oom_kill.c): the
+# same defaults as the running kernel's, any int kept as written, junk and
+# values beyond int refused
+oom_ok=1
+for t in oom_dump_tasks oom_kill_allocating_task; do
+	[ "$(cat $S/$t)" = "$(cat /proc/sys/vm/$t)" ] ||
+		{ oom_ok=0; ktap_diag "$t: $(cat $S/$t), vm.$t $(cat /proc/sys/vm/$t)"; }
+	for v in 0 7 -3 1; do
+		echo $v > $S/$t && [ "$(cat $S/$t)" = $v ] ||
+			{ oom_ok=0; ktap_diag "$t=$v: read back $(cat $S/$t)"; }
+	done
+	for v in abc 2147483648; do
+		echo $v > $S/$t 2>/dev/null &&
+			{ oom_ok=0; ktap_diag "$t=$v accepted"; }
+	done
+	[ "$(cat $S/$t)" = 1 ] || oom_ok=0
+done
+echo 0 > $S/oom_kill_allocating_task
+[ $oom_ok = 1 ] &&
+	ktap_ok "oom_dump_tasks, oom_kill_allocating_task: kernel defaults, any int, junk refused" ||
+	ktap_fail "oom_dump_tasks, oom_kill_allocating_task: kernel defaults, any int, junk refused"
 
 out=$(rmmctl badargs 2>&1)
 rc=$?

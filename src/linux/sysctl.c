@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /proc/sys/regionmm/: regionmm's copies of the vm tunables that shape
- * watermarks, lowmem reserves and per-CPU lists, with the names, limits
- * (extra1/extra2) and handlers of the kernel's /proc/sys/vm entries, so
- * `sysctl regionmm.min_free_kbytes=N` behaves like vm.min_free_kbytes.
+ * watermarks, lowmem reserves and per-CPU lists, and of the OOM killer's
+ * oom_dump_tasks and oom_kill_allocating_task (read by src/core/oom_kill.c),
+ * with the names, limits (extra1/extra2) and handlers of the kernel's
+ * /proc/sys/vm entries, so `sysctl regionmm.min_free_kbytes=N` behaves like
+ * vm.min_free_kbytes.  The two OOM files are proc_dointvec in the kernel:
+ * any int is kept as written (non-zero is on); only junk and values beyond
+ * int are refused.
  *
  * A write is parsed into a scratch copy; only when the kernel's checks and
  * rmm_set_tunable() (which recomputes watermarks, protection and pcp
@@ -121,6 +125,10 @@ static struct ctl_table rmm_sysctl_table[] = {
 		RMM_TUNE_PERCPU_PAGELIST_HIGH_FRACTION, 1),
 	RMM_CTL("lowmem_reserve_ratio", RMM_TUNE_LOWMEM_RESERVE_RATIO,
 		MAX_NR_ZONES),
+	/* proc_dointvec in the kernel: no limits (extra1/2 stay NULL) */
+	RMM_CTL("oom_dump_tasks", RMM_TUNE_OOM_DUMP_TASKS, 1),
+	RMM_CTL("oom_kill_allocating_task", RMM_TUNE_OOM_KILL_ALLOCATING_TASK,
+		1),
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
 	{ }
 #endif
