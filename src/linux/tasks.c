@@ -11,11 +11,12 @@
  * mapping (a page mapped twice counts twice, as an RSS counts entries; a
  * page shared by several processes counts for each), plus the pages held
  * through the page ioctls of every /dev/regionmm it opened.  swapents is 0
- * until regionmm swaps.  badness is oom_badness()'s formula with
- * regionmm's pages, rss + swapents + adj * (totalpages / 1000) with
- * totalpages = regionmm's managed pages, and LONG_MIN, as oom_badness()
- * returns it, for a process the OOM killer never picks (oom_score_adj
- * -1000, MMF_OOM_SKIP, in vfork).  Documentation/mmap.rst has the format.
+ * until regionmm swaps.  badness is rmm_oom_badness() (src/core/oom_kill.c,
+ * the kernel's oom_badness() over regionmm's pages): rss + swapents +
+ * adj * (totalpages / 1000) with totalpages = regionmm's managed pages,
+ * and LONG_MIN, as oom_badness() returns it, for a process the OOM killer
+ * never picks (oom_score_adj -1000, MMF_OOM_SKIP, in vfork, init or a
+ * kernel thread, no mm left).  Documentation/mmap.rst has the format.
  *
  * Locking: the mappings are counted first (rmm_mmap_count_rss(): the
  * objects' and views' locks, may sleep); the address spaces found are
@@ -39,6 +40,7 @@
 #include "vmstat.h"
 #include "rmm_glue.h"
 #include "rmm_mmap.h"
+#include "oom_kill.h"
 
 struct rmm_task_rss {
 	void *key;		/* struct mm_struct * or struct pid * */
@@ -130,11 +132,12 @@ static struct mm_struct *rmm_task_mm(struct task_struct *p, bool *oom_skip,
 static int rmm_tasks_show(struct seq_file *m, void *v)
 {
 	struct rmm_mm *rmm = rmm_mm_global;
-	long totalpages = rmm_mm_total_managed(rmm);
+	struct rmm_oom_control oc;
 	struct rmm_tasks_acc t = { };
 	struct task_struct *p;
 	int i;
 
+	rmm_oom_control_init(rmm, &oc);	/* totalpages as the OOM killer's */
 	rmm_mmap_count_rss(&t);
 	rmm_files_count_held(&t);
 	if (t.nomem)
@@ -144,9 +147,10 @@ static int rmm_tasks_show(struct seq_file *m, void *v)
 	for_each_process(p) {
 		char comm[TASK_COMM_LEN];
 		struct mm_struct *mm;
+		struct rmm_oom_task ot = { };
 		u64 rss = 0, swapents = 0;
 		bool skip = false;
-		long points, adj;
+		long points;
 
 		for (i = 0; i < t.nr_pids; i++)
 			if (t.pids[i].key == task_tgid(p))
@@ -158,17 +162,19 @@ static int rmm_tasks_show(struct seq_file *m, void *v)
 				rss += t.mms[i].pages;
 		if (!rss)
 			continue;
-		adj = (long)p->signal->oom_score_adj;
-		/* oom_badness()'s exemptions, then its sum */
-		skip |= adj == OOM_SCORE_ADJ_MIN || in_vfork(p);
-		points = rss + swapents;
-		adj *= totalpages / 1000;
-		points += adj;
-		if (skip)
-			points = LONG_MIN;
+		/* the policy is the core's: oom_kill.c, oom_badness() */
+		ot.oom_score_adj = p->signal->oom_score_adj;
+		ot.flags = (skip ? RMM_OOM_MM_SKIP : 0) |
+			   (mm ? 0 : RMM_OOM_NO_MM) |
+			   (in_vfork(p) ? RMM_OOM_VFORK : 0) |
+			   (is_global_init(p) || (p->flags & PF_KTHREAD) ?
+			    RMM_OOM_UNKILLABLE : 0);
+		ot.rss_anon = rss;	/* only the sum counts here */
+		ot.swapents = swapents;
+		points = rmm_oom_badness(&ot, oc.totalpages);
 		seq_printf(m, "[%7d] %8llu %8llu         %5d %20ld %s\n",
 			   task_pid_nr(p), rss, swapents,
-			   (int)p->signal->oom_score_adj, points, comm);
+			   (int)ot.oom_score_adj, points, comm);
 	}
 	rcu_read_unlock();
 	for (i = 0; i < t.nr_mms; i++)
