@@ -35,18 +35,7 @@ fi
 ktap_ok "insmod regionmm.ko"
 
 f0=$(rmm_free_pages)
-n=$(rmm_dmesg_lines)
-if out=$(insmod $MO 2>&1); then
-	ktap_ok "rmm_test_memobj: insmod (every case passed)"
-else
-	ktap_fail "rmm_test_memobj: insmod (every case passed)" "$out"
-fi
-log=$(rmm_dmesg_since "$n" | grep 'rmm_test_memobj:')
-echo "$log" | sed 's/^/# /'
-cases=$(echo "$log" | grep -c 'rmm_test_memobj: ok:')
-[ "$cases" = 23 ] && ! echo "$log" | grep -q FAIL &&
-	ktap_ok "all 23 cases ran and passed" ||
-	ktap_fail "all 23 cases ran and passed" "$cases ok lines"
+rmm_run_cases $MO rmm_test_memobj 23
 rmmod rmm_test_memobj 2>/dev/null
 f1=$(rmm_free_pages)
 [ "$f1" = "$f0" ] &&

@@ -44,18 +44,7 @@ fi
 ktap_ok "insmod regionmm.ko"
 
 # --- the context contract ---
-n=$(rmm_dmesg_lines)
-if out=$(insmod $API 2>&1); then
-	ktap_ok "rmm_test_api: every context case passes"
-else
-	ktap_fail "rmm_test_api: every context case passes" "$out"
-fi
-log=$(rmm_dmesg_since "$n" | grep 'rmm_test_api:')
-echo "$log" | sed 's/^/# /'
-cases=$(echo "$log" | grep -c 'rmm_test_api: ok:')
-[ "$cases" = 9 ] && ! echo "$log" | grep -q FAIL &&
-	ktap_ok "all 9 cases ran and passed (none skipped)" ||
-	ktap_fail "all 9 cases ran and passed (none skipped)" "$cases ok lines"
+rmm_run_cases $API rmm_test_api 9
 rmmod rmm_test_api 2>/dev/null
 
 # --- unload with live pages held by a module ---

@@ -46,6 +46,29 @@ rmm_dmesg_since() {
 	dmesg | tail -n +"$(($1 + 1))"
 }
 
+# rmm_run_cases KO NAME N [PARAM...]: insmod a test module whose init runs
+# its cases, logging "NAME: ok: <case>" for each and "FAIL" on a failure.
+# Two ktap points: the insmod succeeded, and exactly N cases ran and passed
+# (none skipped).  The module stays loaded; the caller unloads it.
+rmm_run_cases() {
+	_ko=$1 _name=$2 _n=$3
+	shift 3
+	_l=$(rmm_dmesg_lines)
+	if _out=$(insmod "$_ko" "$@" 2>&1); then
+		ktap_ok "$_name: insmod (every case passed)"
+	else
+		ktap_fail "$_name: insmod (every case passed)" "$_out"
+	fi
+	_log=$(rmm_dmesg_since "$_l" | grep "$_name:")
+	echo "$_log" | sed 's/^/# /'
+	_c=$(echo "$_log" | grep -c "$_name: ok:")
+	if [ "$_c" = "$_n" ] && ! echo "$_log" | grep -q FAIL; then
+		ktap_ok "$_name: all $_n cases ran and passed"
+	else
+		ktap_fail "$_name: all $_n cases ran and passed" "$_c ok lines"
+	fi
+}
+
 # MemFree (NR_FREE_PAGES) leaves out the pages parked on the kernel's
 # per-CPU lists, and 6.12's pcp high scales up to many MiB while frees
 # stream in (free_contig_range() on unload is exactly such a stream). Add
