@@ -55,6 +55,14 @@ if [[ $what == all ]]; then
 fi
 extra=
 [[ -f $build/Module.symvers ]] && extra=$build/Module.symvers
+# Kbuild's modpost does not depend on KBUILD_EXTRA_SYMBOLS: when regionmm's
+# exports change (their CRCs), the test modules would keep the old CRCs
+# and fail to load ("disagrees about version of symbol").  Their
+# Module.symvers older than regionmm's makes modpost run again.
+tsyms=$build/selftests/modules/Module.symvers
+if [[ -n $extra && -f $tsyms && $extra -nt $tsyms ]]; then
+	rm -f "$tsyms"
+fi
 msg "building selftests/modules for $name"
 make -C "$kdir" M="$build/selftests/modules" RMM_ROOT="$RMM_ROOT" \
 	KBUILD_EXTRA_SYMBOLS="$extra" modules
