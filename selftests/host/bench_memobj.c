@@ -61,6 +61,13 @@ static double faults(struct rmm_memview *v, unsigned long n, bool write)
 			printf("BENCH memobj FAILED fault %lu\n", i);
 			exit(1);
 		}
+		if (f.replaced) {	/* a COW fault lets go of the original */
+			struct rmm_plist vl;
+
+			rmm_plist_init(&vl);
+			rmm_memview_fault_done(v, &f, &vl);
+			rmm_memobj_free_victims(rmm_memview_obj(v), &vl);
+		}
 	}
 	rmm_memview_unlock(v);
 	return (now_ns() - t) / n;

@@ -53,6 +53,16 @@ static int fault(struct rmm_memview *v, u64 pgoff, bool write,
 	f->write = write;
 	rmm_memview_lock(v);
 	ret = rmm_memview_fault(v, f);
+	if (!ret && f->replaced) {
+		/* no mappings on the host: let go of the old page at once */
+		struct rmm_plist vl;
+
+		if (!f->old)
+			ok(0, "a replacing fault names the old page");
+		rmm_plist_init(&vl);
+		rmm_memview_fault_done(v, f, &vl);
+		rmm_memobj_free_victims(rmm_memview_obj(v), &vl);
+	}
 	rmm_memview_unlock(v);
 	return ret;
 }
@@ -522,6 +532,60 @@ static void test_cow_race(void)
 	is_long(nfree(), free0, "every page back");
 }
 
+/*
+ * A copy-on-write fault keeps its view's share of the old page until the
+ * caller has unmapped it (rmm_memview_fault_done()): meanwhile another
+ * view writing the same page must copy as well, never take the page as
+ * its own, or it would write into a page the first view's entries still
+ * read (the kernel's wp_page_copy() drops the old map count only after
+ * the new entry is in place).
+ */
+static void test_cow_done(void)
+{
+	struct rmm_memobj *obj;
+	struct rmm_memview *a, *b;
+	struct rmm_plist vl;
+	struct rmm_fault fa = { .pgoff = 7, .write = true };
+	struct rmm_fault fb = { .pgoff = 7, .write = true };
+	struct rmm_page *p;
+	unsigned long free0 = nfree();
+	bool first;
+
+	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
+	a = rmm_memview_get(obj, 1);
+	fault(a, 7, true, &fa);
+	p = fa.page;
+	write_tag(p, 0x77);
+	b = rmm_memview_fork(a, 2, &first);
+	rmm_memview_lock(a);
+	is_long(rmm_memview_fault(a, &fa), 0, "A: write fault on the shared page");
+	ok(fa.replaced && fa.old == p && fa.page != p,
+	   "A: a copy replaces it, the old page named");
+	is_long(p->private, 2, "A still counts in the old page until done");
+	/* B writes before A has unmapped the old page */
+	rmm_memview_lock(b);
+	is_long(rmm_memview_fault(b, &fb), 0, "B: write fault meanwhile");
+	ok(fb.replaced && fb.page != p,
+	   "B copies too: the old page is not B's alone yet");
+	rmm_plist_init(&vl);
+	rmm_memview_fault_done(a, &fa, &vl);
+	ok(rmm_plist_empty(&vl) && p->private == 1,
+	   "A lets go: count 1 (B's), nothing freed");
+	rmm_memview_fault_done(b, &fb, &vl);
+	ok(vl.nr == 1 && vl.first == p, "B lets go: the old page is a victim");
+	rmm_memobj_free_victims(obj, &vl);
+	rmm_memview_unlock(b);
+	rmm_memview_unlock(a);
+	ok(all_bytes(fa.page, 0x77) && all_bytes(fb.page, 0x77),
+	   "both copies carry the contents");
+	is_long(node_stat(RMM_NR_ANON_MAPPED), 2, "NR_ANON_MAPPED 2 (two copies)");
+	is_long(rmm_memobj_validate(obj), 0, "validate clean");
+	rmm_memview_put(b);
+	rmm_memview_put(a);
+	rmm_memobj_put(obj);
+	is_long(nfree(), free0, "every page back");
+}
+
 static void test_enomem(void)
 {
 	static const char * const kname[] = { "shared", "private" };
@@ -773,6 +837,7 @@ int main(void)
 	test_private_fork();
 	test_private_unmapped();
 	test_cow_race();
+	test_cow_done();
 	test_enomem();
 	test_stress();
 	is_long(rmm_mm_fini(&mm), 0, "fini: nothing left allocated");

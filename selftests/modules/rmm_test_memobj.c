@@ -73,6 +73,14 @@ static int fault(struct rmm_memview *v, u64 pgoff, bool write,
 	f->write = write;
 	rmm_memview_lock(v);
 	ret = rmm_memview_fault(v, f);
+	if (!ret && f->replaced) {
+		/* nothing maps the old page here: let go of it at once */
+		struct rmm_plist vl;
+
+		rmm_plist_init(&vl);
+		rmm_memview_fault_done(v, f, &vl);
+		rmm_memobj_free_victims(rmm_memview_obj(v), &vl);
+	}
 	rmm_memview_unlock(v);
 	return ret;
 }

@@ -838,17 +838,17 @@ static int fault_cow(struct rmm_memview *v, struct rmm_fault *f,
 	rmm_inject(RMM_INJECT_MEMOBJ_COW, page);
 	rmm_spin_lock(&obj->share_lock);
 	reuse = page->private == 1;
-	if (!reuse)
-		page->private--;
 	rmm_spin_unlock(&obj->share_lock);
 	if (reuse) {
 		rmm_mm_free_pages(mm, copy, 0);
 		f->page = page;
 	} else {
+		/* this view keeps its count until rmm_memview_fault_done() */
 		ix_leaf_set(v, l, f->pgoff, rmm_mm_page_idx(mm, copy));
 		account_new(obj, copy);
 		f->page = copy;
 		f->replaced = true;
+		f->old = page;
 	}
 	f->map_writable = true;
 	return 0;
@@ -865,6 +865,7 @@ int rmm_memview_fault(struct rmm_memview *v, struct rmm_fault *f)
 	f->page = NULL;
 	f->map_writable = false;
 	f->replaced = false;
+	f->old = NULL;
 	if (f->pgoff >= RMM_MEMOBJ_PGOFF_LIMIT ||
 	    (obj->kind == RMM_MEMOBJ_SHARED && f->pgoff >= obj->size))
 		return -EFAULT;
@@ -896,6 +897,17 @@ int rmm_memview_fault(struct rmm_memview *v, struct rmm_fault *f)
 	return 0;
 }
 RMM_EXPORT(rmm_memview_fault);
+
+void rmm_memview_fault_done(struct rmm_memview *v, struct rmm_fault *f,
+			    struct rmm_plist *victims)
+{
+	rmm_assert_held(&v->lock);
+	if (!f->old)
+		return;
+	drop_page(v, rmm_mm_page_idx(v->obj->mm, f->old), victims);
+	f->old = NULL;
+}
+RMM_EXPORT(rmm_memview_fault_done);
 
 u64 rmm_memview_punch(struct rmm_memview *v, const struct rmm_pgrange *r,
 		      struct rmm_plist *victims)

@@ -157,8 +157,10 @@ struct rmm_page *rmm_memview_lookup(struct rmm_memview *v, u64 pgoff);
  *   in:  pgoff, write (a write access), gfp_extra (e.g. __GFP_NOWARN)
  *   out: page to map, map_writable (false: map read-only, a later write
  *        comes back as a write fault), replaced (a write to a page shared
- *        with other views made a private copy: the caller must remove its
- *        old entry for this address before mapping @page).  Not replaced
+ *        with other views made a private copy: the caller must remove
+ *        every entry of this pgoff, then call rmm_memview_fault_done(),
+ *        before mapping @page), old (with replaced: the shared page this
+ *        view still holds until rmm_memview_fault_done()).  Not replaced
  *        but writable on a write fault: the page is this view's alone now
  *        (the others copied or let go); a read-only entry to it may be
  *        made writable in place.
@@ -176,8 +178,21 @@ struct rmm_fault {
 	struct rmm_page *page;
 	bool map_writable;
 	bool replaced;
+	struct rmm_page *old;
 };
 int rmm_memview_fault(struct rmm_memview *v, struct rmm_fault *f);
+
+/*
+ * After a fault that replaced a shared page, once the caller has removed
+ * every entry that maps f->old at this pgoff (view lock still held): this
+ * view lets go of the old page.  Until then its share count keeps this
+ * view, so no other view can take it as its own (and map it writable)
+ * while an entry of this view still reads it, as the kernel's
+ * wp_page_copy() drops the old page's map count only after the new entry
+ * is set.  The last holder puts it on @victims.
+ */
+void rmm_memview_fault_done(struct rmm_memview *v, struct rmm_fault *f,
+			    struct rmm_plist *victims);
 
 /*
  * Remove the pages of [@r->start, @r->start + @r->nr) from @v's index onto

@@ -236,6 +236,27 @@ static void rmm_mobj_unmap(struct rmm_mobj *mo, u64 start, u64 nr)
 }
 
 /*
+ * A fault copied a page shared with another view (f->replaced): every
+ * entry of this pgoff goes, and only then does this view let go of the old
+ * page (rmm_memview_fault_done()).  The other view keeps the old page, and
+ * an entry left to it here (this address or an alias mapping of the same
+ * view) would read what the other process writes once the page is its
+ * alone.  The view lock is held.
+ */
+static void rmm_replace_done(struct rmm_mobj *mo, struct rmm_memview *view,
+			     struct rmm_fault *f)
+{
+	struct rmm_plist victims;
+
+	if (!f->replaced)
+		return;
+	rmm_mobj_unmap(mo, f->pgoff, 1);
+	rmm_plist_init(&victims);
+	rmm_memview_fault_done(view, f, &victims);
+	rmm_free_victims(mo, &victims);
+}
+
+/*
  * Every view of @mo, each with a reference of its own: a SHARED object's
  * one view, or a PRIVATE object's views of the address spaces mapping it
  * (a view no mapping holds has no pages).  Returns the number; *@out is
@@ -301,7 +322,6 @@ static void rmm_mobj_zero(struct rmm_mobj *mo, loff_t off, size_t len)
 {
 	struct rmm_pgrange r = { .start = off >> PAGE_SHIFT, .nr = 1 };
 	struct rmm_memview **v;
-	bool replaced = false;
 	int n, i;
 
 	n = rmm_mobj_views(mo, &v);
@@ -319,13 +339,11 @@ static void rmm_mobj_zero(struct rmm_mobj *mo, loff_t off, size_t len)
 		    !rmm_memview_fault(v[i], &f)) {
 			memset(rmm_mm_page_address(mo->mm, f.page) +
 			       (off & ~PAGE_MASK), 0, len);
-			replaced |= f.replaced;
+			rmm_replace_done(mo, v[i], &f);
 		}
 		rmm_memview_unlock(v[i]);
 	}
 	rmm_views_put(v, n);
-	if (replaced)
-		rmm_mobj_unmap(mo, r.start, 1);
 }
 
 /* Size in bytes (ftruncate); caller holds the inode lock. */
@@ -481,20 +499,14 @@ static pgprot_t rmm_prot(struct vm_area_struct *vma, bool writable)
 	return vm_get_page_prot(fl);
 }
 
-/*
- * Map f->page at @addr; the view lock is held.  When the fault copied a
- * page shared with another view, every entry of this pgoff goes first: the
- * old page stays with the other view, and an entry left to it here (this
- * address or an alias mapping of the same view) would outlive its owner.
- */
+/* Map f->page at @addr; the view lock is held. */
 static vm_fault_t rmm_insert(struct rmm_vma *rv, struct vm_area_struct *vma,
-			     unsigned long addr, const struct rmm_fault *f)
+			     unsigned long addr, struct rmm_fault *f)
 {
 	struct rmm_mobj *mo = rv->mobj;
 	vm_fault_t ret;
 
-	if (f->replaced)
-		rmm_mobj_unmap(mo, f->pgoff, 1);
+	rmm_replace_done(mo, rv->view, f);
 	ret = vmf_insert_pfn_prot(vma, addr, rmm_mm_page_to_pfn(mo->mm, f->page),
 				  rmm_prot(vma, f->map_writable));
 	/*
@@ -710,8 +722,7 @@ static int rmm_vm_access(struct vm_area_struct *vma, unsigned long addr,
 		rmm_memview_unlock(rv->view);
 		return -EFAULT;
 	}
-	if (f.replaced)
-		rmm_mobj_unmap(rv->mobj, f.pgoff, 1);
+	rmm_replace_done(rv->mobj, rv->view, &f);
 	kaddr = rmm_mm_page_address(rv->mobj->mm, f.page) + off;
 	if (write)
 		memcpy(kaddr, buf, len);
