@@ -20,14 +20,6 @@ MO=/mod/rmm_test_memobj.ko
 [ -f $MO ] || ktap_skip_all "no $MO (regionmm.ko's symbols were not available)"
 ktap_plan 5
 
-# regionmm's free pages, every per-CPU and sparse list drained first
-rmm_free_pages() {
-	rmm_drain || echo "rmm_drain failed" >&2
-	awk '$1 == "pages" && $2 == "free" { f += $3 }
-	     $1 == "count:" { p += $2 }
-	     END { print f + p }' /proc/regionmm/zoneinfo
-}
-
 if ! rmm_load; then
 	ktap_fail "insmod regionmm.ko" "$RMM_OUT"
 	ktap_finished

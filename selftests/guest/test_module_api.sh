@@ -27,15 +27,6 @@ API=/mod/rmm_test_api.ko
 [ -f $API ] || ktap_skip_all "no $API (regionmm.ko's symbols were not available)"
 ktap_plan 15
 
-# regionmm's free pages: all per-CPU and sparse lists drained first (the
-# sparse lists are not in zoneinfo), then "pages free" plus "count:" (0)
-rmm_free_pages() {
-	rmm_drain || echo "rmm_drain failed" >&2
-	awk '$1 == "pages" && $2 == "free" { f += $3 }
-	     $1 == "count:" { p += $2 }
-	     END { print f + p }' /proc/regionmm/zoneinfo
-}
-
 free0=$(rmm_memfree_kb)
 if ! rmm_load; then
 	ktap_fail "insmod regionmm.ko" "$RMM_OUT"

@@ -46,6 +46,16 @@ rmm_dmesg_since() {
 	dmesg | tail -n +"$(($1 + 1))"
 }
 
+# rmm_free_pages: regionmm's free pages, every per-CPU and sparse list
+# drained first (the sparse lists are not in zoneinfo): "pages free" plus
+# "count:" (0 after the drain) over every zone
+rmm_free_pages() {
+	rmm_drain || echo "rmm_drain failed" >&2
+	awk '$1 == "pages" && $2 == "free" { f += $3 }
+	     $1 == "count:" { p += $2 }
+	     END { print f + p }' /proc/regionmm/zoneinfo
+}
+
 # rmm_run_cases KO NAME N [PARAM...]: insmod a test module whose init runs
 # its cases, logging "NAME: ok: <case>" for each and "FAIL" on a failure.
 # Two ktap points: the insmod succeeded, and exactly N cases ran and passed
