@@ -495,41 +495,63 @@ static void inj_hook(int point, void *arg)
 	inj_view = NULL;
 }
 
-static void test_cow_race(void)
-{
+/*
+ * A private object whose view A (address space 1) wrote @tag at @pgoff,
+ * then forked into view B (address space 2): the page, shared by both.
+ */
+struct forked {
 	struct rmm_memobj *obj;
 	struct rmm_memview *a, *b;
-	struct rmm_page *p;
+	unsigned long free0;
+};
+
+static struct rmm_page *fork_tagged(struct forked *fk, u64 pgoff, u8 tag)
+{
 	struct rmm_fault f;
-	unsigned long free0 = nfree();
 	bool first;
 
+	fk->free0 = nfree();
+	fk->obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
+	fk->a = rmm_memview_get(fk->obj, 1);
+	fault(fk->a, pgoff, true, &f);
+	write_tag(f.page, tag);
+	fk->b = rmm_memview_fork(fk->a, 2, &first);
+	return f.page;
+}
+
+/* validate, drop both views and the object: every page is back */
+static void put_forked(struct forked *fk)
+{
+	is_long(rmm_memobj_validate(fk->obj), 0, "validate clean");
+	rmm_memview_put(fk->b);
+	rmm_memview_put(fk->a);
+	rmm_memobj_put(fk->obj);
+	is_long(nfree(), fk->free0, "every page back");
+}
+
+static void test_cow_race(void)
+{
+	struct forked fk;
+	struct rmm_page *p;
+	struct rmm_fault f;
+
 	rmm_plist_init(&inj_victims);
-	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
-	a = rmm_memview_get(obj, 1);
-	fault(a, 4, true, &f);
-	p = f.page;
-	write_tag(p, 0x44);
-	b = rmm_memview_fork(a, 2, &first);
+	p = fork_tagged(&fk, 4, 0x44);
 	is_long(p->private, 2, "page shared by A and B");
-	inj_view = a;
+	inj_view = fk.a;
 	inj_pgoff = 4;
 	rmm_port_inject_hook = inj_hook;
-	fault(b, 4, true, &f);
+	fault(fk.b, 4, true, &f);
 	rmm_port_inject_hook = NULL;
 	is_long(inj_hits, 1, "A punched the page while B was copying it");
 	ok(f.page == p && !f.replaced && f.map_writable,
 	   "B keeps the original page (count 1 now), nothing replaced");
 	ok(rmm_plist_empty(&inj_victims), "A's punch freed nothing (B held it)");
 	is_long(p->private, 1, "count 1");
-	is_long(free0 - nfree(), 1, "the copy was given back");
+	is_long(fk.free0 - nfree(), 1, "the copy was given back");
 	is_long(node_stat(RMM_NR_ANON_MAPPED), 1, "NR_ANON_MAPPED 1");
 	ok(all_bytes(p, 0x44), "contents kept");
-	is_long(rmm_memobj_validate(obj), 0, "validate clean");
-	rmm_memview_put(b);
-	rmm_memview_put(a);
-	rmm_memobj_put(obj);
-	is_long(nfree(), free0, "every page back");
+	put_forked(&fk);
 }
 
 /*
@@ -542,21 +564,15 @@ static void test_cow_race(void)
  */
 static void test_cow_done(void)
 {
-	struct rmm_memobj *obj;
+	struct forked fk;
 	struct rmm_memview *a, *b;
 	struct rmm_plist vl;
 	struct rmm_fault fa = { .pgoff = 7, .write = true };
 	struct rmm_fault fb = { .pgoff = 7, .write = true };
-	struct rmm_page *p;
-	unsigned long free0 = nfree();
-	bool first;
+	struct rmm_page *p = fork_tagged(&fk, 7, 0x77);
 
-	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
-	a = rmm_memview_get(obj, 1);
-	fault(a, 7, true, &fa);
-	p = fa.page;
-	write_tag(p, 0x77);
-	b = rmm_memview_fork(a, 2, &first);
+	a = fk.a;
+	b = fk.b;
 	rmm_memview_lock(a);
 	is_long(rmm_memview_fault(a, &fa), 0, "A: write fault on the shared page");
 	ok(fa.replaced && fa.old == p && fa.page != p,
@@ -573,17 +589,13 @@ static void test_cow_done(void)
 	   "A lets go: count 1 (B's), nothing freed");
 	rmm_memview_fault_done(b, &fb, &vl);
 	ok(vl.nr == 1 && vl.first == p, "B lets go: the old page is a victim");
-	rmm_memobj_free_victims(obj, &vl);
+	rmm_memobj_free_victims(fk.obj, &vl);
 	rmm_memview_unlock(b);
 	rmm_memview_unlock(a);
 	ok(all_bytes(fa.page, 0x77) && all_bytes(fb.page, 0x77),
 	   "both copies carry the contents");
 	is_long(node_stat(RMM_NR_ANON_MAPPED), 2, "NR_ANON_MAPPED 2 (two copies)");
-	is_long(rmm_memobj_validate(obj), 0, "validate clean");
-	rmm_memview_put(b);
-	rmm_memview_put(a);
-	rmm_memobj_put(obj);
-	is_long(nfree(), free0, "every page back");
+	put_forked(&fk);
 }
 
 static void test_enomem(void)
