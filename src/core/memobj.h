@@ -104,6 +104,12 @@ void rmm_memobj_get(struct rmm_memobj *obj);
 /* last reference: every view must be gone; frees the object */
 void rmm_memobj_put(struct rmm_memobj *obj);
 enum rmm_memobj_kind rmm_memobj_kind(const struct rmm_memobj *obj);
+/*
+ * The host's name for the object, passed to mm->ops->unmap_obj when
+ * reclaim must remove the entries of a page (the glue's object, whose
+ * address space holds every mapping).  Set once, before the first fault.
+ */
+void rmm_memobj_set_host(struct rmm_memobj *obj, u64 host_cookie);
 
 /*
  * Size in pages (ftruncate).  Growing allocates nothing.  Shrinking moves
@@ -179,6 +185,7 @@ struct rmm_fault {
 	bool map_writable;
 	bool replaced;
 	struct rmm_page *old;
+	bool major;		/* the page was read back from swap */
 };
 int rmm_memview_fault(struct rmm_memview *v, struct rmm_fault *f);
 
@@ -220,6 +227,22 @@ void rmm_memview_unmapped(struct rmm_memview *v, const struct rmm_pgrange *r,
  * Takes the view lock.
  */
 u64 rmm_memview_count(struct rmm_memview *v, const struct rmm_pgrange *r);
+
+/*
+ * index entries of @v inside [@r) that are swapped out (swap entries, not
+ * pages): the swap column of /proc/regionmm/tasks and oom_badness's
+ * swapents.  Takes the view lock.
+ */
+u64 rmm_memview_count_swap(struct rmm_memview *v, const struct rmm_pgrange *r);
+
+/*
+ * try_to_unuse() for swapoff of device @type: read every page of that
+ * device back into every index that holds one of its entries.  0, or
+ * -ENOMEM (memory ran out: what was read back stays, the rest stays on
+ * the device), -EINTR (a fatal signal).  May sleep; takes each object's
+ * locks in turn.
+ */
+int rmm_memobj_unuse_swap(struct rmm_mm *mm, int type);
 
 /* bytes of index metadata of all objects of @mm (meminfo's Metadata:) */
 unsigned long rmm_memobj_metadata_bytes(const struct rmm_mm *mm);

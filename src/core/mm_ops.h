@@ -32,4 +32,34 @@ static inline void rmm_mm_wake_kswapd(struct rmm_mm *mm, int nid)
 		ops->wake_kswapd(mm, nid);
 }
 
+/* remove user entries of an object's pages; nothing to do without the op */
+static inline void rmm_mm_unmap_obj(struct rmm_mm *mm, u64 obj_cookie,
+				    u64 pgoff, u64 nr)
+{
+	const struct rmm_mm_ops *ops = mm->ops;
+
+	if (ops && ops->unmap_obj)
+		ops->unmap_obj(mm, obj_cookie, pgoff, nr);
+}
+
+/* swap device I/O; -ENODEV when the host has none */
+static inline int rmm_mm_swap_io(struct rmm_mm *mm, u64 dev_cookie,
+				 u64 offset, void *addr, bool write)
+{
+	const struct rmm_mm_ops *ops = mm->ops;
+
+	if (!ops || !ops->swap_io)
+		return -ENODEV;
+	return ops->swap_io(mm, dev_cookie, offset, addr, write);
+}
+
+/* the host's OOM killer; false (nothing killed) without one */
+static inline bool rmm_mm_out_of_memory(struct rmm_mm *mm, unsigned int order,
+					rmm_gfp_t gfp)
+{
+	const struct rmm_mm_ops *ops = mm->ops;
+
+	return ops && ops->out_of_memory && ops->out_of_memory(mm, order, gfp);
+}
+
 #endif /* _RMM_MM_OPS_H */

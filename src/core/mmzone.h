@@ -268,6 +268,8 @@ struct rmm_mem_section {
 	struct rmm_zone *zone;		/* one zone per section */
 	struct rmm_pageblock *pb;	/* RMM_PB_PER_SECTION entries */
 	uintptr_t vbase;		/* vaddr of the section's first pfn */
+	/* lru.c: per-page owner/reclaim state, NULL before rmm_lru_init() */
+	struct rmm_page_ext *ext;
 };
 
 /* ------------------------------------------------------------------ */
@@ -337,11 +339,27 @@ enum rmm_vm_event_item {
 	RMM_PGALLOC,			/* + zone index, RMM_MAX_NR_ZONES slots */
 	RMM_PGFREE = RMM_PGALLOC + RMM_MAX_NR_ZONES,
 	RMM_PGALLOC_FAIL,		/* regionmm-only: failed allocations */
-	RMM_ALLOCSTALL,			/* phase 2: direct reclaim entries */
-	RMM_PGSCAN_KSWAPD,
+	/* direct reclaim entries, + zone index (highest_zoneidx), as PGALLOC */
+	RMM_ALLOCSTALL,
+	RMM_PGSCAN_KSWAPD = RMM_ALLOCSTALL + RMM_MAX_NR_ZONES,
 	RMM_PGSCAN_DIRECT,
 	RMM_PGSTEAL_KSWAPD,
 	RMM_PGSTEAL_DIRECT,
+	RMM_PGSCAN_ANON,
+	RMM_PGSCAN_FILE,
+	RMM_PGSTEAL_ANON,
+	RMM_PGSTEAL_FILE,
+	RMM_PGREFILL,
+	RMM_PGACTIVATE,
+	RMM_PGDEACTIVATE,
+	RMM_PGROTATED,
+	RMM_PSWPIN,
+	RMM_PSWPOUT,
+	RMM_SLABS_SCANNED,
+	RMM_KSWAPD_LOW_WMARK_HIT_QUICKLY,
+	RMM_KSWAPD_HIGH_WMARK_HIT_QUICKLY,
+	RMM_OOM_KILL,
+	RMM_PGMAJFAULT,			/* faults that read from swap */
 	RMM_COMPACTSTALL,
 	RMM_COMPACTFAIL,
 	RMM_COMPACTSUCCESS,
@@ -566,7 +584,18 @@ struct rmm_node {
 	unsigned long node_spanned_pages;
 	unsigned long totalreserve_pages;
 	unsigned long movable_start_pfn;	/* ~0UL: no Movable zone */
-	int kswapd_failures;			/* phase 2 */
+	/*
+	 * kswapd (vmscan.c; the glue's thread runs rmm_kswapd_run()):
+	 * kswapd_order/kswapd_highest_zoneidx are raised by wakeups
+	 * (wakeup_kswapd()) and consumed by the worker, under
+	 * reclaim->wait_lock; kswapd_failures counts balance_pgdat() runs
+	 * without progress (MAX_RECLAIM_RETRIES = 16: node_unreclaimable),
+	 * reset to 0 when any reclaim of the node makes progress (kswapd or
+	 * direct, as shrink_node() does).
+	 */
+	int kswapd_order;
+	int kswapd_highest_zoneidx;		/* RMM_MAX_NR_ZONES: none */
+	int kswapd_failures;
 	rmm_atomic_long_t vm_stat[RMM_NR_VM_NODE_STAT_ITEMS];
 };
 
@@ -629,6 +658,8 @@ enum rmm_tunable {
 	RMM_TUNE_PERCPU_PAGELIST_HIGH_FRACTION,
 	RMM_TUNE_OOM_DUMP_TASKS,		/* any int, non-zero: on */
 	RMM_TUNE_OOM_KILL_ALLOCATING_TASK,	/* any int, non-zero: on */
+	RMM_TUNE_SWAPPINESS,			/* 0..200, default 60 */
+	RMM_TUNE_PAGE_CLUSTER,			/* 0.., default 3 */
 	RMM_NR_TUNABLES
 };
 
@@ -641,6 +672,8 @@ struct rmm_tunables {
 	int percpu_pagelist_high_fraction;	/* 0 or >= 8 */
 	int oom_dump_tasks;			/* default 1 (proc_dointvec) */
 	int oom_kill_allocating_task;		/* default 0 (proc_dointvec) */
+	int swappiness;				/* vm.swappiness: 60, 0..200 */
+	int page_cluster;			/* vm.page-cluster: 3, >= 0 */
 };
 
 /* what-if input/output of rmm_calc_wmarks() */
@@ -689,23 +722,43 @@ struct rmm_mm_ops {
 	 */
 	u64 (*now_ns)(struct rmm_mm *mm);
 	/*
-	 * Phase 2, OOM killer (oom_kill.c): ask the host to kill the task
-	 * behind @task_cookie, the opaque owner the host gave when it charged
-	 * pages (e.g. the opener of a /dev/regionmm file).  0 when a kill was
-	 * sent, -ESRCH when the task is gone.  Nothing fills or calls it yet.
-	 *
-	 * Not declared until their design exists: swap I/O (swap.c: write a
-	 * page out / read it back, completion from interrupt context) and
-	 * the reclaim worker's own scheduling (a per-node kthread or work).
+	 * OOM (oom_kill.c policy, the host's tasks): __alloc_pages_may_oom()
+	 * for an allocation of @order with @gfp that reclaim could not
+	 * serve: describe the host's tasks (struct rmm_oom_task), choose with
+	 * rmm_oom_select(), kill the victim, give back its memory, print the
+	 * report and count RMM_OOM_KILL.  true: a victim was killed or one
+	 * is still exiting (the allocator waits a jiffy and retries); false:
+	 * nothing to kill (the allocation fails).  Process context, no core
+	 * lock held; may sleep.  Without it the allocation fails.
 	 */
-	int (*kill_task)(struct rmm_mm *mm, u64 task_cookie);
+	bool (*out_of_memory)(struct rmm_mm *mm, unsigned int order,
+			      rmm_gfp_t gfp);
+	/*
+	 * Phase 2, reclaim (vmscan.c through memobj.c): remove every user
+	 * page-table entry of pages [@pgoff, @pgoff + @nr) of the memory
+	 * object whose host cookie is @obj_cookie (rmm_memobj_set_host()),
+	 * in every address space (unmap_mapping_range()).  Called with the
+	 * object's view lock(s) held; may sleep.  Without it nothing is ever
+	 * mapped, so there is nothing to remove.
+	 */
+	void (*unmap_obj)(struct rmm_mm *mm, u64 obj_cookie, u64 pgoff,
+			  u64 nr);
+	/*
+	 * Phase 2, swap (swapfile.c): read or write page @offset of swap
+	 * device @dev_cookie (the cookie the host gave rmm_swapon()) from or
+	 * to the kernel address @addr, synchronously.  0 or -errno (-EIO).
+	 * Process or kthread context, no core spinlock held; may sleep.
+	 */
+	int (*swap_io)(struct rmm_mm *mm, u64 dev_cookie, u64 offset,
+		       void *addr, bool write);
 };
 
 /* per-subsystem state behind struct rmm_mm (each owned by its file) */
 struct rmm_slab_root;		/* slab.c: caches, kmalloc, slab knobs */
-struct rmm_lruvec_state;	/* phase 2, vmscan.c: per-node LRU/reclaim */
+struct rmm_lru_state;		/* lru.c: per-node LRU lists, page exts */
+struct rmm_reclaim_state;	/* vmscan.c: kswapd state, shrinkers */
 struct rmm_psi_group;		/* phase 2, psi.c: stall accounting */
-struct rmm_swap_info;		/* phase 2, swap.c: swap devices, slots */
+struct rmm_swap_state;		/* swapfile.c: swap devices, slots, cache */
 
 struct rmm_mm {
 	struct rmm_node nodes[RMM_MAX_NUMNODES];
@@ -741,9 +794,10 @@ struct rmm_mm {
 	 * user; readers use it without a lock.
 	 */
 	struct rmm_slab_root *slab;	/* slab.c */
-	struct rmm_lruvec_state *reclaim;	/* phase 2: vmscan.c, per node */
+	struct rmm_lru_state *lru;	/* lru.c */
+	struct rmm_reclaim_state *reclaim;	/* vmscan.c */
 	struct rmm_psi_group *psi;	/* phase 2: psi.c */
-	struct rmm_swap_info *swap;	/* phase 2: swap.c */
+	struct rmm_swap_state *swap;	/* swapfile.c */
 	/*
 	 * memobj.c: bytes of rmm_kvzalloc() metadata of every memory object
 	 * (objects, views, index nodes), for meminfo's Metadata:

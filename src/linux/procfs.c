@@ -194,8 +194,7 @@ static unsigned long rmm_event_item(struct rmm_mm *mm, int i)
 		return rmm_vm_event_state(mm, RMM_PGALLOC + (i - base));
 	base = ALLOCSTALL_NORMAL - ZONE_NORMAL;
 	if (i >= base && i < base + MAX_NR_ZONES)
-		return i == ALLOCSTALL_NORMAL ?
-			rmm_vm_event_state(mm, RMM_ALLOCSTALL) : 0;
+		return rmm_vm_event_state(mm, RMM_ALLOCSTALL + (i - base));
 	for (k = 0; k < ARRAY_SIZE(map); k++)
 		if (map[k].k == i)
 			return rmm_vm_event_state(mm, map[k].r);

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * swapfile.h - swap devices, slot allocation, swap counts and the swap
+ * cache (swapfile.c).  The kernel's counterparts: mm/swapfile.c
+ * (swap_info_struct, clusters, swap_map, swapon/swapoff, /proc/swaps) and
+ * mm/swap_state.c (the swap cache).  The device I/O itself is the glue's
+ * (mm->ops->swap_io, src/linux/swap_dev.c).
+ *
+ * Swap entries
+ * ------------
+ * A swap entry is a u32 that fits in a memory object's index slot next to
+ * page indices (< 2^28) and RMM_NIL:
+ *   val = RMM_SWP_BIT | type << RMM_SWP_TYPE_SHIFT | offset
+ * type < RMM_MAX_SWAPFILES (16), offset < 2^27 - 1 (page 0 of a device
+ * is its header and never allocated, as in the kernel).  A device holds
+ * at most 2^27 - 1 pages (512 GiB).
+ *
+ * Counts (swap_map[offset], one byte per slot as the kernel's):
+ *   swap_map = number of index entries that hold the entry (<= 0x3e; more
+ *   is -ENOMEM for the duplicate, the kernel's continuation pages are not
+ *   implemented) | RMM_SWAP_HAS_CACHE while a page is in the swap cache
+ *   for the slot.  A slot is free when swap_map == 0; inuse_pages counts
+ *   the others.  RMM_SWAP_MAP_BAD marks the header slot.
+ *
+ * Swap cache: per device, an array slot -> page index (RMM_NIL: none).
+ * A page in it has RMM_EXT_SWAPCACHE and ext->swap = its entry and counts
+ * in NR_SWAPCACHE of its node.
+ *
+ * Slot allocation follows 6.12's clusters of 512 slots (SWAPFILE_CLUSTER):
+ * free clusters on a free list, a per-CPU current cluster filled in order
+ * (percpu_cluster->next), nonfull/full lists, devices taken in priority
+ * order (highest first; equal priorities round robin, as swap_avail_heads
+ * does).  Default priorities are -2, -3 ... in swapon order (the kernel's
+ * least_priority).
+ *
+ * Locking: swap->lock (spinlock) protects the device list and priorities;
+ * each device's lock (si->lock, spinlock) its clusters, swap_map and swap
+ * cache array.  Both below the memobj view locks and obj->share_lock and
+ * above lru_lock and zone->lock (neither is taken under them).  No lock is
+ * held across ops->swap_io.
+ */
+#ifndef _RMM_SWAPFILE_H
+#define _RMM_SWAPFILE_H
+
+#include "rmm_port.h"
+#include "mmzone.h"
+
+#define RMM_MAX_SWAPFILES	16
+#define RMM_SWP_BIT		(1U << 31)
+#define RMM_SWP_TYPE_SHIFT	27
+#define RMM_SWP_OFFSET_MASK	((1U << RMM_SWP_TYPE_SHIFT) - 1)
+#define RMM_SWP_MAX_PAGES	RMM_SWP_OFFSET_MASK	/* slots per device */
+#define RMM_SWAPFILE_CLUSTER	512
+#define RMM_SWAP_HAS_CACHE	0x40
+#define RMM_SWAP_MAP_MAX	0x3e
+#define RMM_SWAP_MAP_BAD	0x3f
+
+static inline bool rmm_is_swap_entry(u32 v)
+{
+	return v != RMM_NIL && (v & RMM_SWP_BIT);
+}
+
+static inline u32 rmm_swp_entry(unsigned int type, u32 offset)
+{
+	return RMM_SWP_BIT | type << RMM_SWP_TYPE_SHIFT | offset;
+}
+
+static inline unsigned int rmm_swp_type(u32 e)
+{
+	return (e & ~RMM_SWP_BIT) >> RMM_SWP_TYPE_SHIFT;
+}
+
+static inline u32 rmm_swp_offset(u32 e)
+{
+	return e & RMM_SWP_OFFSET_MASK;
+}
+
+struct rmm_swap_state;
+
+int rmm_swap_init(struct rmm_mm *mm);
+/* every device must be off (swapoff) */
+void rmm_swap_fini(struct rmm_mm *mm);
+
+/*
+ * swapon: a device of @nr_pages pages (from the header's last_page + 1,
+ * the glue checked the header) behind @dev_cookie, priority @prio (< 0
+ * and no RMM_SWAP_FLAG_PREFER: the next default), @name for
+ * /proc/regionmm/swaps.  Returns the type (>= 0), -EINVAL (fewer than 2
+ * pages: nothing to use beyond the header), -EPERM (16 devices), -ENOMEM.
+ * May sleep.
+ */
+#define RMM_SWAP_FLAG_PREFER	1
+int rmm_swapon(struct rmm_mm *mm, u64 dev_cookie, const char *name,
+	       u64 nr_pages, int prio, unsigned int flags);
+
+/*
+ * swapoff: stop allocating from @type, bring every page back
+ * (rmm_memobj_unuse_swap(), try_to_unuse()), then remove the device.
+ * -ENOMEM when the pages cannot all fit in memory (checked first, from
+ * inuse_pages against free + reclaimable memory, as the kernel's
+ * __vm_enough_memory(); and again if memory runs out midway: the device
+ * is then re-enabled and nothing is lost), -EINVAL for no such device.
+ * Returns the device's cookie through @dev_cookie.  May sleep.
+ */
+int rmm_swapoff(struct rmm_mm *mm, int type, u64 *dev_cookie);
+
+/* folio_alloc_swap(): a free slot (count 0 -> HAS_CACHE); 0 if none */
+u32 rmm_get_swap_page(struct rmm_mm *mm);
+/* swap_duplicate(): one more index entry holds @e; -ENOMEM at the max */
+int rmm_swap_duplicate(struct rmm_mm *mm, u32 e);
+/*
+ * swap_free(): one index entry fewer holds @e; the slot is freed when
+ * nothing (no entry, no cache) holds it any more
+ */
+void rmm_swap_free(struct rmm_mm *mm, u32 e);
+/* swap_map count of @e (without HAS_CACHE) */
+unsigned int rmm_swap_count(struct rmm_mm *mm, u32 e);
+
+/*
+ * The swap cache.  add: @page becomes the cache page of @e (which must
+ * have HAS_CACHE and no page), sets RMM_EXT_SWAPCACHE and ext->swap,
+ * NR_SWAPCACHE.  lookup: the page or NULL (the caller holds the lock of
+ * whatever keeps @e alive: a view lock of an index holding it).  del:
+ * @page leaves the cache (and HAS_CACHE is dropped: the slot is freed if
+ * no entry holds it).
+ */
+void rmm_swapcache_add(struct rmm_mm *mm, u32 e, struct rmm_page *page);
+struct rmm_page *rmm_swapcache_lookup(struct rmm_mm *mm, u32 e);
+void rmm_swapcache_del(struct rmm_mm *mm, u32 e, struct rmm_page *page);
+
+/*
+ * Synchronous I/O of @page to/from slot @e through mm->ops->swap_io,
+ * counting pswpout/pswpin.  -EIO (or the op's error), -ENODEV without
+ * the op.  May sleep; no core lock held.
+ */
+int rmm_swap_writepage(struct rmm_mm *mm, u32 e, struct rmm_page *page);
+int rmm_swap_readpage(struct rmm_mm *mm, u32 e, struct rmm_page *page);
+
+/* get_nr_swap_pages() > 0: anonymous pages can be reclaimed */
+bool rmm_can_swap(const struct rmm_mm *mm);
+
+/* meminfo: SwapTotal and SwapFree in pages (devices that are on) */
+void rmm_swap_totals(const struct rmm_mm *mm, unsigned long *total,
+		     unsigned long *free);
+
+/*
+ * /proc/swaps: device @i in priority order (i = 0..): fills the line's
+ * fields; false past the end.  Takes swap->lock.
+ */
+struct rmm_swap_line {
+	const char *name;
+	int type;
+	int prio;
+	unsigned long size_pages;	/* usable pages (without the header) */
+	unsigned long used_pages;
+	u64 dev_cookie;
+};
+bool rmm_swap_info(const struct rmm_mm *mm, int i, struct rmm_swap_line *l);
+
+/* check swap_map against the counts of cluster and device (logged) */
+unsigned long rmm_swap_validate(struct rmm_mm *mm);
+
+#endif /* _RMM_SWAPFILE_H */
