@@ -18,8 +18,15 @@
  *               own copy after the child is done
  *     -u        unmap the second quarter after the fill, verify the rest
  *     -s SEED   pattern seed (default 1)
+ *     -w PATH   after the passes, create PATH.ready and wait until
+ *               PATH.go exists before the final check (a test does
+ *               something to the memory meanwhile: swapoff, ...)
  *   rmm_pressure hog MIB [-a ADJ]    set oom_score_adj to ADJ, fill MIB,
  *        print "hog ready PID", then sleep until killed
+ *   rmm_pressure balloon MIB         take MIB of the kernel's memory out
+ *        of play (mlocked, so neither reclaimed nor swapped), print
+ *        "balloon ready PID", sleep until killed (compare-zones sizes the
+ *        kernel's free memory to the region's with it)
  *
  * Output (one line per process): "pressure: pid P pages N bad B ms T".
  * Exit status 0 when every byte read back right, 1 otherwise, 2 on usage
@@ -47,6 +54,23 @@ static uint64_t seed = 1;
 static int nprocs = 1, passes = 1, cold_every;
 static unsigned long hot_pages;
 static bool do_fork, do_unmap;
+static const char *wait_path;
+
+static void wait_for_go(void)
+{
+	char ready[4096], go[4096];
+	FILE *f;
+
+	snprintf(ready, sizeof(ready), "%s.ready", wait_path);
+	snprintf(go, sizeof(go), "%s.go", wait_path);
+	f = fopen(ready, "w");
+	if (!f || fclose(f)) {
+		perror("pressure: ready file");
+		exit(2);
+	}
+	while (access(go, F_OK))
+		usleep(100000);
+}
 
 static uint64_t now_ms(void)
 {
@@ -129,6 +153,8 @@ static unsigned long run_one(unsigned long pages)
 		for (p = 0; p < end; p++)
 			sink += base[p * WORDS + (pass & (WORDS - 1))];
 	}
+	if (wait_path)
+		wait_for_go();
 	if (do_unmap && pages >= 4) {
 		skip_lo = pages / 4;
 		skip_hi = pages / 2;
@@ -208,10 +234,27 @@ static int hog(unsigned long pages, const char *adj)
 		pause();
 }
 
+static int balloon(unsigned long pages)
+{
+	void *base = mmap(NULL, pages * PG, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE |
+			  MAP_LOCKED, -1, 0);
+
+	if (base == MAP_FAILED) {
+		perror("pressure: balloon mmap");
+		return 2;
+	}
+	printf("balloon ready %d\n", getpid());
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: rmm_pressure fill MIB [-P N] [-H MIB] [-p N] [-c N] [-f] [-u] [-s SEED]\n"
-			"       rmm_pressure hog MIB [-a ADJ]\n");
+	fprintf(stderr, "usage: rmm_pressure fill MIB [-P N] [-H MIB] [-p N] [-c N] [-f] [-u] [-s SEED] [-w PATH]\n"
+			"       rmm_pressure hog MIB [-a ADJ]\n"
+			"       rmm_pressure balloon MIB\n");
 	exit(2);
 }
 
@@ -228,7 +271,7 @@ int main(int argc, char **argv)
 		usage();
 	pages = mib << 8;
 	optind = 3;
-	while ((opt = getopt(argc, argv, "P:H:p:c:fus:a:")) != -1) {
+	while ((opt = getopt(argc, argv, "P:H:p:c:fus:a:w:")) != -1) {
 		switch (opt) {
 		case 'P': nprocs = atoi(optarg); break;
 		case 'H': hot_pages = strtoul(optarg, NULL, 0) << 8; break;
@@ -238,11 +281,14 @@ int main(int argc, char **argv)
 		case 'u': do_unmap = true; break;
 		case 's': seed = strtoull(optarg, NULL, 0); break;
 		case 'a': adj = optarg; break;
+		case 'w': wait_path = optarg; break;
 		default: usage();
 		}
 	}
 	if (!strcmp(argv[1], "hog"))
 		return hog(pages, adj);
+	if (!strcmp(argv[1], "balloon"))
+		return balloon(pages);
 	if (strcmp(argv[1], "fill") || nprocs < 1 || passes < 0)
 		usage();
 	if (nprocs == 1)
