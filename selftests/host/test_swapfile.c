@@ -82,7 +82,7 @@ static void dev_init(int i, u64 nr)
 #define MAX_TRACK 4096
 static u32 tracked[MAX_TRACK];
 static int nr_tracked;
-static int unuse_calls, unuse_fail;
+static int unuse_calls, unuse_fail, unuse_noop;
 static struct rmm_page *cache_page;
 
 int rmm_memobj_unuse_swap(struct rmm_mm *m, int type)
@@ -93,6 +93,8 @@ int rmm_memobj_unuse_swap(struct rmm_mm *m, int type)
 	unuse_calls++;
 	if (unuse_fail)
 		return unuse_fail;
+	if (unuse_noop)
+		return 0;
 	for (i = 0; i < nr_tracked; i++) {
 		u32 e = tracked[i];
 
@@ -594,6 +596,14 @@ static void test_swapoff(void)
 	is_long(rmm_swap_validate(&mm), 0, "  validate: clean");
 
 	unuse_fail = 0;
+	unuse_noop = 1;
+	unuse_calls = 0;
+	is_long(rmm_swapoff(&mm, t, NULL), -EBUSY,
+		"unuse frees nothing, 1000 jiffies in a row: -EBUSY");
+	expect_warnings(1, "  with a WARN (only a bug gets here)");
+	is_long(unuse_calls, 1000, "  1000 passes");
+	is_long(swap_free_pages(), 116, "  back on, nothing lost");
+	unuse_noop = 0;
 	is_long(rmm_swapoff(&mm, t, NULL), 0, "swapoff with entries: unuse brings them back");
 	is_long(swap_total_pages(), 63, "  one device left");
 	is_long(swap_free_pages(), 63, "  all free");

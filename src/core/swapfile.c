@@ -74,6 +74,7 @@
  */
 #define SWAP_CLUSTER_COLS	32
 #define SWAP_FLAG_PRIO_MAX	0x7fff
+#define SWAPOFF_STUCK_PASSES	1000	/* jiffies of no progress */
 #define BITS_PER_ULONG		(8 * sizeof(unsigned long))
 
 /* ---- cluster lists (list_head of the kernel, by index) ---- */
@@ -392,39 +393,41 @@ done:
 
 /* ---- entries ---- */
 /*
- * _swap_info_get(): the device of @e with its lock held, or NULL (a bad
- * entry or a free slot, logged as the kernel does)
+ * _swap_info_get(), in two steps so that the lock is taken and dropped
+ * in one function: the device of @e (NULL: a bad type, logged), then,
+ * with its lock held, whether @e is a used slot of it (logged if not)
  */
-static struct rmm_swap_info *swap_info_lock(struct rmm_mm *mm, u32 e,
+static struct rmm_swap_info *swap_type_info(struct rmm_mm *mm, u32 e,
 					    const char *fn)
 {
-	struct rmm_swap_info *si;
-	unsigned long offset = rmm_swp_offset(e);
 	unsigned int type = rmm_swp_type(e);
+	struct rmm_swap_info *si;
 
 	si = rmm_is_swap_entry(e) && type < RMM_MAX_SWAPFILES ?
 		READ_ONCE(mm->swap->info[type]) : NULL;
-	if (!si) {
+	if (!si)
 		rmm_pr_err("%s: Bad swap file entry %08x\n", fn, e);
-		return NULL;
-	}
-	rmm_spin_lock(&si->lock);
+	return si;
+}
+
+static bool swap_entry_valid(struct rmm_swap_info *si, u32 e, const char *fn)
+{
+	unsigned long offset = rmm_swp_offset(e);
+
+	rmm_assert_held(&si->lock);
 	if (!(si->flags & RMM_SWP_USED)) {
 		rmm_pr_err("%s: Unused swap file entry %08x\n", fn, e);
-		goto bad;
+		return false;
 	}
 	if (!offset || offset >= si->max) {
 		rmm_pr_err("%s: Bad swap offset entry %08x\n", fn, e);
-		goto bad;
+		return false;
 	}
 	if (!si->swap_map[offset]) {
 		rmm_pr_err("%s: Unused swap offset entry %08x\n", fn, e);
-		goto bad;
+		return false;
 	}
-	return si;
-bad:
-	rmm_spin_unlock(&si->lock);
-	return NULL;
+	return true;
 }
 
 u32 rmm_get_swap_page(struct rmm_mm *mm)
@@ -484,9 +487,14 @@ int rmm_swap_duplicate(struct rmm_mm *mm, u32 e)
 	u8 count;
 	int err = 0;
 
-	si = swap_info_lock(mm, e, __func__);
+	si = swap_type_info(mm, e, __func__);
 	if (!si)
 		return -ENOENT;
+	rmm_spin_lock(&si->lock);
+	if (!swap_entry_valid(si, e, __func__)) {
+		rmm_spin_unlock(&si->lock);
+		return -ENOENT;
+	}
 	/* __swap_duplicate(entry, 1, 1) without continuation pages */
 	count = si->swap_map[offset] & ~RMM_SWAP_HAS_CACHE;
 	if (count == RMM_SWAP_MAP_BAD)
@@ -508,9 +516,14 @@ void rmm_swap_free(struct rmm_mm *mm, u32 e)
 	unsigned long offset = rmm_swp_offset(e);
 	u8 count, has_cache;
 
-	si = swap_info_lock(mm, e, __func__);
+	si = swap_type_info(mm, e, __func__);
 	if (!si)
 		return;
+	rmm_spin_lock(&si->lock);
+	if (!swap_entry_valid(si, e, __func__)) {
+		rmm_spin_unlock(&si->lock);
+		return;
+	}
 	/* __swap_entry_free_locked(si, offset, 1) */
 	count = si->swap_map[offset];
 	has_cache = count & RMM_SWAP_HAS_CACHE;
@@ -533,9 +546,14 @@ unsigned int rmm_swap_count(struct rmm_mm *mm, u32 e)
 	struct rmm_swap_info *si;
 	unsigned int count;
 
-	si = swap_info_lock(mm, e, __func__);
+	si = swap_type_info(mm, e, __func__);
 	if (!si)
 		return 0;
+	rmm_spin_lock(&si->lock);
+	if (!swap_entry_valid(si, e, __func__)) {
+		rmm_spin_unlock(&si->lock);
+		return 0;
+	}
 	count = si->swap_map[rmm_swp_offset(e)] & ~RMM_SWAP_HAS_CACHE;
 	rmm_spin_unlock(&si->lock);
 	return count;
@@ -561,9 +579,14 @@ void rmm_swapcache_add(struct rmm_mm *mm, u32 e, struct rmm_page *page)
 	unsigned long offset = rmm_swp_offset(e);
 	struct rmm_swap_info *si;
 
-	si = swap_info_lock(mm, e, __func__);
+	si = swap_type_info(mm, e, __func__);
 	if (!si)
 		return;
+	rmm_spin_lock(&si->lock);
+	if (!swap_entry_valid(si, e, __func__)) {
+		rmm_spin_unlock(&si->lock);
+		return;
+	}
 	if (RMM_WARN_ON(!(si->swap_map[offset] & RMM_SWAP_HAS_CACHE) ||
 			si->cache[offset] != RMM_NIL)) {
 		rmm_spin_unlock(&si->lock);
@@ -585,9 +608,14 @@ struct rmm_page *rmm_swapcache_lookup(struct rmm_mm *mm, u32 e)
 	struct rmm_swap_info *si;
 	u32 idx;
 
-	si = swap_info_lock(mm, e, __func__);
+	si = swap_type_info(mm, e, __func__);
 	if (!si)
 		return NULL;
+	rmm_spin_lock(&si->lock);
+	if (!swap_entry_valid(si, e, __func__)) {
+		rmm_spin_unlock(&si->lock);
+		return NULL;
+	}
 	idx = si->cache[rmm_swp_offset(e)];
 	rmm_spin_unlock(&si->lock);
 	return idx == RMM_NIL ? NULL : rmm_mm_idx_to_page(mm, idx);
@@ -603,9 +631,14 @@ void rmm_swapcache_del(struct rmm_mm *mm, u32 e, struct rmm_page *page)
 	struct rmm_swap_info *si;
 	u8 count;
 
-	si = swap_info_lock(mm, e, __func__);
+	si = swap_type_info(mm, e, __func__);
 	if (!si)
 		return;
+	rmm_spin_lock(&si->lock);
+	if (!swap_entry_valid(si, e, __func__)) {
+		rmm_spin_unlock(&si->lock);
+		return;
+	}
 	if (RMM_WARN_ON(si->cache[offset] != rmm_mm_page_idx(mm, page))) {
 		rmm_spin_unlock(&si->lock);
 		return;
@@ -651,18 +684,27 @@ static int swap_io(struct rmm_mm *mm, u32 e, struct rmm_page *page,
 	void *addr = rmm_mm_page_address(mm, page);
 	struct rmm_swap_info *si;
 	u64 cookie;
+	const char *fn = write ? "swap_writepage" : "swap_read_folio";
+	bool zero;
 	int err;
 
 	rmm_might_sleep();
-	si = swap_info_lock(mm, e, write ? "swap_writepage" : "swap_read_folio");
+	/* 6.12: a zero page is a bit in the zeromap, no I/O */
+	zero = write && mm->layout.kver >= RMM_KVER(6, 12) &&
+	       page_zero_filled(addr);
+	si = swap_type_info(mm, e, fn);
 	if (RMM_WARN_ON(!si))
 		return -EINVAL;
+	rmm_spin_lock(&si->lock);
+	if (RMM_WARN_ON(!swap_entry_valid(si, e, fn))) {
+		rmm_spin_unlock(&si->lock);
+		return -EINVAL;
+	}
 	cookie = si->dev_cookie;
 	if (si->zeromap) {
 		unsigned long *w = &si->zeromap[offset / BITS_PER_ULONG];
 
-		/* 6.12: zero pages are a bit in zeromap, no I/O */
-		if (write && page_zero_filled(addr)) {
+		if (zero) {
 			*w |= bit;
 			rmm_spin_unlock(&si->lock);
 			return 0;
@@ -1039,18 +1081,24 @@ int rmm_swapoff(struct rmm_mm *mm, int type, u64 *dev_cookie)
 
 	/*
 	 * try_to_unuse(): the kernel retries until nothing is left (swap
-	 * may be reinserted behind its walk); give up after many passes
-	 * that free nothing, which only a bug can cause.
+	 * may be reinserted behind its walk, a page under writeback holds
+	 * its slot through the swap cache until pageout lets go), and stops
+	 * on a fatal signal (unuse's -EINTR).  A pass that freed nothing
+	 * waits a jiffy (folio_wait_writeback()'s stand-in); after
+	 * SWAPOFF_STUCK_PASSES such passes in a row only a bug can be left.
 	 */
 	err = 0;
-	for (passes = 0; READ_ONCE(si->inuse_pages) && passes < 64; passes++) {
+	for (passes = 0; READ_ONCE(si->inuse_pages) &&
+	     passes < SWAPOFF_STUCK_PASSES; passes++) {
 		unsigned long before = READ_ONCE(si->inuse_pages);
 
 		err = rmm_memobj_unuse_swap(mm, type);
 		if (err)
 			break;
 		if (READ_ONCE(si->inuse_pages) < before)
-			passes = 0;
+			passes = -1;
+		else
+			rmm_schedule_timeout_uninterruptible(1);
 		rmm_cond_resched();
 	}
 	if (!err && RMM_WARN_ON(READ_ONCE(si->inuse_pages)))
