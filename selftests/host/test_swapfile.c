@@ -154,33 +154,6 @@ static int line_prio(int type)
 	return 12345;
 }
 
-/* page exts and lru locks by hand until lru.c's rmm_lru_init() is merged */
-static void exts_init(void)
-{
-	unsigned long s;
-	int nid;
-
-	mm.lru = calloc(1, sizeof(*mm.lru));
-	for (nid = 0; nid < RMM_MAX_NUMNODES; nid++)
-		rmm_spin_lock_init(&mm.lru->lruvec[nid].lru_lock);
-	for (s = 0; s < mm.nr_sections; s++)
-		if (mm.sections[s].memmap)
-			mm.sections[s].ext = calloc(RMM_PAGES_PER_SECTION,
-					sizeof(struct rmm_page_ext));
-}
-
-static void exts_fini(void)
-{
-	unsigned long s;
-
-	for (s = 0; s < mm.nr_sections; s++) {
-		free(mm.sections[s].ext);
-		mm.sections[s].ext = NULL;
-	}
-	free(mm.lru);
-	mm.lru = NULL;
-}
-
 static void test_swapon_refusals(void)
 {
 	struct rmm_swap_line l;
@@ -745,7 +718,7 @@ int main(void)
 
 	is_long(rmm_test_mm_simple(&mm, 1, 16384, 0x100000), 0, "instance");
 	mm.ops = &ops;
-	exts_init();
+	is_long(rmm_lru_init(&mm), 0, "rmm_lru_init: the page exts");
 	for (i = 0; i < NDEV; i++)
 		dev_init(i, 20001);
 	is_long(rmm_swap_init(&mm), 0, "rmm_swap_init");
@@ -766,7 +739,7 @@ int main(void)
 	rmm_mm_free_pages(&mm, cache_page, 0);
 	rmm_swap_fini(&mm);
 	ok(mm.swap == NULL, "rmm_swap_fini");
-	exts_fini();
+	rmm_lru_fini(&mm);
 	for (i = 0; i < NDEV; i++)
 		free(devs[i].data);
 	is_long(rmm_mm_fini(&mm), 0, "fini: nothing left allocated");
