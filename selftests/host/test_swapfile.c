@@ -630,6 +630,24 @@ static void test_validate(void)
 	ok(rmm_swap_validate(&mm) >= 2,
 	   "a cache entry without SWAP_HAS_CACHE nor the ext flag: caught");
 	si->cache[rmm_swp_offset(e)] = RMM_NIL;
+	{
+		struct rmm_page *p = rmm_mm_alloc_pages(&mm, 0, 0,
+							RMM_GFP_KERNEL);
+		u32 f = rmm_get_swap_page(&mm);
+
+		rmm_swapcache_add(&mm, f, p);
+		is_long(rmm_swap_validate(&mm), 0, "a page in the cache: clean");
+		rmm_mm_free_pages(&mm, p, 0);
+		ok(rmm_swap_validate(&mm) >= 1,
+		   "the cached page freed behind the cache's back: caught");
+		/* undo by hand what the del of that page would have done */
+		si->cache[rmm_swp_offset(f)] = RMM_NIL;
+		rmm_page_ext(&mm, p)->flags = 0;
+		rmm_page_ext(&mm, p)->swap = 0;
+		rmm_mod_node_page_state(&mm.nodes[0], RMM_NR_SWAPCACHE, -1);
+		rmm_mod_node_page_state(&mm.nodes[0], RMM_NR_FILE_PAGES, -1);
+		put_slot(f);
+	}
 	rmm_port_quiet = 0;
 	is_long(rmm_swap_validate(&mm), 0, "restored: clean");
 	rmm_swap_free(&mm, e);

@@ -26,7 +26,8 @@
  *   otherwise c on nonfull_clusters (NONFULL) or frag_clusters (FRAG);
  *   frag_cluster_nr == length of frag_clusters
  *   cache[o] != RMM_NIL => swap_map[o] & HAS_CACHE, and the page cache[o]
- *     has RMM_EXT_SWAPCACHE with ext->swap == entry(type, o)
+ *     is allocated (not PG_buddy/PG_pcp) and has RMM_EXT_SWAPCACHE with
+ *     ext->swap == entry(type, o)
  *   nr_swap_pages == sum over devices that are on (pages - inuse_pages)
  *                    - sum over devices being swapped off of inuse_pages
  *   (the kernel's nr_swap_pages: swapoff takes a device's pages away at
@@ -1160,6 +1161,7 @@ static unsigned long validate_device(struct rmm_mm *mm,
 
 			(*cached)++;
 			if (!(map[o] & RMM_SWAP_HAS_CACHE) ||
+			    RmmPageBuddy(page) || RmmPagePcp(page) ||
 			    !(ext->flags & RMM_EXT_SWAPCACHE) ||
 			    ext->swap != rmm_swp_entry(si->type, o)) {
 				rmm_pr_err("swap %d: slot %lu cache page %u: map %#x ext flags %#x swap %08x\n",
