@@ -20,7 +20,12 @@
 #    its reason logged and leaves nothing behind.
 # Swapping itself (pages out and back) is the reclaim tests' job.
 #
-# vm-run: --mem 512M --disk 64M
+#  - a swap file on ext4 (when the kernel has ext4: not the debug kernel):
+#    accepted, its line the kernel's line for the same file; while on, the
+#    kernel's swapon, a write and a truncate of it are refused; swapoff
+#    releases it; a file with holes is refused.
+#
+# vm-run: --mem 512M --disk 64M --kmod crc32c_generic --kmod ext4
 # kernels: debian-6.1 debian-6.12 debug
 
 . "$(dirname "$0")/../lib/ktap.sh"
@@ -30,7 +35,7 @@ DEV=${RMM_DISK:-/dev/vda}
 [ -b "$DEV" ] || ktap_skip_all "no disk $DEV (vm-run --disk)"
 command -v rmm-swap >/dev/null || ktap_skip_all "rmm-swap not built (make -C selftests/guest/tools)"
 
-ktap_plan 22
+ktap_plan 27
 
 # header-only view of regionmm's swaps: the lines after the title
 rmm_swaps() { tail -n +2 /proc/regionmm/swaps; }
@@ -182,5 +187,47 @@ elif ! rmm_untouched; then
 else
 	ktap_ok "swapfile= naming a missing path refuses the load, nothing left behind"
 fi
+
+# ---- a swap file on a disk file system
+if ! grep -qw ext4 /proc/filesystems; then
+	for t in "a swap file on ext4" "its line is the kernel's" \
+		"while on: the kernel's swapon, write and truncate refused" \
+		"swapoff releases the file" "a file with holes"; do
+		ktap_skip "$t" "no ext4 in this kernel"
+	done
+	ktap_finished
+fi
+F=/mnt/swap
+mkdir -p /mnt
+if ! mke2fs -q -b 4096 "$DEV" >/dev/null 2>&1 || ! mount -t ext4 "$DEV" /mnt; then
+	ktap_fail "a swap file on ext4" "cannot make or mount ext4 on $DEV"
+	ktap_finished
+fi
+dd if=/dev/zero of=$F bs=1M count=8 2>/dev/null
+mkswap $F >/dev/null
+FKLINE=
+swapon $F && FKLINE=$(grep "^$F " /proc/swaps) && swapoff $F
+ktap_diag "kernel: $FKLINE"
+rmm_load
+if [ -n "$FKLINE" ] && rmm-swap on $F; then
+	ktap_ok "a swap file on ext4: $(dmesg | grep "swapon $F" | tail -1 | sed 's/^\[[^]]*\] //')"
+else
+	ktap_fail "a swap file on ext4" "kernel line '$FKLINE'"
+fi
+[ "$(rmm_swaps)" = "$FKLINE" ] && ktap_ok "its line is the kernel's" ||
+	ktap_fail "its line is the kernel's" "regionmm: '$(rmm_swaps)'"
+w=
+swapon $F 2>/dev/null && { w="$w kernel-swapon"; swapoff $F; }
+(echo x >> $F) 2>/dev/null && w="$w write"
+truncate -s 1M $F 2>/dev/null && w="$w truncate"
+[ -z "$w" ] && ktap_ok "while on: the kernel's swapon, write and truncate refused" ||
+	ktap_fail "while on: the kernel's swapon, write and truncate refused" "allowed:$w"
+ktap_check "swapoff releases the file (the kernel's swapon works)" \
+	sh -c "rmm-swap off $F && swapon $F && swapoff $F"
+truncate -s 8M /mnt/sparse
+mkswap /mnt/sparse >/dev/null
+swap_refused "a file with holes" "Invalid argument" "holes" rmm-swap on /mnt/sparse
+rmm_unload
+umount /mnt
 
 ktap_finished
