@@ -210,7 +210,7 @@ swapon $F && FKLINE=$(grep "^$F " /proc/swaps) && swapoff $F
 ktap_diag "kernel: $FKLINE"
 rmm_load
 if [ -n "$FKLINE" ] && rmm-swap on $F; then
-	ktap_ok "a swap file on ext4: $(dmesg | grep "swapon $F" | tail -1 | sed 's/^\[[^]]*\] //')"
+	ktap_ok "a swap file on ext4: $(dmesg | grep "Adding.* on $F" | tail -1 | sed 's/^\[[^]]*\] //')"
 else
 	ktap_fail "a swap file on ext4" "kernel line '$FKLINE'"
 fi

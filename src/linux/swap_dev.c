@@ -188,10 +188,7 @@ int rmm_swap_dev_io(struct rmm_mm *mm, u64 dev_cookie, u64 offset,
 	ret = rmm_swap_dev_rw(d, offset, addr, write);
 	if (atomic_dec_and_test(&d->inflight))
 		wake_up_var(&d->inflight);
-	if (ret)
-		pr_err_ratelimited("swap: %s I/O error %d, %s page %llu\n",
-				   d->name, ret, write ? "writing" : "reading",
-				   offset);
+	/* an error is logged by the core (rmm_swap_writepage/readpage) */
 	return ret;
 }
 
@@ -348,18 +345,6 @@ static char *rmm_swap_dev_name(struct file *file)
 	return name;
 }
 
-/* the priority the core gave @d (the default one when none was asked) */
-static int rmm_swap_dev_prio(struct rmm_swap_dev *d)
-{
-	struct rmm_swap_line l;
-	int i;
-
-	for (i = 0; rmm_swap_info(rmm_swap_mm, i, &l); i++)
-		if (l.type == d->type)
-			return l.prio;
-	return 0;
-}
-
 /*
  * swapon @path with priority @prio (RMM_SWAP_FLAG_PREFER in @flags, else
  * the next default).  0 or -errno; every refusal logs one line.
@@ -455,12 +440,9 @@ static int rmm_swap_dev_on(const char *path, int prio, unsigned int flags)
 		      ret == -EINVAL ? "too small" : "the core refused it";
 		goto out_unclaim;
 	}
+	/* the core said "Adding ...k swap on ...", as the kernel does */
 	d->type = ret;
 	list_add_tail(&d->node, &rmm_swap_devs);
-	pr_info("swapon %s: %lluk of swap (%s), priority %d, %u extent%s\n",
-		d->name, (d->nr_pages - 1) << (PAGE_SHIFT - 10),
-		d->is_bdev ? "partition" : "file", rmm_swap_dev_prio(d),
-		d->nr_ext, d->nr_ext == 1 ? "" : "s");
 	return 0;
 
 out_unclaim:
@@ -483,9 +465,9 @@ static int rmm_swap_dev_off(struct rmm_swap_dev *d)
 	lockdep_assert_held(&rmm_swap_devs_lock);
 	ret = rmm_swapoff(rmm_swap_mm, d->type, &cookie);
 	if (ret) {
-		pr_warn("swapoff %s: %s (%d)\n", d->name,
-			ret == -ENOMEM ? "its pages do not fit in memory; it stays on" :
-			"refused", ret);
+		/* the core explains -ENOMEM itself ("... do not fit in memory") */
+		if (ret != -ENOMEM)
+			pr_warn("swapoff %s: refused (%d)\n", d->name, ret);
 		return ret;
 	}
 	WARN_ON_ONCE(cookie != (u64)(uintptr_t)d);
