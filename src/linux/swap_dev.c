@@ -357,6 +357,11 @@ static int rmm_swap_dev_on(const char *path, int prio, unsigned int flags)
 	int ret;
 
 	lockdep_assert_held(&rmm_swap_devs_lock);
+	if (!rmm_swap_mm->swap) {
+		pr_warn("swapon %s: the core's swap is not set up (rmm_swap_init)\n",
+			path);
+		return -ENODEV;
+	}
 	file = filp_open(path, O_RDWR | O_LARGEFILE | O_EXCL, 0);
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
@@ -603,7 +608,8 @@ static int rmm_swaps_show(struct seq_file *m, void *v)
 
 	seq_puts(m, "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n");
 	mutex_lock(&rmm_swap_devs_lock);
-	while (n < RMM_MAX_SWAPFILES && rmm_swap_info(rmm_swap_mm, n, &l[n]))
+	while (rmm_swap_mm->swap && n < RMM_MAX_SWAPFILES &&
+	       rmm_swap_info(rmm_swap_mm, n, &l[n]))
 		n++;
 	sort(l, n, sizeof(l[0]), rmm_swap_line_cmp, NULL);
 	for (i = 0; i < n; i++) {
