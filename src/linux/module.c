@@ -251,6 +251,7 @@ static void rmm_glue_wake_kswapd(struct rmm_mm *mm, int nid)
 static const struct rmm_mm_ops rmm_glue_ops = {
 	.wake_kswapd	= rmm_glue_wake_kswapd,
 	.now_ns		= rmm_glue_now_ns,
+	.swap_io	= rmm_swap_dev_io,	/* swap_dev.c */
 };
 
 /*
@@ -364,17 +365,23 @@ static int __init rmm_init(void)
 	ret = rmm_chardev_init();
 	if (ret)
 		goto out_sysctl;
+	/* swap devices (swapfile=): the core and /proc/regionmm are up */
+	ret = rmm_swap_dev_init(&rmm_mm_instance);
+	if (ret)
+		goto out_chardev;
 
 	/* last: the works read rmm_mm_global */
 	ret = rmm_pcp_work_start();
 	if (ret)
-		goto out_chardev;
+		goto out_swap_dev;
 	kfree(r);
 	kfree(l);
 	pr_info("managing %d range(s) on %d node(s)\n", nr_ranges,
 		rmm_glue.nr_nodes);
 	return 0;
 
+out_swap_dev:
+	rmm_swap_dev_exit(&rmm_mm_instance);
 out_chardev:
 	rmm_chardev_exit();
 out_sysctl:
@@ -400,6 +407,8 @@ static void __exit rmm_exit(void)
 {
 	int ret;
 
+	/* swap devices off (nothing is swapped: no user is left) */
+	rmm_swap_dev_exit(&rmm_mm_instance);
 	/* first: no per-CPU work runs or is queued after this */
 	rmm_pcp_work_stop();
 	rmm_chardev_exit();
