@@ -673,7 +673,7 @@ struct rmm_tunables {
 	int oom_dump_tasks;			/* default 1 (proc_dointvec) */
 	int oom_kill_allocating_task;		/* default 0 (proc_dointvec) */
 	int swappiness;				/* vm.swappiness: 60, 0..200 */
-	int page_cluster;			/* vm.page-cluster: 3, >= 0 */
+	int page_cluster;			/* vm.page-cluster: 3, 0..31 (6.1: >= 0) */
 };
 
 /* what-if input/output of rmm_calc_wmarks() */
