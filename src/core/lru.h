@@ -144,6 +144,7 @@ struct rmm_lru_owner_ops {
 struct rmm_lru_state {
 	struct rmm_lruvec lruvec[RMM_MAX_NUMNODES];
 	const struct rmm_lru_owner_ops *owner;	/* memobj.c's by default */
+	unsigned long meta_bytes;	/* this struct and the exts */
 };
 
 static inline struct rmm_lruvec *rmm_node_lruvec(struct rmm_mm *mm, int nid)
@@ -154,6 +155,11 @@ static inline struct rmm_lruvec *rmm_node_lruvec(struct rmm_mm *mm, int nid)
 /* tests: replace the owner (before any page is on a list) */
 void rmm_lru_set_owner_ops(struct rmm_mm *mm,
 			   const struct rmm_lru_owner_ops *ops);
+/* the owner every new instance gets (memobj.c's, set at its first use) */
+void rmm_lru_set_default_owner_ops(const struct rmm_lru_owner_ops *ops);
+
+/* bytes of the exts and lruvecs (meminfo's Metadata:) */
+unsigned long rmm_lru_metadata_bytes(const struct rmm_mm *mm);
 
 /*
  * Allocate the page extensions and the per-node lruvecs (after
@@ -201,6 +207,12 @@ unsigned long rmm_lru_isolate(struct rmm_mm *mm, struct rmm_lruvec *lruvec,
  */
 void rmm_lru_putback(struct rmm_mm *mm, struct rmm_lruvec *lruvec,
 		     struct rmm_plist *pages, struct rmm_plist *free);
+
+/*
+ * An isolated page its owner gave up in pageout(): off the isolated
+ * count, owner state cleared; the reclaimer frees it.  Takes lru_lock.
+ */
+void rmm_lru_isolated_done(struct rmm_mm *mm, struct rmm_page *page);
 
 /* lru_lock held by the caller for the helpers below */
 void rmm_lru_add_locked(struct rmm_mm *mm, struct rmm_lruvec *lruvec,
