@@ -437,6 +437,7 @@ static void test_kswapd_balance(void)
 	unsigned long steal0 = ev(RMM_PGSTEAL_KSWAPD);
 	unsigned long scan0 = ev(RMM_PGSCAN_KSWAPD);
 	unsigned long anon0 = ev(RMM_PGSCAN_ANON);
+	unsigned long sanon0 = ev(RMM_PGSTEAL_ANON);
 	unsigned long run0 = ev(RMM_PAGEOUTRUN);
 	unsigned long high = rmm_high_wmark_pages(z), high_boosted, steal;
 	long before;
@@ -475,6 +476,8 @@ static void test_kswapd_balance(void)
 	ok(ev(RMM_PGSCAN_KSWAPD) - scan0 >= steal &&
 	   ev(RMM_PGSCAN_ANON) - anon0 == ev(RMM_PGSCAN_KSWAPD) - scan0,
 	   "pgscan_kswapd counts the anon scans");
+	is_long(ev(RMM_PGSTEAL_ANON) - sanon0, steal,
+		"pgsteal_anon counts what pgsteal_kswapd counts");
 	is_long(ev(RMM_PAGEOUTRUN) - run0, 1, "pageoutrun 1");
 	ok(pageouts_may_swap == pageouts, "unboosted reclaim may swap");
 	is_long(obj.pins, 0, "every pin() was unpinned");
