@@ -14,6 +14,7 @@
 #include "lru.h"
 #include "vmscan.h"
 #include "swapfile.h"
+#include "slab.h"
 
 #define NODE_PAGES	16384
 #define MAXP		NODE_PAGES
@@ -432,6 +433,51 @@ static void test_shrinker_direct(void)
 	is_long(shr_scans, 0, "an unregistered shrinker is not called");
 }
 
+/*
+ * slab.c's shrinker: the slab keeps up to min_partial empty slabs per
+ * cache and node; under reclaim they go back to the buddy
+ */
+static void test_slab_shrinker(void)
+{
+	struct rmm_slab_params params = { 0 };
+	struct rmm_shrink_control sc = { .nid = 0 };
+	struct rmm_alloc_context ac = normal_ac();
+	struct rmm_shrinker probe = { 0 };
+	static void *objs[2048];
+	struct rmm_cache *c;
+	unsigned long empty;
+	long slab0;
+	int i;
+
+	is_long(rmm_slab_init(&mm, &params), 0, "slab set up");
+	c = rmm_mm_cache_create(&mm, "vmscan-256", 256, 0, 0, NULL);
+	for (i = 0; i < 2048; i++)
+		objs[i] = rmm_cache_alloc(c, RMM_GFP_KERNEL);
+	for (i = 0; i < 2048; i++)
+		rmm_cache_free(c, objs[i]);
+	rmm_slab_shrinker_init(&mm, &probe);
+	/* the per-CPU arrays keep some objects: flush them into slabs */
+	rmm_slab_cpu_dead(&mm, 0);
+	empty = probe.count_objects(&probe, &sc);
+	ok(empty > 0, "empty slabs kept after freeing everything (%lu pages)",
+	   empty);
+	slab0 = rmm_node_page_state(&mm.nodes[0], RMM_NR_SLAB_UNRECLAIMABLE_B);
+	/*
+	 * nothing on the LRU: priorities 12..0; with freeable = empty
+	 * (a few pages) the total reaches freeable by priority 0 at the
+	 * latest ((empty >> 0) * 4 / 2 = 2 * empty)
+	 */
+	rmm_try_to_free_pages(&mm, &ac, 0, RMM_GFP_KERNEL);
+	is_long(probe.count_objects(&probe, &sc), 0,
+		"direct reclaim gave the empty slabs back");
+	ok(rmm_node_page_state(&mm.nodes[0], RMM_NR_SLAB_UNRECLAIMABLE_B) <
+	   slab0, "NR_SLAB_UNRECLAIMABLE_B went down");
+	is_long(rmm_cache_destroy(c), 0, "cache destroyed");
+	is_long(rmm_slab_fini(&mm), 0, "slab torn down");
+	is_long(probe.count_objects(&probe, &sc), 0,
+		"without a slab the shrinker counts nothing");
+}
+
 static void test_kswapd_balance(void)
 {
 	unsigned long steal0 = ev(RMM_PGSTEAL_KSWAPD);
@@ -738,6 +784,7 @@ int main(void)
 	test_check_references();
 	test_shrinker_delta();
 	test_shrinker_direct();
+	test_slab_shrinker();
 	test_kswapd_balance();
 	test_kswapd_failures();
 	test_boosted();
