@@ -10,9 +10,26 @@
 #include <pthread.h>
 #include "rmm_test.h"
 #include "memobj.h"
+#include "lru.h"
 
 static struct rmm_mm mm;
 static long kv_base;
+
+/* the host's unmap_obj: calls recorded (reclaim's young-bit clearing) */
+static unsigned long unmap_calls;
+static u64 unmap_last_cookie, unmap_last_pgoff, unmap_last_nr;
+
+static void test_unmap_obj(struct rmm_mm *m, u64 cookie, u64 pgoff, u64 nr)
+{
+	unmap_calls++;
+	unmap_last_cookie = cookie;
+	unmap_last_pgoff = pgoff;
+	unmap_last_nr = nr;
+}
+
+static const struct rmm_mm_ops test_ops = {
+	.unmap_obj	= test_unmap_obj,
+};
 
 #define GFP	RMM_GFP_HIGHUSER_MOVABLE
 
@@ -841,9 +858,189 @@ static void test_stress(void)
 		"counters 0");
 }
 
+static long lru_size(enum rmm_lru_list l)
+{
+	return rmm_node_page_state(&mm.nodes[0], RMM_NR_INACTIVE_ANON + l);
+}
+
+static struct rmm_page_ext *ext_of(struct rmm_page *p)
+{
+	return rmm_page_ext(&mm, p);
+}
+
+/* the page @p is on an LRU list, owned by @obj at @pgoff */
+static bool owned(struct rmm_page *p, struct rmm_memobj *obj, u64 pgoff)
+{
+	return RmmPageLru(p) && RmmPageSwapbacked(p) &&
+		ext_of(p)->owner == obj && ext_of(p)->index == pgoff;
+}
+
+/*
+ * isolate the page @p from the inactive anon list as vmscan does (the
+ * owner pinned it); the others isolated on the way are put back
+ */
+static bool isolate(struct rmm_page *p, struct rmm_plist *dst)
+{
+	struct rmm_lruvec *lruvec = rmm_node_lruvec(&mm, 0);
+	struct rmm_plist all, rest, nofree;
+	unsigned long taken = 0, pins = 0;
+	struct rmm_page *q;
+	bool found = false;
+
+	rmm_plist_init(&all);
+	rmm_plist_init(&rest);
+	rmm_plist_init(&nofree);
+	rmm_lru_isolate(&mm, lruvec, RMM_LRU_INACTIVE_ANON, ~0UL, &all, &taken);
+	while ((q = rmm_plist_pop(&mm, &all))) {
+		if (q == p) {
+			rmm_plist_add_tail(&mm, dst, q);
+			found = true;
+		} else {
+			rmm_plist_add_tail(&mm, &rest, q);
+			pins++;
+		}
+	}
+	while (!rmm_plist_empty(&rest)) {
+		struct rmm_plist one;
+
+		rmm_plist_init(&one);
+		q = rmm_plist_pop(&mm, &rest);
+		rmm_plist_add_tail(&mm, &one, q);
+		rmm_lru_putback(&mm, lruvec, &one, &nofree);
+		rmm_memobj_lru_ops.unpin(&mm, ext_of(q)->owner);
+	}
+	return found && rmm_plist_empty(&nofree) && taken == pins + 1;
+}
+
+/*
+ * LRU ownership: every page a fault installs (new, copy) is on the
+ * inactive anon list with its ext naming the object and pgoff, and young;
+ * every page let go of comes off; referenced() is the young test; a page
+ * released while isolated is the reclaimer's to free.
+ */
+static void test_lru(void)
+{
+	struct rmm_lruvec *lruvec = rmm_node_lruvec(&mm, 0);
+	struct rmm_page *p[4], *copy;
+	struct rmm_plist vl, iso, tofree;
+	struct rmm_memobj *obj;
+	struct rmm_memview *a, *b;
+	struct rmm_pgrange r;
+	struct rmm_fault f;
+	unsigned long free0 = nfree();
+	bool first;
+	int i;
+
+	rmm_plist_init(&vl);
+	rmm_plist_init(&iso);
+	rmm_plist_init(&tofree);
+	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
+	rmm_memobj_set_host(obj, 0xabc);
+	a = rmm_memview_get(obj, 1);
+	for (i = 0; i < 4; i++) {
+		fault(a, 10 + i, true, &f);
+		p[i] = f.page;
+		ok(owned(p[i], obj, 10 + i) &&
+		   (ext_of(p[i])->flags & RMM_EXT_YOUNG) && !RmmPageActive(p[i]),
+		   "fault %d: page on the inactive anon list, ext = (obj, %d), young",
+		   i, 10 + i);
+	}
+	is_long(lru_size(RMM_LRU_INACTIVE_ANON), 4, "NR_INACTIVE_ANON 4");
+	is_long(rmm_atomic_long_read(&rmm_mm_page_zone(&mm, p[0])->vm_stat[
+		RMM_NR_ZONE_INACTIVE_ANON]), 4, "NR_ZONE_INACTIVE_ANON 4");
+	ok(lruvec->lists[RMM_LRU_INACTIVE_ANON].last == p[0], "the first fault's page at the tail (oldest)");
+	is_long(rmm_lru_validate(&mm), 0, "lru validate clean");
+
+	/* referenced(): young once, then not until the next fault */
+	ok(isolate(p[1], &iso), "isolate pgoff 11's page");
+	is_long(node_stat(RMM_NR_ISOLATED_ANON), 1, "NR_ISOLATED_ANON 1");
+	is_long(rmm_memobj_validate(obj), 0, "validate: an isolated index page is fine");
+	unmap_calls = 0;
+	is_long(rmm_memobj_lru_ops.referenced(&mm, p[1]), 1,
+		"referenced: young, one view holds it");
+	ok(unmap_calls == 1 && unmap_last_cookie == 0xabc &&
+	   unmap_last_pgoff == 11 && unmap_last_nr == 1,
+	   "its entries were removed (unmap_obj(host 0xabc, 11, 1))");
+	is_long(rmm_memobj_lru_ops.referenced(&mm, p[1]), 0,
+		"referenced again: not young");
+	is_long(unmap_calls, 1, "nothing to unmap the second time");
+	fault(a, 11, false, &f);
+	ok(f.page == p[1] && (ext_of(p[1])->flags & RMM_EXT_YOUNG),
+	   "a fault on the isolated page maps it and makes it young");
+	rmm_memview_lock(a);
+	is_long(rmm_memobj_lru_ops.referenced(&mm, p[1]), -EAGAIN,
+		"referenced while the view is locked: -EAGAIN (trylock)");
+	rmm_memview_unlock(a);
+	rmm_lru_putback(&mm, lruvec, &iso, &tofree);
+	rmm_memobj_lru_ops.unpin(&mm, obj);
+	ok(rmm_plist_empty(&tofree) && RmmPageLru(p[1]), "put back on the LRU");
+	is_long(node_stat(RMM_NR_ISOLATED_ANON), 0, "NR_ISOLATED_ANON 0");
+
+	/* fork + copy-on-write: the copy joins the LRU; shared: 2 holders */
+	b = rmm_memview_fork(a, 2, &first);
+	ok(isolate(p[2], &iso), "isolate the shared page at 12");
+	is_long(rmm_memobj_lru_ops.referenced(&mm, p[2]), 2,
+		"referenced: young, held by both views (mapcount-like)");
+	rmm_lru_putback(&mm, lruvec, &iso, &tofree);
+	rmm_memobj_lru_ops.unpin(&mm, obj);
+	fault(b, 12, true, &f);
+	copy = f.page;
+	ok(f.replaced && owned(copy, obj, 12) &&
+	   (ext_of(copy)->flags & RMM_EXT_YOUNG), "the COW copy is on the LRU, young");
+	is_long(lru_size(RMM_LRU_INACTIVE_ANON), 5, "NR_INACTIVE_ANON 5");
+	ok(owned(p[2], obj, 12), "the original stays on the LRU (A holds it)");
+	is_long(rmm_memobj_validate(obj), 0, "validate clean after the copy");
+
+	/* punch: pages let go of leave the LRU before they are victims */
+	r.start = 13;
+	r.nr = 1;
+	rmm_memview_punch(a, &r, &vl);
+	is_long(vl.nr, 0, "A punches 13: B still holds it");
+	ok(RmmPageLru(p[3]), "still on the LRU");
+	rmm_memview_punch(b, &r, &vl);
+	ok(vl.nr == 1 && !RmmPageLru(p[3]) && !ext_of(p[3])->owner,
+	   "B punches 13: a victim, off the LRU, ext cleared");
+	is_long(lru_size(RMM_LRU_INACTIVE_ANON), 4, "NR_INACTIVE_ANON 4");
+	free_victims(obj, &vl);
+
+	/* the orphan: released while a reclaimer holds it isolated */
+	ok(isolate(p[0], &iso), "isolate pgoff 10 (A and B hold it)");
+	r.start = 10;
+	unmap_calls = 0;
+	rmm_memview_punch(a, &r, &vl);
+	rmm_memview_punch(b, &r, &vl);
+	ok(rmm_plist_empty(&vl), "the last punch gives the isolated page to nobody");
+	ok(ext_of(p[0])->flags & RMM_EXT_ORPHAN, "it is an orphan now");
+	ok(unmap_calls == 1 && unmap_last_pgoff == 10,
+	   "its entries were removed at once (the reclaimer may free it any time)");
+	is_long(rmm_memobj_validate(obj), 0, "validate clean with an orphan out");
+	rmm_lru_putback(&mm, lruvec, &iso, &tofree);
+	rmm_memobj_lru_ops.unpin(&mm, obj);
+	ok(tofree.nr == 1 && tofree.first == p[0], "putback hands the orphan to the reclaimer");
+	rmm_memobj_free_victims(obj, &tofree);
+	is_long(lru_size(RMM_LRU_INACTIVE_ANON), 3, "NR_INACTIVE_ANON 3");
+
+	/* a corrupted ext is caught */
+	ext_of(p[1])->index++;
+	rmm_port_quiet = 1;
+	ok(rmm_memobj_validate(obj) > 0, "validate catches a wrong ext index");
+	rmm_port_quiet = 0;
+	ext_of(p[1])->index--;
+
+	rmm_memview_put(b);
+	rmm_memview_put(a);
+	rmm_memobj_put(obj);
+	is_long(lru_size(RMM_LRU_INACTIVE_ANON) + lru_size(RMM_LRU_ACTIVE_ANON),
+		0, "every page off the LRU");
+	is_long(rmm_lru_validate(&mm), 0, "lru validate clean");
+	is_long(nfree(), free0, "every page back");
+}
+
 int main(void)
 {
 	is_long(rmm_test_mm_simple(&mm, 1, 16384, 0x100000), 0, "instance");
+	mm.ops = &test_ops;
+	is_long(rmm_lru_init(&mm), 0, "LRU and page exts");
 	kv_base = atomic_load(&rmm_port_kv_live);
 	test_shared();
 	test_private_fork();
@@ -852,6 +1049,9 @@ int main(void)
 	test_cow_done();
 	test_enomem();
 	test_stress();
+	test_lru();
+	is_long(lru_size(RMM_LRU_INACTIVE_ANON), 0, "no page left on the LRU");
+	rmm_lru_fini(&mm);
 	is_long(rmm_mm_fini(&mm), 0, "fini: nothing left allocated");
 	return done_testing();
 }

@@ -345,6 +345,87 @@ static void test_online_cpus(void)
 	is_long(rmm_mm_fini(&mm), 0, "fini");
 }
 
+/*
+ * swappiness and page-cluster: the kernel's defaults (vm_swappiness = 60,
+ * swap_setup()'s 3) and proc_dointvec_minmax limits (kernel/sysctl.c:
+ * swappiness SYSCTL_ZERO..SYSCTL_TWO_HUNDRED; page-cluster SYSCTL_ZERO..
+ * page_cluster_max = 31 on 6.12, SYSCTL_ZERO only on 6.1).  Writing them
+ * recomputes nothing: the watermarks stay.
+ */
+static void test_reclaim_tunables(void)
+{
+	struct rmm_mm mm;
+	struct rmm_zone *z;
+	unsigned long high;
+	long v[2];
+
+	is_long(rmm_test_mm_simple(&mm, 1, 131072, 0x100000), 0,
+		"init 512 MiB node");
+	z = &mm.nodes[0].node_zones[2];
+	high = z->_watermark[2];
+	is_long(rmm_get_tunable(&mm, RMM_TUNE_SWAPPINESS, v, 1), 1,
+		"swappiness reads one value");
+	is_long(v[0], 60, "  default 60 (vm_swappiness)");
+	is_long(rmm_get_tunable(&mm, RMM_TUNE_PAGE_CLUSTER, v, 1), 1,
+		"page-cluster reads one value");
+	is_long(v[0], 3, "  default 3 (swap_setup())");
+
+	rmm_port_quiet = 1;
+	v[0] = -1;
+	is_long(rmm_set_tunable(&mm, RMM_TUNE_SWAPPINESS, v, 1), -EINVAL,
+		"swappiness -1 refused");
+	v[0] = 201;
+	is_long(rmm_set_tunable(&mm, RMM_TUNE_SWAPPINESS, v, 1), -EINVAL,
+		"swappiness 201 refused");
+	v[0] = 10; v[1] = 20;
+	is_long(rmm_set_tunable(&mm, RMM_TUNE_SWAPPINESS, v, 2), -EINVAL,
+		"swappiness: two values refused");
+	v[0] = -1;
+	is_long(rmm_set_tunable(&mm, RMM_TUNE_PAGE_CLUSTER, v, 1), -EINVAL,
+		"page-cluster -1 refused");
+	v[0] = 32;
+	is_long(rmm_set_tunable(&mm, RMM_TUNE_PAGE_CLUSTER, v, 1), -EINVAL,
+		"page-cluster 32 refused on 6.12 (page_cluster_max 31)");
+	rmm_port_quiet = 0;
+	rmm_get_tunable(&mm, RMM_TUNE_SWAPPINESS, v, 1);
+	is_long(v[0], 60, "  swappiness unchanged");
+	rmm_get_tunable(&mm, RMM_TUNE_PAGE_CLUSTER, v, 1);
+	is_long(v[0], 3, "  page-cluster unchanged");
+
+	v[0] = 0;
+	is_long(rmm_set_tunable(&mm, RMM_TUNE_SWAPPINESS, v, 1), 0,
+		"swappiness 0 accepted");
+	v[0] = 200;
+	is_long(rmm_set_tunable(&mm, RMM_TUNE_SWAPPINESS, v, 1), 0,
+		"swappiness 200 accepted");
+	is_long(mm.tunables.swappiness, 200, "  reads back 200");
+	v[0] = 0;
+	is_long(rmm_set_tunable(&mm, RMM_TUNE_PAGE_CLUSTER, v, 1), 0,
+		"page-cluster 0 accepted");
+	v[0] = 31;
+	is_long(rmm_set_tunable(&mm, RMM_TUNE_PAGE_CLUSTER, v, 1), 0,
+		"page-cluster 31 accepted");
+	is_long(mm.tunables.page_cluster, 31, "  reads back 31");
+	is_long(z->_watermark[2], high, "high watermark untouched");
+
+	/* 6.1: page-cluster has no upper limit (extra2 unset) */
+	mm.layout.kver = RMM_KVER(6, 1);
+	v[0] = 32;
+	is_long(rmm_set_tunable(&mm, RMM_TUNE_PAGE_CLUSTER, v, 1), 0,
+		"6.1: page-cluster 32 accepted");
+	v[0] = INT_MAX;
+	is_long(rmm_set_tunable(&mm, RMM_TUNE_PAGE_CLUSTER, v, 1), 0,
+		"6.1: page-cluster INT_MAX accepted");
+	rmm_port_quiet = 1;
+	v[0] = (long)INT_MAX + 1;
+	is_long(rmm_set_tunable(&mm, RMM_TUNE_PAGE_CLUSTER, v, 1), -EINVAL,
+		"6.1: page-cluster beyond int refused");
+	rmm_port_quiet = 0;
+	mm.layout.kver = RMM_KVER(6, 12);
+	is_long(rmm_validate_mm(&mm), 0, "validator clean");
+	is_long(rmm_mm_fini(&mm), 0, "fini");
+}
+
 int main(void)
 {
 	test_online_cpus();
@@ -352,5 +433,6 @@ int main(void)
 	test_instance();
 	test_thp_min_free();
 	test_boost_and_tunables();
+	test_reclaim_tunables();
 	return done_testing();
 }

@@ -44,6 +44,8 @@
  */
 #include "internal.h"
 #include "memobj.h"
+#include "lru.h"
+#include "mm_ops.h"
 
 #define IX_SHIFT	6
 #define IX_SLOTS	(1U << IX_SHIFT)
@@ -86,6 +88,10 @@ struct rmm_memobj {
 	struct rmm_memview *views;	/* SHARED: exactly one */
 	int nr_views;
 	rmm_spinlock_t share_lock;	/* page->private of shared pages */
+	u64 host;			/* rmm_memobj_set_host() */
+	/* mm->memobj_list, under mm->memobj_list_lock */
+	struct rmm_memobj *lnext;
+	struct rmm_memobj **lpprev;
 };
 
 /* ------------------------------------------------------------------ */
@@ -406,6 +412,91 @@ static struct rmm_node *page_node(struct rmm_mm *mm, struct rmm_page *page)
 	return &mm->nodes[rmm_mm_page_nid(mm, page)];
 }
 
+/*
+ * page->flags bits that lru.c also changes (PG_rmm_lru, active ...) are
+ * changed under lru_lock once the page is on the LRU; before (a page
+ * the fault has not handed to rmm_lru_add() yet) nobody else sees it.
+ */
+static void page_flag(struct rmm_mm *mm, struct rmm_page *page, int bit,
+		      bool set)
+{
+	struct rmm_lruvec *lruvec;
+
+	if (!mm->lru) {
+		if (set)
+			rmm_page_set(page, bit);
+		else
+			rmm_page_clear(page, bit);
+		return;
+	}
+	lruvec = rmm_node_lruvec(mm, rmm_mm_page_nid(mm, page));
+	rmm_spin_lock(&lruvec->lru_lock);
+	if (set)
+		rmm_page_set(page, bit);
+	else
+		rmm_page_clear(page, bit);
+	rmm_spin_unlock(&lruvec->lru_lock);
+}
+
+/*
+ * A page the object just took (a new page, a copy, one read from swap):
+ * its ext names the object and pgoff, and it goes on the inactive anon
+ * list (lru_cache_add_inactive_or_unevictable()).  @young: a fault maps
+ * it now.  An instance without rmm_lru_init() keeps no LRU.
+ */
+static void lru_take(struct rmm_memobj *obj, struct rmm_page *page, u64 pgoff,
+		     bool young)
+{
+	struct rmm_mm *mm = obj->mm;
+	struct rmm_page_ext *ext;
+
+	if (!mm->lru)
+		return;
+	ext = rmm_page_ext(mm, page);
+	ext->owner = obj;
+	ext->index = pgoff;
+	ext->swap = 0;
+	ext->flags = young ? RMM_EXT_YOUNG : 0;
+	rmm_lru_add(mm, page, false);
+}
+
+/* a fault maps @page: the young bit a PTE would get (lru_lock on change) */
+static void mark_young(struct rmm_mm *mm, struct rmm_page *page)
+{
+	struct rmm_page_ext *ext;
+	struct rmm_lruvec *lruvec;
+
+	if (!mm->lru)
+		return;
+	ext = rmm_page_ext(mm, page);
+	if (READ_ONCE(ext->flags) & RMM_EXT_YOUNG)
+		return;
+	lruvec = rmm_node_lruvec(mm, rmm_mm_page_nid(mm, page));
+	rmm_spin_lock(&lruvec->lru_lock);
+	ext->flags |= RMM_EXT_YOUNG;
+	rmm_spin_unlock(&lruvec->lru_lock);
+}
+
+/*
+ * The object lets go of @page for good: off the LRU.  false: a reclaimer
+ * holds it isolated and frees it (RMM_EXT_ORPHAN) whenever it is done,
+ * maybe before the caller's host has removed its entries, so they are
+ * removed here (unmap_obj, with the view lock held as the op allows).
+ */
+static bool lru_let_go(struct rmm_memobj *obj, struct rmm_page *page)
+{
+	struct rmm_mm *mm = obj->mm;
+	u64 pgoff;
+
+	if (!mm->lru)
+		return true;
+	pgoff = rmm_page_ext(mm, page)->index;
+	if (rmm_lru_release(mm, page))
+		return true;
+	rmm_mm_unmap_obj(mm, obj->host, pgoff, 1);
+	return false;
+}
+
 /* a page entered a view's index for the first time (share count 1) */
 static void account_new(struct rmm_memobj *obj, struct rmm_page *page)
 {
@@ -425,7 +516,7 @@ static void mark_mapped(struct rmm_memobj *obj, struct rmm_page *page)
 {
 	if (rmm_page_test(page, PG_rmm_owner_priv))
 		return;
-	rmm_page_set(page, PG_rmm_owner_priv);
+	page_flag(obj->mm, page, PG_rmm_owner_priv, true);
 	rmm_mod_node_page_state(page_node(obj->mm, page), RMM_NR_FILE_MAPPED, 1);
 }
 
@@ -433,7 +524,7 @@ static void clear_mapped(struct rmm_memobj *obj, struct rmm_page *page)
 {
 	if (!rmm_page_test(page, PG_rmm_owner_priv))
 		return;
-	rmm_page_clear(page, PG_rmm_owner_priv);
+	page_flag(obj->mm, page, PG_rmm_owner_priv, false);
 	rmm_mod_node_page_state(page_node(obj->mm, page), RMM_NR_FILE_MAPPED,
 				-1);
 }
@@ -466,7 +557,8 @@ static void drop_page(struct rmm_memview *v, u32 idx, struct rmm_plist *victims)
 		rmm_mod_node_page_state(n, RMM_NR_SHMEM, -1);
 	}
 	page->private = 0;
-	rmm_plist_add_tail(mm, victims, page);
+	if (lru_let_go(obj, page))
+		rmm_plist_add_tail(mm, victims, page);
 }
 
 static u64 punch_locked(struct rmm_memview *v, u64 first, u64 last,
@@ -567,9 +659,22 @@ struct rmm_memobj *rmm_memobj_create(struct rmm_mm *mm,
 		}
 		obj->nr_views = 1;
 	}
+	rmm_mutex_lock(&mm->memobj_list_lock);
+	obj->lnext = mm->memobj_list;
+	if (obj->lnext)
+		obj->lnext->lpprev = &obj->lnext;
+	obj->lpprev = &mm->memobj_list;
+	mm->memobj_list = obj;
+	rmm_mutex_unlock(&mm->memobj_list_lock);
 	return obj;
 }
 RMM_EXPORT(rmm_memobj_create);
+
+void rmm_memobj_set_host(struct rmm_memobj *obj, u64 host_cookie)
+{
+	WRITE_ONCE(obj->host, host_cookie);
+}
+RMM_EXPORT(rmm_memobj_set_host);
 
 void rmm_memobj_get(struct rmm_memobj *obj)
 {
@@ -585,6 +690,11 @@ void rmm_memobj_put(struct rmm_memobj *obj)
 	if (!rmm_atomic_long_dec_and_test(&obj->refs))
 		return;
 	rmm_might_sleep();
+	rmm_mutex_lock(&mm->memobj_list_lock);
+	*obj->lpprev = obj->lnext;
+	if (obj->lnext)
+		obj->lnext->lpprev = obj->lpprev;
+	rmm_mutex_unlock(&mm->memobj_list_lock);
 	if (obj->kind == RMM_MEMOBJ_SHARED) {
 		RMM_WARN_ON(obj->views->refs);
 		view_destroy(obj->views);
@@ -811,6 +921,7 @@ static int fault_new(struct rmm_memview *v, struct rmm_fault *f,
 	account_new(obj, page);
 	if (obj->kind == RMM_MEMOBJ_SHARED)
 		mark_mapped(obj, page);
+	lru_take(obj, page, f->pgoff, true);
 	f->page = page;
 	f->map_writable = true;
 	return 0;
@@ -841,11 +952,13 @@ static int fault_cow(struct rmm_memview *v, struct rmm_fault *f,
 	rmm_spin_unlock(&obj->share_lock);
 	if (reuse) {
 		rmm_mm_free_pages(mm, copy, 0);
+		mark_young(mm, page);
 		f->page = page;
 	} else {
 		/* this view keeps its count until rmm_memview_fault_done() */
 		ix_leaf_set(v, l, f->pgoff, rmm_mm_page_idx(mm, copy));
 		account_new(obj, copy);
+		lru_take(obj, copy, f->pgoff, true);
 		f->page = copy;
 		f->replaced = true;
 		f->old = page;
@@ -879,6 +992,7 @@ int rmm_memview_fault(struct rmm_memview *v, struct rmm_fault *f)
 	page = rmm_mm_idx_to_page(obj->mm, idx);
 	if (obj->kind == RMM_MEMOBJ_SHARED) {
 		mark_mapped(obj, page);
+		mark_young(obj->mm, page);
 		f->page = page;
 		f->map_writable = true;
 		return 0;
@@ -892,6 +1006,7 @@ int rmm_memview_fault(struct rmm_memview *v, struct rmm_fault *f)
 	count = READ_ONCE(page->private);
 	if (count > 1 && f->write)
 		return fault_cow(v, f, l, page);
+	mark_young(obj->mm, page);
 	f->page = page;
 	f->map_writable = count <= 1;
 	return 0;
@@ -985,6 +1100,114 @@ u64 rmm_memview_count(struct rmm_memview *v, const struct rmm_pgrange *r)
 RMM_EXPORT(rmm_memview_count);
 
 /* ------------------------------------------------------------------ */
+/* reclaim: the owner of LRU pages (lru.h, struct rmm_lru_owner_ops)   */
+/* ------------------------------------------------------------------ */
+
+/*
+ * obj->lock and every view's lock, or none: reclaim never blocks on them
+ * (direct reclaim may run under a view lock of the faulting task, which
+ * makes the trylock of that view fail: the page is kept).
+ */
+static bool trylock_views(struct rmm_memobj *obj)
+{
+	struct rmm_memview *v, *u;
+
+	if (!rmm_mutex_trylock(&obj->lock))
+		return false;
+	for (v = obj->views; v; v = v->next) {
+		if (rmm_mutex_trylock(&v->lock))
+			continue;
+		for (u = obj->views; u != v; u = u->next)
+			rmm_mutex_unlock(&u->lock);
+		rmm_mutex_unlock(&obj->lock);
+		return false;
+	}
+	return true;
+}
+
+static void unlock_views(struct rmm_memobj *obj)
+{
+	struct rmm_memview *v;
+
+	for (v = obj->views; v; v = v->next)
+		rmm_mutex_unlock(&v->lock);
+	rmm_mutex_unlock(&obj->lock);
+}
+
+/* views whose index holds page @idx at @pgoff (trylock_views() held) */
+static unsigned int page_holders(struct rmm_memobj *obj, u32 idx, u64 pgoff)
+{
+	struct rmm_memview *v;
+	unsigned int n = 0;
+
+	rmm_assert_held(&obj->lock);
+	for (v = obj->views; v; v = v->next)
+		n += ix_lookup(v, pgoff) == idx;
+	return n;
+}
+
+/*
+ * isolate: lru_lock held and the page on a list, so its owner has not
+ * let go of it and the object (which lets go of every page before it is
+ * freed) is still there; a reference unless it is dying already.
+ */
+static bool memobj_pin(struct rmm_mm *mm, struct rmm_page *page)
+{
+	struct rmm_memobj *obj = rmm_page_ext(mm, page)->owner;
+
+	rmm_assert_held(&rmm_node_lruvec(mm, rmm_mm_page_nid(mm,
+							      page))->lru_lock);
+	return obj && rmm_atomic_long_inc_not_zero(&obj->refs);
+}
+
+static void memobj_unpin(struct rmm_mm *mm, void *owner)
+{
+	rmm_memobj_put(owner);
+}
+
+/*
+ * folio_referenced(): the views holding the page if it was mapped since
+ * the last call (RMM_EXT_YOUNG), else 0; clearing YOUNG removes the
+ * page's entries (unmap_obj) so that the next access faults and sets it
+ * again, as a young PTE bit would be cleared and flushed.
+ */
+static int memobj_referenced(struct rmm_mm *mm, struct rmm_page *page)
+{
+	struct rmm_page_ext *ext = rmm_page_ext(mm, page);
+	struct rmm_lruvec *lruvec =
+		rmm_node_lruvec(mm, rmm_mm_page_nid(mm, page));
+	struct rmm_memobj *obj = ext->owner;
+	u64 pgoff = ext->index;
+	unsigned int holders;
+	bool young;
+
+	if (!trylock_views(obj))
+		return -EAGAIN;
+	holders = page_holders(obj, rmm_mm_page_idx(mm, page), pgoff);
+	rmm_spin_lock(&lruvec->lru_lock);
+	young = ext->flags & RMM_EXT_YOUNG;
+	ext->flags &= ~RMM_EXT_YOUNG;
+	rmm_spin_unlock(&lruvec->lru_lock);
+	if (young && holders)
+		rmm_mm_unmap_obj(mm, obj->host, pgoff, 1);
+	unlock_views(obj);
+	return young ? holders : 0;
+}
+
+static enum rmm_pageout memobj_pageout(struct rmm_mm *mm,
+				       struct rmm_page *page, bool may_swap)
+{
+	return RMM_PAGEOUT_ACTIVATE;	/* no swap yet */
+}
+
+const struct rmm_lru_owner_ops rmm_memobj_lru_ops = {
+	.pin		= memobj_pin,
+	.unpin		= memobj_unpin,
+	.referenced	= memobj_referenced,
+	.pageout	= memobj_pageout,
+};
+
+/* ------------------------------------------------------------------ */
 /* validation                                                         */
 /* ------------------------------------------------------------------ */
 
@@ -1041,6 +1264,21 @@ static void validate_entry(struct vstate *s, u64 pgoff, u32 idx)
 	} else if (rmm_page_test(page, PG_rmm_owner_priv)) {
 		vbad(s, "pgoff %llu: private page marked mapped",
 		     (unsigned long long)pgoff);
+	}
+	if (mm->lru) {
+		const struct rmm_page_ext *ext = rmm_page_ext(mm, page);
+		u32 flags = READ_ONCE(ext->flags);
+
+		if (ext->owner != obj || ext->index != pgoff)
+			vbad(s, "pgoff %llu: page %u ext names %p pgoff %llu",
+			     (unsigned long long)pgoff, idx, ext->owner,
+			     (unsigned long long)ext->index);
+		if (!RmmPageLru(page) && !(flags & RMM_EXT_ISOLATED))
+			vbad(s, "pgoff %llu: page %u neither on the LRU nor isolated",
+			     (unsigned long long)pgoff, idx);
+		if (flags & RMM_EXT_ORPHAN)
+			vbad(s, "pgoff %llu: page %u released but in the index",
+			     (unsigned long long)pgoff, idx);
 	}
 	if (s->pairs && s->nr_pairs < s->max_pairs) {
 		s->pairs[s->nr_pairs].idx = idx;

@@ -673,7 +673,7 @@ struct rmm_tunables {
 	int oom_dump_tasks;			/* default 1 (proc_dointvec) */
 	int oom_kill_allocating_task;		/* default 0 (proc_dointvec) */
 	int swappiness;				/* vm.swappiness: 60, 0..200 */
-	int page_cluster;			/* vm.page-cluster: 3, >= 0 */
+	int page_cluster;			/* vm.page-cluster: 3, 0..31 (6.1: >= 0) */
 };
 
 /* what-if input/output of rmm_calc_wmarks() */
@@ -803,6 +803,13 @@ struct rmm_mm {
 	 * (objects, views, index nodes), for meminfo's Metadata:
 	 */
 	rmm_atomic_long_t memobj_meta_bytes;
+	/*
+	 * memobj.c: every memory object of the instance (swapoff's
+	 * rmm_memobj_unuse_swap() walks them), linked through the objects,
+	 * under memobj_list_lock (above obj->lock; below swap->mutex)
+	 */
+	rmm_mutex_t memobj_list_lock;
+	struct rmm_memobj *memobj_list;
 };
 
 #endif /* _RMM_MMZONE_H */

@@ -30,6 +30,8 @@
 
 #define SWAP_CLUSTER_MAX	32UL
 #define MIN_PERCPU_PAGELIST_HIGH_FRACTION 8
+#define SWAPPINESS_MAX		200	/* SYSCTL_TWO_HUNDRED */
+#define PAGE_CLUSTER_MAX_6_12	31	/* 6.12's page_cluster_max */
 
 static inline u64 mult_frac_u64(u64 x, u64 n, u64 d)
 {
@@ -56,6 +58,13 @@ void rmm_tunables_default(const struct rmm_layout *l, struct rmm_tunables *t)
 	t->percpu_pagelist_high_fraction = 0;
 	t->oom_dump_tasks = 1;
 	t->oom_kill_allocating_task = 0;
+	t->swappiness = 60;		/* vm_swappiness */
+	/*
+	 * swap_setup(): 3, or 2 on machines with less than 16 MiB of RAM;
+	 * the running kernel has far more, and so does any region worth
+	 * swapping, so regionmm takes 3 whatever its size
+	 */
+	t->page_cluster = 3;
 }
 RMM_EXPORT(rmm_tunables_default);
 
@@ -530,6 +539,33 @@ int rmm_set_tunable(struct rmm_mm *mm, enum rmm_tunable t, const long *vals,
 				   vals[0]);
 		rmm_spin_unlock_irqrestore(&mm->tunables_lock, flags);
 		return 0;
+	case RMM_TUNE_SWAPPINESS:
+	case RMM_TUNE_PAGE_CLUSTER: {
+		/*
+		 * proc_dointvec_minmax in both kernels: swappiness 0..200;
+		 * page-cluster >= 0, at most page_cluster_max (31) on 6.12
+		 * (6.1 has no upper limit).  Policy only (vmscan.c,
+		 * swapfile.c read them): nothing to recompute.
+		 */
+		bool swp = t == RMM_TUNE_SWAPPINESS;
+		long max = swp ? SWAPPINESS_MAX :
+			   mm->layout.kver >= RMM_KVER(6, 12) ?
+			   PAGE_CLUSTER_MAX_6_12 : INT_MAX;
+
+		if (n != 1 || vals[0] < 0 || vals[0] > max) {
+			rmm_pr_err("%s: %ld out of range 0..%ld\n",
+				   swp ? "swappiness" : "page-cluster",
+				   n == 1 ? vals[0] : 0L, max);
+			return -EINVAL;
+		}
+		rmm_spin_lock_irqsave(&mm->tunables_lock, flags);
+		if (swp)
+			WRITE_ONCE(mm->tunables.swappiness, vals[0]);
+		else
+			WRITE_ONCE(mm->tunables.page_cluster, vals[0]);
+		rmm_spin_unlock_irqrestore(&mm->tunables_lock, flags);
+		return 0;
+	}
 	default:
 		rmm_pr_err("tunable %d unknown\n", t);
 		return -EINVAL;
@@ -571,6 +607,12 @@ int rmm_get_tunable(struct rmm_mm *mm, enum rmm_tunable t, long *vals, int n)
 		return 1;
 	case RMM_TUNE_OOM_KILL_ALLOCATING_TASK:
 		vals[0] = READ_ONCE(mm->tunables.oom_kill_allocating_task);
+		return 1;
+	case RMM_TUNE_SWAPPINESS:
+		vals[0] = READ_ONCE(mm->tunables.swappiness);
+		return 1;
+	case RMM_TUNE_PAGE_CLUSTER:
+		vals[0] = READ_ONCE(mm->tunables.page_cluster);
 		return 1;
 	default:
 		return -EINVAL;

@@ -44,7 +44,10 @@ void rmm_tunables_default(const struct rmm_layout *l, struct rmm_tunables *t);
  * (the kernel ignores the last zones' values: kept but unused);
  * percpu_pagelist_high_fraction: 0 or >= 8;
  * oom_dump_tasks, oom_kill_allocating_task: any int (proc_dointvec),
- * non-zero is on; they only change what oom_kill.c reads.
+ * non-zero is on; they only change what oom_kill.c reads;
+ * swappiness: 0..200 (default 60); page-cluster: >= 0 (default 3), at
+ * most 31 on 6.12 (page_cluster_max; 6.1: no limit); read by vmscan.c
+ * and swapfile.c, nothing is recomputed.
  */
 int rmm_set_tunable(struct rmm_mm *mm, enum rmm_tunable t, const long *vals,
 		    int n);

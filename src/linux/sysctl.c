@@ -7,7 +7,8 @@
  * /proc/sys/vm entries, so `sysctl regionmm.min_free_kbytes=N` behaves like
  * vm.min_free_kbytes.  The two OOM files are proc_dointvec in the kernel:
  * any int is kept as written (non-zero is on); only junk and values beyond
- * int are refused.
+ * int are refused.  swappiness (0..200) and page-cluster (>= 0; at most
+ * 31 on 6.12) steer reclaim (src/core/vmscan.c, swapfile.c).
  *
  * A write is parsed into a scratch copy; only when the kernel's checks and
  * rmm_set_tunable() (which recomputes watermarks, protection and pcp
@@ -37,6 +38,14 @@
 /* same as the kernel's MIN_PERCPU_PAGELIST_HIGH_FRACTION */
 #define RMM_MIN_PCP_HIGH_FRACTION	8
 static int rmm_three_thousand = 3000;
+static int rmm_two_hundred = 200;
+/* 6.12's page_cluster_max (mm/swap.c); 6.1 has no upper limit */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+static int rmm_page_cluster_max = 31;
+#define RMM_PAGE_CLUSTER_MAX	(&rmm_page_cluster_max)
+#else
+#define RMM_PAGE_CLUSTER_MAX	NULL
+#endif
 
 static DEFINE_MUTEX(rmm_sysctl_mutex);
 static struct ctl_table_header *rmm_sysctl_header;
@@ -77,6 +86,14 @@ static int rmm_sysctl_handler(RMM_CTL_TABLE *table, int write,
 	case RMM_TUNE_WATERMARK_SCALE_FACTOR:
 		tmp.extra1 = SYSCTL_ONE;
 		tmp.extra2 = &rmm_three_thousand;
+		break;
+	case RMM_TUNE_SWAPPINESS:
+		tmp.extra1 = SYSCTL_ZERO;
+		tmp.extra2 = &rmm_two_hundred;
+		break;
+	case RMM_TUNE_PAGE_CLUSTER:
+		tmp.extra1 = SYSCTL_ZERO;
+		tmp.extra2 = RMM_PAGE_CLUSTER_MAX;
 		break;
 	default:
 		break;
@@ -129,6 +146,21 @@ static struct ctl_table rmm_sysctl_table[] = {
 	RMM_CTL("oom_dump_tasks", RMM_TUNE_OOM_DUMP_TASKS, 1),
 	RMM_CTL("oom_kill_allocating_task", RMM_TUNE_OOM_KILL_ALLOCATING_TASK,
 		1),
+	/*
+	 * Why: vm.swappiness weighs swapping anonymous pages against
+	 * dropping file pages in get_scan_count(); regionmm's reclaim
+	 * (src/core/vmscan.c) runs the same arithmetic over its own lists,
+	 * so it gets its own copy with the kernel's 0..200 limits, to be
+	 * steered without touching the kernel's reclaim.
+	 */
+	RMM_CTL("swappiness", RMM_TUNE_SWAPPINESS, 1),
+	/*
+	 * Why: swap-in reads 2^page-cluster pages around a faulting slot
+	 * (swap readahead); 0 turns readahead off, which is what a device
+	 * with cheap random reads (or a test counting pswpin) wants, as
+	 * vm.page-cluster does for the kernel's swap.
+	 */
+	RMM_CTL("page-cluster", RMM_TUNE_PAGE_CLUSTER, 1),
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
 	{ }
 #endif
