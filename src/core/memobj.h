@@ -78,6 +78,13 @@ struct rmm_memview;
  * is looked at again.  arg: the shared struct rmm_page *.
  */
 #define RMM_INJECT_MEMOBJ_COW	0x100
+/*
+ * In reclaim's pageout of a page, after every index entry holding it was
+ * replaced by its swap entry and the locks were dropped, before the
+ * write: the page is in the swap cache, RMM_EXT_WRITEBACK.  arg: the
+ * struct rmm_page *.
+ */
+#define RMM_INJECT_MEMOBJ_PAGEOUT	0x101
 
 enum rmm_memobj_kind {
 	RMM_MEMOBJ_SHARED,	/* one view; MAP_SHARED semantics */
