@@ -7,7 +7,8 @@
  *
  * The index
  * ---------
- * Each view maps pgoff -> page index (u32, RMM_NIL for a hole) in a radix
+ * Each view maps pgoff -> page index (u32, RMM_NIL for a hole, or a swap
+ * entry: bit 31, swapfile.h) in a radix
  * tree of 64-slot nodes, as the xarray does: leaves hold 64 page indices
  * (260 bytes, 4 bytes a page when dense), inner nodes 64 child pointers;
  * a tree of height h covers pgoffs [0, 64^h).  Lookups are O(h) (h = 3
@@ -25,20 +26,40 @@
  * nobody else can raise its count without that view's lock (fork takes
  * it).  The page whose count drops to 0 belongs to whoever dropped it.
  *
+ * Reclaim (the mm/vmscan.c, mm/rmap.c and mm/memory.c do_swap_page()
+ * parts; contract: memobj.h, lru.h).  pageout() replaces every entry that
+ * holds a page by its swap entry under obj->lock and every view lock,
+ * all trylocked; the page stays in the swap cache while it is written
+ * with no lock held, where a fault finds it.  Swap entries of one slot
+ * are only ever in one object's views (fork copies them within it), so
+ * obj->share_lock orders every swap cache change of the object's pages
+ * against the faults that take pages from it, and obj->swapin_lock
+ * (taken under a view lock, held across the read, never by reclaim) lets
+ * one view read a slot several entries hold while the others wait and
+ * then find the page in the cache.  A read of a slot only this entry
+ * holds needs neither: nobody else can reach it while the view lock is
+ * held (pageout needs that lock too).  workingset_refault_anon counts
+ * every page read back; activation by refault distance (workingset.c)
+ * is not done here.
+ *
  * Metadata (meminfo's Metadata:): every byte this file gets from
  * rmm_kvzalloc() (objects, views, index nodes) is added to
  * mm->memobj_meta_bytes; a view also keeps its own bytes (struct + nodes)
  * in v->meta_bytes, which rmm_memobj_validate() recomputes.
  *
  * Locking (Documentation/core.rst, lock order)
- *   mmap_lock -> obj->lock -> view->lock -> i_mmap_rwsem -> PTE lock
- *   -> zone lock; obj->share_lock (spinlock) is a leaf under a view lock.
+ *   mm->memobj_list_lock -> obj->lock -> view->lock -> obj->swapin_lock
+ *   -> obj->share_lock (spinlock) -> swap locks -> lru_lock; a view
+ *   lock -> i_mmap_rwsem -> PTE lock (unmap_obj) -> zone lock.  Reclaim
+ *   trylocks obj->lock and the view locks, so it may run under any of
+ *   them (direct reclaim from a fault).
  *   obj->lock: obj->views, each view's refs, obj->size (SHARED: also
  *   under the view lock, so a fault sees a stable size).  Several view
  *   locks are held at once only under obj->lock (fork, validate), so
  *   they cannot deadlock with each other; faults hold one.
- *   view->lock: the view's index, nr_pages, meta_bytes, and the mapped
- *   mark (PG_rmm_owner_priv) of a SHARED object's pages.
+ *   view->lock: the view's index, nr_pages, nr_swap, meta_bytes, and the
+ *   mapped mark (PG_rmm_owner_priv, set under lru_lock too since lru.c
+ *   changes other bits of page->flags) of a SHARED object's pages.
  *   Pages are allocated with the view lock held (the allocator's locks
  *   are below) and freed by rmm_memobj_free_victims() with none held.
  */
@@ -583,7 +604,8 @@ static bool swap_shared(struct rmm_memobj *obj, struct rmm_page *page)
  * caller's unmap.  Else it leaves the cache, unless it is being written
  * (the reclaimer, which holds it, takes it out).  true: kept.
  */
-static bool swapcache_release(struct rmm_memobj *obj, struct rmm_page *page)
+static bool swapcache_release(struct rmm_memobj *obj, struct rmm_page *page,
+			      bool mapped)
 {
 	struct rmm_mm *mm = obj->mm;
 	struct rmm_page_ext *ext;
@@ -608,7 +630,7 @@ static bool swapcache_release(struct rmm_memobj *obj, struct rmm_page *page)
 			cache_del(obj, ext->swap, page);
 	}
 	rmm_spin_unlock(&obj->share_lock);
-	if (keep)
+	if (keep && mapped)
 		rmm_mm_unmap_obj(mm, obj->host, ext->index, 1);
 	return keep;
 }
@@ -661,6 +683,11 @@ static void drop_page(struct rmm_memview *v, u32 idx, struct rmm_plist *victims)
 	struct rmm_memobj *obj = v->obj;
 	struct rmm_mm *mm = obj->mm;
 	struct rmm_page *page = rmm_mm_idx_to_page(mm, idx);
+	/*
+	 * a view nobody references (its destruction) has no mapping, and
+	 * the host's object behind obj->host may be gone: no unmap_obj
+	 */
+	bool mapped = READ_ONCE(v->refs) > 0;
 
 	if (obj->kind == RMM_MEMOBJ_PRIVATE) {
 		u32 left;
@@ -677,9 +704,9 @@ static void drop_page(struct rmm_memview *v, u32 idx, struct rmm_plist *victims)
 		page->private = 0;
 	}
 	account_page(obj, page, -1);
-	if (swapcache_release(obj, page))
+	if (swapcache_release(obj, page, mapped))
 		return;
-	if (lru_let_go(obj, page, true))
+	if (lru_let_go(obj, page, mapped))
 		rmm_plist_add_tail(mm, victims, page);
 }
 
@@ -773,7 +800,12 @@ static void view_destroy(struct rmm_memview *v)
 	u32 idx;
 
 	rmm_plist_init(&victims);
-	rmm_mutex_lock(&v->lock);
+	/*
+	 * nobody else can reach @v; the last put of an object may come from
+	 * reclaim's unpin, under a view lock of a faulting task (lockdep:
+	 * another view's lock nested)
+	 */
+	rmm_mutex_lock_nested(&v->lock, 1);
 	ix_for_each(v, pos, 0, RMM_MEMOBJ_PGOFF_LIMIT - 1, idx)
 		drop_entry(v, idx, &victims);
 	if (v->root)
@@ -1536,6 +1568,18 @@ static void unlock_views(struct rmm_memobj *obj)
 	rmm_mutex_unlock(&obj->lock);
 }
 
+/*
+ * may the object's pages be mapped (obj->lock held)?  Not once a SHARED
+ * object's view has no reference: the host's object behind obj->host
+ * may be gone, while reclaim's pin keeps this one.  A PRIVATE object's
+ * listed views are referenced.
+ */
+static bool obj_mapped(struct rmm_memobj *obj)
+{
+	rmm_assert_held(&obj->lock);
+	return obj->kind == RMM_MEMOBJ_PRIVATE || obj->views->refs > 0;
+}
+
 /* views whose index holds page @idx at @pgoff (trylock_views() held) */
 static unsigned int page_holders(struct rmm_memobj *obj, u32 idx, u64 pgoff)
 {
@@ -1590,7 +1634,7 @@ static int memobj_referenced(struct rmm_mm *mm, struct rmm_page *page)
 	young = ext->flags & RMM_EXT_YOUNG;
 	ext->flags &= ~RMM_EXT_YOUNG;
 	rmm_spin_unlock(&lruvec->lru_lock);
-	if (young && holders)
+	if (young && holders && obj_mapped(obj))
 		rmm_mm_unmap_obj(mm, obj->host, pgoff, 1);
 	unlock_views(obj);
 	return young ? holders : 0;
@@ -1713,7 +1757,8 @@ static enum rmm_pageout memobj_pageout(struct rmm_mm *mm,
 		if (obj->kind == RMM_MEMOBJ_SHARED)
 			clear_mapped(obj, page);
 		account_page(obj, page, -1);
-		rmm_mm_unmap_obj(mm, obj->host, pgoff, 1);
+		if (obj_mapped(obj))
+			rmm_mm_unmap_obj(mm, obj->host, pgoff, 1);
 	}
 	unlock_views(obj);
 
