@@ -1510,6 +1510,8 @@ static void test_swap_fork_enomem(void)
 	ok(clean(obj), "validate clean");
 	fault(v[5], 0, false, &f);
 	ok(all_bytes(f.page, 0x3e), "a view reads it back");
+	is_long(reclaim(f.page, true), RMM_PAGEOUT_KEEP,
+		"62 views (over 32): reclaim leaves the object alone (KEEP)");
 	for (i = n - 1; i >= 0; i--)
 		rmm_memview_put(v[i]);
 	rmm_memobj_put(obj);

@@ -1542,12 +1542,24 @@ RMM_EXPORT(rmm_memobj_unuse_swap);
  * (direct reclaim may run under a view lock of the faulting task, which
  * makes the trylock of that view fail: the page is kept).
  */
+/*
+ * Reclaim holds all of an object's view locks at once, each trylocked:
+ * lockdep counts every one (trylocks take no nest_lock), and a task may
+ * hold at most 48 locks.  Pages of objects with more views are left
+ * alone (busy).
+ */
+#define RECLAIM_MAX_VIEWS	32
+
 static bool trylock_views(struct rmm_memobj *obj)
 {
 	struct rmm_memview *v, *u;
 
 	if (!rmm_mutex_trylock(&obj->lock))
 		return false;
+	if (obj->nr_views > RECLAIM_MAX_VIEWS) {
+		rmm_mutex_unlock(&obj->lock);
+		return false;
+	}
 	for (v = obj->views; v; v = v->next) {
 		if (rmm_mutex_trylock(&v->lock))
 			continue;
