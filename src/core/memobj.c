@@ -1290,7 +1290,7 @@ int rmm_memview_fault(struct rmm_memview *v, struct rmm_fault *f)
 	struct rmm_memobj *obj = v->obj;
 	struct rmm_page *page;
 	struct ix_leaf *l;
-	u32 idx, count;
+	u32 idx, count, ext_flags;
 
 	rmm_assert_held(&v->lock);
 	f->page = NULL;
@@ -1317,10 +1317,15 @@ int rmm_memview_fault(struct rmm_memview *v, struct rmm_fault *f)
 		idx = l->page[f->pgoff & IX_MASK];
 	}
 	page = rmm_mm_idx_to_page(obj->mm, idx);
+	/* one look at the ext: in the swap cache? young already? */
+	ext_flags = obj->mm->lru ?
+		READ_ONCE(rmm_page_ext(obj->mm, page)->flags) : RMM_EXT_YOUNG;
 	if (obj->kind == RMM_MEMOBJ_SHARED) {
-		swap_shared(obj, page);		/* one view: only cleans up */
+		if (ext_flags & RMM_EXT_SWAPCACHE)
+			swap_shared(obj, page);	/* one view: only cleans up */
 		mark_mapped(obj, page);
-		mark_young(obj->mm, page);
+		if (!(ext_flags & RMM_EXT_YOUNG))
+			mark_young(obj->mm, page);
 		f->page = page;
 		f->map_writable = true;
 		return 0;
@@ -1332,11 +1337,13 @@ int rmm_memview_fault(struct rmm_memview *v, struct rmm_fault *f)
 	 * back) or a copy that fault_cow() gives back after a recheck.
 	 */
 	count = READ_ONCE(page->private);
-	if (count <= 1 && swap_shared(obj, page))
+	if (count <= 1 && (ext_flags & RMM_EXT_SWAPCACHE) &&
+	    swap_shared(obj, page))
 		count = 2;	/* shared with entries still holding its slot */
 	if (count > 1 && f->write)
 		return fault_cow(v, f, l, page);
-	mark_young(obj->mm, page);
+	if (!(ext_flags & RMM_EXT_YOUNG))
+		mark_young(obj->mm, page);
 	f->page = page;
 	f->map_writable = count <= 1;
 	return 0;
