@@ -20,15 +20,40 @@
  * An address space is named by an opaque cookie (the glue's struct
  * mm_struct pointer); the core never dereferences it.
  *
+ * Reclaim and swap
+ * ----------------
+ * An index entry is a page, or a swap entry (swapfile.h) where reclaim
+ * took the page away.  memobj.c owns its pages on the LRU (lru.h): each
+ * page in an index has ext->owner = its object, ext->index = its pgoff,
+ * and is on an LRU list or isolated by a reclaimer; a fault that maps a
+ * page sets RMM_EXT_YOUNG.  The owner ops (rmm_memobj_lru_ops) pin the
+ * object, test and clear young (removing the page's user entries through
+ * mm->ops->unmap_obj), and page out: every entry holding the page becomes
+ * its swap entry, the page goes through the swap cache and is freed.  A
+ * fault on a swap entry reads the page back, or takes it from the swap
+ * cache (fault->major says which).  Without rmm_lru_init() (an instance
+ * without reclaim) no page is on a list and nothing is swapped.
+ *
  * Invariants (checked by rmm_memobj_validate())
  *   page->private == number of views whose index holds the page
  *                    ("share count", >= 1 while the page is in any index)
+ *   a swap entry's slot count (rmm_swap_count()) == number of index
+ *   entries, in all views of its object, that hold it (entries are never
+ *   shared between objects); the share count of a page counts only the
+ *   entries that hold the page itself.  A page in the swap cache that
+ *   some index holds while entries still hold its slot is shared with
+ *   them: never writable through a view (copy on write)
+ *   each page's (and each swap entry's) entries are at one pgoff
  *   a page in an index is allocated, order 0, from obj->mm, and is in no
- *   other object's index
- *   v->nr_pages == entries of v's index;  obj->size bounds every pgoff
+ *   other object's index; with the LRU: its ext names the object and that
+ *   pgoff, it is on an LRU list or isolated, and not an orphan
+ *   v->nr_pages == entries of v's index (pages and swap entries),
+ *   v->nr_swap == its swap entries;  obj->size bounds every pgoff
  *   of a SHARED object's index (private objects: no size, see below)
- *   NR_ANON_MAPPED (node of the page) counts each page of private views
- *   once; NR_FILE_PAGES and NR_SHMEM count each page of shared objects;
+ *   NR_ANON_MAPPED (node of the page) counts each resident page of
+ *   private views once (swapped-out ones not); NR_FILE_PAGES and NR_SHMEM
+ *   count each resident page of shared objects (swapfile.c adds the swap
+ *   cache's pages to NR_FILE_PAGES);
  *   NR_FILE_MAPPED counts the pages of shared objects marked mapped
  *   (PG_rmm_owner_priv: faulted into a mapping since the glue last
  *   reported their range unmapped everywhere)
@@ -42,7 +67,13 @@
  * a page is never free while a user mapping can reach it.  Exception: the
  * last rmm_memview_put() of a PRIVATE view, and the last rmm_memobj_put()
  * of a SHARED object, free the pages they drop themselves (no mapping can
- * exist: every mapping holds a view reference).
+ * exist: every mapping holds a view reference).  A page leaves the LRU
+ * (rmm_lru_release()) before it goes on a victim list; one a reclaimer
+ * holds isolated at that moment is not put there but left to the
+ * reclaimer (an orphan), its user entries removed at once (unmap_obj),
+ * and so is a page in the swap cache whose slot other entries still hold
+ * (it stays in the cache for them).  Swap entries leaving an index free
+ * their slot count (rmm_swap_free()).
  *
  * Locking (order: mmap_lock -> obj->lock -> view lock -> i_mmap_rwsem ->
  * PTE lock -> zone lock; see Documentation/core.rst)
@@ -52,8 +83,16 @@
  *   obj->lock (sleeping mutex) protects the object's size and list of
  *   views; taken before a view's lock, never after.  Several view locks
  *   are held at once only under obj->lock.
- *   obj->share_lock (spinlock, a leaf) protects the share counts of a
- *   PRIVATE object's pages, which several views' locks reach.
+ *   obj->share_lock (spinlock) protects the share counts of a PRIVATE
+ *   object's pages, which several views' locks reach, and the swap cache
+ *   membership of the object's pages (faults that take a page from the
+ *   cache against the reclaimer that drops it); the swap and LRU
+ *   spinlocks are taken under it.
+ *   obj->swapin_lock (mutex, under a view lock) lets one view at a time
+ *   read a slot that several entries hold, across the read.
+ *   Reclaim (the owner ops) only trylocks obj->lock and the view locks:
+ *   direct reclaim may run under a view lock.  mm->memobj_list_lock
+ *   (above obj->lock) guards the instance's list of objects (swapoff).
  *   Functions that need a lock say so and assert it.
  */
 #ifndef _RMM_MEMOBJ_H
@@ -78,6 +117,13 @@ struct rmm_memview;
  * is looked at again.  arg: the shared struct rmm_page *.
  */
 #define RMM_INJECT_MEMOBJ_COW	0x100
+/*
+ * In reclaim's pageout of a page, after every index entry holding it was
+ * replaced by its swap entry and the locks were dropped, before the
+ * write: the page is in the swap cache, RMM_EXT_WRITEBACK.  arg: the
+ * struct rmm_page *.
+ */
+#define RMM_INJECT_MEMOBJ_PAGEOUT	0x101
 
 enum rmm_memobj_kind {
 	RMM_MEMOBJ_SHARED,	/* one view; MAP_SHARED semantics */
@@ -108,6 +154,9 @@ enum rmm_memobj_kind rmm_memobj_kind(const struct rmm_memobj *obj);
  * The host's name for the object, passed to mm->ops->unmap_obj when
  * reclaim must remove the entries of a page (the glue's object, whose
  * address space holds every mapping).  Set once, before the first fault.
+ * It must stay valid while any view of the object is referenced; reclaim
+ * may hold the object itself longer (its pin), and then does not call
+ * unmap_obj (no view referenced: nothing mapped).
  */
 void rmm_memobj_set_host(struct rmm_memobj *obj, u64 host_cookie);
 
@@ -171,11 +220,14 @@ struct rmm_page *rmm_memview_lookup(struct rmm_memview *v, u64 pgoff);
  *        (the others copied or let go); a read-only entry to it may be
  *        made writable in place.
  * Returns 0, -EFAULT (pgoff beyond a SHARED object's size, or beyond
- * RMM_MEMOBJ_PGOFF_LIMIT: SIGBUS) or -ENOMEM (no page or no index node;
- * reclaim and OOM come with phase 2's issue; nothing is left behind).
- * A new page is zeroed; a copy carries the shared page's contents.  A
- * SHARED object's page is always map_writable (the VMA decides) and is
- * marked mapped (NR_FILE_MAPPED).  May sleep (index nodes).
+ * RMM_MEMOBJ_PGOFF_LIMIT, or a failed swap read: SIGBUS) or -ENOMEM (no
+ * page or no index node, after the allocator's reclaim and OOM; nothing
+ * is left behind).  A new page is zeroed; a copy carries the shared
+ * page's contents; a swap entry is read back (major) or taken from the
+ * swap cache, holding the view lock across the read.  A SHARED object's
+ * page is always map_writable (the VMA decides) and is marked mapped
+ * (NR_FILE_MAPPED).  The page is marked young (RMM_EXT_YOUNG).  May
+ * sleep (index nodes, swap reads).
  */
 struct rmm_fault {
 	u64 pgoff;
@@ -223,8 +275,8 @@ void rmm_memview_unmapped(struct rmm_memview *v, const struct rmm_pgrange *r,
 			  struct rmm_plist *victims);
 
 /*
- * pages of @v's index inside [@r) (resident pages for /proc/regionmm/tasks).
- * Takes the view lock.
+ * pages of @v's index inside [@r) (resident pages for /proc/regionmm/tasks;
+ * swap entries are not counted).  Takes the view lock.
  */
 u64 rmm_memview_count(struct rmm_memview *v, const struct rmm_pgrange *r);
 
@@ -237,10 +289,11 @@ u64 rmm_memview_count_swap(struct rmm_memview *v, const struct rmm_pgrange *r);
 
 /*
  * try_to_unuse() for swapoff of device @type: read every page of that
- * device back into every index that holds one of its entries.  0, or
- * -ENOMEM (memory ran out: what was read back stays, the rest stays on
- * the device), -EINTR (a fatal signal).  May sleep; takes each object's
- * locks in turn.
+ * device back into every index that holds one of its entries, and take
+ * the device's pages out of the swap cache.  0, or -ENOMEM (memory ran
+ * out: what was read back stays, the rest stays on the device), -EIO (a
+ * read failed), -EINTR (a fatal signal).  May sleep; takes
+ * mm->memobj_list_lock and each object's locks in turn.
  */
 int rmm_memobj_unuse_swap(struct rmm_mm *mm, int type);
 

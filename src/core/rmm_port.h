@@ -30,7 +30,8 @@
  *              rmm_schedule_timeout_uninterruptible
  *   remote     rmm_remote_call (an asynchronous call on another CPU)
  *   math       rmm_int_sqrt, rmm_fls, rmm_fls64, rmm_ffs64, rmm_popcount64
- *   export     RMM_EXPORT(sym)
+ *   export     RMM_EXPORT(sym), RMM_HOST_WEAK (a host test may define
+ *              the function itself)
  *   tests      rmm_inject(point, arg) (injection points; nothing in the
  *              module)
  * NUMA is not the port's: the glue or the test tells the core which

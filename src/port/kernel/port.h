@@ -37,6 +37,8 @@
 #include <asm/page.h>
 
 #define RMM_EXPORT(sym)		EXPORT_SYMBOL_GPL(sym)
+/* host tests' fakes replace such functions; in the module: nothing */
+#define RMM_HOST_WEAK
 
 #define rmm_pr_err(fmt, ...)	pr_err("regionmm: " fmt, ##__VA_ARGS__)
 #define rmm_pr_warn(fmt, ...)	pr_warn("regionmm: " fmt, ##__VA_ARGS__)

@@ -95,6 +95,11 @@ static inline long strscpy(char *dst, const char *src, size_t size)
 	return len;
 }
 #define RMM_EXPORT(sym)
+/*
+ * a core function a host test may replace with its own fake (weak here,
+ * an ordinary definition in the module)
+ */
+#define RMM_HOST_WEAK __attribute__((weak))
 
 #define RMM_USER_MAX_CPUS 64
 
