@@ -12,6 +12,7 @@
 #include "memobj.h"
 #include "lru.h"
 #include "swapfile.h"
+#include "vmscan.h"
 
 static struct rmm_mm mm;
 static long kv_base;
@@ -1634,6 +1635,55 @@ static void test_swap_stress(void)
 	is_long(node_stat(RMM_NR_SWAPCACHE), 0, "swap cache empty");
 }
 
+/*
+ * A fault on a full instance reclaims, and the pages it can take are its
+ * own object's: the fault drops the view lock while it allocates with
+ * direct reclaim (reclaim only trylocks view locks).  One object fills
+ * every free page and 256 more; each fault succeeds, the earliest pages
+ * go to swap, and every page reads back with its own byte.
+ */
+static void test_swap_own_fault(void)
+{
+	struct rmm_pgrange all = { 0, ~0ULL };
+	struct rmm_memobj *obj;
+	struct rmm_memview *v;
+	struct rmm_plist vl;
+	struct rmm_fault f;
+	unsigned long n, i, bad = 0, failed = 0;
+	unsigned long out0 = rmm_vm_event_state(&mm, RMM_PSWPOUT);
+
+	is_long(rmm_reclaim_init(&mm), 0, "reclaim state (direct reclaim)");
+	n = nfree() + 256;	/* the device has room for them (1023 slots) */
+	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
+	rmm_memobj_set_host(obj, 0x78);
+	v = rmm_memview_get(obj, 1);
+	for (i = 0; i < n; i++) {
+		if (fault(v, i, true, &f)) {
+			failed++;
+			continue;
+		}
+		memset(addr(f.page), (int)(i * 7 + 1), 4096);
+	}
+	is_long(failed, 0, "%lu faults on a full instance all got a page", n);
+	ok(rmm_vm_event_state(&mm, RMM_PSWPOUT) > out0 &&
+	   rmm_memview_count_swap(v, &all) > 0,
+	   "direct reclaim swapped pages of the faulting object itself (%lu swapped)",
+	   (unsigned long)rmm_memview_count_swap(v, &all));
+	for (i = 0; i < n && !failed; i++) {
+		if (fault(v, i, false, &f) ||
+		    !all_bytes(f.page, (u8)(i * 7 + 1)))
+			bad++;
+	}
+	is_long(bad, 0, "every page reads back its own byte");
+	is_long(rmm_memobj_validate(obj), 0, "object valid");
+	rmm_plist_init(&vl);
+	rmm_memview_punch(v, &all, &vl);
+	free_victims(obj, &vl);
+	rmm_memview_put(v);
+	rmm_memobj_put(obj);
+	rmm_reclaim_fini(&mm);
+}
+
 static void test_swap(void)
 {
 	is_long(rmm_swap_init(&mm), 0, "swap state (no device yet)");
@@ -1641,6 +1691,7 @@ static void test_swap(void)
 	test_swap_races();
 	test_swap_fork_enomem();
 	test_swap_stress();
+	test_swap_own_fault();
 	test_swap_unuse();	/* and off */
 	is_long(rmm_swap_validate(&mm), 0, "swapfile.c's validator clean");
 	rmm_swap_fini(&mm);

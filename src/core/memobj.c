@@ -1144,6 +1144,39 @@ static void install_swapped(struct rmm_memview *v, struct ix_leaf *l,
 }
 
 /*
+ * A page for a fault, allocated with the view lock held: what
+ * rmm_memview_fault() got beforehand without the lock (f->prealloc), or
+ * one the allocator can give at once.  The attempt under the lock does
+ * not enter direct reclaim: reclaim only trylocks the view locks, so a
+ * fault that reclaimed while holding one could never take pages of its
+ * own object.  NULL with *again set: drop the lock, allocate with
+ * reclaim, come back (rmm_memview_fault()).
+ */
+static struct rmm_page *fault_alloc(struct rmm_memobj *obj,
+				    struct rmm_fault *f, rmm_gfp_t gfp,
+				    bool zero, bool *again)
+{
+	struct rmm_mm *mm = obj->mm;
+	struct rmm_page *page = f->prealloc;
+
+	*again = false;
+	gfp = (obj->gfp | gfp) & ~(rmm_gfp_t)RMM___GFP_ZERO;
+	if (page) {
+		f->prealloc = NULL;
+		if (zero)
+			memset(rmm_mm_page_address(mm, page), 0, RMM_PAGE_SIZE);
+		return page;
+	}
+	page = rmm_mm_alloc_pages(mm, obj->nid, 0,
+				  (gfp & ~(rmm_gfp_t)RMM___GFP_DIRECT_RECLAIM) |
+				  RMM___GFP_NOWARN |
+				  (zero ? RMM___GFP_ZERO : 0));
+	if (!page && (gfp & RMM___GFP_DIRECT_RECLAIM))
+		*again = true;
+	return page;
+}
+
+/*
  * do_swap_page() for swap entry @e at @pgoff of @v's leaf @l (view lock
  * held): the page in the swap cache (one being written out, or one
  * another view read back), else a new page read from the slot.  A slot
@@ -1155,7 +1188,7 @@ static void install_swapped(struct rmm_memview *v, struct ix_leaf *l,
  * it).  *major: read from the device.  -ENOMEM, -EIO (read error).
  */
 static int swapin(struct rmm_memview *v, struct ix_leaf *l, u64 pgoff, u32 e,
-		  rmm_gfp_t gfp, bool young, bool *major)
+		  rmm_gfp_t gfp, bool young, bool *major, struct rmm_fault *f)
 {
 	struct rmm_memobj *obj = v->obj;
 	struct rmm_mm *mm = obj->mm;
@@ -1186,12 +1219,18 @@ static int swapin(struct rmm_memview *v, struct ix_leaf *l, u64 pgoff, u32 e,
 			goto found;
 		}
 	}
-	page = rmm_mm_alloc_pages(mm, obj->nid, 0, (obj->gfp | gfp) &
-				  ~(rmm_gfp_t)RMM___GFP_ZERO);
-	if (!page) {
+	if (f) {
+		bool again;
+
+		page = fault_alloc(obj, f, gfp, false, &again);
+		err = again ? -EAGAIN : -ENOMEM;
+	} else {
+		page = rmm_mm_alloc_pages(mm, obj->nid, 0, (obj->gfp | gfp) &
+					  ~(rmm_gfp_t)RMM___GFP_ZERO);
 		err = -ENOMEM;
-		goto unlock;
 	}
+	if (!page)
+		goto unlock;
 	err = rmm_swap_readpage(mm, e, page);
 	if (err) {
 		rmm_mm_free_pages(mm, page, 0);
@@ -1228,12 +1267,12 @@ static int fault_new(struct rmm_memview *v, struct rmm_fault *f,
 {
 	struct rmm_memobj *obj = v->obj;
 	struct rmm_page *page;
+	bool again;
 
-	page = rmm_mm_alloc_pages(obj->mm, obj->nid, 0,
-				  obj->gfp | f->gfp_extra | RMM___GFP_ZERO);
+	page = fault_alloc(obj, f, f->gfp_extra, true, &again);
 	if (!page) {
 		ix_erase(v, f->pgoff);	/* prune nodes built for it */
-		return -ENOMEM;
+		return again ? -EAGAIN : -ENOMEM;
 	}
 	ix_leaf_set(v, l, f->pgoff, rmm_mm_page_idx(obj->mm, page));
 	account_new(obj, page);
@@ -1256,12 +1295,11 @@ static int fault_cow(struct rmm_memview *v, struct rmm_fault *f,
 	struct rmm_memobj *obj = v->obj;
 	struct rmm_mm *mm = obj->mm;
 	struct rmm_page *copy;
-	bool reuse;
+	bool reuse, again;
 
-	copy = rmm_mm_alloc_pages(mm, obj->nid, 0, (obj->gfp | f->gfp_extra) &
-				  ~(rmm_gfp_t)RMM___GFP_ZERO);
+	copy = fault_alloc(obj, f, f->gfp_extra, false, &again);
 	if (!copy)
-		return -ENOMEM;
+		return again ? -EAGAIN : -ENOMEM;
 	rmm_copy_page(rmm_mm_page_address(mm, copy),
 		      rmm_mm_page_address(mm, page));
 	rmm_inject(RMM_INJECT_MEMOBJ_COW, page);
@@ -1285,14 +1323,13 @@ static int fault_cow(struct rmm_memview *v, struct rmm_fault *f,
 	return 0;
 }
 
-int rmm_memview_fault(struct rmm_memview *v, struct rmm_fault *f)
+static int __memview_fault(struct rmm_memview *v, struct rmm_fault *f)
 {
 	struct rmm_memobj *obj = v->obj;
 	struct rmm_page *page;
 	struct ix_leaf *l;
 	u32 idx, count, ext_flags;
 
-	rmm_assert_held(&v->lock);
 	f->page = NULL;
 	f->map_writable = false;
 	f->replaced = false;
@@ -1310,7 +1347,7 @@ int rmm_memview_fault(struct rmm_memview *v, struct rmm_fault *f)
 		return fault_new(v, f, l);
 	if (rmm_is_swap_entry(idx)) {
 		int err = swapin(v, l, f->pgoff, idx, f->gfp_extra, false,
-				 &f->major);
+				 &f->major, f);
 
 		if (err)
 			return err == -EIO ? -EFAULT : err;
@@ -1347,6 +1384,37 @@ int rmm_memview_fault(struct rmm_memview *v, struct rmm_fault *f)
 	f->page = page;
 	f->map_writable = count <= 1;
 	return 0;
+}
+
+/*
+ * The fault; when it needs a page the allocator cannot give at once, the
+ * page is allocated with direct reclaim (and the OOM killer) while the
+ * view lock is dropped, and the fault starts again with it: what the
+ * index holds may have changed meanwhile, so nothing found before counts.
+ */
+int rmm_memview_fault(struct rmm_memview *v, struct rmm_fault *f)
+{
+	struct rmm_memobj *obj = v->obj;
+	int err;
+
+	rmm_assert_held(&v->lock);
+	f->prealloc = NULL;
+	while ((err = __memview_fault(v, f)) == -EAGAIN) {
+		rmm_mutex_unlock(&v->lock);
+		f->prealloc = rmm_mm_alloc_pages(obj->mm, obj->nid, 0,
+						 (obj->gfp | f->gfp_extra) &
+						 ~(rmm_gfp_t)RMM___GFP_ZERO);
+		rmm_mutex_lock(&v->lock);
+		if (!f->prealloc) {
+			err = -ENOMEM;
+			break;
+		}
+	}
+	if (f->prealloc) {	/* not needed after all */
+		rmm_mm_free_pages(obj->mm, f->prealloc, 0);
+		f->prealloc = NULL;
+	}
+	return err;
 }
 RMM_EXPORT(rmm_memview_fault);
 
@@ -1467,7 +1535,7 @@ static int unuse_view(struct rmm_memview *v, int type)
 			if (rmm_fatal_signal_pending())
 				return -EINTR;
 			err = swapin(v, ix_find_leaf(v, pos), pos, idx, 0,
-				     false, &major);
+				     false, &major, NULL);
 			if (err)
 				return err;
 			idx = ix_lookup(v, pos);

@@ -227,7 +227,11 @@ struct rmm_page *rmm_memview_lookup(struct rmm_memview *v, u64 pgoff);
  * swap cache, holding the view lock across the read.  A SHARED object's
  * page is always map_writable (the VMA decides) and is marked mapped
  * (NR_FILE_MAPPED).  The page is marked young (RMM_EXT_YOUNG).  May
- * sleep (index nodes, swap reads).
+ * sleep (index nodes, swap reads).  A page the allocator cannot give at
+ * once is allocated with direct reclaim while the view lock is dropped
+ * (reclaim only trylocks view locks, so this lets it take pages of this
+ * object too), then the fault starts again: the lock is held on return,
+ * but not throughout.
  */
 struct rmm_fault {
 	u64 pgoff;
@@ -238,6 +242,7 @@ struct rmm_fault {
 	bool replaced;
 	struct rmm_page *old;
 	bool major;		/* the page was read back from swap */
+	struct rmm_page *prealloc;	/* memobj.c's own */
 };
 int rmm_memview_fault(struct rmm_memview *v, struct rmm_fault *f);
 
