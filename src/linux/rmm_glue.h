@@ -95,6 +95,28 @@ void rmm_page_release(struct rmm_file *f);
 /* ioctl_wmark.c: RMM_IOC_CALC_WMARKS (no file state) */
 long rmm_wmark_ioctl(void __user *argp);
 
+/*
+ * kswapd.c: one "rmm_kswapd<nid>" thread per node, started after
+ * rmm_reclaim_init() and stopped before rmm_reclaim_fini();
+ * rmm_kswapd_wake() is ops->wake_kswapd (any context)
+ */
+struct rmm_mm;
+int rmm_kswapd_start(struct rmm_mm *mm);
+void rmm_kswapd_stop(struct rmm_mm *mm);
+void rmm_kswapd_wake(struct rmm_mm *mm, int nid);
+
+/* oom.c: ops->out_of_memory; rmm_oom_exit() at unload */
+bool rmm_glue_out_of_memory(struct rmm_mm *mm, unsigned int order,
+			    unsigned int gfp);
+void rmm_oom_exit(void);
+
+/*
+ * swap_dev.c: ops->swap_io, the I/O of swap devices (defined there;
+ * module.c's ops name it once that file exists)
+ */
+int rmm_swap_dev_io(struct rmm_mm *mm, u64 dev_cookie, u64 offset,
+		    void *addr, bool write);
+
 /* cacheinfo.c: 6.12's per_cpu_data_slice_size of @cpu in bytes, or 0 */
 unsigned int rmm_cpu_data_slice_size(unsigned int cpu);
 
