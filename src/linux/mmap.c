@@ -1141,23 +1141,28 @@ void rmm_mmap_count_rss(struct rmm_tasks_acc *acc)
 
 /*
  * The oom reaper's job (mm/oom_kill.c __oom_reap_task_mm()) for address
- * space @mm of a killed process: every view of a PRIVATE object that only
- * its mappings hold gives its pages back now (punched, entries removed),
+ * space @mm of a killed process: every view of a PRIVATE object that its
+ * mappings hold gives its pages back now (punched, entries removed),
  * instead of when the process has finished exiting.  SHARED objects stay
  * (the kernel's reaper skips shared memory too); pages another view still
  * shares (after fork) stay with it.  The VMAs are marked reaped first, so
  * a fault of the dying process gets SIGBUS rather than a fresh zero page.
  * Views whose lock the current task holds are skipped (the victim is the
- * allocating task: it frees its memory on its way out).  Returns the
- * pages freed.  Takes rmm_mobjs_lock, each object's lock, view locks.
+ * allocating task: it frees its memory on its way out).  *@before and
+ * *@after: the resident pages of @mm's PRIVATE mappings (counted as
+ * rmm_mmap_count_rss() does) just before and after, for the reaper's
+ * report; the process may be exiting meanwhile.  Returns the pages freed.
+ * Takes rmm_mobjs_lock, each object's lock, view locks.
  */
-u64 rmm_mmap_reap(struct mm_struct *mm)
+u64 rmm_mmap_reap(struct mm_struct *mm, u64 *before, u64 *after)
 {
 	struct rmm_pgrange all = { .start = 0, .nr = RMM_MEMOBJ_PGOFF_LIMIT };
 	struct rmm_mobj *mo;
 	struct rmm_vma *rv, *o;
 	u64 freed = 0;
 
+	*before = 0;
+	*after = 0;
 	mutex_lock(&rmm_mobjs_lock);
 	list_for_each_entry(mo, &rmm_mobjs, node) {
 		if (mo->kind != RMM_MEMOBJ_PRIVATE)
@@ -1179,14 +1184,28 @@ u64 rmm_mmap_reap(struct mm_struct *mm)
 			}
 			if (seen)
 				continue;
-			list_for_each_entry(o, &mo->vmas, node)
-				if (o->view == rv->view)
-					WRITE_ONCE(o->reaped, true);
+			list_for_each_entry(o, &mo->vmas, node) {
+				struct rmm_pgrange r;
+
+				if (o->view != rv->view)
+					continue;
+				rmm_vma_range(o->vma, &r);
+				*before += rmm_memview_count(o->view, &r);
+				WRITE_ONCE(o->reaped, true);
+			}
 			rmm_plist_init(&victims);
 			rmm_memview_punch(rv->view, &all, &victims);
 			rmm_mobj_unmap(mo, 0, 0);
 			freed += victims.nr;
 			rmm_free_victims(mo, &victims);
+			list_for_each_entry(o, &mo->vmas, node) {
+				struct rmm_pgrange r;
+
+				if (o->view != rv->view)
+					continue;
+				rmm_vma_range(o->vma, &r);
+				*after += rmm_memview_count(o->view, &r);
+			}
 		}
 		mutex_unlock(&mo->lock);
 		cond_resched();

@@ -194,13 +194,13 @@ static void rmm_oom_header(struct rmm_oom_control *oc, struct rmm_oom_set *s,
 
 /* __oom_kill_process() and the reaper for candidate @i */
 static void rmm_oom_kill(struct rmm_mm *mm, struct rmm_oom_control *oc,
-			 struct rmm_oom_set *s, int i)
+			 struct rmm_tasks_acc *acc, struct rmm_oom_set *s, int i)
 {
 	struct rmm_oom_task *t = &s->t[i];
 	struct task_struct *p = s->task[i];
 	struct rmm_oom_victim *v;
 	char buf[256];
-	u64 freed = 0;
+	u64 before = 0, after = 0;
 	unsigned long anon;
 
 	/* without memory for the record the kill still happens */
@@ -215,10 +215,16 @@ static void rmm_oom_kill(struct rmm_mm *mm, struct rmm_oom_control *oc,
 	pr_err("%s", buf);
 
 	if (s->mm[i])
-		freed = rmm_mmap_reap(s->mm[i]);
+		rmm_mmap_reap(s->mm[i], &before, &after);
 	if (v)
 		v->reaped = true;
-	anon = t->rss_anon - min_t(unsigned long, t->rss_anon, freed);
+	/*
+	 * its anon-rss with the part of its mappings as it is now (the
+	 * reaper's work and the exit's so far); ioctl blocks as counted
+	 */
+	anon = t->rss_anon - min_t(u64, t->rss_anon,
+				   s->mm[i] ? rmm_tasks_mm_anon(acc, s->mm[i]) : 0) +
+	       after;
 	pr_info("oom_reaper: reaped process %d (%s), now anon-rss:%lukB, file-rss:%lukB, shmem-rss:%lukB\n",
 		t->pid, t->comm, anon << (PAGE_SHIFT - 10),
 		t->rss_file << (PAGE_SHIFT - 10),
@@ -262,7 +268,7 @@ bool rmm_glue_out_of_memory(struct rmm_mm *mm, unsigned int order,
 		pr_warn("%s", buf);
 	} else {
 		rmm_oom_header(&oc, &s, order, gfp);
-		rmm_oom_kill(mm, &oc, &s, oc.chosen);
+		rmm_oom_kill(mm, &oc, acc, &s, oc.chosen);
 		ret = true;
 	}
 out:

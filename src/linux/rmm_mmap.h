@@ -86,14 +86,17 @@ bool rmm_tasks_incomplete(const struct rmm_tasks_acc *acc);
 bool rmm_tasks_describe(struct rmm_tasks_acc *acc, struct task_struct *p,
 			struct rmm_oom_task *ot, struct mm_struct **mmp);
 void rmm_tasks_put(struct rmm_tasks_acc *acc);
+/* the anon part of @acc's counts that came from @mm's mappings */
+u64 rmm_tasks_mm_anon(const struct rmm_tasks_acc *acc, struct mm_struct *mm);
 
 /*
  * mmap.c: ops->unmap_obj (cookie: rmm_memobj_set_host()'s, 0 = the
  * object's files are gone: nothing mapped); the OOM reaper's part
- * (rmm_mmap_reap(): pages freed from @mm's PRIVATE views).
+ * (rmm_mmap_reap(): pages freed from @mm's PRIVATE views, and their
+ * resident pages before and after).
  */
 void rmm_mobj_unmap_range(u64 cookie, u64 pgoff, u64 nr);
-u64 rmm_mmap_reap(struct mm_struct *mm);
+u64 rmm_mmap_reap(struct mm_struct *mm, u64 *before, u64 *after);
 
 /* tasks.c: /proc/regionmm/tasks */
 int rmm_tasks_init(struct proc_dir_entry *dir);

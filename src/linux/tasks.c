@@ -215,6 +215,16 @@ bool rmm_tasks_describe(struct rmm_tasks_acc *t, struct task_struct *p,
 	return true;
 }
 
+u64 rmm_tasks_mm_anon(const struct rmm_tasks_acc *t, struct mm_struct *mm)
+{
+	int i;
+
+	for (i = 0; i < t->nr_mms; i++)
+		if (t->mms[i].key == mm)
+			return t->mms[i].anon;
+	return 0;
+}
+
 static int rmm_tasks_show(struct seq_file *m, void *v)
 {
 	struct rmm_mm *rmm = rmm_mm_global;
