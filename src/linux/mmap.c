@@ -1087,14 +1087,15 @@ long rmm_mem_ioctl(struct rmm_file *f, unsigned int cmd, unsigned long arg)
 
 /* ---- accounting (tasks.c) and the OOM reaper (oom.c) ---- */
 
-/* the view of @rv is locked by the current task (rmm_vma.lock_owner) */
-static bool rmm_view_held(struct rmm_mobj *mo, struct rmm_memview *view)
+/* @view is locked by @task (rmm_vma.lock_owner) */
+static bool rmm_view_held(struct rmm_mobj *mo, struct rmm_memview *view,
+			  struct task_struct *task)
 {
 	struct rmm_vma *o;
 
 	lockdep_assert_held(&mo->lock);
 	list_for_each_entry(o, &mo->vmas, node)
-		if (o->view == view && READ_ONCE(o->lock_owner) == current)
+		if (o->view == view && READ_ONCE(o->lock_owner) == task)
 			return true;
 	return false;
 }
@@ -1103,8 +1104,8 @@ static bool rmm_view_held(struct rmm_mobj *mo, struct rmm_memview *view)
  * Pages per address space: resident (anon for PRIVATE objects, shmem for
  * SHARED ones, as the kernel counts MM_ANONPAGES and MM_SHMEMPAGES),
  * swapped out, and the size of the mappings (total_vm).  A view whose
- * lock the current task holds (the OOM killer called from a fault) is
- * not locked again: its mapping's size stands in for its resident pages
+ * lock the accumulator's task holds (an OOM kill asked from its fault)
+ * is not locked: its mapping's size stands in for its resident pages
  * (an upper bound) and its swap counts 0.
  */
 void rmm_mmap_count_rss(struct rmm_tasks_acc *acc)
@@ -1125,7 +1126,7 @@ void rmm_mmap_count_rss(struct rmm_tasks_acc *acc)
 				continue;
 			/* the VMA cannot go: ->close takes mo->lock */
 			rmm_vma_range(rv->vma, &r);
-			if (rmm_view_held(mo, rv->view)) {
+			if (rmm_view_held(mo, rv->view, rmm_tasks_task(acc))) {
 				pages = r.nr;
 			} else {
 				pages = rmm_memview_count(rv->view, &r);
@@ -1147,14 +1148,15 @@ void rmm_mmap_count_rss(struct rmm_tasks_acc *acc)
  * (the kernel's reaper skips shared memory too); pages another view still
  * shares (after fork) stay with it.  The VMAs are marked reaped first, so
  * a fault of the dying process gets SIGBUS rather than a fresh zero page.
- * Views whose lock the current task holds are skipped (the victim is the
- * allocating task: it frees its memory on its way out).  *@before and
+ * Views whose lock @task (the allocating task) holds are skipped (it is
+ * the victim: it frees its memory on its way out).  *@before and
  * *@after: the resident pages of @mm's PRIVATE mappings (counted as
  * rmm_mmap_count_rss() does) just before and after, for the reaper's
  * report; the process may be exiting meanwhile.  Returns the pages freed.
  * Takes rmm_mobjs_lock, each object's lock, view locks.
  */
-u64 rmm_mmap_reap(struct mm_struct *mm, u64 *before, u64 *after)
+u64 rmm_mmap_reap(struct mm_struct *mm, struct task_struct *task,
+		  u64 *before, u64 *after)
 {
 	struct rmm_pgrange all = { .start = 0, .nr = RMM_MEMOBJ_PGOFF_LIMIT };
 	struct rmm_mobj *mo;
@@ -1174,7 +1176,7 @@ u64 rmm_mmap_reap(struct mm_struct *mm, u64 *before, u64 *after)
 
 			if (rv->mm != mm || !rv->view || READ_ONCE(rv->reaped))
 				continue;
-			if (rmm_view_held(mo, rv->view))
+			if (rmm_view_held(mo, rv->view, task))
 				continue;
 			/* every VMA of this view (one mm: one view) */
 			list_for_each_entry(o, &mo->vmas, node) {

@@ -2,7 +2,8 @@
 /*
  * regionmm module init/exit and parameters.
  *
- * Load order: check and claim the region (backend.c), describe the running
+ * Load order: the OOM killer's workqueue (oom.c), check and claim the
+ * region (backend.c), describe the running
  * kernel to the core (rmm_layout: zone names, node distances, CPUs), the
  * glue's services (mm->ops, which rmm_mm_init() keeps), rmm_mm_init(),
  * the LRU lists and page extensions (rmm_lru_init()), swap
@@ -318,9 +319,12 @@ static int __init rmm_init(void)
 		}
 		slab_params.debug_flags = fl;
 	}
-	ret = rmm_backends_claim(&rmm_glue);
+	ret = rmm_oom_init();
 	if (ret)
 		return ret;
+	ret = rmm_backends_claim(&rmm_glue);
+	if (ret)
+		goto out_oom;
 
 	l = kzalloc(sizeof(*l), GFP_KERNEL);
 	if (!l) {
@@ -426,6 +430,8 @@ out_layout:
 	kfree(l);
 out_release:
 	rmm_backends_release(&rmm_glue);
+out_oom:
+	rmm_oom_exit();
 	return ret;
 }
 

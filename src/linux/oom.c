@@ -8,9 +8,12 @@
  *   1. A task that is already dying (fatal signal, exiting) gets false:
  *      its allocation fails, as an OOM victim's does once ALLOC_OOM did
  *      not help, and it exits and frees its memory.
- *   2. rmm_oom_lock: one OOM kill at a time (the kernel's oom_lock).  A
- *      second caller waits for the first (at most a second: the first may
- *      be waiting for a view lock the second holds) and retries (true).
+ *   2. The rest runs in a worker (ordered workqueue rmm_oom, one request
+ *      at a time under rmm_oom_lock, the kernel's oom_lock): the caller
+ *      may hold its own view lock (a fault), under which neither the
+ *      object list nor other views may be locked.  It waits at most
+ *      RMM_OOM_WAIT (killable).  A request made before another one's kill
+ *      finished retries the allocation (true) instead of killing again.
  *   3. Describe every process that holds regionmm memory (tasks.c's
  *      gathering, the same as /proc/regionmm/tasks: resident pages of its
  *      mappings and ioctl blocks, swap entries, oom_score_adj, flags),
@@ -36,12 +39,11 @@
  * Invariants: rmm_oom_victims holds a pid reference per victim until its
  * thread group is gone; reaped is set once its views were reaped.
  *
- * Locking: rmm_oom_lock (mutex, the outermost regionmm lock: taken with
- * no lock of the glue's held, but possibly under a memobj view lock of
- * the allocating task, which the gathering and the reaper never take
- * again: rmm_vma.lock_owner) protects rmm_oom_victims; then the
- * gathering's rmm_mobjs_lock, object and view locks; RCU for the process
- * walk.
+ * Locking: rmm_oom_lock (mutex, taken only by the worker, which holds
+ * nothing else: the outermost of the glue's locks) protects
+ * rmm_oom_victims and rmm_oom_seq; then the gathering's rmm_mobjs_lock,
+ * object and view locks (never the view locks the allocating task
+ * holds: rmm_vma.lock_owner); RCU for the process walk.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -56,6 +58,9 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/completion.h>
+#include <linux/refcount.h>
 #include "rmm_port.h"
 #include "mmzone.h"
 #include "vmstat.h"
@@ -69,9 +74,13 @@ struct rmm_oom_victim {
 	bool reaped;
 };
 
+/* how long an allocation waits for the OOM killer's worker */
+#define RMM_OOM_WAIT	(2 * HZ)
+
 static DEFINE_MUTEX(rmm_oom_lock);
-static DECLARE_WAIT_QUEUE_HEAD(rmm_oom_wait);
 static LIST_HEAD(rmm_oom_victims);
+static unsigned long rmm_oom_seq;	/* kills done; written under the lock */
+static struct workqueue_struct *rmm_oom_wq;
 
 /* victims whose thread group is gone are forgotten */
 static void rmm_oom_prune_victims(void)
@@ -171,16 +180,17 @@ static void rmm_oom_set_free(struct rmm_oom_set *s)
 	kvfree(s->mm);
 }
 
+struct rmm_oom_req;
+static void rmm_oom_req_show(struct rmm_oom_req *req);
+
 /* dump_header(): the first line and dump_tasks() */
 static void rmm_oom_header(struct rmm_oom_control *oc, struct rmm_oom_set *s,
-			   unsigned int order, rmm_gfp_t gfp)
+			   struct rmm_oom_req *req)
 {
 	char buf[256];
 	int i;
 
-	pr_warn("%s invoked oom-killer: gfp_mask=%#x, order=%u, oom_score_adj=%d\n",
-		current->comm, (unsigned int)gfp, order,
-		current->signal->oom_score_adj);
+	rmm_oom_req_show(req);
 	if (!oc->dump_tasks)
 		return;
 	for (i = 0; i < 2; i++) {
@@ -215,7 +225,7 @@ static void rmm_oom_kill(struct rmm_mm *mm, struct rmm_oom_control *oc,
 	pr_err("%s", buf);
 
 	if (s->mm[i])
-		rmm_mmap_reap(s->mm[i], &before, &after);
+		rmm_mmap_reap(s->mm[i], rmm_tasks_task(acc), &before, &after);
 	if (v)
 		v->reaped = true;
 	/*
@@ -231,9 +241,39 @@ static void rmm_oom_kill(struct rmm_mm *mm, struct rmm_oom_control *oc,
 		t->rss_shmem << (PAGE_SHIFT - 10));
 }
 
-/* ops->out_of_memory: process context, may sleep */
-bool rmm_glue_out_of_memory(struct rmm_mm *mm, unsigned int order,
-			    rmm_gfp_t gfp)
+/*
+ * One OOM request: made by the allocating task, served by the worker; the
+ * last of the two to let go frees it (the requester may stop waiting).
+ */
+struct rmm_oom_req {
+	struct work_struct work;
+	struct completion done;
+	refcount_t ref;
+	struct rmm_mm *mm;
+	struct task_struct *task;	/* the allocating task, referenced */
+	unsigned int order;
+	rmm_gfp_t gfp;
+	unsigned long seq;		/* rmm_oom_seq when asked */
+	bool ret;
+};
+
+static void rmm_oom_req_show(struct rmm_oom_req *req)
+{
+	pr_warn("%s invoked oom-killer: gfp_mask=%#x, order=%u, oom_score_adj=%d\n",
+		req->task->comm, (unsigned int)req->gfp, req->order,
+		req->task->signal->oom_score_adj);
+}
+
+static void rmm_oom_req_put(struct rmm_oom_req *req)
+{
+	if (!refcount_dec_and_test(&req->ref))
+		return;
+	put_task_struct(req->task);
+	kfree(req);
+}
+
+/* out_of_memory() proper, in the worker, for req->task */
+static bool rmm_oom_serve(struct rmm_oom_req *req)
 {
 	struct rmm_oom_control oc;
 	struct rmm_oom_set s = { };
@@ -241,47 +281,108 @@ bool rmm_glue_out_of_memory(struct rmm_mm *mm, unsigned int order,
 	char buf[64];
 	bool ret = false;
 
-	/* task_will_free_mem(current): it exits and frees on its own */
-	if (fatal_signal_pending(current) || (current->flags & PF_EXITING))
+	lockdep_assert_held(&rmm_oom_lock);
+	/*
+	 * A kill finished since the request was made: retry the allocation
+	 * first (__alloc_pages_may_oom()'s last attempt under oom_lock that
+	 * "catches a parallel oom killing")
+	 */
+	if (READ_ONCE(rmm_oom_seq) != req->seq)
+		return true;
+	/* task_will_free_mem(): it exits and frees on its own */
+	if (fatal_signal_pending(req->task) || (req->task->flags & PF_EXITING))
 		return false;
-	if (!mutex_trylock(&rmm_oom_lock)) {
-		/*
-		 * Someone is killing: retry once it is done.  Bounded: it may
-		 * be waiting for a view lock this task holds, which only a
-		 * failed allocation here gives back.
-		 */
-		return wait_event_timeout(rmm_oom_wait,
-					  !mutex_is_locked(&rmm_oom_lock),
-					  HZ) > 0;
-	}
 	rmm_oom_prune_victims();
-	rmm_oom_control_init(mm, &oc);
-	acc = rmm_tasks_gather();
+	rmm_oom_control_init(req->mm, &oc);
+	acc = rmm_tasks_gather(req->task);
 	if (!acc || rmm_oom_collect(acc, &s))
 		goto out;
 	rmm_oom_select(&oc, s.t, s.nr);
 	if (oc.chosen == RMM_OOM_ABORT) {
 		ret = true;		/* a victim is still exiting */
 	} else if (oc.chosen == RMM_OOM_NONE) {
-		rmm_oom_header(&oc, &s, order, gfp);
+		rmm_oom_header(&oc, &s, req);
 		rmm_oom_format_none(buf, sizeof(buf));
 		pr_warn("%s", buf);
 	} else {
-		rmm_oom_header(&oc, &s, order, gfp);
-		rmm_oom_kill(mm, &oc, acc, &s, oc.chosen);
+		rmm_oom_header(&oc, &s, req);
+		rmm_oom_kill(req->mm, &oc, acc, &s, oc.chosen);
+		WRITE_ONCE(rmm_oom_seq, rmm_oom_seq + 1);
 		ret = true;
 	}
 out:
 	rmm_oom_set_free(&s);
 	rmm_tasks_put(acc);
-	mutex_unlock(&rmm_oom_lock);
-	wake_up_all(&rmm_oom_wait);
 	return ret;
 }
 
-/* module exit: forget the victims */
+static void rmm_oom_work(struct work_struct *work)
+{
+	struct rmm_oom_req *req = container_of(work, struct rmm_oom_req, work);
+
+	mutex_lock(&rmm_oom_lock);
+	req->ret = rmm_oom_serve(req);
+	mutex_unlock(&rmm_oom_lock);
+	complete(&req->done);
+	rmm_oom_req_put(req);
+}
+
+/*
+ * ops->out_of_memory: process context, may sleep, maybe under the caller's
+ * own memobj view lock (a fault).  The work is done by rmm_oom_wq's worker,
+ * which holds no view lock when it takes rmm_mobjs_lock and the views'
+ * locks (the order of Documentation/mmap.rst), and never takes the
+ * caller's (rmm_vma.lock_owner).  The wait is bounded: the worker may
+ * still need a lock someone took before waiting for the caller's view
+ * lock (a reader of /proc/regionmm/tasks); then the allocation fails, the
+ * caller lets go, and the worker finishes its choice.
+ */
+bool rmm_glue_out_of_memory(struct rmm_mm *mm, unsigned int order,
+			    rmm_gfp_t gfp)
+{
+	struct rmm_oom_req *req;
+	bool ret = false;
+	long left;
+
+	/* task_will_free_mem(current): it exits and frees on its own */
+	if (fatal_signal_pending(current) || (current->flags & PF_EXITING))
+		return false;
+	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	if (!req)
+		return false;
+	INIT_WORK(&req->work, rmm_oom_work);
+	init_completion(&req->done);
+	refcount_set(&req->ref, 2);
+	req->mm = mm;
+	req->task = get_task_struct(current);
+	req->order = order;
+	req->gfp = gfp;
+	req->seq = READ_ONCE(rmm_oom_seq);
+	queue_work(rmm_oom_wq, &req->work);
+	left = wait_for_completion_killable_timeout(&req->done,
+						    RMM_OOM_WAIT);
+	if (left > 0)
+		ret = req->ret;
+	else if (!left)
+		pr_warn_ratelimited("oom: %s (pid %d) gave up waiting for the OOM killer\n",
+				    current->comm, task_pid_nr(current));
+	rmm_oom_req_put(req);
+	return ret;
+}
+
+int rmm_oom_init(void)
+{
+	rmm_oom_wq = alloc_ordered_workqueue("rmm_oom", WQ_MEM_RECLAIM);
+	return rmm_oom_wq ? 0 : -ENOMEM;
+}
+
+/* module exit (no allocation runs any more): finish work, forget victims */
 void rmm_oom_exit(void)
 {
+	if (!rmm_oom_wq)
+		return;
+	destroy_workqueue(rmm_oom_wq);
+	rmm_oom_wq = NULL;
 	mutex_lock(&rmm_oom_lock);
 	while (!list_empty(&rmm_oom_victims)) {
 		struct rmm_oom_victim *v = list_first_entry(&rmm_oom_victims,

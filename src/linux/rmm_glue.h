@@ -105,9 +105,13 @@ int rmm_kswapd_start(struct rmm_mm *mm);
 void rmm_kswapd_stop(struct rmm_mm *mm);
 void rmm_kswapd_wake(struct rmm_mm *mm, int nid);
 
-/* oom.c: ops->out_of_memory; rmm_oom_exit() at unload */
+/*
+ * oom.c: ops->out_of_memory; rmm_oom_init() (its workqueue) before the
+ * core instance exists, rmm_oom_exit() once no allocation can run
+ */
 bool rmm_glue_out_of_memory(struct rmm_mm *mm, unsigned int order,
 			    unsigned int gfp);
+int rmm_oom_init(void);
 void rmm_oom_exit(void);
 
 /*

@@ -75,13 +75,17 @@ void rmm_tasks_add_pid(struct rmm_tasks_acc *acc, struct pid *opener,
 		       unsigned long pages);
 
 /*
- * tasks.c: gather (may sleep; NULL without memory), then under
+ * tasks.c: gather for @task, the allocating task of an OOM kill (its
+ * view locks are not taken: rmm_vma.lock_owner) or the reader of the
+ * file (may sleep; NULL without memory), then under
  * rcu_read_lock() describe each process: false when it holds no regionmm
  * page and no swap entry; else @ot is filled (cookie = the task_struct)
  * and *@mmp (if given) is the mm the counts were matched to (pinned by
  * @acc until rmm_tasks_put()).
  */
-struct rmm_tasks_acc *rmm_tasks_gather(void);
+struct rmm_tasks_acc *rmm_tasks_gather(struct task_struct *task);
+/* @task of rmm_tasks_gather(): its view locks are never taken */
+struct task_struct *rmm_tasks_task(const struct rmm_tasks_acc *acc);
 bool rmm_tasks_incomplete(const struct rmm_tasks_acc *acc);
 bool rmm_tasks_describe(struct rmm_tasks_acc *acc, struct task_struct *p,
 			struct rmm_oom_task *ot, struct mm_struct **mmp);
@@ -96,7 +100,8 @@ u64 rmm_tasks_mm_anon(const struct rmm_tasks_acc *acc, struct mm_struct *mm);
  * resident pages before and after).
  */
 void rmm_mobj_unmap_range(u64 cookie, u64 pgoff, u64 nr);
-u64 rmm_mmap_reap(struct mm_struct *mm, u64 *before, u64 *after);
+u64 rmm_mmap_reap(struct mm_struct *mm, struct task_struct *task,
+		  u64 *before, u64 *after);
 
 /* tasks.c: /proc/regionmm/tasks */
 int rmm_tasks_init(struct proc_dir_entry *dir);

@@ -60,6 +60,7 @@ struct rmm_tasks_acc {
 	struct rmm_task_rss *mms, *pids;
 	int nr_mms, nr_pids, max_mms, max_pids;
 	bool nomem;
+	struct task_struct *task;	/* the allocating (or reading) task */
 };
 
 static struct rmm_task_rss *rmm_tasks_slot(struct rmm_task_rss **a, int *nr,
@@ -145,15 +146,21 @@ static struct mm_struct *rmm_task_mm(struct task_struct *p, bool *oom_skip,
 	return mm;
 }
 
-struct rmm_tasks_acc *rmm_tasks_gather(void)
+struct rmm_tasks_acc *rmm_tasks_gather(struct task_struct *task)
 {
 	struct rmm_tasks_acc *t = kzalloc(sizeof(*t), GFP_KERNEL);
 
 	if (!t)
 		return NULL;
+	t->task = task;
 	rmm_mmap_count_rss(t);
 	rmm_files_count_held(t);
 	return t;
+}
+
+struct task_struct *rmm_tasks_task(const struct rmm_tasks_acc *t)
+{
+	return t->task;
 }
 
 bool rmm_tasks_incomplete(const struct rmm_tasks_acc *t)
@@ -207,7 +214,7 @@ bool rmm_tasks_describe(struct rmm_tasks_acc *t, struct task_struct *p,
 		    (mm ? 0 : RMM_OOM_NO_MM) |
 		    (in_vfork(p) ? RMM_OOM_VFORK : 0) |
 		    (oom_task_origin(p) ? RMM_OOM_ORIGIN : 0) |
-		    (same_thread_group(p, current) ? RMM_OOM_ALLOCATING : 0) |
+		    (same_thread_group(p, t->task) ? RMM_OOM_ALLOCATING : 0) |
 		    (is_global_init(p) || (p->flags & PF_KTHREAD) ?
 		     RMM_OOM_UNKILLABLE : 0);
 	if (mmp)
@@ -233,7 +240,7 @@ static int rmm_tasks_show(struct seq_file *m, void *v)
 	struct task_struct *p;
 
 	rmm_oom_control_init(rmm, &oc);	/* totalpages as the OOM killer's */
-	t = rmm_tasks_gather();
+	t = rmm_tasks_gather(current);
 	if (!t)
 		return -ENOMEM;
 	if (rmm_tasks_incomplete(t))
