@@ -24,7 +24,8 @@
  *
  * Swap cache: per device, an array slot -> page index (RMM_NIL: none).
  * A page in it has RMM_EXT_SWAPCACHE and ext->swap = its entry and counts
- * in NR_SWAPCACHE of its node.
+ * in NR_SWAPCACHE and NR_FILE_PAGES of its node (add_to_swap_cache();
+ * meminfo's Cached: is NR_FILE_PAGES less SwapCached).
  *
  * Slot allocation follows 6.12's clusters of 512 slots (SWAPFILE_CLUSTER):
  * free clusters on a free list, a per-CPU current cluster filled in order
@@ -33,11 +34,13 @@
  * does).  Default priorities are -2, -3 ... in swapon order (the kernel's
  * least_priority).
  *
- * Locking: swap->lock (spinlock) protects the device list and priorities;
- * each device's lock (si->lock, spinlock) its clusters, swap_map and swap
- * cache array.  Both below the memobj view locks and obj->share_lock and
- * above lru_lock and zone->lock (neither is taken under them).  No lock is
- * held across ops->swap_io.
+ * Locking: swap->mutex (swapon/swapoff) -> swap->lock (spinlock: the
+ * device list and priorities) -> each device's lock (si->lock, spinlock:
+ * its clusters, swap_map and swap cache array) -> swap->avail_lock
+ * (spinlock, leaf: the list of devices with free slots) and lru_lock (the
+ * swap cache's ext flags).  The spinlocks may be taken under the memobj
+ * view locks and obj->share_lock; swapoff calls rmm_memobj_unuse_swap()
+ * under swap->mutex only.  No lock is held across ops->swap_io.
  */
 #ifndef _RMM_SWAPFILE_H
 #define _RMM_SWAPFILE_H
@@ -75,7 +78,66 @@ static inline u32 rmm_swp_offset(u32 e)
 	return e & RMM_SWP_OFFSET_MASK;
 }
 
-struct rmm_swap_state;
+/*
+ * The state behind mm->swap (swapfile.c's; tests and the validator read
+ * it).  Locks and invariants: the opening comment of swapfile.c.
+ */
+#define RMM_SWP_USED		BIT(0)	/* the type is taken */
+#define RMM_SWP_WRITEOK		BIT(1)	/* on: slots may be allocated */
+
+/* cluster flags: the list the cluster is on */
+#define RMM_CLUSTER_FREE	1
+#define RMM_CLUSTER_NONFULL	2
+#define RMM_CLUSTER_FRAG	4
+#define RMM_CLUSTER_FULL	8
+
+#define RMM_SWAP_NAME_LEN	256
+
+struct rmm_swap_cluster {
+	u32 next, prev;		/* cluster list links (index, RMM_NIL) */
+	u16 count;
+	u8 flags;
+};
+
+struct rmm_swap_clist {
+	u32 first, last;
+	u32 nr;
+};
+
+struct rmm_swap_info {
+	rmm_spinlock_t lock;
+	unsigned int flags;		/* RMM_SWP_*: under both locks */
+	int type;
+	int prio;
+	u64 dev_cookie;
+	unsigned long max;		/* slots including the header */
+	unsigned long pages;		/* usable slots: max - 1 */
+	unsigned long inuse_pages;
+	u8 *swap_map;
+	u32 *cache;			/* page index per slot, RMM_NIL */
+	unsigned long *zeromap;		/* 6.12: slot holds a zero page */
+	struct rmm_swap_cluster *clusters;
+	unsigned long nr_clusters;
+	struct rmm_swap_clist free_clusters, nonfull_clusters, frag_clusters,
+		full_clusters;
+	unsigned long frag_cluster_nr;
+	u32 *percpu_next;		/* [nr_cpu_ids]: percpu_cluster->next */
+	char name[RMM_SWAP_NAME_LEN];
+};
+
+struct rmm_swap_state {
+	rmm_mutex_t mutex;
+	rmm_spinlock_t lock;
+	rmm_spinlock_t avail_lock;
+	struct rmm_swap_info *info[RMM_MAX_SWAPFILES];
+	struct rmm_swap_info *active[RMM_MAX_SWAPFILES];
+	int nr_active;
+	struct rmm_swap_info *avail[RMM_MAX_SWAPFILES];
+	int nr_avail;
+	int least_priority;
+	long total_swap_pages;
+	rmm_atomic_long_t nr_swap_pages;
+};
 
 int rmm_swap_init(struct rmm_mm *mm);
 /* every device must be off (swapoff) */
@@ -84,8 +146,11 @@ void rmm_swap_fini(struct rmm_mm *mm);
 /*
  * swapon: a device of @nr_pages pages (from the header's last_page + 1,
  * the glue checked the header) behind @dev_cookie, priority @prio (< 0
- * and no RMM_SWAP_FLAG_PREFER: the next default), @name for
- * /proc/regionmm/swaps.  Returns the type (>= 0), -EINVAL (fewer than 2
+ * and no RMM_SWAP_FLAG_PREFER: the next default, -2, -3 ...; else 0..32767
+ * as swapon(2)'s SWAP_FLAG_PRIO_MASK), @name for /proc/regionmm/swaps.
+ * More than RMM_SWP_MAX_PAGES pages are truncated (logged), as the kernel
+ * truncates to swapfile_maximum_size.  Returns the type (>= 0, the lowest
+ * free one), -EINVAL (unknown flags, priority out of range, fewer than 2
  * pages: nothing to use beyond the header), -EPERM (16 devices), -ENOMEM.
  * May sleep.
  */
@@ -106,7 +171,10 @@ int rmm_swapoff(struct rmm_mm *mm, int type, u64 *dev_cookie);
 
 /* folio_alloc_swap(): a free slot (count 0 -> HAS_CACHE); 0 if none */
 u32 rmm_get_swap_page(struct rmm_mm *mm);
-/* swap_duplicate(): one more index entry holds @e; -ENOMEM at the max */
+/*
+ * swap_duplicate(): one more index entry holds @e; -ENOMEM at the max,
+ * -ENOENT for a free slot or a bad entry (logged)
+ */
 int rmm_swap_duplicate(struct rmm_mm *mm, u32 e);
 /*
  * swap_free(): one index entry fewer holds @e; the slot is freed when
@@ -131,7 +199,10 @@ void rmm_swapcache_del(struct rmm_mm *mm, u32 e, struct rmm_page *page);
 /*
  * Synchronous I/O of @page to/from slot @e through mm->ops->swap_io,
  * counting pswpout/pswpin.  -EIO (or the op's error), -ENODEV without
- * the op.  May sleep; no core lock held.
+ * the op.  On 6.12 (layout.kver) a zero-filled page is not written but
+ * noted in the device's zeromap, and reading such a slot zeroes the page
+ * without I/O (swap_writepage()/swap_read_folio_zeromap()); neither counts
+ * pswpout/pswpin.  May sleep; no core lock held.
  */
 int rmm_swap_writepage(struct rmm_mm *mm, u32 e, struct rmm_page *page);
 int rmm_swap_readpage(struct rmm_mm *mm, u32 e, struct rmm_page *page);
@@ -144,8 +215,11 @@ void rmm_swap_totals(const struct rmm_mm *mm, unsigned long *total,
 		     unsigned long *free);
 
 /*
- * /proc/swaps: device @i in priority order (i = 0..): fills the line's
- * fields; false past the end.  Takes swap->lock.
+ * /proc/swaps: device @i in type order (swap_start()/swap_next(); a
+ * device being swapped off is listed too; i = 0..): fills the line's
+ * fields; false past the end.  l->name stays readable until
+ * rmm_swap_fini() (a per-type buffer; a later swapon of the type
+ * rewrites it).  Takes swap->lock.
  */
 struct rmm_swap_line {
 	const char *name;
