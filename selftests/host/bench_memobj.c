@@ -9,11 +9,14 @@
  *   refault  fault again on the same N pages (index lookup only)
  *   cow      write fault on N pages shared with a forked view (copy)
  *   punch    punch the N pages of a view (victims) and free them
+ * The instance has its LRU (rmm_lru_init()): every fault page goes on it
+ * and every freed page comes off it, as in the module.
  * Usage: bench_memobj [pages]   (default 65536 = 256 MiB)
  */
 #include <time.h>
 #include "rmm_test.h"
 #include "memobj.h"
+#include "lru.h"
 
 static struct rmm_mm mm;
 
@@ -84,7 +87,8 @@ int main(int argc, char **argv)
 	bool first;
 
 	/* room for the pages, their copies and the pcp lists */
-	if (rmm_test_mm_simple(&mm, 1, 2 * n + 16384, 0x100000)) {
+	if (rmm_test_mm_simple(&mm, 1, 2 * n + 16384, 0x100000) ||
+	    rmm_lru_init(&mm)) {
 		printf("BENCH memobj FAILED init\n");
 		return 1;
 	}
@@ -108,5 +112,6 @@ int main(int argc, char **argv)
 	rmm_memview_put(b);
 	rmm_memview_put(a);
 	rmm_memobj_put(obj);
+	rmm_lru_fini(&mm);
 	return rmm_mm_fini(&mm) ? 1 : 0;
 }

@@ -193,20 +193,4 @@ static inline void rmm_test_set_ops(struct rmm_mm *mm)
 	mm->ops = &ops;
 }
 
-/*
- * TEMPORARY, until memobj.c implements rmm_memobj_unuse_swap() (swapoff
- * in swapfile.c calls it and every host test links all of src/core): a
- * weak stand-in so that the tests link; test_swapfile.c has its own
- * (RMM_TEST_OWN_UNUSE_SWAP).
- * Remove when memobj.c defines it.
- */
-#ifndef RMM_TEST_OWN_UNUSE_SWAP
-struct rmm_mm;
-__attribute__((weak)) int rmm_memobj_unuse_swap(struct rmm_mm *mm, int type);
-__attribute__((weak)) int rmm_memobj_unuse_swap(struct rmm_mm *mm, int type)
-{
-	return -ENOSYS;
-}
-#endif
-
 #endif /* _RMM_TEST_H */

@@ -10,9 +10,51 @@
 #include <pthread.h>
 #include "rmm_test.h"
 #include "memobj.h"
+#include "lru.h"
+#include "swapfile.h"
 
 static struct rmm_mm mm;
 static long kv_base;
+
+/* the host's unmap_obj: calls recorded (reclaim's young-bit clearing) */
+static unsigned long unmap_calls;
+static u64 unmap_last_cookie, unmap_last_pgoff, unmap_last_nr;
+
+static void test_unmap_obj(struct rmm_mm *m, u64 cookie, u64 pgoff, u64 nr)
+{
+	unmap_calls++;
+	unmap_last_cookie = cookie;
+	unmap_last_pgoff = pgoff;
+	unmap_last_nr = nr;
+}
+
+/* a fake swap device: an array of pages; I/O counted, writes may fail */
+#define DEV_PAGES	1024
+static u8 dev_mem[DEV_PAGES][4096];
+static unsigned long dev_reads, dev_writes;
+static bool dev_fail_writes;
+
+static int test_swap_io(struct rmm_mm *m, u64 cookie, u64 offset, void *a,
+			bool write)
+{
+	if (cookie != 0x5a5a || offset == 0 || offset >= DEV_PAGES)
+		return -EINVAL;
+	if (write) {
+		if (dev_fail_writes)
+			return -EIO;
+		dev_writes++;
+		memcpy(dev_mem[offset], a, 4096);
+	} else {
+		dev_reads++;
+		memcpy(a, dev_mem[offset], 4096);
+	}
+	return 0;
+}
+
+static const struct rmm_mm_ops test_ops = {
+	.unmap_obj	= test_unmap_obj,
+	.swap_io	= test_swap_io,
+};
 
 #define GFP	RMM_GFP_HIGHUSER_MOVABLE
 
@@ -707,10 +749,22 @@ static void *st_private(void *arg)
 		if (op < 11) {
 			bool write = op & 1;
 
-			if (fault(v, pgoff, write, &f)) {
+			/*
+			 * the page is read and written under the view lock,
+			 * as a user mapping would be used before reclaim's
+			 * unmap_obj() removes it (test_swap_stress())
+			 */
+			memset(&f, 0, sizeof(f));
+			f.pgoff = pgoff;
+			f.write = write;
+			rmm_memview_lock(v);
+			if (rmm_memview_fault(v, &f)) {
+				rmm_memview_unlock(v);
 				st_err("fault failed", id, pgoff);
 				continue;
 			}
+			if (f.replaced)
+				rmm_memview_fault_done(v, &f, &vl);
 			present[pgoff] = true;
 			if (get_tag(f.page) != expect[pgoff])
 				st_err("wrong contents", id, pgoff);
@@ -722,6 +776,8 @@ static void *st_private(void *arg)
 				expect[pgoff] = ((u64)id << 40) | ++counter;
 				set_tag(f.page, expect[pgoff]);
 			}
+			rmm_memview_unlock(v);
+			rmm_memobj_free_victims(st_priv, &vl);
 		} else if (op < 13) {
 			rmm_memview_punch(v, &r, &vl);
 			rmm_memobj_free_victims(st_priv, &vl);
@@ -746,7 +802,14 @@ static void *st_private(void *arg)
 
 			for (i = 0; i < ST_PAGES; i++)
 				n += present[i];
-			if (rmm_memview_count(v, &all) != n)
+			u64 res = rmm_memview_count(v, &all), sw;
+
+			/*
+			 * resident or swapped out (test_swap_stress()): reclaim
+			 * may swap pages out between the two counts
+			 */
+			sw = rmm_memview_count_swap(v, &all);
+			if (res > n || res + sw < n)
 				st_err("count", id, 0);
 		} else if (it % 512 == 15) {
 			if (rmm_memobj_validate(st_priv))
@@ -841,9 +904,751 @@ static void test_stress(void)
 		"counters 0");
 }
 
+static long lru_size(enum rmm_lru_list l)
+{
+	return rmm_node_page_state(&mm.nodes[0], RMM_NR_INACTIVE_ANON + l);
+}
+
+static struct rmm_page_ext *ext_of(struct rmm_page *p)
+{
+	return rmm_page_ext(&mm, p);
+}
+
+/* the page @p is on an LRU list, owned by @obj at @pgoff */
+static bool owned(struct rmm_page *p, struct rmm_memobj *obj, u64 pgoff)
+{
+	return RmmPageLru(p) && RmmPageSwapbacked(p) &&
+		ext_of(p)->owner == obj && ext_of(p)->index == pgoff;
+}
+
+/*
+ * isolate the page @p from the inactive anon list as vmscan does (the
+ * owner pinned it); the others isolated on the way are put back
+ */
+static bool isolate(struct rmm_page *p, struct rmm_plist *dst)
+{
+	struct rmm_lruvec *lruvec = rmm_node_lruvec(&mm, 0);
+	struct rmm_plist all, rest, nofree;
+	unsigned long taken = 0, pins = 0;
+	struct rmm_page *q;
+	bool found = false;
+
+	rmm_plist_init(&all);
+	rmm_plist_init(&rest);
+	rmm_plist_init(&nofree);
+	rmm_lru_isolate(&mm, lruvec, RMM_LRU_INACTIVE_ANON, ~0UL, &all, &taken);
+	while ((q = rmm_plist_pop(&mm, &all))) {
+		if (q == p) {
+			rmm_plist_add_tail(&mm, dst, q);
+			found = true;
+		} else {
+			rmm_plist_add_tail(&mm, &rest, q);
+			pins++;
+		}
+	}
+	while (!rmm_plist_empty(&rest)) {
+		struct rmm_plist one;
+
+		rmm_plist_init(&one);
+		q = rmm_plist_pop(&mm, &rest);
+		rmm_plist_add_tail(&mm, &one, q);
+		rmm_lru_putback(&mm, lruvec, &one, &nofree);
+		rmm_memobj_lru_ops.unpin(&mm, ext_of(q)->owner);
+	}
+	return found && rmm_plist_empty(&nofree) && taken == pins + 1;
+}
+
+/*
+ * LRU ownership: every page a fault installs (new, copy) is on the
+ * inactive anon list with its ext naming the object and pgoff, and young;
+ * every page let go of comes off; referenced() is the young test; a page
+ * released while isolated is the reclaimer's to free.
+ */
+static void test_lru(void)
+{
+	struct rmm_lruvec *lruvec = rmm_node_lruvec(&mm, 0);
+	struct rmm_page *p[4], *copy;
+	struct rmm_plist vl, iso, tofree;
+	struct rmm_memobj *obj;
+	struct rmm_memview *a, *b;
+	struct rmm_pgrange r;
+	struct rmm_fault f;
+	unsigned long free0 = nfree();
+	bool first;
+	int i;
+
+	rmm_plist_init(&vl);
+	rmm_plist_init(&iso);
+	rmm_plist_init(&tofree);
+	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
+	rmm_memobj_set_host(obj, 0xabc);
+	a = rmm_memview_get(obj, 1);
+	for (i = 0; i < 4; i++) {
+		fault(a, 10 + i, true, &f);
+		p[i] = f.page;
+		ok(owned(p[i], obj, 10 + i) &&
+		   (ext_of(p[i])->flags & RMM_EXT_YOUNG) && !RmmPageActive(p[i]),
+		   "fault %d: page on the inactive anon list, ext = (obj, %d), young",
+		   i, 10 + i);
+	}
+	is_long(lru_size(RMM_LRU_INACTIVE_ANON), 4, "NR_INACTIVE_ANON 4");
+	is_long(rmm_atomic_long_read(&rmm_mm_page_zone(&mm, p[0])->vm_stat[
+		RMM_NR_ZONE_INACTIVE_ANON]), 4, "NR_ZONE_INACTIVE_ANON 4");
+	ok(lruvec->lists[RMM_LRU_INACTIVE_ANON].last == p[0], "the first fault's page at the tail (oldest)");
+	is_long(rmm_lru_validate(&mm), 0, "lru validate clean");
+
+	/* referenced(): young once, then not until the next fault */
+	ok(isolate(p[1], &iso), "isolate pgoff 11's page");
+	is_long(node_stat(RMM_NR_ISOLATED_ANON), 1, "NR_ISOLATED_ANON 1");
+	is_long(rmm_memobj_validate(obj), 0, "validate: an isolated index page is fine");
+	unmap_calls = 0;
+	is_long(rmm_memobj_lru_ops.referenced(&mm, p[1]), 1,
+		"referenced: young, one view holds it");
+	ok(unmap_calls == 1 && unmap_last_cookie == 0xabc &&
+	   unmap_last_pgoff == 11 && unmap_last_nr == 1,
+	   "its entries were removed (unmap_obj(host 0xabc, 11, 1))");
+	is_long(rmm_memobj_lru_ops.referenced(&mm, p[1]), 0,
+		"referenced again: not young");
+	is_long(unmap_calls, 1, "nothing to unmap the second time");
+	fault(a, 11, false, &f);
+	ok(f.page == p[1] && (ext_of(p[1])->flags & RMM_EXT_YOUNG),
+	   "a fault on the isolated page maps it and makes it young");
+	rmm_memview_lock(a);
+	is_long(rmm_memobj_lru_ops.referenced(&mm, p[1]), -EAGAIN,
+		"referenced while the view is locked: -EAGAIN (trylock)");
+	rmm_memview_unlock(a);
+	rmm_lru_putback(&mm, lruvec, &iso, &tofree);
+	rmm_memobj_lru_ops.unpin(&mm, obj);
+	ok(rmm_plist_empty(&tofree) && RmmPageLru(p[1]), "put back on the LRU");
+	is_long(node_stat(RMM_NR_ISOLATED_ANON), 0, "NR_ISOLATED_ANON 0");
+
+	/* fork + copy-on-write: the copy joins the LRU; shared: 2 holders */
+	b = rmm_memview_fork(a, 2, &first);
+	ok(isolate(p[2], &iso), "isolate the shared page at 12");
+	is_long(rmm_memobj_lru_ops.referenced(&mm, p[2]), 2,
+		"referenced: young, held by both views (mapcount-like)");
+	rmm_lru_putback(&mm, lruvec, &iso, &tofree);
+	rmm_memobj_lru_ops.unpin(&mm, obj);
+	fault(b, 12, true, &f);
+	copy = f.page;
+	ok(f.replaced && owned(copy, obj, 12) &&
+	   (ext_of(copy)->flags & RMM_EXT_YOUNG), "the COW copy is on the LRU, young");
+	is_long(lru_size(RMM_LRU_INACTIVE_ANON), 5, "NR_INACTIVE_ANON 5");
+	ok(owned(p[2], obj, 12), "the original stays on the LRU (A holds it)");
+	is_long(rmm_memobj_validate(obj), 0, "validate clean after the copy");
+
+	/* punch: pages let go of leave the LRU before they are victims */
+	r.start = 13;
+	r.nr = 1;
+	rmm_memview_punch(a, &r, &vl);
+	is_long(vl.nr, 0, "A punches 13: B still holds it");
+	ok(RmmPageLru(p[3]), "still on the LRU");
+	rmm_memview_punch(b, &r, &vl);
+	ok(vl.nr == 1 && !RmmPageLru(p[3]) && !ext_of(p[3])->owner,
+	   "B punches 13: a victim, off the LRU, ext cleared");
+	is_long(lru_size(RMM_LRU_INACTIVE_ANON), 4, "NR_INACTIVE_ANON 4");
+	free_victims(obj, &vl);
+
+	/* the orphan: released while a reclaimer holds it isolated */
+	ok(isolate(p[0], &iso), "isolate pgoff 10 (A and B hold it)");
+	r.start = 10;
+	unmap_calls = 0;
+	rmm_memview_punch(a, &r, &vl);
+	rmm_memview_punch(b, &r, &vl);
+	ok(rmm_plist_empty(&vl), "the last punch gives the isolated page to nobody");
+	ok(ext_of(p[0])->flags & RMM_EXT_ORPHAN, "it is an orphan now");
+	ok(unmap_calls == 1 && unmap_last_pgoff == 10,
+	   "its entries were removed at once (the reclaimer may free it any time)");
+	is_long(rmm_memobj_validate(obj), 0, "validate clean with an orphan out");
+	rmm_lru_putback(&mm, lruvec, &iso, &tofree);
+	rmm_memobj_lru_ops.unpin(&mm, obj);
+	ok(tofree.nr == 1 && tofree.first == p[0], "putback hands the orphan to the reclaimer");
+	rmm_memobj_free_victims(obj, &tofree);
+	is_long(lru_size(RMM_LRU_INACTIVE_ANON), 3, "NR_INACTIVE_ANON 3");
+
+	/* a corrupted ext is caught */
+	ext_of(p[1])->index++;
+	rmm_port_quiet = 1;
+	ok(rmm_memobj_validate(obj) > 0, "validate catches a wrong ext index");
+	rmm_port_quiet = 0;
+	ext_of(p[1])->index--;
+
+	rmm_memview_put(b);
+	rmm_memview_put(a);
+	rmm_memobj_put(obj);
+	is_long(lru_size(RMM_LRU_INACTIVE_ANON) + lru_size(RMM_LRU_ACTIVE_ANON),
+		0, "every page off the LRU");
+	is_long(rmm_lru_validate(&mm), 0, "lru validate clean");
+	is_long(nfree(), free0, "every page back");
+}
+
+/* ---- swap ---------------------------------------------------------- */
+
+static int swap_type;
+
+static unsigned long swap_free_slots(void)
+{
+	unsigned long total, fr;
+
+	rmm_swap_totals(&mm, &total, &fr);
+	return fr;
+}
+
+/* random contents, remembered in @keep */
+static void fill_random(struct rmm_page *p, u8 *keep, u64 seed)
+{
+	u8 *a = addr(p);
+	int i;
+
+	for (i = 0; i < 4096; i++) {
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		a[i] = seed >> 56;
+	}
+	memcpy(keep, a, 4096);
+}
+
+static bool same(struct rmm_page *p, const u8 *keep)
+{
+	return p && !memcmp(addr(p), keep, 4096);
+}
+
+/* the injection hook during pageout: what it saw and what it does */
+static u32 po_entry;
+static int po_hits;
+static struct rmm_memview *po_fault_view, *po_punch_view;
+static u64 po_pgoff;
+static struct rmm_fault po_fault;
+static struct rmm_plist po_victims;
+static bool po_in_cache;
+
+static void po_hook(int point, void *arg)
+{
+	struct rmm_page *page = arg;
+	struct rmm_page_ext *ext = rmm_page_ext(&mm, page);
+
+	if (point != RMM_INJECT_MEMOBJ_PAGEOUT)
+		return;
+	po_hits++;
+	po_entry = ext->swap;
+	po_in_cache = (ext->flags & RMM_EXT_SWAPCACHE) &&
+		(ext->flags & RMM_EXT_WRITEBACK) &&
+		rmm_swapcache_lookup(&mm, po_entry) == page;
+	if (po_fault_view) {
+		fault(po_fault_view, po_pgoff, false, &po_fault);
+		po_fault_view = NULL;
+	}
+	if (po_punch_view) {
+		struct rmm_pgrange r = { po_pgoff, 1 };
+
+		rmm_memview_punch(po_punch_view, &r, &po_victims);
+		po_punch_view = NULL;
+	}
+}
+
+/*
+ * What vmscan does with one page: isolate it, ask ->pageout(), free it
+ * when the owner let go (FREED), else put it back (freeing an orphan),
+ * then unpin.
+ */
+static enum rmm_pageout reclaim(struct rmm_page *p, bool may_swap)
+{
+	struct rmm_lruvec *lruvec = rmm_node_lruvec(&mm, 0);
+	struct rmm_plist iso, orphans;
+	enum rmm_pageout ret;
+	void *owner;
+
+	rmm_plist_init(&iso);
+	rmm_plist_init(&orphans);
+	if (!isolate(p, &iso))
+		return -1;
+	owner = ext_of(p)->owner;
+	rmm_port_inject_hook = po_hook;
+	ret = rmm_memobj_lru_ops.pageout(&mm, p, may_swap);
+	rmm_port_inject_hook = NULL;
+	if (ret == RMM_PAGEOUT_FREED) {
+		rmm_plist_pop(&mm, &iso);
+		rmm_lru_isolated_done(&mm, p);
+		p->next = p->prev = RMM_NIL;
+		rmm_mm_free_pages(&mm, p, 0);
+	} else {
+		if (ret == RMM_PAGEOUT_ACTIVATE)
+			RmmSetPageActive(p);
+		rmm_lru_putback(&mm, lruvec, &iso, &orphans);
+		while (!rmm_plist_empty(&orphans)) {
+			struct rmm_page *o = rmm_plist_pop(&mm, &orphans);
+
+			o->next = o->prev = RMM_NIL;
+			rmm_mm_free_pages(&mm, o, 0);
+		}
+	}
+	rmm_memobj_lru_ops.unpin(&mm, owner);
+	return ret;
+}
+
+static bool clean(struct rmm_memobj *obj)
+{
+	return !rmm_memobj_validate(obj) && !rmm_swap_validate(&mm) &&
+		!rmm_lru_validate(&mm);
+}
+
+static void test_swap_private(void)
+{
+	static u8 keep[6][4096];
+	struct rmm_pgrange all = { 0, ~0ULL };
+	struct rmm_memobj *obj;
+	struct rmm_memview *a, *b;
+	struct rmm_page *p[6];
+	struct rmm_plist vl;
+	struct rmm_fault f;
+	unsigned long free0 = nfree(), slots0;
+	unsigned long maj0, ws0, reads0, writes0;
+	bool first;
+	u32 e;
+	int i;
+
+	rmm_plist_init(&vl);
+	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
+	rmm_memobj_set_host(obj, 0x77);
+	a = rmm_memview_get(obj, 1);
+	for (i = 0; i < 6; i++) {
+		fault(a, i, true, &f);
+		p[i] = f.page;
+		fill_random(p[i], keep[i], i + 1);
+	}
+
+	/* no device: anon pages cannot be reclaimed (activate); no may_swap: keep */
+	is_long(reclaim(p[0], true), RMM_PAGEOUT_ACTIVATE,
+		"pageout without swap: ACTIVATE (folio_alloc_swap() failed)");
+	ok(RmmPageActive(p[0]) && lookup(a, 0) == p[0], "the page stays, activated");
+	swap_type = rmm_swapon(&mm, 0x5a5a, "fake", DEV_PAGES, -1, 0);
+	ok(swap_type >= 0, "swapon of the fake device (%d pages)", DEV_PAGES);
+	slots0 = swap_free_slots();
+	{
+		/* back on the inactive list for isolate() */
+		struct rmm_lruvec *lruvec = rmm_node_lruvec(&mm, 0);
+
+		rmm_spin_lock(&lruvec->lru_lock);
+		rmm_lru_del_locked(&mm, lruvec, p[0]);
+		RmmClearPageActive(p[0]);
+		rmm_lru_add_locked(&mm, lruvec, p[0], false);
+		rmm_spin_unlock(&lruvec->lru_lock);
+	}
+	is_long(reclaim(p[0], false), RMM_PAGEOUT_KEEP, "pageout without may_swap: KEEP");
+
+	/* out */
+	writes0 = dev_writes;
+	unmap_calls = 0;
+	is_long(reclaim(p[1], true), RMM_PAGEOUT_FREED, "pageout of pgoff 1: FREED");
+	ok(po_hits && po_in_cache, "during the write the page was in the swap cache, under writeback");
+	e = po_entry;
+	is_long(dev_writes - writes0, 1, "one write");
+	ok(!lookup(a, 1), "pgoff 1 is no page any more");
+	is_long(rmm_swap_count(&mm, e), 1, "its slot's count: one entry");
+	is_long(rmm_memview_count_swap(a, &all), 1, "count_swap 1");
+	is_long(rmm_memview_count(a, &all), 5, "count (resident) 5");
+	is_long(node_stat(RMM_NR_ANON_MAPPED), 5, "NR_ANON_MAPPED 5");
+	is_long(lru_size(RMM_LRU_INACTIVE_ANON), 6 - 1, "the LRU lost it");
+	is_long(node_stat(RMM_NR_SWAPCACHE), 0, "not in the swap cache any more");
+	ok(unmap_calls == 1 && unmap_last_cookie == 0x77 && unmap_last_pgoff == 1,
+	   "its entries were removed (unmap_obj(0x77, 1, 1))");
+	is_long(swap_free_slots(), slots0 - 1, "one slot used");
+	is_long(free0 - nfree(), 5, "the page went back to the allocator");
+	ok(clean(obj), "validate (memobj, swap, lru) clean");
+
+	/* in */
+	maj0 = rmm_vm_event_state(&mm, RMM_PGMAJFAULT);
+	ws0 = node_stat(RMM_WORKINGSET_REFAULT_ANON);
+	reads0 = dev_reads;
+	is_long(fault(a, 1, false, &f), 0, "read fault on the swap entry");
+	ok(f.major && same(f.page, keep[1]), "major; contents back byte for byte");
+	ok(f.map_writable, "writable: no other entry holds the slot");
+	is_long(dev_reads - reads0, 1, "one read");
+	is_long(rmm_vm_event_state(&mm, RMM_PGMAJFAULT) - maj0, 1, "pgmajfault +1");
+	is_long(node_stat(RMM_WORKINGSET_REFAULT_ANON) - ws0, 1, "workingset_refault_anon +1");
+	is_long(swap_free_slots(), slots0, "the slot is free again");
+	ok(owned(f.page, obj, 1), "the page is on the LRU, ours at 1");
+	is_long(node_stat(RMM_NR_ANON_MAPPED), 6, "NR_ANON_MAPPED 6");
+	p[1] = f.page;
+	is_long(fault(a, 1, true, &f), 0, "fault again");
+	ok(!f.major && f.page == p[1], "minor now");
+	ok(clean(obj), "validate clean");
+
+	/* a shared (forked) page: swapped once, read once into both views */
+	b = rmm_memview_fork(a, 2, &first);
+	writes0 = dev_writes;
+	is_long(reclaim(p[2], true), RMM_PAGEOUT_FREED, "pageout of the shared pgoff 2");
+	e = po_entry;
+	is_long(dev_writes - writes0, 1, "written once");
+	is_long(rmm_swap_count(&mm, e), 2, "slot count 2 (A's and B's entries)");
+	ok(!lookup(a, 2) && !lookup(b, 2), "neither view has a page at 2");
+	ok(clean(obj), "validate clean (swap counts = entries)");
+	reads0 = dev_reads;
+	fault(b, 2, false, &f);
+	ok(f.major && same(f.page, keep[2]) && !f.map_writable,
+	   "B reads it back: major, contents, read-only (A's entry holds the slot)");
+	is_long(node_stat(RMM_NR_SWAPCACHE), 1, "the page is in the swap cache for A");
+	p[2] = f.page;
+	fault(a, 2, false, &f);
+	ok(!f.major && f.page == p[2] && !f.map_writable,
+	   "A finds the same page in the swap cache (minor), read-only");
+	is_long(dev_reads - reads0, 1, "one read for both");
+	is_long(p[2]->private, 2, "share count 2");
+	is_long(swap_free_slots(), slots0 - 1,
+		"no entry holds the slot, the swap cache still does");
+	fault(b, 2, true, &f);
+	ok(f.replaced && same(f.page, keep[2]), "B writes: a copy (shared with A)");
+	fault(a, 2, true, &f);
+	ok(!f.replaced && f.page == p[2] && f.map_writable,
+	   "A writes: its own page now, writable");
+	is_long(node_stat(RMM_NR_SWAPCACHE), 0, "and out of the swap cache");
+	ok(clean(obj), "validate clean");
+
+	/* fork of swapped entries raises their counts */
+	is_long(reclaim(p[3], true), RMM_PAGEOUT_FREED, "pageout of pgoff 3 (A only)");
+	e = po_entry;
+	rmm_memview_put(b);
+	b = rmm_memview_fork(a, 3, &first);
+	ok(b && first, "fork with a swap entry");
+	is_long(rmm_swap_count(&mm, e), 2, "the slot's count is 2");
+	is_long(rmm_memview_count_swap(b, &all), 1, "the child holds the swap entry");
+	ok(clean(obj), "validate clean");
+	fault(a, 3, false, &f);
+	p[3] = f.page;
+	fault(b, 3, false, &f);
+	ok(f.page == p[3] && same(p[3], keep[3]), "both read the same page back");
+
+	/* punch of a swapped range frees the slots */
+	is_long(swap_free_slots(), slots0 - 1, "pgoff 3's page keeps its slot (cache)");
+	is_long(reclaim(p[4], true), RMM_PAGEOUT_FREED, "pageout of 4 (A, B)");
+	is_long(reclaim(p[5], true), RMM_PAGEOUT_FREED, "pageout of 5 (A, B)");
+	is_long(swap_free_slots(), slots0 - 3, "two slots more used");
+	{
+		struct rmm_pgrange r = { 4, 2 };
+
+		is_long(rmm_memview_punch(a, &r, &vl), 2, "A punches [4, 6): two entries");
+		is_long(swap_free_slots(), slots0 - 3, "B still holds both");
+		is_long(rmm_memview_punch(b, &r, &vl), 2, "B punches [4, 6)");
+		ok(rmm_plist_empty(&vl), "no page to free");
+		is_long(swap_free_slots(), slots0 - 1, "both slots free");
+	}
+	ok(clean(obj), "validate clean");
+
+	rmm_memview_put(b);
+	rmm_memview_put(a);
+	rmm_memobj_put(obj);
+	is_long(nfree(), free0, "every page back");
+	is_long(swap_free_slots(), slots0, "every slot back");
+}
+
+/*
+ * A fault while the page is being written finds it in the swap cache and
+ * takes it back (the reclaimer keeps it); a punch meanwhile makes it an
+ * orphan the reclaimer frees; a failed write keeps it in the cache.
+ */
+static void test_swap_races(void)
+{
+	static u8 keep[4][4096];
+	struct rmm_pgrange all = { 0, ~0ULL };
+	struct rmm_memobj *obj;
+	struct rmm_memview *a;
+	struct rmm_page *p[4];
+	struct rmm_fault f;
+	unsigned long free0 = nfree(), slots0 = swap_free_slots(), reads0;
+	int i;
+
+	rmm_plist_init(&po_victims);
+	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
+	a = rmm_memview_get(obj, 1);
+	for (i = 0; i < 4; i++) {
+		fault(a, i, true, &f);
+		p[i] = f.page;
+		fill_random(p[i], keep[i], 100 + i);
+	}
+
+	po_fault_view = a;
+	po_pgoff = 0;
+	reads0 = dev_reads;
+	is_long(reclaim(p[0], true), RMM_PAGEOUT_KEEP,
+		"a fault during the write took the page back: KEEP");
+	ok(po_fault.page == p[0] && !po_fault.major,
+	   "the fault found it in the swap cache (minor, no read)");
+	is_long(dev_reads, reads0, "nothing read");
+	ok(lookup(a, 0) == p[0] && same(p[0], keep[0]) && RmmPageLru(p[0]),
+	   "the page is back in the index and on the LRU, contents kept");
+	is_long(node_stat(RMM_NR_SWAPCACHE), 0, "out of the swap cache (no entry holds the slot)");
+	is_long(swap_free_slots(), slots0, "the slot is free");
+	is_long(node_stat(RMM_NR_ANON_MAPPED), 4, "NR_ANON_MAPPED 4");
+	ok(clean(obj), "validate clean");
+
+	po_fault_view = a;
+	po_punch_view = a;
+	po_pgoff = 1;
+	is_long(reclaim(p[1], true), RMM_PAGEOUT_KEEP,
+		"taken back and punched during the write: KEEP (an orphan)");
+	is_long(po_victims.nr, 0, "the punch gave the isolated page to the reclaimer");
+	ok(!lookup(a, 1), "pgoff 1 is a hole");
+	is_long(swap_free_slots(), slots0, "the slot is free");
+	is_long(node_stat(RMM_NR_SWAPCACHE), 0, "swap cache empty");
+	is_long(free0 - nfree(), 3, "the orphan was freed by the reclaimer");
+	ok(clean(obj), "validate clean");
+
+	dev_fail_writes = true;
+	is_long(reclaim(p[2], true), RMM_PAGEOUT_KEEP, "a failed write: KEEP");
+	dev_fail_writes = false;
+	ok(RmmPageDirty(p[2]) && node_stat(RMM_NR_SWAPCACHE) == 1 && RmmPageLru(p[2]),
+	   "the page stays in the swap cache, dirty, on the LRU");
+	is_long(rmm_memview_count_swap(a, &all), 1, "the index holds its swap entry");
+	ok(clean(obj), "validate clean");
+	fault(a, 2, false, &f);
+	ok(f.page == p[2] && !f.major && same(p[2], keep[2]),
+	   "a fault takes it from the cache, contents kept");
+	ok(!RmmPageDirty(p[2]) && node_stat(RMM_NR_SWAPCACHE) == 0,
+	   "out of the cache, clean");
+	is_long(swap_free_slots(), slots0, "the slot is free");
+
+	rmm_memview_put(a);
+	rmm_memobj_put(obj);
+	is_long(nfree(), free0, "every page back");
+	ok(!rmm_swap_validate(&mm) && !rmm_lru_validate(&mm), "swap and lru clean");
+}
+
+/* swapoff: every entry of the device read back into every view */
+static void test_swap_unuse(void)
+{
+	static u8 keep[3][4096], skeep[4096];
+	struct rmm_pgrange all = { 0, ~0ULL };
+	struct rmm_memobj *obj, *sh;
+	struct rmm_memview *a, *b, *s;
+	struct rmm_page *p[3], *sp;
+	struct rmm_plist vl;
+	struct rmm_fault f;
+	unsigned long free0 = nfree(), slots0 = swap_free_slots();
+	bool first;
+	u64 cookie = 0;
+	int i;
+
+	rmm_plist_init(&vl);
+	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
+	a = rmm_memview_get(obj, 1);
+	for (i = 0; i < 3; i++) {
+		fault(a, i, true, &f);
+		p[i] = f.page;
+		fill_random(p[i], keep[i], 200 + i);
+	}
+	b = rmm_memview_fork(a, 2, &first);
+	/* a shared object's page too (NR_SHMEM, NR_FILE_PAGES) */
+	sh = rmm_memobj_create(&mm, RMM_MEMOBJ_SHARED, 0, GFP);
+	rmm_memobj_set_size(sh, 4, &vl);
+	s = rmm_memview_get(sh, 1);
+	fault(s, 3, true, &f);
+	sp = f.page;
+	fill_random(sp, skeep, 300);
+	is_long(reclaim(sp, true), RMM_PAGEOUT_FREED, "pageout of a shared object's page");
+	ok(node_stat(RMM_NR_SHMEM) == 0 && node_stat(RMM_NR_FILE_PAGES) == 0 &&
+	   node_stat(RMM_NR_FILE_MAPPED) == 0, "NR_SHMEM, NR_FILE_PAGES, NR_FILE_MAPPED 0");
+	is_long(rmm_memview_count_swap(s, &all), 1, "the shared view holds a swap entry");
+	for (i = 0; i < 3; i++)
+		is_long(reclaim(p[i], true), RMM_PAGEOUT_FREED, "pageout of %d (A, B)", i);
+	is_long(node_stat(RMM_NR_ANON_MAPPED), 0, "NR_ANON_MAPPED 0: all out");
+	is_long(swap_free_slots(), slots0 - 4, "4 slots used");
+	ok(clean(obj) && clean(sh), "validate clean");
+
+	is_long(rmm_swapoff(&mm, swap_type, &cookie), 0, "swapoff");
+	is_long(cookie, 0x5a5a, "the device's cookie");
+	is_long(rmm_memview_count_swap(a, &all) + rmm_memview_count_swap(b, &all) +
+		rmm_memview_count_swap(s, &all), 0, "no swap entry left");
+	for (i = 0; i < 3; i++)
+		ok(lookup(a, i) && lookup(a, i) == lookup(b, i) &&
+		   same(lookup(a, i), keep[i]) && lookup(a, i)->private == 2,
+		   "pgoff %d: one page back in both views, contents kept", i);
+	ok(same(lookup(s, 3), skeep), "the shared object's page is back");
+	is_long(node_stat(RMM_NR_ANON_MAPPED), 3, "NR_ANON_MAPPED 3");
+	ok(node_stat(RMM_NR_SHMEM) == 1 && node_stat(RMM_NR_FILE_PAGES) == 1,
+	   "NR_SHMEM, NR_FILE_PAGES 1");
+	is_long(node_stat(RMM_NR_SWAPCACHE), 0, "swap cache empty");
+	ok(clean(obj) && clean(sh), "validate clean");
+
+	rmm_memview_put(s);
+	rmm_memobj_put(sh);
+	rmm_memview_put(b);
+	rmm_memview_put(a);
+	rmm_memobj_put(obj);
+	is_long(nfree(), free0, "every page back");
+}
+
+/* a slot's count at its maximum (0x3e): the fork fails cleanly */
+static void test_swap_fork_enomem(void)
+{
+	struct rmm_memview *v[RMM_SWAP_MAP_MAX + 1];
+	struct rmm_memobj *obj;
+	struct rmm_fault f;
+	unsigned long free0 = nfree(), slots0 = swap_free_slots();
+	long meta;
+	bool first;
+	u32 e;
+	int i, n;
+
+	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
+	v[0] = rmm_memview_get(obj, 1);
+	fault(v[0], 0, true, &f);
+	write_tag(f.page, 0x3e);
+	is_long(reclaim(f.page, true), RMM_PAGEOUT_FREED, "pageout");
+	e = po_entry;
+	for (n = 1; n < RMM_SWAP_MAP_MAX; n++) {
+		v[n] = rmm_memview_fork(v[0], 100 + n, &first);
+		if (!v[n])
+			break;
+	}
+	is_long(n, RMM_SWAP_MAP_MAX, "62 views hold the entry");
+	is_long(rmm_swap_count(&mm, e), RMM_SWAP_MAP_MAX, "count at the maximum");
+	meta = rmm_memobj_metadata_bytes(&mm);
+	rmm_port_quiet = 1;
+	ok(!rmm_memview_fork(v[0], 999, &first), "the 63rd fork fails (-ENOMEM)");
+	rmm_port_quiet = 0;
+	is_long(rmm_swap_count(&mm, e), RMM_SWAP_MAP_MAX, "count unchanged");
+	is_long(rmm_memobj_metadata_bytes(&mm), meta, "the child's view and index freed");
+	ok(clean(obj), "validate clean");
+	fault(v[5], 0, false, &f);
+	ok(all_bytes(f.page, 0x3e), "a view reads it back");
+	for (i = n - 1; i >= 0; i--)
+		rmm_memview_put(v[i]);
+	rmm_memobj_put(obj);
+	is_long(nfree(), free0, "every page back");
+	is_long(swap_free_slots(), slots0, "every slot back");
+}
+
+/*
+ * The threads of test_stress() (each its own fork of a parent, faulting,
+ * writing tags, punching, checking every read) while a reclaimer thread
+ * does what vmscan does to both anon lists: isolate a batch, referenced()
+ * (young: activate), else pageout(), free what the owner let go of, put
+ * back the rest.  Every read must still see its view's data.
+ */
+static atomic_int sw_stop;
+static atomic_long sw_freed, sw_young, sw_busy;
+
+static void *sw_reclaimer(void *arg)
+{
+	struct rmm_lruvec *lruvec = rmm_node_lruvec(&mm, 0);
+	void *owners[32];
+	int round = 0;
+
+	rmm_port_set_cpu(3);
+	while (!atomic_load(&sw_stop)) {
+		enum rmm_lru_list lru = round++ % 4 ? RMM_LRU_INACTIVE_ANON :
+			RMM_LRU_ACTIVE_ANON;
+		struct rmm_plist iso, back, orphans;
+		unsigned long taken = 0;
+		struct rmm_page *p;
+		int n = 0, i;
+
+		rmm_plist_init(&iso);
+		rmm_plist_init(&back);
+		rmm_plist_init(&orphans);
+		rmm_lru_isolate(&mm, lruvec, lru, 32, &iso, &taken);
+		while ((p = rmm_plist_pop(&mm, &iso))) {
+			int ref;
+
+			owners[n++] = ext_of(p)->owner;
+			ref = rmm_memobj_lru_ops.referenced(&mm, p);
+			if (ref < 0) {
+				atomic_fetch_add(&sw_busy, 1);
+			} else if (ref > 0) {
+				atomic_fetch_add(&sw_young, 1);
+				RmmSetPageActive(p);
+			} else if (lru == RMM_LRU_ACTIVE_ANON) {
+				RmmClearPageActive(p);	/* deactivate */
+			} else {
+				switch (rmm_memobj_lru_ops.pageout(&mm, p, true)) {
+				case RMM_PAGEOUT_FREED:
+					rmm_lru_isolated_done(&mm, p);
+					p->next = p->prev = RMM_NIL;
+					rmm_mm_free_pages(&mm, p, 0);
+					atomic_fetch_add(&sw_freed, 1);
+					continue;
+				case RMM_PAGEOUT_ACTIVATE:
+					RmmSetPageActive(p);
+					break;
+				default:
+					break;
+				}
+			}
+			rmm_plist_add_tail(&mm, &back, p);
+		}
+		rmm_lru_putback(&mm, lruvec, &back, &orphans);
+		while ((p = rmm_plist_pop(&mm, &orphans))) {
+			p->next = p->prev = RMM_NIL;
+			rmm_mm_free_pages(&mm, p, 0);
+		}
+		for (i = 0; i < n; i++)
+			rmm_memobj_lru_ops.unpin(&mm, owners[i]);
+	}
+	return NULL;
+}
+
+static void test_swap_stress(void)
+{
+	pthread_t th[ST_PRIV], rec;
+	struct st_arg args[ST_PRIV];
+	unsigned long free0 = nfree(), slots0 = swap_free_slots();
+	struct rmm_fault f;
+	int i;
+
+	atomic_store(&st_errors, 0);
+	st_priv = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
+	st_parent = rmm_memview_get(st_priv, 1);
+	for (i = 0; i < ST_PAGES; i++) {
+		fault(st_parent, i, true, &f);
+		set_tag(f.page, 0xfeed0000ULL + i);
+	}
+	pthread_create(&rec, NULL, sw_reclaimer, NULL);
+	for (i = 0; i < ST_PRIV; i++) {
+		args[i].id = i;
+		pthread_create(&th[i], NULL, st_private, &args[i]);
+	}
+	for (i = 0; i < ST_PRIV; i++)
+		pthread_join(th[i], NULL);
+	atomic_store(&sw_stop, 1);
+	pthread_join(rec, NULL);
+	is_long(atomic_load(&st_errors), 0,
+		"threads under reclaim: every read saw its own view's data");
+	ok(atomic_load(&sw_freed) > 100 && atomic_load(&sw_young) > 100,
+	   "the reclaimer swapped pages out (%ld) and found young ones (%ld); busy %ld",
+	   atomic_load(&sw_freed), atomic_load(&sw_young),
+	   atomic_load(&sw_busy));
+	is_long(rmm_memobj_validate(st_priv), 0, "validate after the threads");
+	is_long(rmm_lru_validate(&mm), 0, "lru validate");
+	is_long(rmm_swap_validate(&mm), 0, "swap validate");
+	for (i = 0; i < ST_PAGES; i++) {
+		fault(st_parent, i, false, &f);
+		if (get_tag(f.page) != 0xfeed0000ULL + i)
+			break;
+	}
+	is_long(i, ST_PAGES, "the parent's pages read back intact");
+	rmm_memview_put(st_parent);
+	rmm_memobj_put(st_priv);
+	is_long(nfree(), free0, "every page back");
+	is_long(swap_free_slots(), slots0, "every slot back");
+	is_long(node_stat(RMM_NR_SWAPCACHE), 0, "swap cache empty");
+}
+
+static void test_swap(void)
+{
+	is_long(rmm_swap_init(&mm), 0, "swap state (no device yet)");
+	test_swap_private();	/* swaps the device on */
+	test_swap_races();
+	test_swap_fork_enomem();
+	test_swap_stress();
+	test_swap_unuse();	/* and off */
+	is_long(rmm_swap_validate(&mm), 0, "swapfile.c's validator clean");
+	rmm_swap_fini(&mm);
+}
+
 int main(void)
 {
 	is_long(rmm_test_mm_simple(&mm, 1, 16384, 0x100000), 0, "instance");
+	mm.ops = &test_ops;
+	is_long(rmm_lru_init(&mm), 0, "LRU and page exts");
 	kv_base = atomic_load(&rmm_port_kv_live);
 	test_shared();
 	test_private_fork();
@@ -852,6 +1657,10 @@ int main(void)
 	test_cow_done();
 	test_enomem();
 	test_stress();
+	test_lru();
+	test_swap();
+	is_long(lru_size(RMM_LRU_INACTIVE_ANON), 0, "no page left on the LRU");
+	rmm_lru_fini(&mm);
 	is_long(rmm_mm_fini(&mm), 0, "fini: nothing left allocated");
 	return done_testing();
 }

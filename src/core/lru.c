@@ -20,6 +20,7 @@
  */
 #include "internal.h"
 #include "lru.h"
+#include "memobj.h"
 
 static const struct rmm_lru_owner_ops *default_owner_ops;
 
@@ -74,7 +75,7 @@ int rmm_lru_init(struct rmm_mm *mm)
 			rmm_plist_init(&lruvec->lists[l]);
 		rmm_atomic_long_set(&lruvec->nonresident_age, 0);
 	}
-	st->owner = default_owner_ops;
+	st->owner = default_owner_ops ?: &rmm_memobj_lru_ops;
 	mm->lru = st;
 	return 0;
 fail:

@@ -44,6 +44,10 @@
  */
 #include "internal.h"
 #include "memobj.h"
+#include "lru.h"
+#include "swapfile.h"
+#include "mm_ops.h"
+#include "vmstat.h"
 
 #define IX_SHIFT	6
 #define IX_SLOTS	(1U << IX_SHIFT)
@@ -72,6 +76,7 @@ struct rmm_memview {
 	void *root;			/* NULL: empty */
 	int height;			/* levels; covers [0, 64^height) */
 	u64 nr_pages;			/* entries of the index */
+	u64 nr_swap;			/* of which swap entries */
 	unsigned long meta_bytes;	/* this struct + index nodes */
 };
 
@@ -86,6 +91,12 @@ struct rmm_memobj {
 	struct rmm_memview *views;	/* SHARED: exactly one */
 	int nr_views;
 	rmm_spinlock_t share_lock;	/* page->private of shared pages */
+	/* reads of swap slots more than one index entry holds, one a time */
+	rmm_mutex_t swapin_lock;
+	u64 host;			/* rmm_memobj_set_host() */
+	/* mm->memobj_list, under mm->memobj_list_lock */
+	struct rmm_memobj *lnext;
+	struct rmm_memobj **lpprev;
 };
 
 /* ------------------------------------------------------------------ */
@@ -406,18 +417,221 @@ static struct rmm_node *page_node(struct rmm_mm *mm, struct rmm_page *page)
 	return &mm->nodes[rmm_mm_page_nid(mm, page)];
 }
 
-/* a page entered a view's index for the first time (share count 1) */
-static void account_new(struct rmm_memobj *obj, struct rmm_page *page)
+/*
+ * page->flags bits that lru.c also changes (PG_rmm_lru, active ...) are
+ * changed under lru_lock once the page is on the LRU; before (a page
+ * the fault has not handed to rmm_lru_add() yet) nobody else sees it.
+ */
+static void page_flag(struct rmm_mm *mm, struct rmm_page *page, int bit,
+		      bool set)
+{
+	struct rmm_lruvec *lruvec;
+
+	if (!mm->lru) {
+		if (set)
+			rmm_page_set(page, bit);
+		else
+			rmm_page_clear(page, bit);
+		return;
+	}
+	lruvec = rmm_node_lruvec(mm, rmm_mm_page_nid(mm, page));
+	rmm_spin_lock(&lruvec->lru_lock);
+	if (set)
+		rmm_page_set(page, bit);
+	else
+		rmm_page_clear(page, bit);
+	rmm_spin_unlock(&lruvec->lru_lock);
+}
+
+/*
+ * A page the object just took (a new page, a copy, one read from swap):
+ * its ext names the object and pgoff, and it goes on the inactive anon
+ * list (lru_cache_add_inactive_or_unevictable()).  @young: a fault maps
+ * it now.  An instance without rmm_lru_init() keeps no LRU.
+ */
+static void lru_take(struct rmm_memobj *obj, struct rmm_page *page, u64 pgoff,
+		     bool young)
+{
+	struct rmm_mm *mm = obj->mm;
+	struct rmm_page_ext *ext;
+
+	if (!mm->lru)
+		return;
+	ext = rmm_page_ext(mm, page);
+	ext->owner = obj;
+	ext->index = pgoff;
+	ext->swap = 0;
+	ext->flags = young ? RMM_EXT_YOUNG : 0;
+	rmm_lru_add(mm, page, false);
+}
+
+/* a fault maps @page: the young bit a PTE would get (lru_lock on change) */
+static void mark_young(struct rmm_mm *mm, struct rmm_page *page)
+{
+	struct rmm_page_ext *ext;
+	struct rmm_lruvec *lruvec;
+
+	if (!mm->lru)
+		return;
+	ext = rmm_page_ext(mm, page);
+	if (READ_ONCE(ext->flags) & RMM_EXT_YOUNG)
+		return;
+	lruvec = rmm_node_lruvec(mm, rmm_mm_page_nid(mm, page));
+	rmm_spin_lock(&lruvec->lru_lock);
+	ext->flags |= RMM_EXT_YOUNG;
+	rmm_spin_unlock(&lruvec->lru_lock);
+}
+
+/*
+ * The object lets go of @page for good: off the LRU.  false: a reclaimer
+ * holds it isolated and frees it (RMM_EXT_ORPHAN) whenever it is done,
+ * maybe before the caller's host has removed its entries, so they are
+ * removed here (unmap_obj, with the view lock held as the op allows).
+ */
+static bool lru_let_go(struct rmm_memobj *obj, struct rmm_page *page,
+		       bool mapped)
+{
+	struct rmm_mm *mm = obj->mm;
+	u64 pgoff;
+
+	if (!mm->lru)
+		return true;
+	pgoff = rmm_page_ext(mm, page)->index;
+	if (rmm_lru_release(mm, page))
+		return true;
+	if (mapped)
+		rmm_mm_unmap_obj(mm, obj->host, pgoff, 1);
+	return false;
+}
+
+/* ext->flags of a page on the LRU or isolated: under lru_lock */
+static void ext_flags(struct rmm_mm *mm, struct rmm_page *page, u32 set,
+		      u32 clear)
+{
+	struct rmm_lruvec *lruvec =
+		rmm_node_lruvec(mm, rmm_mm_page_nid(mm, page));
+	struct rmm_page_ext *ext = rmm_page_ext(mm, page);
+
+	rmm_spin_lock(&lruvec->lru_lock);
+	ext->flags = (ext->flags & ~clear) | set;
+	rmm_spin_unlock(&lruvec->lru_lock);
+}
+
+/* ------------------------------------------------------------------ */
+/* the swap cache (swapfile.h) as memobj uses it                       */
+/* ------------------------------------------------------------------ */
+/*
+ * Every change of the swap cache membership of this object's pages, and
+ * every turn of an index entry from a swap entry back into a page, is
+ * made under obj->share_lock (above the swap and LRU locks): a fault
+ * that finds a page in the cache and the reclaimer that takes it out
+ * when nobody did cannot cross.  PG_rmm_dirty on a page in the swap
+ * cache: its slot does not hold its contents (a failed write).
+ */
+static void cache_del(struct rmm_memobj *obj, u32 e, struct rmm_page *page)
+{
+	rmm_assert_held(&obj->share_lock);
+	rmm_swapcache_del(obj->mm, e, page);
+	if (RmmPageDirty(page))
+		page_flag(obj->mm, page, PG_rmm_dirty, false);
+}
+
+/*
+ * Is @page (in an index) shared with index entries that still hold its
+ * swap slot?  Then it must not be written through one view (its slot's
+ * other holders read it from the cache).  If no entry holds the slot any
+ * more, the page leaves the cache (try_to_free_swap()), unless it is
+ * being written: the reclaimer takes it out then.  share_lock held.
+ */
+static bool swap_shared_locked(struct rmm_memobj *obj, struct rmm_page *page)
+{
+	struct rmm_mm *mm = obj->mm;
+	struct rmm_page_ext *ext;
+
+	rmm_assert_held(&obj->share_lock);
+	if (!mm->lru)
+		return false;
+	ext = rmm_page_ext(mm, page);
+	if (!(ext->flags & RMM_EXT_SWAPCACHE))
+		return false;
+	if (rmm_swap_count(mm, ext->swap))
+		return true;
+	if (!(ext->flags & RMM_EXT_WRITEBACK))
+		cache_del(obj, ext->swap, page);
+	return false;
+}
+
+static bool swap_shared(struct rmm_memobj *obj, struct rmm_page *page)
+{
+	bool shared;
+
+	if (!obj->mm->lru ||
+	    !(READ_ONCE(rmm_page_ext(obj->mm, page)->flags) &
+	      RMM_EXT_SWAPCACHE))
+		return false;
+	rmm_spin_lock(&obj->share_lock);
+	shared = swap_shared_locked(obj, page);
+	rmm_spin_unlock(&obj->share_lock);
+	return shared;
+}
+
+/*
+ * The last index entry of @page went (its counters too).  A page in the
+ * swap cache whose slot other entries still hold stays there, on the
+ * LRU, for them to find (reclaim or the last swap_free takes it out);
+ * its user entries are removed now, since nobody frees it after the
+ * caller's unmap.  Else it leaves the cache, unless it is being written
+ * (the reclaimer, which holds it, takes it out).  true: kept.
+ */
+static bool swapcache_release(struct rmm_memobj *obj, struct rmm_page *page)
+{
+	struct rmm_mm *mm = obj->mm;
+	struct rmm_page_ext *ext;
+	bool keep = false;
+
+	if (!mm->lru)
+		return false;
+	ext = rmm_page_ext(mm, page);
+	if (!(READ_ONCE(ext->flags) & RMM_EXT_SWAPCACHE))
+		return false;
+	rmm_spin_lock(&obj->share_lock);
+	if (page->private) {
+		/* another view found it in the cache meanwhile: its page now */
+		rmm_spin_unlock(&obj->share_lock);
+		return true;
+	}
+	if ((ext->flags & RMM_EXT_SWAPCACHE) &&
+	    !(ext->flags & RMM_EXT_WRITEBACK)) {
+		if (rmm_swap_count(mm, ext->swap))
+			keep = true;
+		else
+			cache_del(obj, ext->swap, page);
+	}
+	rmm_spin_unlock(&obj->share_lock);
+	if (keep)
+		rmm_mm_unmap_obj(mm, obj->host, ext->index, 1);
+	return keep;
+}
+
+/* a page entered the object's indices (@nr 1) or left them all (-1) */
+static void account_page(struct rmm_memobj *obj, struct rmm_page *page,
+			 long nr)
 {
 	struct rmm_node *n = page_node(obj->mm, page);
 
-	page->private = 1;
 	if (obj->kind == RMM_MEMOBJ_PRIVATE) {
-		rmm_mod_node_page_state(n, RMM_NR_ANON_MAPPED, 1);
+		rmm_mod_node_page_state(n, RMM_NR_ANON_MAPPED, nr);
 	} else {
-		rmm_mod_node_page_state(n, RMM_NR_FILE_PAGES, 1);
-		rmm_mod_node_page_state(n, RMM_NR_SHMEM, 1);
+		rmm_mod_node_page_state(n, RMM_NR_FILE_PAGES, nr);
+		rmm_mod_node_page_state(n, RMM_NR_SHMEM, nr);
 	}
+}
+
+/* a page entered a view's index for the first time (share count 1) */
+static void account_new(struct rmm_memobj *obj, struct rmm_page *page)
+{
+	page->private = 1;
+	account_page(obj, page, 1);
 }
 
 /* SHARED: the page is in a mapping now (NR_FILE_MAPPED) */
@@ -425,7 +639,7 @@ static void mark_mapped(struct rmm_memobj *obj, struct rmm_page *page)
 {
 	if (rmm_page_test(page, PG_rmm_owner_priv))
 		return;
-	rmm_page_set(page, PG_rmm_owner_priv);
+	page_flag(obj->mm, page, PG_rmm_owner_priv, true);
 	rmm_mod_node_page_state(page_node(obj->mm, page), RMM_NR_FILE_MAPPED, 1);
 }
 
@@ -433,7 +647,7 @@ static void clear_mapped(struct rmm_memobj *obj, struct rmm_page *page)
 {
 	if (!rmm_page_test(page, PG_rmm_owner_priv))
 		return;
-	rmm_page_clear(page, PG_rmm_owner_priv);
+	page_flag(obj->mm, page, PG_rmm_owner_priv, false);
 	rmm_mod_node_page_state(page_node(obj->mm, page), RMM_NR_FILE_MAPPED,
 				-1);
 }
@@ -447,7 +661,6 @@ static void drop_page(struct rmm_memview *v, u32 idx, struct rmm_plist *victims)
 	struct rmm_memobj *obj = v->obj;
 	struct rmm_mm *mm = obj->mm;
 	struct rmm_page *page = rmm_mm_idx_to_page(mm, idx);
-	struct rmm_node *n = page_node(mm, page);
 
 	if (obj->kind == RMM_MEMOBJ_PRIVATE) {
 		u32 left;
@@ -458,15 +671,51 @@ static void drop_page(struct rmm_memview *v, u32 idx, struct rmm_plist *victims)
 		rmm_spin_unlock(&obj->share_lock);
 		if (left)
 			return;
-		rmm_mod_node_page_state(n, RMM_NR_ANON_MAPPED, -1);
 	} else {
 		RMM_WARN_ON(page->private != 1);
 		clear_mapped(obj, page);
-		rmm_mod_node_page_state(n, RMM_NR_FILE_PAGES, -1);
-		rmm_mod_node_page_state(n, RMM_NR_SHMEM, -1);
+		page->private = 0;
 	}
-	page->private = 0;
-	rmm_plist_add_tail(mm, victims, page);
+	account_page(obj, page, -1);
+	if (swapcache_release(obj, page))
+		return;
+	if (lru_let_go(obj, page, true))
+		rmm_plist_add_tail(mm, victims, page);
+}
+
+/*
+ * @v's index let go of swap entry @e (free_swap_and_cache()): one count
+ * less; a page left in the swap cache that no index holds and no entry
+ * needs any more goes (unless being written: the reclaimer's).
+ */
+static void drop_swap(struct rmm_memview *v, u32 e, struct rmm_plist *victims)
+{
+	struct rmm_memobj *obj = v->obj;
+	struct rmm_mm *mm = obj->mm;
+	struct rmm_page *page = NULL;
+
+	v->nr_swap--;
+	rmm_spin_lock(&obj->share_lock);
+	if (mm->lru)
+		page = rmm_swapcache_lookup(mm, e);
+	rmm_swap_free(mm, e);
+	if (page && !page->private &&
+	    !(rmm_page_ext(mm, page)->flags & RMM_EXT_WRITEBACK) &&
+	    !rmm_swap_count(mm, e)) {
+		cache_del(obj, e, page);
+		/* no index holds it: nothing maps it */
+		if (lru_let_go(obj, page, false))
+			rmm_plist_add_tail(mm, victims, page);
+	}
+	rmm_spin_unlock(&obj->share_lock);
+}
+
+static void drop_entry(struct rmm_memview *v, u32 e, struct rmm_plist *victims)
+{
+	if (rmm_is_swap_entry(e))
+		drop_swap(v, e, victims);
+	else
+		drop_page(v, e, victims);
 }
 
 static u64 punch_locked(struct rmm_memview *v, u64 first, u64 last,
@@ -478,7 +727,7 @@ static u64 punch_locked(struct rmm_memview *v, u64 first, u64 last,
 	rmm_assert_held(&v->lock);
 	ix_for_each(v, pos, first, last, idx) {
 		ix_erase(v, pos);
-		drop_page(v, idx, victims);
+		drop_entry(v, idx, victims);
 		nr++;
 	}
 	return nr;
@@ -526,12 +775,14 @@ static void view_destroy(struct rmm_memview *v)
 	rmm_plist_init(&victims);
 	rmm_mutex_lock(&v->lock);
 	ix_for_each(v, pos, 0, RMM_MEMOBJ_PGOFF_LIMIT - 1, idx)
-		drop_page(v, idx, &victims);
+		drop_entry(v, idx, &victims);
 	if (v->root)
 		ix_free_tree(v, v->root, v->height - 1);
 	v->root = NULL;
 	v->height = 0;
 	v->nr_pages = 0;
+	RMM_WARN_ON(v->nr_swap);
+	v->nr_swap = 0;
 	rmm_mutex_unlock(&v->lock);
 	RMM_WARN_ON(v->meta_bytes != sizeof(*v));
 	rmm_memobj_free_victims(obj, &victims);
@@ -558,18 +809,33 @@ struct rmm_memobj *rmm_memobj_create(struct rmm_mm *mm,
 	rmm_atomic_long_set(&obj->refs, 1);
 	rmm_mutex_init(&obj->lock);
 	rmm_spin_lock_init(&obj->share_lock);
+	rmm_mutex_init(&obj->swapin_lock);
 	if (kind == RMM_MEMOBJ_SHARED) {
 		obj->views = view_alloc(obj, 0);
 		if (!obj->views) {
+			rmm_mutex_destroy(&obj->swapin_lock);
 			rmm_mutex_destroy(&obj->lock);
 			meta_free(mm, obj, sizeof(*obj), NULL);
 			return NULL;
 		}
 		obj->nr_views = 1;
 	}
+	rmm_mutex_lock(&mm->memobj_list_lock);
+	obj->lnext = mm->memobj_list;
+	if (obj->lnext)
+		obj->lnext->lpprev = &obj->lnext;
+	obj->lpprev = &mm->memobj_list;
+	mm->memobj_list = obj;
+	rmm_mutex_unlock(&mm->memobj_list_lock);
 	return obj;
 }
 RMM_EXPORT(rmm_memobj_create);
+
+void rmm_memobj_set_host(struct rmm_memobj *obj, u64 host_cookie)
+{
+	WRITE_ONCE(obj->host, host_cookie);
+}
+RMM_EXPORT(rmm_memobj_set_host);
 
 void rmm_memobj_get(struct rmm_memobj *obj)
 {
@@ -585,12 +851,18 @@ void rmm_memobj_put(struct rmm_memobj *obj)
 	if (!rmm_atomic_long_dec_and_test(&obj->refs))
 		return;
 	rmm_might_sleep();
+	rmm_mutex_lock(&mm->memobj_list_lock);
+	*obj->lpprev = obj->lnext;
+	if (obj->lnext)
+		obj->lnext->lpprev = obj->lpprev;
+	rmm_mutex_unlock(&mm->memobj_list_lock);
 	if (obj->kind == RMM_MEMOBJ_SHARED) {
 		RMM_WARN_ON(obj->views->refs);
 		view_destroy(obj->views);
 	} else if (RMM_WARN_ON(obj->views)) {
 		return;		/* a view without its reference: leak it */
 	}
+	rmm_mutex_destroy(&obj->swapin_lock);
 	rmm_mutex_destroy(&obj->lock);
 	meta_free(mm, obj, sizeof(*obj), NULL);
 }
@@ -711,7 +983,7 @@ struct rmm_memview *rmm_memview_fork(struct rmm_memview *parent,
 	struct rmm_memobj *obj = parent->obj;
 	struct rmm_mm *mm = obj->mm;
 	struct rmm_memview *child;
-	u64 pos;
+	u64 pos, failed = RMM_MEMOBJ_PGOFF_LIMIT;
 	u32 idx;
 
 	*first = false;
@@ -744,13 +1016,40 @@ struct rmm_memview *rmm_memview_fork(struct rmm_memview *parent,
 		}
 		child->height = parent->height;
 		child->nr_pages = parent->nr_pages;
+		child->nr_swap = parent->nr_swap;
 	}
+	/* copy_nonpresent_pte(): a swap entry is one more count of its slot */
 	ix_for_each(child, pos, 0, RMM_MEMOBJ_PGOFF_LIMIT - 1, idx) {
-		struct rmm_page *page = rmm_mm_idx_to_page(mm, idx);
-
+		if (rmm_is_swap_entry(idx)) {
+			if (rmm_swap_duplicate(mm, idx)) {
+				failed = pos;
+				break;
+			}
+			continue;
+		}
 		rmm_spin_lock(&obj->share_lock);
-		page->private++;
+		rmm_mm_idx_to_page(mm, idx)->private++;
 		rmm_spin_unlock(&obj->share_lock);
+	}
+	if (failed != RMM_MEMOBJ_PGOFF_LIMIT) {
+		/* -ENOMEM (a slot's count at its maximum): undo, fail the fork */
+		if (failed)
+			ix_for_each(child, pos, 0, failed - 1, idx) {
+				if (rmm_is_swap_entry(idx)) {
+					rmm_swap_free(mm, idx);
+					continue;
+				}
+				rmm_spin_lock(&obj->share_lock);
+				rmm_mm_idx_to_page(mm, idx)->private--;
+				rmm_spin_unlock(&obj->share_lock);
+			}
+		ix_free_tree(child, child->root, child->height - 1);
+		rmm_mutex_unlock(&child->lock);
+		rmm_mutex_unlock(&parent->lock);
+		rmm_mutex_destroy(&child->lock);
+		meta_free(mm, child, sizeof(*child), NULL);
+		child = NULL;
+		goto out;
 	}
 	rmm_mutex_unlock(&child->lock);
 	rmm_mutex_unlock(&parent->lock);
@@ -790,9 +1089,106 @@ struct rmm_page *rmm_memview_lookup(struct rmm_memview *v, u64 pgoff)
 	if (pgoff >= RMM_MEMOBJ_PGOFF_LIMIT)
 		return NULL;
 	idx = ix_lookup(v, pgoff);
-	return idx == RMM_NIL ? NULL : rmm_mm_idx_to_page(v->obj->mm, idx);
+	return idx == RMM_NIL || rmm_is_swap_entry(idx) ? NULL :
+		rmm_mm_idx_to_page(v->obj->mm, idx);
 }
 RMM_EXPORT(rmm_memview_lookup);
+
+/*
+ * Swap entry @e at @pgoff of @v's leaf @l becomes @page again (share_lock
+ * held): one count of the slot less, one holder of the page more.
+ */
+static void install_swapped(struct rmm_memview *v, struct ix_leaf *l,
+			    u64 pgoff, u32 e, struct rmm_page *page)
+{
+	struct rmm_memobj *obj = v->obj;
+
+	rmm_assert_held(&obj->share_lock);
+	l->page[pgoff & IX_MASK] = rmm_mm_page_idx(obj->mm, page);
+	v->nr_swap--;
+	if (!page->private++)
+		account_page(obj, page, 1);
+	rmm_swap_free(obj->mm, e);
+}
+
+/*
+ * do_swap_page() for swap entry @e at @pgoff of @v's leaf @l (view lock
+ * held): the page in the swap cache (one being written out, or one
+ * another view read back), else a new page read from the slot.  A slot
+ * only this entry holds is read without the swap cache (the kernel's
+ * SWP_SYNCHRONOUS_IO path); one that other views' entries hold too is
+ * read under obj->swapin_lock (the folio lock's part: one reader, the
+ * others wait and then find the page in the cache) and added to the
+ * cache once read.  The read holds the view lock (reclaim only trylocks
+ * it).  *major: read from the device.  -ENOMEM, -EIO (read error).
+ */
+static int swapin(struct rmm_memview *v, struct ix_leaf *l, u64 pgoff, u32 e,
+		  rmm_gfp_t gfp, bool young, bool *major)
+{
+	struct rmm_memobj *obj = v->obj;
+	struct rmm_mm *mm = obj->mm;
+	struct rmm_page *page;
+	bool shared_slot = false;
+	int err;
+
+	rmm_assert_held(&v->lock);
+	*major = false;
+	rmm_spin_lock(&obj->share_lock);
+	page = mm->lru ? rmm_swapcache_lookup(mm, e) : NULL;
+	if (!page)
+		shared_slot = rmm_swap_count(mm, e) > 1;
+	else
+		install_swapped(v, l, pgoff, e, page);
+	rmm_spin_unlock(&obj->share_lock);
+	if (page)
+		goto found;
+	if (shared_slot) {
+		rmm_mutex_lock(&obj->swapin_lock);
+		rmm_spin_lock(&obj->share_lock);
+		page = rmm_swapcache_lookup(mm, e);
+		if (page)
+			install_swapped(v, l, pgoff, e, page);
+		rmm_spin_unlock(&obj->share_lock);
+		if (page) {
+			rmm_mutex_unlock(&obj->swapin_lock);
+			goto found;
+		}
+	}
+	page = rmm_mm_alloc_pages(mm, obj->nid, 0, (obj->gfp | gfp) &
+				  ~(rmm_gfp_t)RMM___GFP_ZERO);
+	if (!page) {
+		err = -ENOMEM;
+		goto unlock;
+	}
+	err = rmm_swap_readpage(mm, e, page);
+	if (err) {
+		rmm_mm_free_pages(mm, page, 0);
+		err = -EIO;
+		goto unlock;
+	}
+	*major = true;
+	rmm_count_vm_events(mm, RMM_PGMAJFAULT, 1);
+	/* workingset_refault(): counted; activation by distance is not */
+	rmm_mod_node_page_state(page_node(mm, page),
+				RMM_WORKINGSET_REFAULT_ANON, 1);
+	lru_take(obj, page, pgoff, young);
+	rmm_spin_lock(&obj->share_lock);
+	if (shared_slot && mm->lru) {
+		/* swapcache_prepare() + add_to_swap_cache() */
+		if (!RMM_WARN_ON(rmm_swapcache_prepare(mm, e)))
+			rmm_swapcache_add(mm, e, page);
+	}
+	install_swapped(v, l, pgoff, e, page);
+	rmm_spin_unlock(&obj->share_lock);
+unlock:
+	if (shared_slot)
+		rmm_mutex_unlock(&obj->swapin_lock);
+	return err;
+found:
+	if (young)
+		mark_young(mm, page);
+	return 0;
+}
 
 /* no page at f->pgoff of leaf @l yet: a zeroed one */
 static int fault_new(struct rmm_memview *v, struct rmm_fault *f,
@@ -811,6 +1207,7 @@ static int fault_new(struct rmm_memview *v, struct rmm_fault *f,
 	account_new(obj, page);
 	if (obj->kind == RMM_MEMOBJ_SHARED)
 		mark_mapped(obj, page);
+	lru_take(obj, page, f->pgoff, true);
 	f->page = page;
 	f->map_writable = true;
 	return 0;
@@ -837,15 +1234,17 @@ static int fault_cow(struct rmm_memview *v, struct rmm_fault *f,
 		      rmm_mm_page_address(mm, page));
 	rmm_inject(RMM_INJECT_MEMOBJ_COW, page);
 	rmm_spin_lock(&obj->share_lock);
-	reuse = page->private == 1;
+	reuse = page->private == 1 && !swap_shared_locked(obj, page);
 	rmm_spin_unlock(&obj->share_lock);
 	if (reuse) {
 		rmm_mm_free_pages(mm, copy, 0);
+		mark_young(mm, page);
 		f->page = page;
 	} else {
 		/* this view keeps its count until rmm_memview_fault_done() */
 		ix_leaf_set(v, l, f->pgoff, rmm_mm_page_idx(mm, copy));
 		account_new(obj, copy);
+		lru_take(obj, copy, f->pgoff, true);
 		f->page = copy;
 		f->replaced = true;
 		f->old = page;
@@ -866,6 +1265,7 @@ int rmm_memview_fault(struct rmm_memview *v, struct rmm_fault *f)
 	f->map_writable = false;
 	f->replaced = false;
 	f->old = NULL;
+	f->major = false;
 	if (f->pgoff >= RMM_MEMOBJ_PGOFF_LIMIT ||
 	    (obj->kind == RMM_MEMOBJ_SHARED && f->pgoff >= obj->size))
 		return -EFAULT;
@@ -876,9 +1276,19 @@ int rmm_memview_fault(struct rmm_memview *v, struct rmm_fault *f)
 	idx = l->page[f->pgoff & IX_MASK];
 	if (idx == RMM_NIL)
 		return fault_new(v, f, l);
+	if (rmm_is_swap_entry(idx)) {
+		int err = swapin(v, l, f->pgoff, idx, f->gfp_extra, false,
+				 &f->major);
+
+		if (err)
+			return err == -EIO ? -EFAULT : err;
+		idx = l->page[f->pgoff & IX_MASK];
+	}
 	page = rmm_mm_idx_to_page(obj->mm, idx);
 	if (obj->kind == RMM_MEMOBJ_SHARED) {
+		swap_shared(obj, page);		/* one view: only cleans up */
 		mark_mapped(obj, page);
+		mark_young(obj->mm, page);
 		f->page = page;
 		f->map_writable = true;
 		return 0;
@@ -890,8 +1300,11 @@ int rmm_memview_fault(struct rmm_memview *v, struct rmm_fault *f)
 	 * back) or a copy that fault_cow() gives back after a recheck.
 	 */
 	count = READ_ONCE(page->private);
+	if (count <= 1 && swap_shared(obj, page))
+		count = 2;	/* shared with entries still holding its slot */
 	if (count > 1 && f->write)
 		return fault_cow(v, f, l, page);
+	mark_young(obj->mm, page);
 	f->page = page;
 	f->map_writable = count <= 1;
 	return 0;
@@ -956,8 +1369,8 @@ void rmm_memview_unmapped(struct rmm_memview *v, const struct rmm_pgrange *r,
 		}
 		if (obj->kind == RMM_MEMOBJ_PRIVATE) {
 			ix_erase(v, pos);
-			drop_page(v, idx, victims);
-		} else {
+			drop_entry(v, idx, victims);
+		} else if (!rmm_is_swap_entry(idx)) {
 			clear_mapped(obj, rmm_mm_idx_to_page(obj->mm, idx));
 		}
 	}
@@ -965,7 +1378,9 @@ void rmm_memview_unmapped(struct rmm_memview *v, const struct rmm_pgrange *r,
 }
 RMM_EXPORT(rmm_memview_unmapped);
 
-u64 rmm_memview_count(struct rmm_memview *v, const struct rmm_pgrange *r)
+/* entries in [r) that are pages (!@swap) or swap entries (@swap) */
+static u64 count_entries(struct rmm_memview *v, const struct rmm_pgrange *r,
+			 bool swap)
 {
 	u64 first, last, pos, nr = 0;
 	u32 idx;
@@ -974,15 +1389,357 @@ u64 rmm_memview_count(struct rmm_memview *v, const struct rmm_pgrange *r)
 		return 0;
 	rmm_mutex_lock(&v->lock);
 	if (first == 0 && last == RMM_MEMOBJ_PGOFF_LIMIT - 1) {
-		nr = v->nr_pages;
+		nr = swap ? v->nr_swap : v->nr_pages - v->nr_swap;
 	} else {
 		ix_for_each(v, pos, first, last, idx)
-			nr++;
+			nr += rmm_is_swap_entry(idx) == swap;
 	}
 	rmm_mutex_unlock(&v->lock);
 	return nr;
 }
+
+u64 rmm_memview_count(struct rmm_memview *v, const struct rmm_pgrange *r)
+{
+	return count_entries(v, r, false);
+}
 RMM_EXPORT(rmm_memview_count);
+
+u64 rmm_memview_count_swap(struct rmm_memview *v, const struct rmm_pgrange *r)
+{
+	return count_entries(v, r, true);
+}
+RMM_EXPORT(rmm_memview_count_swap);
+
+/* try_to_unuse() of one view (obj->lock and its lock held) */
+static int unuse_view(struct rmm_memview *v, int type)
+{
+	bool major;
+	u64 pos;
+	u32 idx;
+	int err;
+
+	rmm_assert_held(&v->lock);
+	ix_for_each(v, pos, 0, RMM_MEMOBJ_PGOFF_LIMIT - 1, idx) {
+		struct rmm_page *page;
+
+		if (rmm_is_swap_entry(idx)) {
+			if ((int)rmm_swp_type(idx) != type)
+				continue;
+			if (rmm_fatal_signal_pending())
+				return -EINTR;
+			err = swapin(v, ix_find_leaf(v, pos), pos, idx, 0,
+				     false, &major);
+			if (err)
+				return err;
+			idx = ix_lookup(v, pos);
+		}
+		/*
+		 * a page still in the device's swap cache: out of it once no
+		 * entry holds its slot (try_to_unuse()'s folio_free_swap())
+		 */
+		page = rmm_mm_idx_to_page(v->obj->mm, idx);
+		if (v->obj->mm->lru &&
+		    (READ_ONCE(rmm_page_ext(v->obj->mm, page)->flags) &
+		     RMM_EXT_SWAPCACHE) &&
+		    (int)rmm_swp_type(rmm_page_ext(v->obj->mm, page)->swap) ==
+		    type)
+			swap_shared(v->obj, page);
+	}
+	return 0;
+}
+
+static int unuse_obj(struct rmm_memobj *obj, int type)
+{
+	struct rmm_memview *v;
+	int err = 0;
+
+	rmm_mutex_lock(&obj->lock);
+	for (v = obj->views; v && !err; v = v->next) {
+		rmm_mutex_lock_nest_lock(&v->lock, &obj->lock);
+		err = unuse_view(v, type);
+		rmm_mutex_unlock(&v->lock);
+	}
+	rmm_mutex_unlock(&obj->lock);
+	return err;
+}
+
+/* the first object from @obj on that is not dying, referenced; or NULL */
+static struct rmm_memobj *next_live(struct rmm_memobj *obj)
+{
+	while (obj && !rmm_atomic_long_inc_not_zero(&obj->refs))
+		obj = obj->lnext;
+	return obj;
+}
+
+/*
+ * The list lock is not held while an object is worked on: the
+ * allocations may reclaim, whose unpin may drop an object's last
+ * reference, which takes the list lock.  The reference held on the
+ * current object keeps it (and so its place in the list) alive.
+ */
+/* RMM_HOST_WEAK: test_swapfile.c tests swapoff with a fake of its own */
+RMM_HOST_WEAK int rmm_memobj_unuse_swap(struct rmm_mm *mm, int type)
+{
+	struct rmm_memobj *obj, *next;
+	int err = 0;
+
+	rmm_might_sleep();
+	rmm_mutex_lock(&mm->memobj_list_lock);
+	obj = next_live(mm->memobj_list);
+	rmm_mutex_unlock(&mm->memobj_list_lock);
+	while (obj) {
+		if (!err)
+			err = unuse_obj(obj, type);
+		rmm_mutex_lock(&mm->memobj_list_lock);
+		next = err ? NULL : next_live(obj->lnext);
+		rmm_mutex_unlock(&mm->memobj_list_lock);
+		rmm_memobj_put(obj);
+		obj = next;
+		rmm_cond_resched();
+	}
+	return err;
+}
+RMM_EXPORT(rmm_memobj_unuse_swap);
+
+/* ------------------------------------------------------------------ */
+/* reclaim: the owner of LRU pages (lru.h, struct rmm_lru_owner_ops)   */
+/* ------------------------------------------------------------------ */
+
+/*
+ * obj->lock and every view's lock, or none: reclaim never blocks on them
+ * (direct reclaim may run under a view lock of the faulting task, which
+ * makes the trylock of that view fail: the page is kept).
+ */
+static bool trylock_views(struct rmm_memobj *obj)
+{
+	struct rmm_memview *v, *u;
+
+	if (!rmm_mutex_trylock(&obj->lock))
+		return false;
+	for (v = obj->views; v; v = v->next) {
+		if (rmm_mutex_trylock(&v->lock))
+			continue;
+		for (u = obj->views; u != v; u = u->next)
+			rmm_mutex_unlock(&u->lock);
+		rmm_mutex_unlock(&obj->lock);
+		return false;
+	}
+	return true;
+}
+
+static void unlock_views(struct rmm_memobj *obj)
+{
+	struct rmm_memview *v;
+
+	for (v = obj->views; v; v = v->next)
+		rmm_mutex_unlock(&v->lock);
+	rmm_mutex_unlock(&obj->lock);
+}
+
+/* views whose index holds page @idx at @pgoff (trylock_views() held) */
+static unsigned int page_holders(struct rmm_memobj *obj, u32 idx, u64 pgoff)
+{
+	struct rmm_memview *v;
+	unsigned int n = 0;
+
+	rmm_assert_held(&obj->lock);
+	for (v = obj->views; v; v = v->next)
+		n += ix_lookup(v, pgoff) == idx;
+	return n;
+}
+
+/*
+ * isolate: lru_lock held and the page on a list, so its owner has not
+ * let go of it and the object (which lets go of every page before it is
+ * freed) is still there; a reference unless it is dying already.
+ */
+static bool memobj_pin(struct rmm_mm *mm, struct rmm_page *page)
+{
+	struct rmm_memobj *obj = rmm_page_ext(mm, page)->owner;
+
+	rmm_assert_held(&rmm_node_lruvec(mm, rmm_mm_page_nid(mm,
+							      page))->lru_lock);
+	return obj && rmm_atomic_long_inc_not_zero(&obj->refs);
+}
+
+static void memobj_unpin(struct rmm_mm *mm, void *owner)
+{
+	rmm_memobj_put(owner);
+}
+
+/*
+ * folio_referenced(): the views holding the page if it was mapped since
+ * the last call (RMM_EXT_YOUNG), else 0; clearing YOUNG removes the
+ * page's entries (unmap_obj) so that the next access faults and sets it
+ * again, as a young PTE bit would be cleared and flushed.
+ */
+static int memobj_referenced(struct rmm_mm *mm, struct rmm_page *page)
+{
+	struct rmm_page_ext *ext = rmm_page_ext(mm, page);
+	struct rmm_lruvec *lruvec =
+		rmm_node_lruvec(mm, rmm_mm_page_nid(mm, page));
+	struct rmm_memobj *obj = ext->owner;
+	u64 pgoff = ext->index;
+	unsigned int holders;
+	bool young;
+
+	if (!trylock_views(obj))
+		return -EAGAIN;
+	holders = page_holders(obj, rmm_mm_page_idx(mm, page), pgoff);
+	rmm_spin_lock(&lruvec->lru_lock);
+	young = ext->flags & RMM_EXT_YOUNG;
+	ext->flags &= ~RMM_EXT_YOUNG;
+	rmm_spin_unlock(&lruvec->lru_lock);
+	if (young && holders)
+		rmm_mm_unmap_obj(mm, obj->host, pgoff, 1);
+	unlock_views(obj);
+	return young ? holders : 0;
+}
+
+/*
+ * The end of a pageout, after the write (@err its result; share_lock
+ * held): a fault may have taken the page back from the swap cache
+ * meanwhile (then it stays, and leaves the cache only if no entry holds
+ * its slot any more); a page released meanwhile (orphan) leaves the cache
+ * and is freed by the reclaimer's putback; a failed write keeps the page
+ * in the cache, dirty, for the next pageout or fault; else it leaves the
+ * cache: freed.
+ */
+static enum rmm_pageout pageout_done(struct rmm_memobj *obj,
+				     struct rmm_page *page, u32 e, int err)
+{
+	struct rmm_mm *mm = obj->mm;
+	u32 flags = rmm_page_ext(mm, page)->flags;
+
+	rmm_assert_held(&obj->share_lock);
+	if (flags & RMM_EXT_ORPHAN) {
+		if (flags & RMM_EXT_SWAPCACHE)
+			cache_del(obj, e, page);
+		return RMM_PAGEOUT_KEEP;
+	}
+	if (page->private) {
+		if (!err && !rmm_swap_count(mm, e))
+			cache_del(obj, e, page);
+		else if (err)
+			page_flag(mm, page, PG_rmm_dirty, true);
+		return RMM_PAGEOUT_KEEP;
+	}
+	if (err && rmm_swap_count(mm, e)) {
+		page_flag(mm, page, PG_rmm_dirty, true);
+		return RMM_PAGEOUT_KEEP;
+	}
+	cache_del(obj, e, page);
+	return RMM_PAGEOUT_FREED;
+}
+
+/*
+ * shrink_folio_list()'s add_to_swap(), try_to_unmap() and pageout() for
+ * a page of ours (isolated, pinned).  Under obj->lock and every view's
+ * lock, all trylocked (KEEP when one is busy): a slot (none: ACTIVATE,
+ * as when folio_alloc_swap() fails), the page in the swap cache, every
+ * index entry holding the page replaced by the swap entry (one count of
+ * the slot each; the share count drops to 0), the page out of the
+ * counters, its user entries removed (unmap_obj).  Then, no lock held,
+ * the write; then pageout_done().  A page already in the swap cache
+ * whose slot holds its contents (read back and not written since: a
+ * page in the cache is never writable while its slot has holders) needs
+ * no write.
+ */
+static enum rmm_pageout memobj_pageout(struct rmm_mm *mm,
+				       struct rmm_page *page, bool may_swap)
+{
+	struct rmm_page_ext *ext = rmm_page_ext(mm, page);
+	struct rmm_memobj *obj = ext->owner;
+	u32 idx = rmm_mm_page_idx(mm, page), e;
+	u64 pgoff = ext->index;
+	enum rmm_pageout ret = RMM_PAGEOUT_KEEP;
+	unsigned int holders, n;
+	struct rmm_memview *v;
+	bool fresh = false, write;
+	int err = 0;
+
+	if (!may_swap)
+		return RMM_PAGEOUT_KEEP;
+	if (!trylock_views(obj))
+		return RMM_PAGEOUT_KEEP;
+	holders = page_holders(obj, idx, pgoff);
+	/* an orphan, or a view on its way out still holds the page */
+	if ((ext->flags & RMM_EXT_ORPHAN) || holders != page->private)
+		goto unlock;
+	if (ext->flags & RMM_EXT_SWAPCACHE) {
+		e = ext->swap;
+		write = RmmPageDirty(page);
+	} else {
+		e = holders && rmm_can_swap(mm) ? rmm_get_swap_page(mm) : 0;
+		if (!e) {
+			ret = RMM_PAGEOUT_ACTIVATE;
+			goto unlock;
+		}
+		rmm_spin_lock(&obj->share_lock);
+		rmm_swapcache_add(mm, e, page);
+		rmm_spin_unlock(&obj->share_lock);
+		fresh = true;
+		write = true;
+	}
+	for (n = 0; n < holders; n++)
+		if (rmm_swap_duplicate(mm, e))
+			break;
+	if (n < holders) {
+		/* a count at its maximum (the kernel's continuation pages) */
+		while (n--)
+			rmm_swap_free(mm, e);
+		if (fresh) {
+			rmm_spin_lock(&obj->share_lock);
+			cache_del(obj, e, page);
+			rmm_spin_unlock(&obj->share_lock);
+		}
+		ret = RMM_PAGEOUT_ACTIVATE;
+		goto unlock;
+	}
+	for (v = obj->views; v; v = v->next) {
+		struct ix_leaf *l = ix_find_leaf(v, pgoff);
+
+		if (l && l->page[pgoff & IX_MASK] == idx) {
+			l->page[pgoff & IX_MASK] = e;
+			v->nr_swap++;
+		}
+	}
+	rmm_spin_lock(&obj->share_lock);
+	page->private = 0;
+	if (write)
+		ext_flags(mm, page, RMM_EXT_WRITEBACK, 0);
+	rmm_spin_unlock(&obj->share_lock);
+	if (holders) {
+		if (obj->kind == RMM_MEMOBJ_SHARED)
+			clear_mapped(obj, page);
+		account_page(obj, page, -1);
+		rmm_mm_unmap_obj(mm, obj->host, pgoff, 1);
+	}
+	unlock_views(obj);
+
+	if (write) {
+		rmm_inject(RMM_INJECT_MEMOBJ_PAGEOUT, page);
+		err = rmm_swap_writepage(mm, e, page);
+	}
+	rmm_spin_lock(&obj->share_lock);
+	if (write)
+		ext_flags(mm, page, 0, RMM_EXT_WRITEBACK);
+	if (!err && RmmPageDirty(page))
+		page_flag(mm, page, PG_rmm_dirty, false);
+	ret = pageout_done(obj, page, e, err);
+	rmm_spin_unlock(&obj->share_lock);
+	return ret;
+unlock:
+	unlock_views(obj);
+	return ret;
+}
+
+const struct rmm_lru_owner_ops rmm_memobj_lru_ops = {
+	.pin		= memobj_pin,
+	.unpin		= memobj_unpin,
+	.referenced	= memobj_referenced,
+	.pageout	= memobj_pageout,
+};
 
 /* ------------------------------------------------------------------ */
 /* validation                                                         */
@@ -999,6 +1756,7 @@ struct vstate {
 	unsigned long bad;
 	unsigned long bytes;		/* index nodes walked */
 	u64 entries;
+	u64 swap_entries;
 	struct vpair *pairs;		/* NULL: no cross-view check */
 	u64 nr_pairs, max_pairs;
 };
@@ -1017,6 +1775,13 @@ static void validate_entry(struct vstate *s, u64 pgoff, u32 idx)
 	struct rmm_page *page;
 
 	s->entries++;
+	if (rmm_is_swap_entry(idx)) {
+		s->swap_entries++;
+		if (!mm->swap || rmm_swp_type(idx) >= RMM_MAX_SWAPFILES)
+			vbad(s, "pgoff %llu: swap entry %#x without its device",
+			     (unsigned long long)pgoff, idx);
+		goto pair;
+	}
 	if ((idx >> RMM_SECTION_ORDER) >= mm->nr_sections ||
 	    !mm->sections[idx >> RMM_SECTION_ORDER].memmap) {
 		vbad(s, "pgoff %llu: page index %u outside the instance",
@@ -1042,6 +1807,30 @@ static void validate_entry(struct vstate *s, u64 pgoff, u32 idx)
 		vbad(s, "pgoff %llu: private page marked mapped",
 		     (unsigned long long)pgoff);
 	}
+	if (mm->lru) {
+		const struct rmm_page_ext *ext = rmm_page_ext(mm, page);
+		struct rmm_lruvec *lruvec =
+			rmm_node_lruvec(mm, rmm_mm_page_nid(mm, page));
+		bool on_lru;
+		u32 flags;
+
+		/* isolation and putback change both at once under lru_lock */
+		rmm_spin_lock(&lruvec->lru_lock);
+		flags = ext->flags;
+		on_lru = RmmPageLru(page);
+		rmm_spin_unlock(&lruvec->lru_lock);
+		if (ext->owner != obj || ext->index != pgoff)
+			vbad(s, "pgoff %llu: page %u ext names %p pgoff %llu",
+			     (unsigned long long)pgoff, idx, ext->owner,
+			     (unsigned long long)ext->index);
+		if (!on_lru && !(flags & RMM_EXT_ISOLATED))
+			vbad(s, "pgoff %llu: page %u neither on the LRU nor isolated",
+			     (unsigned long long)pgoff, idx);
+		if (flags & RMM_EXT_ORPHAN)
+			vbad(s, "pgoff %llu: page %u released but in the index",
+			     (unsigned long long)pgoff, idx);
+	}
+pair:
 	if (s->pairs && s->nr_pairs < s->max_pairs) {
 		s->pairs[s->nr_pairs].idx = idx;
 		s->pairs[s->nr_pairs].pgoff = pgoff;
@@ -1143,6 +1932,7 @@ unsigned long rmm_memobj_validate(struct rmm_memobj *obj)
 		s.v = v;
 		s.bytes = 0;
 		s.entries = 0;
+		s.swap_entries = 0;
 		if (v->root && (v->height < 1 || v->height > IX_MAX_HEIGHT))
 			vbad(&s, "index height %d", v->height);
 		else if (v->root)
@@ -1151,19 +1941,27 @@ unsigned long rmm_memobj_validate(struct rmm_memobj *obj)
 			vbad(&s, "%llu entries, nr_pages %llu",
 			     (unsigned long long)s.entries,
 			     (unsigned long long)v->nr_pages);
+		if (s.swap_entries != v->nr_swap)
+			vbad(&s, "%llu swap entries, nr_swap %llu",
+			     (unsigned long long)s.swap_entries,
+			     (unsigned long long)v->nr_swap);
 		if (v->meta_bytes != sizeof(*v) + s.bytes)
 			vbad(&s, "meta_bytes %lu, walked %lu", v->meta_bytes,
 			     (unsigned long)(sizeof(*v) + s.bytes));
 		if (obj->kind == RMM_MEMOBJ_PRIVATE && v->refs <= 0)
 			vbad(&s, "linked with %ld references", v->refs);
 	}
-	/* share counts: each page's entries are at one pgoff, count = views */
+	/*
+	 * share counts: each page's entries are at one pgoff, count = views;
+	 * each swap entry's too, its slot's count = the entries holding it
+	 * (entries are never shared between objects)
+	 */
 	s.v = obj->views;
 	if (s.pairs && s.nr_pairs == total) {
 		sort_pairs(s.pairs, s.nr_pairs);
 		for (i = 0; i < s.nr_pairs; i = j) {
-			struct rmm_page *page = rmm_mm_idx_to_page(obj->mm,
-								   s.pairs[i].idx);
+			u32 e = s.pairs[i].idx;
+			struct rmm_page *page;
 
 			for (j = i + 1; j < s.nr_pairs &&
 			     s.pairs[j].idx == s.pairs[i].idx; j++)
@@ -1172,6 +1970,17 @@ unsigned long rmm_memobj_validate(struct rmm_memobj *obj)
 					     s.pairs[i].idx,
 					     (unsigned long long)s.pairs[i].pgoff,
 					     (unsigned long long)s.pairs[j].pgoff);
+			if (rmm_is_swap_entry(e)) {
+				unsigned int c = obj->mm->swap ?
+					rmm_swap_count(obj->mm, e) : 0;
+
+				if (c != j - i)
+					vbad(&s, "swap entry %#x at pgoff %llu: count %u, in %llu entries",
+					     e, (unsigned long long)s.pairs[i].pgoff,
+					     c, (unsigned long long)(j - i));
+				continue;
+			}
+			page = rmm_mm_idx_to_page(obj->mm, e);
 			if (page->private != j - i)
 				vbad(&s, "page %u at pgoff %llu: share count %u, in %llu views",
 				     s.pairs[i].idx,

@@ -78,6 +78,13 @@ struct rmm_memview;
  * is looked at again.  arg: the shared struct rmm_page *.
  */
 #define RMM_INJECT_MEMOBJ_COW	0x100
+/*
+ * In reclaim's pageout of a page, after every index entry holding it was
+ * replaced by its swap entry and the locks were dropped, before the
+ * write: the page is in the swap cache, RMM_EXT_WRITEBACK.  arg: the
+ * struct rmm_page *.
+ */
+#define RMM_INJECT_MEMOBJ_PAGEOUT	0x101
 
 enum rmm_memobj_kind {
 	RMM_MEMOBJ_SHARED,	/* one view; MAP_SHARED semantics */
@@ -243,6 +250,16 @@ u64 rmm_memview_count_swap(struct rmm_memview *v, const struct rmm_pgrange *r);
  * locks in turn.
  */
 int rmm_memobj_unuse_swap(struct rmm_mm *mm, int type);
+
+/*
+ * The owner of LRU pages (lru.h): lru.c gives these to every instance
+ * unless a test set its own.  pin: a reference on the page's object;
+ * referenced: trylocks (-EAGAIN), test-and-clear RMM_EXT_YOUNG, the
+ * number of views holding the page when it was young; pageout: see
+ * memobj.c.
+ */
+struct rmm_lru_owner_ops;
+extern const struct rmm_lru_owner_ops rmm_memobj_lru_ops;
 
 /* bytes of index metadata of all objects of @mm (meminfo's Metadata:) */
 unsigned long rmm_memobj_metadata_bytes(const struct rmm_mm *mm);

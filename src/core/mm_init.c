@@ -760,6 +760,7 @@ int rmm_mm_init(struct rmm_mm *mm, const struct rmm_layout *l,
 	mm->nr_nodes = l->nr_nodes;
 	mm->nr_zones = l->nr_zones;
 	rmm_spin_lock_init(&mm->tunables_lock);
+	rmm_mutex_init(&mm->memobj_list_lock);
 	rmm_tunables_default(l, &mm->tunables);
 
 	ret = span_sections(mm, r, nr);

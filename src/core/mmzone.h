@@ -803,6 +803,13 @@ struct rmm_mm {
 	 * (objects, views, index nodes), for meminfo's Metadata:
 	 */
 	rmm_atomic_long_t memobj_meta_bytes;
+	/*
+	 * memobj.c: every memory object of the instance (swapoff's
+	 * rmm_memobj_unuse_swap() walks them), linked through the objects,
+	 * under memobj_list_lock (above obj->lock; below swap->mutex)
+	 */
+	rmm_mutex_t memobj_list_lock;
+	struct rmm_memobj *memobj_list;
 };
 
 #endif /* _RMM_MMZONE_H */

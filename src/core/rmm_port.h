@@ -12,23 +12,26 @@
  *              barrier, __printf, strscpy, RMM_L1_CACHE_BYTES
  *   locks      rmm_spinlock_t: rmm_spin_lock_init/lock/unlock/trylock,
  *              rmm_spin_lock_irqsave/unlock_irqrestore, rmm_assert_held()
- *              rmm_mutex_t (sleeping): rmm_mutex_init/destroy/lock/unlock,
+ *              rmm_mutex_t (sleeping): rmm_mutex_init/destroy/lock/unlock/
+ *              trylock,
  *              rmm_mutex_lock_nested/_nest_lock (lockdep classes)
  *   per-CPU    rmm_local_irq_save/restore (protects this CPU's data),
  *              rmm_get_cpu/rmm_put_cpu (preemption off),
  *              rmm_smp_processor_id, rmm_port_nr_cpu_ids,
  *              rmm_on_each_cpu(fn, info) (fn runs on every possible CPU
  *              with that CPU's interrupts off, like an IPI)
- *   atomics    rmm_atomic_long_t: read/set/add/sub/inc/dec/dec_and_test
+ *   atomics    rmm_atomic_long_t: read/set/add/sub/inc/dec/dec_and_test/
+ *              inc_not_zero
  *   logging    rmm_pr_err/warn/info/debug, rmm_pr_warn_ratelimited,
  *              RMM_WARN_ON(_ONCE), RMM_BUG_ON
  *   memory     rmm_kvzalloc/rmm_kvfree (small metadata only),
  *              rmm_copy_page(to, from) (one page's contents)
- *   sleeping   rmm_might_sleep, rmm_cond_resched,
+ *   sleeping   rmm_might_sleep, rmm_cond_resched, rmm_fatal_signal_pending,
  *              rmm_schedule_timeout_uninterruptible
  *   remote     rmm_remote_call (an asynchronous call on another CPU)
  *   math       rmm_int_sqrt, rmm_fls, rmm_fls64, rmm_ffs64, rmm_popcount64
- *   export     RMM_EXPORT(sym)
+ *   export     RMM_EXPORT(sym), RMM_HOST_WEAK (a host test may define
+ *              the function itself)
  *   tests      rmm_inject(point, arg) (injection points; nothing in the
  *              module)
  * NUMA is not the port's: the glue or the test tells the core which

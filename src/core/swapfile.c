@@ -603,6 +603,27 @@ void rmm_swapcache_add(struct rmm_mm *mm, u32 e, struct rmm_page *page)
 }
 RMM_EXPORT(rmm_swapcache_add);
 
+int rmm_swapcache_prepare(struct rmm_mm *mm, u32 e)
+{
+	unsigned long offset = rmm_swp_offset(e);
+	struct rmm_swap_info *si;
+	int err = 0;
+
+	si = swap_type_info(mm, e, __func__);
+	if (!si)
+		return -ENOENT;
+	rmm_spin_lock(&si->lock);
+	if (!swap_entry_valid(si, e, __func__))
+		err = -ENOENT;
+	else if (si->swap_map[offset] & RMM_SWAP_HAS_CACHE)
+		err = -EEXIST;
+	else
+		si->swap_map[offset] |= RMM_SWAP_HAS_CACHE;
+	rmm_spin_unlock(&si->lock);
+	return err;
+}
+RMM_EXPORT(rmm_swapcache_prepare);
+
 struct rmm_page *rmm_swapcache_lookup(struct rmm_mm *mm, u32 e)
 {
 	struct rmm_swap_info *si;

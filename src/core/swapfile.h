@@ -192,6 +192,13 @@ unsigned int rmm_swap_count(struct rmm_mm *mm, u32 e);
  * @page leaves the cache (and HAS_CACHE is dropped: the slot is freed if
  * no entry holds it).
  */
+/*
+ * swapcache_prepare(): HAS_CACHE for @e, whose slot index entries hold,
+ * before a page read from it is added (rmm_swapcache_add()).  0, -EEXIST
+ * (HAS_CACHE already set: another reader or the cache has a page),
+ * -ENOENT (a free slot or a bad entry).
+ */
+int rmm_swapcache_prepare(struct rmm_mm *mm, u32 e);
 void rmm_swapcache_add(struct rmm_mm *mm, u32 e, struct rmm_page *page);
 struct rmm_page *rmm_swapcache_lookup(struct rmm_mm *mm, u32 e);
 void rmm_swapcache_del(struct rmm_mm *mm, u32 e, struct rmm_page *page);

@@ -24,6 +24,7 @@
 #include <linux/minmax.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/cpumask.h>
@@ -36,6 +37,8 @@
 #include <asm/page.h>
 
 #define RMM_EXPORT(sym)		EXPORT_SYMBOL_GPL(sym)
+/* host tests' fakes replace such functions; in the module: nothing */
+#define RMM_HOST_WEAK
 
 #define rmm_pr_err(fmt, ...)	pr_err("regionmm: " fmt, ##__VA_ARGS__)
 #define rmm_pr_warn(fmt, ...)	pr_warn("regionmm: " fmt, ##__VA_ARGS__)
@@ -122,6 +125,7 @@ typedef struct mutex rmm_mutex_t;
 #define rmm_mutex_lock_nested(l, subclass) mutex_lock_nested(l, subclass)
 #define rmm_mutex_lock_nest_lock(l, outer) mutex_lock_nest_lock(l, outer)
 #define rmm_mutex_unlock(l)	mutex_unlock(l)
+#define rmm_mutex_trylock(l)	mutex_trylock(l)
 
 /* atomics */
 typedef atomic_long_t rmm_atomic_long_t;
@@ -132,6 +136,7 @@ typedef atomic_long_t rmm_atomic_long_t;
 #define rmm_atomic_long_inc(a)		atomic_long_inc(a)
 #define rmm_atomic_long_dec(a)		atomic_long_dec(a)
 #define rmm_atomic_long_dec_and_test(a)	atomic_long_dec_and_test(a)
+#define rmm_atomic_long_inc_not_zero(a)	atomic_long_inc_not_zero(a)
 
 /* metadata memory (never for the region's pages themselves) */
 static inline void *rmm_kvzalloc(size_t size)
@@ -149,6 +154,7 @@ static inline void rmm_kvfree(const void *p)
 
 #define rmm_cond_resched()	cond_resched()
 #define rmm_might_sleep()	might_sleep()
+#define rmm_fatal_signal_pending()	fatal_signal_pending(current)
 #define rmm_schedule_timeout_uninterruptible(j) \
 	schedule_timeout_uninterruptible(j)
 /* test injection points (rmm_inject() in the core): none in the module */

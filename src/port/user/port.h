@@ -95,6 +95,11 @@ static inline long strscpy(char *dst, const char *src, size_t size)
 	return len;
 }
 #define RMM_EXPORT(sym)
+/*
+ * a core function a host test may replace with its own fake (weak here,
+ * an ordinary definition in the module)
+ */
+#define RMM_HOST_WEAK __attribute__((weak))
 
 #define RMM_USER_MAX_CPUS 64
 
@@ -329,6 +334,15 @@ static inline void rmm_mutex_lock(rmm_mutex_t *l)
 	atomic_store_explicit(&l->owner, &rmm_port_self, memory_order_relaxed);
 }
 
+/* true: taken (never blocks; reclaim's locks) */
+static inline bool rmm_mutex_trylock(rmm_mutex_t *l)
+{
+	if (pthread_mutex_trylock(&l->lock))
+		return false;
+	atomic_store_explicit(&l->owner, &rmm_port_self, memory_order_relaxed);
+	return true;
+}
+
 #define rmm_mutex_lock_nested(l, subclass) rmm_mutex_lock(l)
 /* several locks of one class, all taken under @outer (lockdep only) */
 #define rmm_mutex_lock_nest_lock(l, outer) rmm_mutex_lock(l)
@@ -374,6 +388,18 @@ static inline void rmm_atomic_long_sub(long v, rmm_atomic_long_t *a)
 
 #define rmm_atomic_long_inc(a) rmm_atomic_long_add(1, a)
 #define rmm_atomic_long_dec(a) rmm_atomic_long_sub(1, a)
+
+/* add 1 unless the value is 0; true if it was added */
+static inline bool rmm_atomic_long_inc_not_zero(rmm_atomic_long_t *a)
+{
+	long v = atomic_load_explicit(&a->v, memory_order_relaxed);
+
+	do {
+		if (!v)
+			return false;
+	} while (!atomic_compare_exchange_weak(&a->v, &v, v + 1));
+	return true;
+}
 
 static inline bool rmm_atomic_long_dec_and_test(rmm_atomic_long_t *a)
 {
@@ -425,6 +451,12 @@ static inline void rmm_copy_page(void *to, const void *from)
 
 static inline void rmm_cond_resched(void)
 {
+}
+
+/* a fatal signal is pending for the current task (never, here) */
+static inline bool rmm_fatal_signal_pending(void)
+{
+	return false;
 }
 
 static inline void rmm_might_sleep(void)
