@@ -9,7 +9,8 @@
 #   make testmods [KERNEL=k]       only the test modules (selftests/modules)
 #   make kernels                   fetch/build debian-6.1, debian-6.12, debug
 #   make preload                   rmm-run's LD_PRELOAD library into
-#                                  build/rmm/librmm_preload.so
+#                                  build/rmm/librmm_preload.so, and the
+#                                  rmm-swap tool into build/rmm/rmm-swap
 #   make check                     all tests (host + guest on every kernel)
 #   make demo | shell | bench | host | clean
 
@@ -58,7 +59,8 @@ kernels: deps
 # rmm-run's preload library (src/user): jemalloc underneath, a program of its
 # own too (it probes the backend when run; see src/user/rmm_preload.c).
 PRELOAD     := build/rmm/librmm_preload.so
-PRELOAD_SRC := $(wildcard src/user/*.c)
+# src/user/rmm-swap.c is a program of its own (below), not part of the library
+PRELOAD_SRC := $(filter-out src/user/rmm-swap.c,$(wildcard src/user/*.c))
 PRELOAD_CFLAGS := -std=gnu11 -O2 -g -fPIC -fvisibility=hidden -fno-builtin \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Iinclude/uapi
 
@@ -67,12 +69,19 @@ PRELOAD_CFLAGS := -std=gnu11 -O2 -g -fPIC -fvisibility=hidden -fno-builtin \
 # (python3 -S starts with only that: the rest of its startup is frozen in).
 PY_ENC := $(firstword $(wildcard /usr/lib/python3.*/encodings))
 
-preload: $(PRELOAD) build/rmm/guest/.stamp
+# rmm-swap: swapon/swapoff of regionmm's swap devices (Documentation/swap.rst)
+RMM_SWAP := build/rmm/rmm-swap
 
-build/rmm/guest/.stamp: $(PRELOAD) scripts/rmm-run
+preload: $(PRELOAD) $(RMM_SWAP) build/rmm/guest/.stamp
+
+$(RMM_SWAP): src/user/rmm-swap.c include/uapi/linux/regionmm.h | deps
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude/uapi -o $@ $<
+
+build/rmm/guest/.stamp: $(PRELOAD) $(RMM_SWAP) scripts/rmm-run
 	@rm -rf $(@D) && mkdir -p $(@D)/usr/local/lib/regionmm $(@D)/usr/local/bin
 	@cp $(PRELOAD) $(@D)/usr/local/lib/regionmm/
-	@cp scripts/rmm-run $(@D)/usr/local/bin/
+	@cp scripts/rmm-run $(RMM_SWAP) $(@D)/usr/local/bin/
 	@$(if $(PY_ENC),mkdir -p $(@D)$(dir $(PY_ENC)) && \
 		cp -r $(PY_ENC) $(@D)$(dir $(PY_ENC)))
 	@touch $@

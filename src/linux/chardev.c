@@ -6,7 +6,8 @@
  * include/uapi/linux/regionmm.h).  This file is the device: open,
  * release, mmap and the dispatch of commands to the handlers (page
  * allocator 0x00..0x3f: ioctl_page.c; slab 0x40..0x4f: ioctl_slab.c;
- * memory objects 0x50..0x5f: mmap.c).
+ * memory objects 0x50..0x5f: mmap.c; swap devices 0x60..0x6f:
+ * swap_dev.c).
  *
  * Who may use it: root by default (node mode 0600 root:root; a udev rule
  * may give the node to a group).  With user_group=GID the node is 0666 and
@@ -161,6 +162,9 @@ static long rmm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (_IOC_NR(cmd) >= RMM_IOC_SLAB_FIRST &&
 	    _IOC_NR(cmd) <= RMM_IOC_SLAB_LAST)
 		return rmm_slab_ioctl(f, cmd, arg);
+	if (_IOC_NR(cmd) >= RMM_IOC_SWAP_FIRST &&
+	    _IOC_NR(cmd) <= RMM_IOC_SWAP_LAST)
+		return rmm_swap_ioctl(cmd, arg);
 	return rmm_page_ioctl(f, cmd, arg);
 }
 

@@ -240,8 +240,7 @@ static int rmm_build_layout(struct rmm_layout *l, struct rmm_range **rp,
  * wake_kswapd wakes the node's reclaim thread (kswapd.c), out_of_memory
  * is regionmm's OOM killer (oom.c), unmap_obj removes the user entries of
  * an object's pages (mmap.c); swap_io is swap_dev.c's
- * (rmm_swap_dev_io()): until that file exists, it is left NULL and
- * swapping fails with -ENODEV.
+ * (rmm_swap_dev_io()).
  */
 static u64 rmm_glue_now_ns(struct rmm_mm *mm)
 {
@@ -259,6 +258,7 @@ static const struct rmm_mm_ops rmm_glue_ops = {
 	.now_ns		= rmm_glue_now_ns,
 	.out_of_memory	= rmm_glue_out_of_memory,
 	.unmap_obj	= rmm_glue_unmap_obj,
+	.swap_io	= rmm_swap_dev_io,	/* swap_dev.c */
 };
 
 /*
@@ -393,17 +393,23 @@ static int __init rmm_init(void)
 	ret = rmm_chardev_init();
 	if (ret)
 		goto out_sysctl;
+	/* swap devices (swapfile=): the core and /proc/regionmm are up */
+	ret = rmm_swap_dev_init(&rmm_mm_instance);
+	if (ret)
+		goto out_chardev;
 
 	/* last: the works read rmm_mm_global */
 	ret = rmm_pcp_work_start();
 	if (ret)
-		goto out_chardev;
+		goto out_swap_dev;
 	kfree(r);
 	kfree(l);
 	pr_info("managing %d range(s) on %d node(s)\n", nr_ranges,
 		rmm_glue.nr_nodes);
 	return 0;
 
+out_swap_dev:
+	rmm_swap_dev_exit(&rmm_mm_instance);
 out_chardev:
 	rmm_chardev_exit();
 out_sysctl:
@@ -439,6 +445,8 @@ static void __exit rmm_exit(void)
 {
 	int ret;
 
+	/* swap devices off (nothing is swapped: no user is left) */
+	rmm_swap_dev_exit(&rmm_mm_instance);
 	/* first: no per-CPU work runs or is queued after this */
 	rmm_pcp_work_stop();
 	rmm_chardev_exit();

@@ -115,11 +115,17 @@ int rmm_oom_init(void);
 void rmm_oom_exit(void);
 
 /*
- * swap_dev.c: ops->swap_io, the I/O of swap devices (defined there;
- * module.c's ops name it once that file exists)
+ * swap_dev.c: swap devices (swapfile= at load, RMM_IOC_SWAPON/SWAPOFF,
+ * /proc/regionmm/swaps) and the swap_io op.  init after the core's
+ * rmm_swap_init() and /proc/regionmm; exit before both (swaps every
+ * device off).
  */
+int rmm_swap_dev_init(struct rmm_mm *mm);
+void rmm_swap_dev_exit(struct rmm_mm *mm);
 int rmm_swap_dev_io(struct rmm_mm *mm, u64 dev_cookie, u64 offset,
 		    void *addr, bool write);
+/* RMM_IOC_SWAP_FIRST..RMM_IOC_SWAP_LAST (CAP_SYS_ADMIN checked by chardev.c) */
+long rmm_swap_ioctl(unsigned int cmd, unsigned long arg);
 
 /* cacheinfo.c: 6.12's per_cpu_data_slice_size of @cpu in bytes, or 0 */
 unsigned int rmm_cpu_data_slice_size(unsigned int cpu);

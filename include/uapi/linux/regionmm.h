@@ -28,7 +28,8 @@
  *
  * Command numbers: 0x00..0x3f page allocator (glue,
  * src/linux/ioctl_page.c, ioctl_wmark.c), 0x40..0x4f slab
- * (src/linux/ioctl_slab.c), 0x50..0x5f memory objects (src/linux/mmap.c).
+ * (src/linux/ioctl_slab.c), 0x50..0x5f memory objects (src/linux/mmap.c),
+ * 0x60..0x6f swap devices (src/linux/swap_dev.c).
  */
 #ifndef _UAPI_LINUX_REGIONMM_H
 #define _UAPI_LINUX_REGIONMM_H
@@ -274,5 +275,49 @@ struct rmm_ioc_madvise {
 
 #define RMM_IOC_MEM_FIRST	0x50
 #define RMM_IOC_MEM_LAST	0x5f
+
+/* ---- swap devices (0x60 .. 0x6f), src/linux/swap_dev.c ---- */
+
+/*
+ * RMM_IOC_SWAPON: swapon(2) for regionmm.  @path: a regular file or a
+ * block device prepared with mkswap, held exclusively while on (the
+ * kernel's swapon refuses it, as it refuses one of its own).  Without
+ * RMM_IOC_SWAP_PREFER the device gets the next default priority (-2, -3
+ * ..., the kernel's rule); with it, @prio (0..32767, SWAP_FLAG_PRIO_MASK).
+ * Errors: -ENOENT (no such path), -EBUSY (mounted, the kernel's swap,
+ * regionmm's already, claimed by someone else), -EINVAL (not a regular
+ * file or block device, not prepared with mkswap, too small, a file with
+ * holes or on a file system that cannot map its blocks), -EPERM (16
+ * devices on); each with one kernel log line "regionmm: swapon PATH:
+ * reason".  /proc/regionmm/swaps lists the devices that are on.
+ */
+#define RMM_IOC_SWAP_PREFER	(1U << 0)	/* @prio is given */
+#define RMM_IOC_SWAP_PRIO_MAX	32767
+
+struct rmm_ioc_swapon {
+	__u64 path;		/* in: user pointer to a NUL-terminated path */
+	__s32 prio;		/* in: with RMM_IOC_SWAP_PREFER */
+	__u32 flags;		/* in: RMM_IOC_SWAP_PREFER or 0 */
+	__u32 pad;		/* must be 0 */
+	__u32 pad2;		/* must be 0 */
+};
+
+/*
+ * RMM_IOC_SWAPOFF: swapoff(2) for regionmm: every page on the device is
+ * read back first; -ENOMEM when they cannot all fit in memory (the device
+ * stays on and nothing is lost), -EINVAL when @path is not a regionmm
+ * swap device.
+ */
+struct rmm_ioc_swapoff {
+	__u64 path;		/* in: user pointer to a NUL-terminated path */
+	__u32 flags;		/* must be 0 */
+	__u32 pad;		/* must be 0 */
+};
+
+#define RMM_IOC_SWAPON		_IOW(RMM_IOC_MAGIC, 0x60, struct rmm_ioc_swapon)
+#define RMM_IOC_SWAPOFF		_IOW(RMM_IOC_MAGIC, 0x61, struct rmm_ioc_swapoff)
+
+#define RMM_IOC_SWAP_FIRST	0x60
+#define RMM_IOC_SWAP_LAST	0x6f
 
 #endif /* _UAPI_LINUX_REGIONMM_H */
