@@ -457,6 +457,11 @@ static void __exit rmm_exit(void)
 	cpuhp_remove_state_nocalls(rmm_cpuhp_state);
 	WRITE_ONCE(rmm_mm_global, NULL);
 	/*
+	 * The reclaim threads go before the drain below (pages they freed
+	 * may have sent drains); nothing wakes them any more.
+	 */
+	rmm_kswapd_stop(&rmm_mm_instance);
+	/*
 	 * No allocation runs or can start any more (no user module, no open
 	 * /dev/regionmm, works stopped, rmm_mm_global cleared), so no new
 	 * idle-list drain can be sent.  Wait here for those in flight: they
@@ -465,11 +470,6 @@ static void __exit rmm_exit(void)
 	 * so every way out of exit below, also the one that keeps the region
 	 * because pages are still allocated, has waited.
 	 */
-	/*
-	 * The reclaim threads go first (before the drain: pages they freed
-	 * may have sent drains); nothing wakes them any more.
-	 */
-	rmm_kswapd_stop(&rmm_mm_instance);
 	rmm_drain_all_pages(&rmm_mm_instance);
 	ret = rmm_slab_fini(&rmm_mm_instance);
 	if (!ret) {
