@@ -43,6 +43,8 @@
  * line in the *_slowpath functions.
  */
 #include "internal.h"
+#include "vmscan.h"
+#include "mm_ops.h"
 #include "../../include/regionmm/regionmm.h"
 
 const char * const rmm_migratetype_names[RMM_MIGRATE_TYPES] = {
@@ -485,7 +487,7 @@ static unsigned int count_lru_pages(struct rmm_zone *zone, u32 pbn)
 
 /*
  * A fallback below pageblock order: boost the watermarks so that kswapd
- * (here its stand-in, rmm_wakeup_kswapd()) is woken after the allocation.
+ * (rmm_wakeup_kswapd(), vmscan.c) is woken after the allocation.
  */
 static void boost_for_fallback(struct rmm_zone *zone, unsigned int alloc_flags)
 {
@@ -1213,33 +1215,25 @@ static struct rmm_page *rmqueue_buddy(struct rmm_zone *preferred,
 }
 
 /*
- * Phase-1 stand-in for wakeup_kswapd(): kswapd's balance_pgdat() runs one
- * boosted pass and then subtracts the boost it started with
- * ("zone->watermark_boost -= min(watermark_boost, zone_boosts[i])"), even
- * when it reclaimed nothing; regionmm has nothing to reclaim yet, so the
- * pass is empty and only the boost is dropped.
- * PHASE 2 HOOK: wake the per-node kswapd thread here instead.
+ * wake_all_kswapds(): the kswapd of each node the allocation may use
+ * (vmscan.c's rmm_wakeup_kswapd(), once per node)
  */
-/* rmm_ prefix: <linux/mmzone.h> declares wakeup_kswapd() */
-static void rmm_wakeup_kswapd(struct rmm_zone *zone)
+static void wake_all_kswapds(struct rmm_mm *mm, unsigned int order,
+			     const struct rmm_alloc_context *ac)
 {
-	unsigned long flags;
-
-	if (!READ_ONCE(zone->watermark_boost))
-		return;
-	rmm_spin_lock_irqsave(&zone->lock, flags);
-	WRITE_ONCE(zone->watermark_boost, 0);
-	rmm_spin_unlock_irqrestore(&zone->lock, flags);
-}
-
-/* wake_all_kswapds(): every zone the allocation may use */
-static void wake_all_kswapds(const struct rmm_alloc_context *ac)
-{
+	const struct rmm_node *last_pgdat = NULL;
 	const struct rmm_zoneref *zr;
 
-	for (zr = ac->zonelist->_zonerefs; zr->zone; zr++)
-		if (zr->zone_idx <= ac->highest_zoneidx)
-			rmm_wakeup_kswapd(zr->zone);
+	for (zr = ac->zonelist->_zonerefs; zr->zone; zr++) {
+		if (zr->zone_idx > ac->highest_zoneidx ||
+		    !rmm_managed_zone(zr->zone))
+			continue;
+		if (last_pgdat != zr->zone->zone_pgdat) {
+			rmm_wakeup_kswapd(mm, zr->zone, order,
+					  ac->highest_zoneidx);
+			last_pgdat = zr->zone->zone_pgdat;
+		}
+	}
 }
 
 static inline struct rmm_page *rmqueue(struct rmm_zone *preferred,
@@ -1259,7 +1253,7 @@ out:
 	if ((alloc_flags & RMM_ALLOC_KSWAPD) &&
 	    unlikely(READ_ONCE(zone->flag_boosted_watermark))) {
 		WRITE_ONCE(zone->flag_boosted_watermark, 0);
-		rmm_wakeup_kswapd(zone);
+		rmm_wakeup_kswapd(zone->mm, zone, 0, zone->idx);
 	}
 	return page;
 }
@@ -1384,23 +1378,148 @@ static void rmm_warn_alloc(struct rmm_mm *mm, rmm_gfp_t gfp, unsigned int order,
 }
 
 /*
- * __rmm_alloc_pages_slowpath - everything after the first attempt failed.
- * Phase 1: retry at the min watermark with the reserves the gfp allows,
- * give back highatomic reserves, drain the per-CPU lists, retry, fail.
- * __GFP_NOFAIL follows the kernel: a caller that may sleep retries at the
- * min reserve until memory is freed (sleeping a jiffy between rounds, as
- * __alloc_pages_may_oom() does when nothing can be done); one that may not
- * gets a warning and NULL.  Sleeps only with __GFP_DIRECT_RECLAIM.
+ * should_reclaim_retry(): retry after direct reclaim while fewer than
+ * MAX_RECLAIM_RETRIES rounds in a row made no progress (costly orders
+ * always count as no progress) and some zone would pass its min
+ * watermark if every reclaimable page of it were freed.  Before giving
+ * up, highatomic reserves are given back (a retry if any was).
+ */
+bool rmm_should_reclaim_retry(struct rmm_mm *mm, struct rmm_alloc_context *ac,
+			      unsigned int order, unsigned int alloc_flags,
+			      bool did_progress, int *no_progress_loops)
+{
+	const struct rmm_zoneref *zr;
+	bool ret = false;
+
+	if (did_progress && order <= RMM_COSTLY_ORDER)
+		*no_progress_loops = 0;
+	else
+		(*no_progress_loops)++;
+	if (*no_progress_loops > RMM_MAX_RECLAIM_RETRIES)
+		goto out;
+
+	for (zr = ac->zonelist->_zonerefs; zr->zone; zr++) {
+		struct rmm_zone *zone = zr->zone;
+		unsigned long available;
+
+		if (zr->zone_idx > ac->highest_zoneidx)
+			continue;
+		available = rmm_zone_reclaimable_pages(zone);
+		available += rmm_zone_page_state(zone, RMM_NR_FREE_PAGES);
+		if (__rmm_zone_watermark_ok(zone, order,
+					    rmm_min_wmark_pages(zone),
+					    ac->highest_zoneidx, alloc_flags,
+					    available)) {
+			ret = true;
+			break;
+		}
+	}
+	rmm_cond_resched();
+out:
+	if (!ret)
+		return unreserve_highatomic_pageblock(mm, ac, true);
+	return ret;
+}
+RMM_EXPORT(rmm_should_reclaim_retry);
+
+/*
+ * __alloc_pages_direct_reclaim(): reclaim (rmm_try_to_free_pages()), then
+ * try again, once more after giving back highatomic reserves and
+ * draining the per-CPU lists.  Unlike the kernel, the drain happens also
+ * when reclaim made no progress: an instance often has nothing
+ * reclaimable, and pages on other CPUs' lists are then all that is left
+ * (phase 1's behaviour, kept).
+ */
+static struct rmm_page *
+__alloc_pages_direct_reclaim(struct rmm_mm *mm, rmm_gfp_t gfp,
+			     unsigned int order, unsigned int alloc_flags,
+			     struct rmm_alloc_context *ac,
+			     unsigned long *did_some_progress)
+{
+	struct rmm_page *page;
+
+	rmm_cond_resched();
+	*did_some_progress = rmm_try_to_free_pages(mm, ac, order, gfp);
+	rmm_cond_resched();
+	if (*did_some_progress) {
+		page = get_page_from_freelist(mm, order, alloc_flags, ac);
+		if (page)
+			return page;
+	}
+	unreserve_highatomic_pageblock(mm, ac, false);
+	rmm_drain_all_pages(mm);
+	return get_page_from_freelist(mm, order, alloc_flags, ac);
+}
+
+/*
+ * __alloc_pages_may_oom(): one more try at the high watermark (a
+ * parallel OOM kill may have freed memory), then the host's OOM killer
+ * (mm->ops->out_of_memory), except for costly orders, __GFP_RETRY_MAYFAIL
+ * and __GFP_THISNODE requests and allocations below ZONE_NORMAL, as the
+ * kernel.  A kill counts as progress: the caller retries after a jiffy
+ * (out_of_memory()'s schedule_timeout_killable(1)); __GFP_NOFAIL then
+ * gets one try without watermarks.  Nothing killed (no OOM killer, no
+ * victim): no progress; the kernel would panic there ("no killable
+ * processes") or, with the OOM killer disabled, warn and let NOFAIL
+ * ignore watermarks, regionmm lets NOFAIL keep waiting at the min
+ * reserve instead.  The kernel's oom_lock is the host's (the op
+ * serialises itself).
+ */
+static struct rmm_page *
+__alloc_pages_may_oom(struct rmm_mm *mm, rmm_gfp_t gfp, unsigned int order,
+		      struct rmm_alloc_context *ac,
+		      unsigned long *did_some_progress)
+{
+	struct rmm_page *page;
+
+	*did_some_progress = 0;
+	page = get_page_from_freelist(mm, order, RMM_ALLOC_WMARK_HIGH |
+				      RMM_ALLOC_CPUSET, ac);
+	if (page)
+		return page;
+	if (order > RMM_COSTLY_ORDER)
+		return NULL;
+	if (gfp & (RMM___GFP_RETRY_MAYFAIL | RMM___GFP_THISNODE))
+		return NULL;
+	if (ac->highest_zoneidx < mm->layout.zone_normal)
+		return NULL;
+	if (!rmm_mm_out_of_memory(mm, order, gfp))
+		return NULL;
+	*did_some_progress = 1;
+	rmm_schedule_timeout_uninterruptible(1);
+	if (gfp & RMM___GFP_NOFAIL)
+		page = get_page_from_freelist(mm, order,
+					      RMM_ALLOC_NO_WATERMARKS, ac);
+	return page;
+}
+
+/*
+ * __rmm_alloc_pages_slowpath - everything after the first attempt failed,
+ * as the kernel's __alloc_pages_slowpath() without compaction: wake
+ * kswapd, retry at the min watermark with the reserves the gfp allows;
+ * a caller that may sleep then reclaims directly, retries while
+ * should_reclaim_retry() says so and finally asks the OOM killer
+ * (__alloc_pages_may_oom()); a kill means retry from the start.
+ * __GFP_NORETRY gives up after one direct reclaim, costly orders without
+ * __GFP_RETRY_MAYFAIL too.  __GFP_NOFAIL follows the kernel: a caller
+ * that may sleep retries at the min reserve until memory is freed
+ * (sleeping a jiffy between rounds where the kernel calls
+ * cond_resched()); one that may not gets a warning and NULL.  Sleeps
+ * only with __GFP_DIRECT_RECLAIM.
  */
 noinline struct rmm_page *
 __rmm_alloc_pages_slowpath(struct rmm_mm *mm, rmm_gfp_t gfp,
 			   unsigned int order, struct rmm_alloc_context *ac)
 {
 	bool can_direct_reclaim = gfp & RMM___GFP_DIRECT_RECLAIM;
+	/* gfp_compaction_allowed(): regionmm has no compaction yet */
+	bool can_compact = gfp & RMM___GFP_IO;
 	bool nofail = gfp & RMM___GFP_NOFAIL;
+	bool costly_order = order > RMM_COSTLY_ORDER;
+	unsigned long did_some_progress;
+	int no_progress_loops = 0;
 	unsigned int alloc_flags;
 	struct rmm_page *page;
-	int attempt;
 
 	if (unlikely(nofail)) {
 		/* the kernel's own warnings for unreasonable NOFAIL requests */
@@ -1413,7 +1532,7 @@ __rmm_alloc_pages_slowpath(struct rmm_mm *mm, rmm_gfp_t gfp,
 	alloc_flags = gfp_to_alloc_flags(gfp, order);
 retry:
 	if (alloc_flags & RMM_ALLOC_KSWAPD)
-		wake_all_kswapds(ac);		/* PHASE 2 HOOK: real kswapd */
+		wake_all_kswapds(mm, order, ac);
 
 	page = get_page_from_freelist(mm, order, alloc_flags, ac);
 	if (page)
@@ -1429,34 +1548,42 @@ retry:
 			return page;
 	}
 
-	for (attempt = 0; attempt < 2; attempt++) {
+	if (!can_direct_reclaim) {
 		/*
-		 * PHASE 2 HOOK: __alloc_pages_direct_compact() and
-		 * __alloc_pages_direct_reclaim() go here (when
-		 * can_direct_reclaim), then should_reclaim_retry() /
-		 * should_compact_retry() and __alloc_pages_may_oom().
-		 * What direct reclaim does on failure in the kernel is done
-		 * now: release highatomic reserves and drain per-CPU lists.
+		 * the kernel fails non-blocking requests here; giving back
+		 * this CPU's pcp pages first is cheap and safe
 		 */
-		if (can_direct_reclaim) {
-			/*
-			 * __alloc_pages_direct_reclaim(); the forced variant
-			 * is should_reclaim_retry()'s last resort
-			 */
-			unreserve_highatomic_pageblock(mm, ac, attempt > 0);
-			rmm_drain_all_pages(mm);
-		} else {
-			/*
-			 * the kernel fails non-blocking requests here; giving
-			 * back this CPU's pcp pages first is cheap and safe
-			 */
-			rmm_drain_local_pages(mm);
-		}
+		rmm_drain_local_pages(mm);
 		page = get_page_from_freelist(mm, order, alloc_flags, ac);
 		if (page)
 			return page;
+		goto nopage;
 	}
 
+	page = __alloc_pages_direct_reclaim(mm, gfp, order, alloc_flags, ac,
+					    &did_some_progress);
+	if (page)
+		return page;
+
+	if (gfp & RMM___GFP_NORETRY)
+		goto nopage;
+	if (costly_order && (!can_compact ||
+			     !(gfp & RMM___GFP_RETRY_MAYFAIL)))
+		goto nopage;
+	if (rmm_should_reclaim_retry(mm, ac, order, alloc_flags,
+				     did_some_progress > 0,
+				     &no_progress_loops))
+		goto retry;
+
+	page = __alloc_pages_may_oom(mm, gfp, order, ac, &did_some_progress);
+	if (page)
+		return page;
+	if (did_some_progress) {
+		no_progress_loops = 0;
+		goto retry;
+	}
+
+nopage:
 	/*
 	 * __GFP_NOFAIL: some access to the reserves of high-priority
 	 * non-blocking allocations (ALLOC_MIN_RESERVE, never
@@ -1633,7 +1760,7 @@ out:
 		if ((gfp & RMM___GFP_KSWAPD_RECLAIM) &&
 		    unlikely(READ_ONCE(zone->flag_boosted_watermark))) {
 			WRITE_ONCE(zone->flag_boosted_watermark, 0);
-			rmm_wakeup_kswapd(zone);
+			rmm_wakeup_kswapd(mm, zone, 0, zone->idx);
 		}
 		if (unlikely(order || (gfp & RMM___GFP_ZERO)))
 			prep_new_page(mm, page, order, gfp);

@@ -29,6 +29,7 @@
  * No slab is freed to the buddy with a node lock held.
  */
 #include "slab.h"
+#include "vmscan.h"
 
 
 /* ---------------------------------------------------------------- lists */
@@ -1303,6 +1304,62 @@ unsigned long rmm_slab_shrink_all(struct rmm_mm *mm)
 	return pages;
 }
 RMM_EXPORT(rmm_slab_shrink_all);
+
+/*
+ * Reclaim's shrinker for the slab (registered by rmm_reclaim_init()).
+ * The allocator keeps up to min_partial empty slabs per node and cache
+ * (and free objects in the per-CPU arrays) instead of giving them back
+ * at once, as SLUB does; under memory pressure this shrinker gives them
+ * back.  Objects are pages: count = pages of empty slabs on the partial
+ * lists, scan = rmm_slab_shrink_all() (per-CPU arrays flushed, every
+ * empty slab freed), whatever nr_to_scan says.  The kernel's SLUB has no
+ * such shrinker (its empty slabs beyond min_partial are freed at once,
+ * as here; the rest waits for kmem_cache_shrink()).
+ */
+static unsigned long slab_count_empty(struct rmm_shrinker *sh,
+				      struct rmm_shrink_control *sc)
+{
+	struct rmm_slab_root *r = rmm_slab_root_of(sh->private_data);
+	struct rmm_slab_list *l, *sl;
+	unsigned long pages = 0;
+	int i;
+
+	if (!r)
+		return 0;
+	rmm_spin_lock(&r->lock);
+	for (l = r->caches.next; l != &r->caches; l = l->next) {
+		struct rmm_cache *c = cache_of_list(l);
+
+		for (i = 0; i < c->nr_nodes; i++) {
+			struct rmm_cache_node *n = &c->node[i];
+			unsigned long flags;
+
+			rmm_spin_lock_irqsave(&n->lock, flags);
+			for (sl = n->partial.next; sl != &n->partial;
+			     sl = sl->next)
+				if (!slab_of_list(sl)->inuse)
+					pages += 1UL << c->order;
+			rmm_spin_unlock_irqrestore(&n->lock, flags);
+		}
+	}
+	rmm_spin_unlock(&r->lock);
+	return pages;
+}
+
+static unsigned long slab_scan_empty(struct rmm_shrinker *sh,
+				     struct rmm_shrink_control *sc)
+{
+	return rmm_slab_shrink_all(sh->private_data);
+}
+
+void rmm_slab_shrinker_init(struct rmm_mm *mm, struct rmm_shrinker *sh)
+{
+	sh->count_objects = slab_count_empty;
+	sh->scan_objects = slab_scan_empty;
+	sh->seeks = RMM_DEFAULT_SEEKS;
+	sh->batch = 0;
+	sh->private_data = mm;
+}
 
 /**
  * rmm_slab_cpu_dead - flush the per-CPU arrays of a CPU that went offline

@@ -172,4 +172,8 @@ static inline struct rmm_slab_root *rmm_slab_root_of(const struct rmm_mm *mm)
 
 void rmm_cache_get_slabinfo(struct rmm_cache *c, struct rmm_slabinfo *si);
 
+/* vmscan.c: fill @sh with the shrinker of empty slabs of @mm's caches */
+struct rmm_shrinker;
+void rmm_slab_shrinker_init(struct rmm_mm *mm, struct rmm_shrinker *sh);
+
 #endif /* _RMM_CORE_SLAB_H */

@@ -25,6 +25,8 @@
  *     nr_free_highatomic == free pages in MIGRATE_HIGHATOMIC blocks;
  *   - the number of PG_buddy descriptors equals the number of free blocks;
  *   - every keyed pageblock is on the partial index.
+ * With lru.c set up (mm->lru), rmm_lru_validate() checks the LRU lists
+ * and their node and zone counters (lru.h) after the zones.
  * Always, in the last step: nr_pageblocks_mt[] adds up to the zone's
  * pageblocks.  A zone that changes during every try gets its local checks
  * only (a debug line says so): nothing it reports is an artefact of
@@ -44,6 +46,7 @@
  * from process context (it may sleep), never with a zone lock held.
  */
 #include "internal.h"
+#include "lru.h"
 
 #define MAX_REPORTS		10
 #define VALIDATE_STEP_SECTIONS	8	/* sections (4 MiB each) per hold */
@@ -475,6 +478,9 @@ int rmm_validate_mm(struct rmm_mm *mm)
 	rmm_on_each_cpu(check_pcp_local, &vp);
 	/* rmm_on_each_cpu() returns when every CPU has run it */
 	v.errors += rmm_atomic_long_read(&vp.errors);
+	/* the LRU lists and their counters (lru.h), once lru.c is set up */
+	if (mm->lru)
+		v.errors += (long)rmm_lru_validate(mm);
 	if (v.errors)
 		rmm_pr_err("validate: %ld errors\n", v.errors);
 	return v.errors ? -EFAULT : 0;

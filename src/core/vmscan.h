@@ -11,29 +11,54 @@
  * scan, when a node is balanced, how long to sleep, and keeps the
  * counters.  Time comes from mm->ops->now_ns (a fake clock in tests).
  *
- * Arithmetic (6.12.117, classic LRU; PHASE2 notes; each with its kernel
- * function name in vmscan.c):
- *   get_scan_count(): swappiness sw (0..200), anon_cost/file_cost;
- *     tot = anon_cost + file_cost; ap = sw * (tot+anon_cost + tot+file_cost
- *     + 1) / (tot+anon_cost + 1) ... (as the kernel), scan = (size >>
- *     priority) * fraction / denominator; no swap space => no anon scan.
- *   inactive_is_low(): inactive * int_sqrt(10 * gb) < active (gb = size
- *     of both lists in GiB, ratio 1 below 1 GiB).
- *   folio_check_references(): referenced_ptes (owner->referenced()),
- *     PG_referenced: activate / keep / reclaim.
- *   balance_pgdat(): DEF_PRIORITY 12 down to 1, nr_to_reclaim = sum of
- *     max(high wmark, SWAP_CLUSTER_MAX) of eligible zones, boost handling
- *     (no swap while boosted, priority stops at 10), order drops to 0
- *     after compact_gap(order) pages reclaimed, kswapd_failures.
- *   should_reclaim_retry(): MAX_RECLAIM_RETRIES 16.
- *   shrinkers: delta = (freeable >> priority) * 4 / seeks, batch 128.
+ * Arithmetic (6.12.117, classic LRU; the same in 6.1; each with its
+ * kernel function name in vmscan.c):
+ *   get_scan_count(): sw = vm.swappiness (0..200).  No swap possible:
+ *     file lists only.  Priority 0 and sw > 0: every list in full.  File
+ *     tiny: anon only; cache trim mode: file only.  Otherwise
+ *       tot = anon_cost + file_cost
+ *       ac  = tot + anon_cost          fc = tot + file_cost
+ *       ap  = sw * (ac + fc + 1) / (ac + 1)
+ *       fp  = (200 - sw) * (ac + fc + 1) / (fc + 1)
+ *     and list l of kind k (anon or file) scans
+ *       (size(l) >> priority) * (k == anon ? ap : fp) / (ap + fp)
+ *     (integer division at each step).
+ *   inactive_is_low(): inactive * ratio < active, ratio = int_sqrt(10 *
+ *     gb) with gb = (inactive + active) in whole GiB, 1 below 1 GiB.
+ *   folio_check_references(): referenced_ptes from the owner's
+ *     referenced() (< 0: busy -> keep); referenced: set PG_referenced,
+ *     activate if it was already set or more than one mapping
+ *     referenced it, else keep; unreferenced: reclaim (reclaim-clean for
+ *     a file page that had PG_referenced).
+ *   lru_note_cost(): 6.12: cost += pages_written * SWAP_CLUSTER_MAX +
+ *     pages_rotated; 6.1: cost += pages_written; both halved when
+ *     anon_cost + file_cost > (size of the four lists) / 4.
+ *   balance_pgdat(): DEF_PRIORITY 12 down to 1, nr_to_reclaim per round
+ *     = sum over eligible zones of max(high wmark, SWAP_CLUSTER_MAX);
+ *     boost: reclaim sum(watermark_boost) pages beyond a balanced node
+ *     without swapping, not below priority 10; a node below its
+ *     (boosted) high mark gets normal reclaim instead; the boosts it
+ *     started with are subtracted at the end; the order drops to 0 once
+ *     compact_gap(order) = 2 << order pages were reclaimed; a run that
+ *     reclaims nothing: kswapd_failures++.
+ *   should_reclaim_retry(): up to MAX_RECLAIM_RETRIES (16) rounds in a
+ *     row without progress, while a zone's free + reclaimable pages pass
+ *     its min watermark (page_alloc.c implements it, as the kernel).
+ *   shrinkers (do_shrink_slab()): delta = (freeable >> priority) * 4 /
+ *     seeks; total = min((nr_deferred >> priority) + delta, 2 *
+ *     freeable); scanned in batches of 128 while total >= batch or total
+ *     >= freeable; nr_deferred = min(max(nr + delta - scanned, 0), 2 *
+ *     freeable).  seeks 0 means DEFAULT_SEEKS here (the kernel's 0 is
+ *     "freeable / 2").
  *
  * Locking: reclaim runs in process or kthread context, may sleep, holds
  * no lock of its own across the owner's callbacks; lruvec->lru_lock
  * only around list operations; reclaim->wait_lock (spinlock, leaf, any
  * context: wakeups come from the allocator with interrupts possibly
  * off) protects each node's kswapd_order/kswapd_highest_zoneidx;
- * reclaim->shrinker_lock (mutex) the shrinker list.  Lock order:
+ * reclaim->shrinker_lock (mutex) the shrinker list; it is held across
+ * the shrinkers' callbacks (so that unregistering waits for them), which
+ * must not allocate with __GFP_DIRECT_RECLAIM.  Lock order:
  * Documentation/core.rst.
  */
 #ifndef _RMM_VMSCAN_H
@@ -106,12 +131,16 @@ void rmm_wakeup_kswapd(struct rmm_mm *mm, struct rmm_zone *zone,
 unsigned int rmm_kswapd_run(struct rmm_mm *mm, int nid);
 
 /*
- * kswapd_try_to_sleep()'s decisions.  RMM_KSWAPD_SLEEP_SHORT: nap HZ/10
- * (prepare_kswapd_sleep() true), then ask again with @after_nap =
- * true; RMM_KSWAPD_SLEEP_FULL: sleep until woken; RMM_KSWAPD_RUN: not
- * balanced (or woken meanwhile): run again.  Counts
- * kswapd_low_wmark_hit_quickly / kswapd_high_wmark_hit_quickly as the
- * kernel does (a nap cut short / a full sleep cut short: @woken_early).
+ * kswapd_try_to_sleep()'s decisions, asked after rmm_kswapd_run() with
+ * @after_nap false: RMM_KSWAPD_SLEEP_SHORT when prepare_kswapd_sleep()
+ * (balanced at the order reclaimed for, or hopeless) -> nap HZ/10 and ask
+ * again with @after_nap true and @woken_early = a wakeup ended the nap;
+ * then RMM_KSWAPD_SLEEP_FULL (sleep until rmm_kswapd_pending()) or
+ * RMM_KSWAPD_RUN (not balanced, or woken early: run again).  Counts
+ * kswapd_low_wmark_hit_quickly for a nap cut short and
+ * kswapd_high_wmark_hit_quickly for a node found unbalanced before or
+ * after the nap, as the kernel does.  Once it returned SHORT or FULL,
+ * wakeups make rmm_kswapd_pending() true and call ops->wake_kswapd.
  */
 enum rmm_kswapd_sleep {
 	RMM_KSWAPD_RUN,
@@ -137,13 +166,19 @@ unsigned long rmm_try_to_free_pages(struct rmm_mm *mm,
 				    unsigned int order, rmm_gfp_t gfp);
 
 /*
- * should_reclaim_retry() (page_alloc.c's slow path calls it): @did_progress
+ * should_reclaim_retry() (page_alloc.c, its slow path calls it): @did_progress
  * from the last direct reclaim; *no_progress_loops is the caller's
  * counter.  True: retry the allocation.
  */
 bool rmm_should_reclaim_retry(struct rmm_mm *mm, struct rmm_alloc_context *ac,
 			      unsigned int order, unsigned int alloc_flags,
 			      bool did_progress, int *no_progress_loops);
+
+/*
+ * zone_reclaimable_pages(): pages of @zone reclaim could free (its file
+ * LRU pages, and its anon LRU pages while a swap slot is free)
+ */
+unsigned long rmm_zone_reclaimable_pages(struct rmm_zone *zone);
 
 /* node_unreclaimable for zoneinfo: kswapd_failures >= 16 */
 bool rmm_node_unreclaimable(const struct rmm_mm *mm, int nid);
@@ -171,8 +206,11 @@ enum rmm_page_references {
 	RMM_PAGEREF_KEEP,
 	RMM_PAGEREF_ACTIVATE,
 };
-/* folio_check_references() on a page with @referenced_ptes (lru_lock not
- * needed: the page is isolated); sets/clears PG_rmm_referenced */
+/*
+ * folio_check_references() on an isolated page with @referenced_ptes;
+ * sets/clears PG_rmm_referenced, so the caller holds the page's
+ * lru_lock (rmm_mark_page_accessed() may set that flag meanwhile)
+ */
 enum rmm_page_references rmm_page_check_references(struct rmm_page *page,
 						   int referenced_ptes);
 
