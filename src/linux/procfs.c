@@ -535,11 +535,12 @@ static int rmm_meminfo_show(struct seq_file *m, void *v)
 	rmm_show_kb(m, "MemAvailable:   ", available);
 	rmm_show_kb(m, "Buffers:        ", 0);
 	/*
-	 * meminfo_proc_show(): NR_FILE_PAGES less swap cache and buffers;
-	 * regionmm's swap cache is not in NR_FILE_PAGES (swapfile.h counts
-	 * it in NR_SWAPCACHE only), so nothing is taken off
+	 * meminfo_proc_show(): NR_FILE_PAGES less swap cache and buffers
+	 * (none), at least 0; the swap cache counts in both, as
+	 * add_to_swap_cache() does (swapfile.c)
 	 */
-	rmm_show_kb(m, "Cached:         ", file);
+	rmm_show_kb(m, "Cached:         ", file > swapcache ?
+		    file - swapcache : 0);
 	rmm_show_kb(m, "SwapCached:     ", swapcache);
 	rmm_show_kb(m, "Active:         ", lru[RMM_LRU_ACTIVE_ANON] +
 		    lru[RMM_LRU_ACTIVE_FILE]);
