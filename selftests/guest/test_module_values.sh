@@ -21,7 +21,9 @@
 #  - ZONE_BELOW_HIGH (6.12): a per-CPU refill raises that CPU's pcp high
 #    (zoneinfo "high:") toward high_max while the zone is above its high
 #    watermark, and leaves it alone once an allocation found the zone
-#    below it (nr_pcp_alloc() of 6.12); 6.1 has a fixed high.
+#    below it (nr_pcp_alloc() of 6.12); 6.1 has a fixed high;
+#  - swappiness and page-cluster have the kernel's defaults and accept and
+#    refuse the same writes as /proc/sys/vm/swappiness and page-cluster.
 #
 # vm-run: --mem 1G --cpus 2 --append memmap=128M$0x30000000
 # kernels: debian-6.1 debian-6.12 debug
@@ -29,7 +31,7 @@
 . "$(dirname "$0")/../lib/ktap.sh"
 . "$(dirname "$0")/tools/rmm_mod.sh"
 
-ktap_plan 15
+ktap_plan 16
 
 R=/proc/regionmm
 T=/tmp/values
@@ -309,6 +311,35 @@ if grep -qE '^(pgalloc_fail|pgsteal_fallback|drain_all|nr_pcp_sparse) ' $R/vmsta
 else
 	ktap_ok "regionmm-only counters stay out of vmstat"
 fi
+
+# swappiness and page-cluster: the running kernel's defaults, and the same
+# writes accepted and refused as by its own /proc/sys/vm files (6.12 caps
+# page-cluster at 31, 6.1 does not); the kernel's values are put back
+sw_ok=1
+for t in swappiness page-cluster; do
+	k=/proc/sys/vm/$t
+	[ $t = swappiness ] && def=60 || def=3
+	# vm_swappiness; swap_setup() on more than 16 MiB of RAM
+	[ "$(cat /proc/sys/regionmm/$t)" = $def ] ||
+		{ sw_ok=0; ktap_diag "$t: default $(cat /proc/sys/regionmm/$t), not $def"; }
+	if [ ! -e $k ]; then
+		ktap_diag "no $k in this kernel: defaults checked only"
+		continue
+	fi
+	kv=$(cat $k)
+	[ "$kv" = $def ] || ktap_diag "vm.$t is $kv here, not the kernel's default $def"
+	for v in 0 1 31 32 200 201 -1 1000 abc; do
+		echo $v > $k 2>/dev/null && ka=1 || ka=0
+		echo $v > /proc/sys/regionmm/$t 2>/dev/null && ra=1 || ra=0
+		[ $ka = $ra ] && [ "$(cat $k)" = "$(cat /proc/sys/regionmm/$t)" ] ||
+			{ sw_ok=0; ktap_diag "$t=$v: kernel accepted=$ka ($(cat $k)), regionmm accepted=$ra ($(cat /proc/sys/regionmm/$t))"; }
+	done
+	echo $kv > $k
+	echo $def > /proc/sys/regionmm/$t
+done
+[ $sw_ok = 1 ] &&
+	ktap_ok "swappiness, page-cluster: defaults 60 and 3, same writes accepted and refused as vm.*" ||
+	ktap_fail "swappiness, page-cluster: defaults 60 and 3, same writes accepted and refused as vm.*"
 
 rmm_unload
 ktap_finished

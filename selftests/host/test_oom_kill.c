@@ -22,6 +22,7 @@
 #include "wmark.h"
 #include "vmstat.h"
 #include "oom_kill.h"
+#include "swapfile.h"
 
 static struct rmm_oom_task task(int pid, unsigned long rss, unsigned long swap,
 				short adj, unsigned int flags)
@@ -262,6 +263,20 @@ static void test_tunables(void)
 	is_long(oc.totalpages, rmm_mm_total_managed(&mm),
 		"totalpages = managed pages");
 	is_long(oc.totalpages, 131072 - 512, "  = 130560");
+	/* + total_swap_pages: a device of 1001 pages has 1000 after its header */
+	is_long(rmm_swap_init(&mm), 0, "swap state");
+	rmm_port_quiet = 1;
+	ok(rmm_swapon(&mm, 1, "swap0", 1001, -1, 0) >= 0, "swapon 1001 pages");
+	rmm_port_quiet = 0;
+	rmm_oom_control_init(&mm, &oc);
+	is_long(oc.totalpages, 130560 + 1000,
+		"totalpages = managed + swap pages (constrained_alloc())");
+	{
+		u64 cookie;
+
+		is_long(rmm_swapoff(&mm, 0, &cookie), 0, "swapoff");
+	}
+	rmm_swap_fini(&mm);
 	ok(oc.dump_tasks == 1 && oc.kill_allocating_task == 0 &&
 	   oc.kver == RMM_KVER(6, 12) && oc.chosen == RMM_OOM_NONE,
 	   "control: tunables, kver and no choice yet");

@@ -21,27 +21,36 @@
  *                       scan unless its mm is MMF_OOM_SKIP (skipped).
  *   rmm_oom_format_*()  the report lines in the kernel's printk formats.
  *
- * totalpages is regionmm's managed pages (+ swap pages once regionmm
- * swaps), as constrained_alloc()'s totalram_pages() + total_swap_pages;
+ * totalpages is regionmm's managed pages + the pages of its swap devices
+ * that are on (rmm_swap_totals()), as constrained_alloc()'s
+ * totalram_pages() + total_swap_pages;
  * no cpuset/mempolicy/memcg constraint applies to regionmm.
  *
  * Invariants: pure functions of their arguments (the instance is read only
  * by rmm_oom_control_init()); no allocation.
- * Locking: none taken; rmm_oom_control_init() reads the tunables with
- * READ_ONCE (written under mm->tunables_lock), so it sits nowhere in the
- * lock-order tree and may be called under any lock, RCU or task_lock.
+ * Locking: none taken, except that rmm_oom_control_init() takes
+ * swap->lock (a spinlock, through rmm_swap_totals()) and reads the
+ * tunables with READ_ONCE (written under mm->tunables_lock): call it
+ * where a spinlock may be taken but not under swap->lock or the locks
+ * below it; the other functions may be called under any lock, RCU or
+ * task_lock.
  */
 #include "rmm_port.h"
 #include "mmzone.h"
 #include "vmstat.h"
 #include "oom_kill.h"
+#include "swapfile.h"
 
 #define K(x)	((x) << (RMM_PAGE_SHIFT - 10))
 
 void rmm_oom_control_init(struct rmm_mm *mm, struct rmm_oom_control *oc)
 {
+	unsigned long swap_total, swap_free;
+
 	memset(oc, 0, sizeof(*oc));
-	oc->totalpages = rmm_mm_total_managed(mm);	/* + swap: none yet */
+	/* totalram_pages() + total_swap_pages */
+	rmm_swap_totals(mm, &swap_total, &swap_free);
+	oc->totalpages = rmm_mm_total_managed(mm) + swap_total;
 	oc->kill_allocating_task =
 		READ_ONCE(mm->tunables.oom_kill_allocating_task);
 	oc->dump_tasks = READ_ONCE(mm->tunables.oom_dump_tasks);

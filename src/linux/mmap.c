@@ -110,6 +110,22 @@ struct rmm_vma {
 	struct rmm_memview *view;	/* NULL: fork could not copy it */
 	struct vm_area_struct *vma;
 	struct mm_struct *mm;
+	/*
+	 * The task that holds the view lock through this VMA (a fault, an
+	 * access, a fork's copy), or NULL: an allocation under that lock
+	 * may reach the OOM killer in the same task, which must not take
+	 * the lock again to count or reap the view (rmm_mmap_count_rss(),
+	 * rmm_mmap_reap()).  Written under the view lock (fork: under the
+	 * mmap write lock, which keeps faults off the VMA).
+	 */
+	struct task_struct *lock_owner;
+	/*
+	 * The OOM killer reaped this VMA's view (its mm's process was
+	 * killed): faults get SIGBUS, as the kernel's
+	 * check_stable_address_space() after the oom reaper.  Set before
+	 * the reaper takes the view lock, read under it.
+	 */
+	bool reaped;
 };
 
 static LIST_HEAD(rmm_mobjs);
@@ -154,8 +170,20 @@ static void rmm_mobj_free(struct rmm_mobj *mo, bool own_inode)
 	list_del(&mo->node);
 	mutex_unlock(&rmm_mobjs_lock);
 	WARN_ON_ONCE(!list_empty(&mo->vmas));
-	if (mo->shared_view)
+	/*
+	 * Reclaim may hold the object (a pinned page) beyond this: from now
+	 * on its unmap_obj calls get cookie 0 and do nothing (no mapping is
+	 * left).  Under the view lock, which reclaim holds while it reads the
+	 * cookie and calls unmap_obj.
+	 */
+	if (mo->shared_view) {
+		rmm_memview_lock(mo->shared_view);
+		rmm_memobj_set_host(mo->obj, 0);
+		rmm_memview_unlock(mo->shared_view);
 		rmm_memview_put(mo->shared_view);
+	} else {
+		rmm_memobj_set_host(mo->obj, 0);
+	}
 	rmm_memobj_put(mo->obj);
 	if (own_inode)
 		iput(mo->inode);
@@ -200,6 +228,8 @@ static struct rmm_mobj *rmm_mobj_create(struct rmm_mm *mm,
 	mo->obj = rmm_memobj_create(mm, kind, nid, RMM_GFP_HIGHUSER_MOVABLE);
 	if (!mo->obj)
 		goto err_inode;
+	/* reclaim's unmap_obj names the object by this (rmm_mobj_unmap_range) */
+	rmm_memobj_set_host(mo->obj, (u64)(uintptr_t)mo);
 	if (kind == RMM_MEMOBJ_SHARED) {
 		mo->shared_view = rmm_memview_get(mo->obj, 0);
 		if (!mo->shared_view)
@@ -233,6 +263,22 @@ static void rmm_mobj_unmap(struct rmm_mobj *mo, u64 start, u64 nr)
 	unmap_mapping_range(mo->inode->i_mapping,
 			    (loff_t)start << PAGE_SHIFT,
 			    nr ? (loff_t)nr << PAGE_SHIFT : 0, 1);
+}
+
+/*
+ * ops->unmap_obj (module.c): reclaim took pages [@pgoff, @pgoff + @nr) of
+ * the object whose host cookie is @cookie away (or tests whether they were
+ * used): remove their entries from every mapping.  Reclaim holds the
+ * object's view lock(s), under which rmm_mobj_free() clears the cookie,
+ * so a non-zero cookie names a live rmm_mobj.
+ */
+void rmm_mobj_unmap_range(u64 cookie, u64 pgoff, u64 nr)
+{
+	struct rmm_mobj *mo = (struct rmm_mobj *)(uintptr_t)cookie;
+
+	if (!mo || !nr)
+		return;
+	rmm_mobj_unmap(mo, pgoff, nr);
 }
 
 /*
@@ -328,10 +374,15 @@ static void rmm_mobj_zero(struct rmm_mobj *mo, loff_t off, size_t len)
 	if (n < 0)
 		return;
 	for (i = 0; i < n; i++) {
+		/*
+		 * NORETRY: no OOM kill from under a view lock that no VMA
+		 * records as held (rmm_vma.lock_owner); a shortage leaves the
+		 * tail as it was, as before
+		 */
 		struct rmm_fault f = {
 			.pgoff = r.start,
 			.write = true,
-			.gfp_extra = RMM___GFP_NOWARN,
+			.gfp_extra = RMM___GFP_NOWARN | RMM___GFP_NORETRY,
 		};
 
 		rmm_memview_lock(v[i]);
@@ -499,6 +550,22 @@ static pgprot_t rmm_prot(struct vm_area_struct *vma, bool writable)
 	return vm_get_page_prot(fl);
 }
 
+/*
+ * The view lock of a VMA, recording the holder for the OOM killer (an
+ * allocation under it may end in rmm_glue_out_of_memory() in this task).
+ */
+static void rmm_vma_lock(struct rmm_vma *rv)
+{
+	rmm_memview_lock(rv->view);
+	WRITE_ONCE(rv->lock_owner, current);
+}
+
+static void rmm_vma_unlock(struct rmm_vma *rv)
+{
+	WRITE_ONCE(rv->lock_owner, NULL);
+	rmm_memview_unlock(rv->view);
+}
+
 /* Map f->page at @addr; the view lock is held. */
 static vm_fault_t rmm_insert(struct rmm_vma *rv, struct vm_area_struct *vma,
 			     unsigned long addr, struct rmm_fault *f)
@@ -529,17 +596,18 @@ static vm_fault_t rmm_vm_fault(struct vm_fault *vmf)
 
 	if (unlikely(!rv->view))
 		return VM_FAULT_SIGBUS;
-	rmm_memview_lock(rv->view);
+	rmm_vma_lock(rv);
 	/*
 	 * -EFAULT (beyond the size) and -ENOMEM both end in SIGBUS: never
 	 * VM_FAULT_OOM, on which the kernel only logs and refaults forever
-	 * (its OOM killer cannot free regionmm's pages).
+	 * (its OOM killer cannot free regionmm's pages; regionmm's own runs
+	 * inside the allocation, src/linux/oom.c).
 	 */
-	if (rmm_memview_fault(rv->view, &f))
+	if (READ_ONCE(rv->reaped) || rmm_memview_fault(rv->view, &f))
 		ret = VM_FAULT_SIGBUS;
 	else
 		ret = rmm_insert(rv, vma, vmf->address & PAGE_MASK, &f);
-	rmm_memview_unlock(rv->view);
+	rmm_vma_unlock(rv);
 	return ret;
 }
 
@@ -563,14 +631,14 @@ static vm_fault_t rmm_vm_pfn_mkwrite(struct vm_fault *vmf)
 
 	if (unlikely(!rv->view))
 		return VM_FAULT_SIGBUS;
-	rmm_memview_lock(rv->view);
-	if (rmm_memview_fault(rv->view, &f))
+	rmm_vma_lock(rv);
+	if (READ_ONCE(rv->reaped) || rmm_memview_fault(rv->view, &f))
 		ret = VM_FAULT_SIGBUS;
 	else if (WARN_ON_ONCE(!f.map_writable))
 		ret = VM_FAULT_SIGBUS;
 	else if (f.replaced)
 		ret = rmm_insert(rv, vma, vmf->address & PAGE_MASK, &f);
-	rmm_memview_unlock(rv->view);
+	rmm_vma_unlock(rv);
 	return ret;
 }
 
@@ -633,8 +701,11 @@ static void rmm_vm_open(struct vm_area_struct *vma)
 	} else if (vma->vm_mm == src->mm) {
 		rv->view = rmm_memview_get(mo->obj, rmm_mm_cookie(rv->mm));
 	} else {
+		/* the copy allocates under the parent view's lock */
+		WRITE_ONCE(src->lock_owner, current);
 		rv->view = rmm_memview_fork(src->view, rmm_mm_cookie(rv->mm),
 					    &first);
+		WRITE_ONCE(src->lock_owner, NULL);
 		/* no writable entry to a now shared page may survive */
 		if (rv->view && first && mo->kind == RMM_MEMOBJ_PRIVATE)
 			rmm_mobj_unmap(mo, 0, 0);
@@ -717,9 +788,9 @@ static int rmm_vm_access(struct vm_area_struct *vma, unsigned long addr,
 	    rv->mobj->kind == RMM_MEMOBJ_SHARED)
 		return -EFAULT;
 	len = min_t(int, len, PAGE_SIZE - off);
-	rmm_memview_lock(rv->view);
-	if (rmm_memview_fault(rv->view, &f)) {
-		rmm_memview_unlock(rv->view);
+	rmm_vma_lock(rv);
+	if (READ_ONCE(rv->reaped) || rmm_memview_fault(rv->view, &f)) {
+		rmm_vma_unlock(rv);
 		return -EFAULT;
 	}
 	rmm_replace_done(rv->mobj, rv->view, &f);
@@ -728,7 +799,7 @@ static int rmm_vm_access(struct vm_area_struct *vma, unsigned long addr,
 		memcpy(kaddr, buf, len);
 	else
 		memcpy(buf, kaddr, len);
-	rmm_memview_unlock(rv->view);
+	rmm_vma_unlock(rv);
 	return len;
 }
 
@@ -1014,8 +1085,29 @@ long rmm_mem_ioctl(struct rmm_file *f, unsigned int cmd, unsigned long arg)
 	}
 }
 
-/* ---- accounting (tasks.c) ---- */
+/* ---- accounting (tasks.c) and the OOM reaper (oom.c) ---- */
 
+/* @view is locked by @task (rmm_vma.lock_owner) */
+static bool rmm_view_held(struct rmm_mobj *mo, struct rmm_memview *view,
+			  struct task_struct *task)
+{
+	struct rmm_vma *o;
+
+	lockdep_assert_held(&mo->lock);
+	list_for_each_entry(o, &mo->vmas, node)
+		if (o->view == view && READ_ONCE(o->lock_owner) == task)
+			return true;
+	return false;
+}
+
+/*
+ * Pages per address space: resident (anon for PRIVATE objects, shmem for
+ * SHARED ones, as the kernel counts MM_ANONPAGES and MM_SHMEMPAGES),
+ * swapped out, and the size of the mappings (total_vm).  A view whose
+ * lock the accumulator's task holds (an OOM kill asked from its fault)
+ * is not locked: its mapping's size stands in for its resident pages
+ * (an upper bound) and its swap counts 0.
+ */
 void rmm_mmap_count_rss(struct rmm_tasks_acc *acc)
 {
 	struct rmm_mobj *mo;
@@ -1023,21 +1115,105 @@ void rmm_mmap_count_rss(struct rmm_tasks_acc *acc)
 
 	mutex_lock(&rmm_mobjs_lock);
 	list_for_each_entry(mo, &rmm_mobjs, node) {
+		bool shared = mo->kind == RMM_MEMOBJ_SHARED;
+
 		mutex_lock(&mo->lock);
 		list_for_each_entry(rv, &mo->vmas, node) {
 			struct rmm_pgrange r;
+			u64 pages, swap = 0;
 
 			if (!rv->view)
 				continue;
 			/* the VMA cannot go: ->close takes mo->lock */
 			rmm_vma_range(rv->vma, &r);
-			rmm_tasks_add_mm(acc, rv->mm,
-					 rmm_memview_count(rv->view, &r));
+			if (rmm_view_held(mo, rv->view, rmm_tasks_task(acc))) {
+				pages = r.nr;
+			} else {
+				pages = rmm_memview_count(rv->view, &r);
+				swap = rmm_memview_count_swap(rv->view, &r);
+			}
+			rmm_tasks_add_mm(acc, rv->mm, shared, pages, swap, r.nr);
 		}
 		mutex_unlock(&mo->lock);
 		cond_resched();
 	}
 	mutex_unlock(&rmm_mobjs_lock);
+}
+
+/*
+ * The oom reaper's job (mm/oom_kill.c __oom_reap_task_mm()) for address
+ * space @mm of a killed process: every view of a PRIVATE object that its
+ * mappings hold gives its pages back now (punched, entries removed),
+ * instead of when the process has finished exiting.  SHARED objects stay
+ * (the kernel's reaper skips shared memory too); pages another view still
+ * shares (after fork) stay with it.  The VMAs are marked reaped first, so
+ * a fault of the dying process gets SIGBUS rather than a fresh zero page.
+ * Views whose lock @task (the allocating task) holds are skipped (it is
+ * the victim: it frees its memory on its way out).  *@before and
+ * *@after: the resident pages of @mm's PRIVATE mappings (counted as
+ * rmm_mmap_count_rss() does) just before and after, for the reaper's
+ * report; the process may be exiting meanwhile.  Returns the pages freed.
+ * Takes rmm_mobjs_lock, each object's lock, view locks.
+ */
+u64 rmm_mmap_reap(struct mm_struct *mm, struct task_struct *task,
+		  u64 *before, u64 *after)
+{
+	struct rmm_pgrange all = { .start = 0, .nr = RMM_MEMOBJ_PGOFF_LIMIT };
+	struct rmm_mobj *mo;
+	struct rmm_vma *rv, *o;
+	u64 freed = 0;
+
+	*before = 0;
+	*after = 0;
+	mutex_lock(&rmm_mobjs_lock);
+	list_for_each_entry(mo, &rmm_mobjs, node) {
+		if (mo->kind != RMM_MEMOBJ_PRIVATE)
+			continue;
+		mutex_lock(&mo->lock);
+		list_for_each_entry(rv, &mo->vmas, node) {
+			struct rmm_plist victims;
+			bool seen = false;
+
+			if (rv->mm != mm || !rv->view || READ_ONCE(rv->reaped))
+				continue;
+			if (rmm_view_held(mo, rv->view, task))
+				continue;
+			/* every VMA of this view (one mm: one view) */
+			list_for_each_entry(o, &mo->vmas, node) {
+				if (o == rv)
+					break;
+				seen |= o->view == rv->view;
+			}
+			if (seen)
+				continue;
+			list_for_each_entry(o, &mo->vmas, node) {
+				struct rmm_pgrange r;
+
+				if (o->view != rv->view)
+					continue;
+				rmm_vma_range(o->vma, &r);
+				*before += rmm_memview_count(o->view, &r);
+				WRITE_ONCE(o->reaped, true);
+			}
+			rmm_plist_init(&victims);
+			rmm_memview_punch(rv->view, &all, &victims);
+			rmm_mobj_unmap(mo, 0, 0);
+			freed += victims.nr;
+			rmm_free_victims(mo, &victims);
+			list_for_each_entry(o, &mo->vmas, node) {
+				struct rmm_pgrange r;
+
+				if (o->view != rv->view)
+					continue;
+				rmm_vma_range(o->vma, &r);
+				*after += rmm_memview_count(o->view, &r);
+			}
+		}
+		mutex_unlock(&mo->lock);
+		cond_resched();
+	}
+	mutex_unlock(&rmm_mobjs_lock);
+	return freed;
 }
 
 void rmm_mmap_exit(void)

@@ -2,12 +2,16 @@
 /*
  * regionmm module init/exit and parameters.
  *
- * Load order: check and claim the region (backend.c), describe the running
+ * Load order: the OOM killer's workqueue (oom.c), check and claim the
+ * region (backend.c), describe the running
  * kernel to the core (rmm_layout: zone names, node distances, CPUs), the
  * glue's services (mm->ops, which rmm_mm_init() keeps), rmm_mm_init(),
- * rmm_slab_init(), publish rmm_mm_global, the CPU-dead hotplug state, then
- * create /proc/regionmm, /proc/sys/regionmm and /dev/regionmm, and last
- * start the per-CPU works (pcp_work.c, with their CPU-online state).
+ * the LRU lists and page extensions (rmm_lru_init()), swap
+ * (rmm_swap_init()), reclaim (rmm_reclaim_init(): before the slab layer,
+ * which registers a shrinker), rmm_slab_init(), the per-node reclaim
+ * threads (kswapd.c), publish rmm_mm_global, the CPU-dead hotplug state,
+ * then create /proc/regionmm, /proc/sys/regionmm and /dev/regionmm, and
+ * last start the per-CPU works (pcp_work.c, with their CPU-online state).
  * Unload runs it backwards, and before tearing the core down waits for the
  * core's asynchronous idle-list drains (remote calls into module text), on
  * every path.
@@ -44,6 +48,9 @@
 #include "rmm_port.h"
 #include "mmzone.h"
 #include "page_alloc.h"
+#include "lru.h"
+#include "swapfile.h"
+#include "vmscan.h"
 #include "rmm_glue.h"
 #include "rmm_mmap.h"
 #include <regionmm/slab.h>
@@ -229,28 +236,28 @@ static int rmm_build_layout(struct rmm_layout *l, struct rmm_range **rp,
 }
 
 /*
- * Services the core asks of the glue (struct rmm_mm_ops, mmzone.h).  Only
- * what the core has a use for is filled; kill_task waits for phase 2's
- * OOM killer.
+ * Services the core asks of the glue (struct rmm_mm_ops, mmzone.h):
+ * wake_kswapd wakes the node's reclaim thread (kswapd.c), out_of_memory
+ * is regionmm's OOM killer (oom.c), unmap_obj removes the user entries of
+ * an object's pages (mmap.c); swap_io is swap_dev.c's
+ * (rmm_swap_dev_io()).
  */
 static u64 rmm_glue_now_ns(struct rmm_mm *mm)
 {
 	return ktime_get_ns();
 }
 
-/*
- * No reclaim worker exists in phase 1: the core's own stand-in
- * (rmm_wakeup_kswapd() in page_alloc.c) clears the watermark boost where
- * kswapd would, and does not call this.  Phase 2 starts the per-node
- * worker here.
- */
-static void rmm_glue_wake_kswapd(struct rmm_mm *mm, int nid)
+static void rmm_glue_unmap_obj(struct rmm_mm *mm, u64 obj_cookie, u64 pgoff,
+			       u64 nr)
 {
+	rmm_mobj_unmap_range(obj_cookie, pgoff, nr);
 }
 
 static const struct rmm_mm_ops rmm_glue_ops = {
-	.wake_kswapd	= rmm_glue_wake_kswapd,
+	.wake_kswapd	= rmm_kswapd_wake,
 	.now_ns		= rmm_glue_now_ns,
+	.out_of_memory	= rmm_glue_out_of_memory,
+	.unmap_obj	= rmm_glue_unmap_obj,
 	.swap_io	= rmm_swap_dev_io,	/* swap_dev.c */
 };
 
@@ -312,9 +319,12 @@ static int __init rmm_init(void)
 		}
 		slab_params.debug_flags = fl;
 	}
-	ret = rmm_backends_claim(&rmm_glue);
+	ret = rmm_oom_init();
 	if (ret)
 		return ret;
+	ret = rmm_backends_claim(&rmm_glue);
+	if (ret)
+		goto out_oom;
 
 	l = kzalloc(sizeof(*l), GFP_KERNEL);
 	if (!l) {
@@ -331,11 +341,29 @@ static int __init rmm_init(void)
 		pr_err("core: cannot set up the region (%d)\n", ret);
 		goto out_layout;
 	}
+	ret = rmm_lru_init(&rmm_mm_instance);
+	if (ret) {
+		pr_err("lru: cannot set up the page extensions (%d)\n", ret);
+		goto out_mm_fini;
+	}
+	ret = rmm_swap_init(&rmm_mm_instance);
+	if (ret) {
+		pr_err("swap: cannot set up (%d)\n", ret);
+		goto out_lru_fini;
+	}
+	ret = rmm_reclaim_init(&rmm_mm_instance);
+	if (ret) {
+		pr_err("reclaim: cannot set up (%d)\n", ret);
+		goto out_swap_fini;
+	}
 	ret = rmm_slab_init(&rmm_mm_instance, &slab_params);
 	if (ret) {
 		pr_err("slab: cannot set up the caches (%d)\n", ret);
-		goto out_mm_fini;
+		goto out_reclaim_fini;
 	}
+	ret = rmm_kswapd_start(&rmm_mm_instance);
+	if (ret)
+		goto out_slab_fini;
 	WRITE_ONCE(rmm_mm_global, &rmm_mm_instance);
 
 	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "regionmm:dead",
@@ -392,7 +420,15 @@ out_cpuhp:
 	cpuhp_remove_state_nocalls(rmm_cpuhp_state);
 out_fini:
 	WRITE_ONCE(rmm_mm_global, NULL);
+	rmm_kswapd_stop(&rmm_mm_instance);
+out_slab_fini:
 	rmm_slab_fini(&rmm_mm_instance);
+out_reclaim_fini:
+	rmm_reclaim_fini(&rmm_mm_instance);
+out_swap_fini:
+	rmm_swap_fini(&rmm_mm_instance);
+out_lru_fini:
+	rmm_lru_fini(&rmm_mm_instance);
 out_mm_fini:
 	rmm_mm_fini(&rmm_mm_instance);
 out_layout:
@@ -400,6 +436,8 @@ out_layout:
 	kfree(l);
 out_release:
 	rmm_backends_release(&rmm_glue);
+out_oom:
+	rmm_oom_exit();
 	return ret;
 }
 
@@ -413,10 +451,16 @@ static void __exit rmm_exit(void)
 	rmm_pcp_work_stop();
 	rmm_chardev_exit();
 	rmm_mmap_exit();
+	rmm_oom_exit();
 	rmm_sysctl_exit();
 	rmm_procfs_exit();
 	cpuhp_remove_state_nocalls(rmm_cpuhp_state);
 	WRITE_ONCE(rmm_mm_global, NULL);
+	/*
+	 * The reclaim threads go before the drain below (pages they freed
+	 * may have sent drains); nothing wakes them any more.
+	 */
+	rmm_kswapd_stop(&rmm_mm_instance);
 	/*
 	 * No allocation runs or can start any more (no user module, no open
 	 * /dev/regionmm, works stopped, rmm_mm_global cleared), so no new
@@ -428,8 +472,12 @@ static void __exit rmm_exit(void)
 	 */
 	rmm_drain_all_pages(&rmm_mm_instance);
 	ret = rmm_slab_fini(&rmm_mm_instance);
-	if (!ret)
+	if (!ret) {
+		rmm_reclaim_fini(&rmm_mm_instance);
+		rmm_swap_fini(&rmm_mm_instance);
+		rmm_lru_fini(&rmm_mm_instance);
 		ret = rmm_mm_fini(&rmm_mm_instance);
+	}
 	if (ret) {
 		/*
 		 * An in-kernel user still holds pages: handing the memory

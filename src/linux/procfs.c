@@ -47,6 +47,9 @@
 #include "mmzone.h"
 #include "page_alloc.h"
 #include "show_mem.h"
+#include "lru.h"
+#include "swapfile.h"
+#include "vmscan.h"
 #include "memobj.h"
 #include "rmm_file.h"
 #include "rmm_glue.h"
@@ -175,12 +178,29 @@ static unsigned long rmm_vm_stat_item(struct rmm_mm *mm, int i)
 static unsigned long rmm_event_item(struct rmm_mm *mm, int i)
 {
 	static const struct { int k, r; } map[] = {
+		{ PSWPIN, RMM_PSWPIN },
+		{ PSWPOUT, RMM_PSWPOUT },
 		{ PGFREE, RMM_PGFREE },
-		{ PGSCAN_KSWAPD, RMM_PGSCAN_KSWAPD },
-		{ PGSCAN_DIRECT, RMM_PGSCAN_DIRECT },
+		{ PGACTIVATE, RMM_PGACTIVATE },
+		{ PGDEACTIVATE, RMM_PGDEACTIVATE },
+		{ PGMAJFAULT, RMM_PGMAJFAULT },
+		{ PGREFILL, RMM_PGREFILL },
 		{ PGSTEAL_KSWAPD, RMM_PGSTEAL_KSWAPD },
 		{ PGSTEAL_DIRECT, RMM_PGSTEAL_DIRECT },
+		{ PGSCAN_KSWAPD, RMM_PGSCAN_KSWAPD },
+		{ PGSCAN_DIRECT, RMM_PGSCAN_DIRECT },
+		{ PGSCAN_ANON, RMM_PGSCAN_ANON },
+		{ PGSCAN_FILE, RMM_PGSCAN_FILE },
+		{ PGSTEAL_ANON, RMM_PGSTEAL_ANON },
+		{ PGSTEAL_FILE, RMM_PGSTEAL_FILE },
+		{ SLABS_SCANNED, RMM_SLABS_SCANNED },
+		{ KSWAPD_LOW_WMARK_HIT_QUICKLY,
+		  RMM_KSWAPD_LOW_WMARK_HIT_QUICKLY },
+		{ KSWAPD_HIGH_WMARK_HIT_QUICKLY,
+		  RMM_KSWAPD_HIGH_WMARK_HIT_QUICKLY },
 		{ PAGEOUTRUN, RMM_PAGEOUTRUN },
+		{ PGROTATED, RMM_PGROTATED },
+		{ OOM_KILL, RMM_OOM_KILL },
 #ifdef CONFIG_COMPACTION
 		{ COMPACTSTALL, RMM_COMPACTSTALL },
 		{ COMPACTFAIL, RMM_COMPACTFAIL },
@@ -320,7 +340,7 @@ static void rmm_zoneinfo_zone(struct seq_file *m, int nid,
 	seq_printf(m,
 		   "\n  node_unreclaimable:  %u"
 		   "\n  start_pfn:           %lu",
-		   (READ_ONCE(node->kswapd_failures) >= 16) ? 1U : 0U,
+		   rmm_node_unreclaimable(rmm_mm_global, nid) ? 1U : 0U,
 		   zone->zone_start_pfn);
 	seq_putc(m, '\n');
 }
@@ -479,6 +499,8 @@ static int rmm_meminfo_show(struct seq_file *m, void *v)
 	unsigned long total = 0, free = 0, cma = 0, cma_free = 0;
 	unsigned long srecl = 0, sunrecl = 0;
 	unsigned long anon = 0, mapped = 0, shmem = 0, file = 0;
+	unsigned long lru[RMM_NR_LRU_LISTS] = { 0 }, swapcache = 0;
+	unsigned long swap_total, swap_free;
 	long available;
 	struct rmm_node *node;
 	struct rmm_zone *zone;
@@ -498,22 +520,36 @@ static int rmm_meminfo_show(struct seq_file *m, void *v)
 		mapped += rmm_node_item(node, NR_FILE_MAPPED);
 		shmem += rmm_node_item(node, NR_SHMEM);
 		file += rmm_node_item(node, NR_FILE_PAGES);
+		/* global_node_page_state(NR_LRU_BASE + lru) */
+		for (z = 0; z < RMM_NR_LRU_LISTS; z++)
+			lru[z] += rmm_node_page_state(node,
+						      RMM_NR_INACTIVE_ANON + z);
+		/* total_swapcache_pages() */
+		swapcache += rmm_node_page_state(node, RMM_NR_SWAPCACHE);
 	}
 	available = rmm_mm_si_mem_available(mm);
+	rmm_swap_totals(mm, &swap_total, &swap_free);
 
 	rmm_show_kb(m, "MemTotal:       ", total);
 	rmm_show_kb(m, "MemFree:        ", free);
 	rmm_show_kb(m, "MemAvailable:   ", available);
 	rmm_show_kb(m, "Buffers:        ", 0);
-	/* meminfo_proc_show(): NR_FILE_PAGES less swap cache and buffers */
-	rmm_show_kb(m, "Cached:         ", file);
-	rmm_show_kb(m, "SwapCached:     ", 0);
-	rmm_show_kb(m, "Active:         ", 0);
-	rmm_show_kb(m, "Inactive:       ", 0);
-	rmm_show_kb(m, "Active(anon):   ", 0);
-	rmm_show_kb(m, "Inactive(anon): ", 0);
-	rmm_show_kb(m, "Active(file):   ", 0);
-	rmm_show_kb(m, "Inactive(file): ", 0);
+	/*
+	 * meminfo_proc_show(): NR_FILE_PAGES less swap cache and buffers
+	 * (none), at least 0; the swap cache counts in both, as
+	 * add_to_swap_cache() does (swapfile.c)
+	 */
+	rmm_show_kb(m, "Cached:         ", file > swapcache ?
+		    file - swapcache : 0);
+	rmm_show_kb(m, "SwapCached:     ", swapcache);
+	rmm_show_kb(m, "Active:         ", lru[RMM_LRU_ACTIVE_ANON] +
+		    lru[RMM_LRU_ACTIVE_FILE]);
+	rmm_show_kb(m, "Inactive:       ", lru[RMM_LRU_INACTIVE_ANON] +
+		    lru[RMM_LRU_INACTIVE_FILE]);
+	rmm_show_kb(m, "Active(anon):   ", lru[RMM_LRU_ACTIVE_ANON]);
+	rmm_show_kb(m, "Inactive(anon): ", lru[RMM_LRU_INACTIVE_ANON]);
+	rmm_show_kb(m, "Active(file):   ", lru[RMM_LRU_ACTIVE_FILE]);
+	rmm_show_kb(m, "Inactive(file): ", lru[RMM_LRU_INACTIVE_FILE]);
 	rmm_show_kb(m, "Unevictable:    ", 0);
 	rmm_show_kb(m, "Mlocked:        ", 0);
 #ifdef CONFIG_HIGHMEM
@@ -522,8 +558,8 @@ static int rmm_meminfo_show(struct seq_file *m, void *v)
 	rmm_show_kb(m, "LowTotal:       ", total);
 	rmm_show_kb(m, "LowFree:        ", free);
 #endif
-	rmm_show_kb(m, "SwapTotal:      ", 0);
-	rmm_show_kb(m, "SwapFree:       ", 0);
+	rmm_show_kb(m, "SwapTotal:      ", swap_total);
+	rmm_show_kb(m, "SwapFree:       ", swap_free);
 #ifdef CONFIG_ZSWAP
 	rmm_show_kb(m, "Zswap:          ", 0);
 	seq_printf(m, "Zswapped:       %8lu kB\n", 0UL);

@@ -96,6 +96,25 @@ void rmm_page_release(struct rmm_file *f);
 long rmm_wmark_ioctl(void __user *argp);
 
 /*
+ * kswapd.c: one "rmm_kswapd<nid>" thread per node, started after
+ * rmm_reclaim_init() and stopped before rmm_reclaim_fini();
+ * rmm_kswapd_wake() is ops->wake_kswapd (any context)
+ */
+struct rmm_mm;
+int rmm_kswapd_start(struct rmm_mm *mm);
+void rmm_kswapd_stop(struct rmm_mm *mm);
+void rmm_kswapd_wake(struct rmm_mm *mm, int nid);
+
+/*
+ * oom.c: ops->out_of_memory; rmm_oom_init() (its workqueue) before the
+ * core instance exists, rmm_oom_exit() once no allocation can run
+ */
+bool rmm_glue_out_of_memory(struct rmm_mm *mm, unsigned int order,
+			    unsigned int gfp);
+int rmm_oom_init(void);
+void rmm_oom_exit(void);
+
+/*
  * swap_dev.c: swap devices (swapfile= at load, RMM_IOC_SWAPON/SWAPOFF,
  * /proc/regionmm/swaps) and the swap_io op.  init after the core's
  * rmm_swap_init() and /proc/regionmm; exit before both (swaps every

@@ -58,18 +58,50 @@ int rmm_mobj_dev_mmap(struct rmm_mobj *mo, struct vm_area_struct *vma);
 long rmm_mem_ioctl(struct rmm_file *f, unsigned int cmd, unsigned long arg);
 
 /*
- * /proc/regionmm/tasks gathers pages per address space and per opener
- * (tasks.c) from the mappings (mmap.c) and the page ioctls' files
- * (chardev.c).  The counting functions sleep (the objects', views' and
- * files' locks); rmm_tasks_add_*() only record.
+ * /proc/regionmm/tasks and the OOM killer gather pages per address space
+ * and per opener (tasks.c) from the mappings (mmap.c) and the page
+ * ioctls' files (chardev.c).  The counting functions sleep (the objects',
+ * views' and files' locks); rmm_tasks_add_*() only record.  @shared: the
+ * pages are a SHARED object's (shmem-rss), else anon-rss.
  */
 struct rmm_tasks_acc;
+struct task_struct;
+struct rmm_oom_task;
 void rmm_mmap_count_rss(struct rmm_tasks_acc *acc);
 void rmm_files_count_held(struct rmm_tasks_acc *acc);
 void rmm_tasks_add_mm(struct rmm_tasks_acc *acc, struct mm_struct *mm,
-		      u64 pages);
+		      bool shared, u64 pages, u64 swap, u64 vm_pages);
 void rmm_tasks_add_pid(struct rmm_tasks_acc *acc, struct pid *opener,
 		       unsigned long pages);
+
+/*
+ * tasks.c: gather for @task, the allocating task of an OOM kill (its
+ * view locks are not taken: rmm_vma.lock_owner) or the reader of the
+ * file (may sleep; NULL without memory), then under
+ * rcu_read_lock() describe each process: false when it holds no regionmm
+ * page and no swap entry; else @ot is filled (cookie = the task_struct)
+ * and *@mmp (if given) is the mm the counts were matched to (pinned by
+ * @acc until rmm_tasks_put()).
+ */
+struct rmm_tasks_acc *rmm_tasks_gather(struct task_struct *task);
+/* @task of rmm_tasks_gather(): its view locks are never taken */
+struct task_struct *rmm_tasks_task(const struct rmm_tasks_acc *acc);
+bool rmm_tasks_incomplete(const struct rmm_tasks_acc *acc);
+bool rmm_tasks_describe(struct rmm_tasks_acc *acc, struct task_struct *p,
+			struct rmm_oom_task *ot, struct mm_struct **mmp);
+void rmm_tasks_put(struct rmm_tasks_acc *acc);
+/* the anon part of @acc's counts that came from @mm's mappings */
+u64 rmm_tasks_mm_anon(const struct rmm_tasks_acc *acc, struct mm_struct *mm);
+
+/*
+ * mmap.c: ops->unmap_obj (cookie: rmm_memobj_set_host()'s, 0 = the
+ * object's files are gone: nothing mapped); the OOM reaper's part
+ * (rmm_mmap_reap(): pages freed from @mm's PRIVATE views, and their
+ * resident pages before and after).
+ */
+void rmm_mobj_unmap_range(u64 cookie, u64 pgoff, u64 nr);
+u64 rmm_mmap_reap(struct mm_struct *mm, struct task_struct *task,
+		  u64 *before, u64 *after);
 
 /* tasks.c: /proc/regionmm/tasks */
 int rmm_tasks_init(struct proc_dir_entry *dir);

@@ -8,6 +8,8 @@
  *   rmmctl wmtest [NID]              order-0 until the watermark refuses
  *                                    (ENOMEM), then __GFP_HIGH, then ATOMIC:
  *                                    prints how far each got and frees all
+ *                                    (oom_score_adj -1000: never the OOM
+ *                                    killer's victim)
  *   rmmctl pattern N ORDER           N blocks, write/check a pattern
  *   rmmctl hold ORDER N              allocate and sleep until killed
  *   rmmctl badargs                   every malformed ioctl must fail
@@ -101,12 +103,27 @@ static unsigned long long count_until_fail(unsigned int gfp, int nid,
 	}
 }
 
+static void oom_exempt(void)
+{
+	FILE *f = fopen("/proc/self/oom_score_adj", "w");
+
+	if (!f || fprintf(f, "-1000\n") < 0 || fclose(f))
+		perror("wmtest: oom_score_adj -1000");
+}
+
 static int cmd_wmtest(int nid)
 {
 	struct rmm_ioc_info before, at_normal, at_high, at_atomic;
 	unsigned long long n_normal, n_high, n_atomic;
 	int e1 = 0, e2 = 0, e3 = 0;
 
+	/*
+	 * Blocking allocations that reclaim cannot serve reach regionmm's
+	 * OOM killer, which would pick this process, the one holding the
+	 * pages; exempt from it (-1000), the allocations fail with ENOMEM
+	 * ("no killable processes") and the watermarks can be measured.
+	 */
+	oom_exempt();
 	info(&before);
 	n_normal = count_until_fail(0, nid, &e1);
 	info(&at_normal);
