@@ -1101,6 +1101,12 @@ void rmm_memview_lock(struct rmm_memview *v)
 }
 RMM_EXPORT(rmm_memview_lock);
 
+bool rmm_memview_is_locked(struct rmm_memview *v)
+{
+	return rmm_mutex_is_locked(&v->lock);
+}
+RMM_EXPORT(rmm_memview_is_locked);
+
 void rmm_memview_unlock(struct rmm_memview *v)
 {
 	rmm_mutex_unlock(&v->lock);

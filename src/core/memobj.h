@@ -202,6 +202,12 @@ struct rmm_memview *rmm_memview_fork(struct rmm_memview *parent,
 
 void rmm_memview_lock(struct rmm_memview *v);
 void rmm_memview_unlock(struct rmm_memview *v);
+/*
+ * held by anyone right now (a hint: rmm_memview_fault() drops the lock
+ * while it allocates with reclaim, so a holder recorded by the glue may
+ * not hold it at this moment)
+ */
+bool rmm_memview_is_locked(struct rmm_memview *v);
 void rmm_memview_assert_locked(struct rmm_memview *v);
 
 /* the page at @pgoff of @v's index, or NULL (caller holds the view lock) */

@@ -1087,7 +1087,11 @@ long rmm_mem_ioctl(struct rmm_file *f, unsigned int cmd, unsigned long arg)
 
 /* ---- accounting (tasks.c) and the OOM reaper (oom.c) ---- */
 
-/* @view is locked by @task (rmm_vma.lock_owner) */
+/*
+ * @view is locked by @task (rmm_vma.lock_owner): a fault that allocates
+ * with reclaim drops the lock meanwhile (rmm_memview_fault()), and then
+ * the view is counted like any other
+ */
 static bool rmm_view_held(struct rmm_mobj *mo, struct rmm_memview *view,
 			  struct task_struct *task)
 {
@@ -1096,7 +1100,7 @@ static bool rmm_view_held(struct rmm_mobj *mo, struct rmm_memview *view,
 	lockdep_assert_held(&mo->lock);
 	list_for_each_entry(o, &mo->vmas, node)
 		if (o->view == view && READ_ONCE(o->lock_owner) == task)
-			return true;
+			return rmm_memview_is_locked(view);
 	return false;
 }
 

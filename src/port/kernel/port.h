@@ -126,6 +126,7 @@ typedef struct mutex rmm_mutex_t;
 #define rmm_mutex_lock_nest_lock(l, outer) mutex_lock_nest_lock(l, outer)
 #define rmm_mutex_unlock(l)	mutex_unlock(l)
 #define rmm_mutex_trylock(l)	mutex_trylock(l)
+#define rmm_mutex_is_locked(l)	mutex_is_locked(l)
 
 /* atomics */
 typedef atomic_long_t rmm_atomic_long_t;

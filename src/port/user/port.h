@@ -335,6 +335,12 @@ static inline void rmm_mutex_lock(rmm_mutex_t *l)
 }
 
 /* true: taken (never blocks; reclaim's locks) */
+/* held by anyone (a hint, as the kernel's mutex_is_locked()) */
+static inline bool rmm_mutex_is_locked(rmm_mutex_t *l)
+{
+	return atomic_load_explicit(&l->owner, memory_order_relaxed) != NULL;
+}
+
 static inline bool rmm_mutex_trylock(rmm_mutex_t *l)
 {
 	if (pthread_mutex_trylock(&l->lock))
