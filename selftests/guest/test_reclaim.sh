@@ -37,7 +37,7 @@ DEV=${RMM_DISK:-/dev/vda}
 T=/tmp/reclaim
 mkdir -p $T
 
-ktap_plan 17
+ktap_plan 19
 
 # ev NAME: a /proc/regionmm/vmstat counter
 ev() {
@@ -48,6 +48,18 @@ zsum() {
 	awk -v f="$1" '$1 == f && NF == 2 { s += $2 }
 		$1 == "pages" && $2 == "free" && f == "free" { s += $3 }
 		END { print s + 0 }' /proc/regionmm/zoneinfo
+}
+# ev_check NAME CMD...: ktap_check, skipped on a kernel without vm event
+# counters (the debug kernel's tinyconfig base): regionmm's vmstat prints
+# the running kernel's event names only, none there, as /proc/vmstat
+have_events=0
+grep -q '^pgfault ' /proc/vmstat && have_events=1
+ev_check() {
+	if [ $have_events = 1 ]; then
+		ktap_check "$@"
+	else
+		ktap_skip "$1" "no CONFIG_VM_EVENT_COUNTERS in this kernel"
+	fi
 }
 swap_used() { awk 'NR > 1 { u += $4 } END { print u + 0 }' /proc/regionmm/swaps; }
 # wait_file PATH [TENTHS]: wait for PATH to exist (default 60 s)
@@ -83,8 +95,9 @@ msgs=$(rmm_dmesg_since "$n0")
 ktap_check "OOM killed the biggest task (pid $big), not the -1000 one" \
 	sh -c "echo '$msgs' | grep -q 'regionmm: Out of memory: Killed process $big ' &&
 	       ! kill -0 $big 2>/dev/null && kill -0 $prot"
-ktap_check "oom_kill counts 1, the task dump was printed" \
-	sh -c "[ $(ev oom_kill) = 1 ] && echo '$msgs' | grep -q 'Tasks state'"
+ktap_check "the task dump was printed" \
+	sh -c "echo '$msgs' | grep -q 'Tasks state'"
+ev_check "oom_kill counts 1" [ "$(ev oom_kill)" = 1 ]
 ktap_check "the filler ended with all its data right" \
 	sh -c "[ $frc = 0 ] && grep -q 'bad 0' $T/fill"
 kill $prot 2>/dev/null
@@ -100,12 +113,12 @@ rc=$?
 cat $T/swap >&2
 ktap_check "3 x 48 MiB with fork and unmap on a 96 MiB region: every byte right" \
 	sh -c "[ $rc = 0 ] && [ \$(grep -c 'bad 0' $T/swap) = 6 ]"
-ktap_check "pages went to swap and came back (pswpout, pswpin)" \
+ev_check "pages went to swap and came back (pswpout, pswpin)" \
 	sh -c "[ $(ev pswpout) -gt $o0 ] && [ $(ev pswpin) -gt $i0 ]"
-ktap_check "the worker scanned and reclaimed (pgscan_kswapd, pgsteal_kswapd)" \
+ev_check "the worker scanned and reclaimed (pgscan_kswapd, pgsteal_kswapd)" \
 	sh -c "[ $(ev pgscan_kswapd) -gt $k0 ] && [ $(ev pgsteal_kswapd) -gt $s0 ]"
 a1=$(awk '$1 ~ /^allocstall_/ { s += $2 } END { print s + 0 }' /proc/regionmm/vmstat)
-ktap_check "direct reclaim ran when the worker could not keep up (allocstall $a0 -> $a1)" \
+ev_check "direct reclaim ran when the worker could not keep up (allocstall $a0 -> $a1)" \
 	[ "$a1" -gt "$a0" ]
 ktap_check "nothing stays in swap once the processes are gone" \
 	[ "$(swap_used)" = 0 ]
@@ -134,8 +147,10 @@ wait_file_ready $T/hog
 sleep 3
 f1=$(zsum free)
 out=$(( $(ev pswpout) - o0 ))
-ktap_check "the worker reclaimed up to high ($f1 free, high $high) and stopped (swapped $out of $((mib * 256)) pages)" \
-	sh -c "[ $f1 -ge $high ] && [ $out -lt $((mib * 128)) ]"
+ktap_check "the worker reclaimed up to high ($f1 free, high $high)" \
+	[ "$f1" -ge "$high" ]
+ev_check "and stopped there (swapped $out of $((mib * 256)) pages)" \
+	sh -c "[ $out -gt 0 ] && [ $out -lt $((mib * 128)) ]"
 ktap_check "the worker sleeps again" \
 	sh -c "grep -q '^State:.*S' /proc/\$(grep -lx rmm_kswapd0 /proc/[0-9]*/comm | cut -d/ -f3)/status"
 kill $hog
