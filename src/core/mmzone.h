@@ -711,9 +711,10 @@ struct rmm_mm_ops {
 	 * Wake the reclaim worker of node @nid (kswapd): a zone of it fell
 	 * below its low watermark or had its watermark boosted.  Called with
 	 * no core lock held, possibly with interrupts off; must not sleep.
-	 * Phase 1 has no worker: page_alloc.c's rmm_wakeup_kswapd() is the
-	 * stand-in and clears the boost itself; phase 2's reclaim (vmscan.c)
-	 * makes that stand-in call this instead.
+	 * vmscan.c's rmm_wakeup_kswapd() decides whether to call it (the
+	 * kernel's wakeup_kswapd() rules); the glue's thread then runs
+	 * rmm_kswapd_run() (src/linux/kswapd.c).  An instance without
+	 * rmm_reclaim_init() drops a boost itself instead.
 	 */
 	void (*wake_kswapd)(struct rmm_mm *mm, int nid);
 	/*
