@@ -34,6 +34,8 @@ static void test_unmap_obj(struct rmm_mm *m, u64 cookie, u64 pgoff, u64 nr)
 static u8 dev_mem[DEV_PAGES][4096];
 static unsigned long dev_reads, dev_writes;
 static bool dev_fail_writes;
+/* runs in the middle of a read, before the data is copied */
+static void (*dev_read_hook)(u64 offset);
 
 static int test_swap_io(struct rmm_mm *m, u64 cookie, u64 offset, void *a,
 			bool write)
@@ -47,6 +49,8 @@ static int test_swap_io(struct rmm_mm *m, u64 cookie, u64 offset, void *a,
 		memcpy(dev_mem[offset], a, 4096);
 	} else {
 		dev_reads++;
+		if (dev_read_hook)
+			dev_read_hook(offset);
 		memcpy(a, dev_mem[offset], 4096);
 	}
 	return 0;
@@ -1684,11 +1688,103 @@ static void test_swap_own_fault(void)
 	rmm_reclaim_fini(&mm);
 }
 
+/*
+ * A fault reads its page back with the view lock dropped: while the read
+ * runs, the view is unlocked, reclaim takes another page of the same
+ * object, and a second reader of the slot is refused (HAS_CACHE); a punch
+ * of the page during the read makes the fault start again on a hole, with
+ * the slot freed and the page it read given back.
+ */
+static struct rmm_memview *rd_view;
+static struct rmm_memobj *rd_obj;
+static struct rmm_page *rd_victim;
+static u64 rd_punch = ~0ULL;
+static bool rd_unlocked, rd_busy;
+static int rd_reclaimed = -1;
+
+static void rd_hook(u64 offset)
+{
+	dev_read_hook = NULL;	/* once */
+	rd_unlocked = !rmm_memview_is_locked(rd_view);
+	rd_busy = rmm_swapcache_prepare(&mm, rmm_swp_entry(0, offset)) ==
+		-EEXIST;
+	if (rd_victim)
+		rd_reclaimed = reclaim(rd_victim, true);
+	if (rd_punch != ~0ULL) {
+		struct rmm_pgrange r = { rd_punch, 1 };
+		struct rmm_plist vl;
+
+		rmm_plist_init(&vl);
+		rmm_memview_punch(rd_view, &r, &vl);
+		free_victims(rd_obj, &vl);
+	}
+}
+
+static void test_swap_read_unlocked(void)
+{
+	static u8 keep[3][4096];
+	struct rmm_pgrange all = { 0, ~0ULL };
+	unsigned long free0 = nfree(), slots0 = swap_free_slots();
+	struct rmm_memobj *obj;
+	struct rmm_memview *v;
+	struct rmm_page *p[3];
+	struct rmm_fault f;
+	struct rmm_plist vl;
+	int i;
+
+	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
+	v = rmm_memview_get(obj, 1);
+	for (i = 0; i < 3; i++) {
+		fault(v, i, true, &f);
+		p[i] = f.page;
+		fill_random(p[i], keep[i], 300 + i);
+	}
+	is_long(reclaim(p[0], true), RMM_PAGEOUT_FREED, "page 0 swapped out");
+	is_long(reclaim(p[2], true), RMM_PAGEOUT_FREED, "page 2 swapped out");
+
+	rd_view = v;
+	rd_obj = obj;
+	rd_victim = p[1];
+	dev_read_hook = rd_hook;
+	is_long(fault(v, 0, false, &f), 0, "a fault reads page 0 back");
+	ok(rd_unlocked, "the view lock is not held during the read");
+	ok(rd_busy, "a second reader of the slot is refused meanwhile (HAS_CACHE)");
+	is_long(rd_reclaimed, RMM_PAGEOUT_FREED,
+		"reclaim swaps out another page of the object meanwhile");
+	ok(f.major && same(f.page, keep[0]) && lookup(v, 0) == f.page,
+	   "the fault maps the page it read (major), contents kept");
+	is_long(node_stat(RMM_NR_SWAPCACHE), 0,
+		"not in the swap cache: no other entry holds the slot");
+	ok(clean(obj), "validate clean");
+
+	rd_victim = NULL;
+	rd_punch = 2;
+	dev_read_hook = rd_hook;
+	is_long(fault(v, 2, false, &f), 0, "a fault on page 2, punched while it reads");
+	rd_punch = ~0ULL;
+	ok(f.major && f.page && all_bytes(f.page, 0),
+	   "it starts again and finds a hole: a zero page (major: it read, as do_swap_page() counts)");
+	is_long(rmm_memview_count_swap(v, &all), 1,
+		"one swap entry left (page 1's)");
+	ok(clean(obj), "validate clean");
+
+	fault(v, 1, false, &f);
+	ok(same(f.page, keep[1]), "page 1 reads back");
+	rmm_plist_init(&vl);
+	rmm_memview_punch(v, &all, &vl);
+	free_victims(obj, &vl);
+	rmm_memview_put(v);
+	rmm_memobj_put(obj);
+	is_long(swap_free_slots(), slots0, "every slot back");
+	is_long(nfree(), free0, "every page back");
+}
+
 static void test_swap(void)
 {
 	is_long(rmm_swap_init(&mm), 0, "swap state (no device yet)");
 	test_swap_private();	/* swaps the device on */
 	test_swap_races();
+	test_swap_read_unlocked();
 	test_swap_fork_enomem();
 	test_swap_stress();
 	test_swap_own_fault();

@@ -33,12 +33,12 @@
  * with no lock held, where a fault finds it.  Swap entries of one slot
  * are only ever in one object's views (fork copies them within it), so
  * obj->share_lock orders every swap cache change of the object's pages
- * against the faults that take pages from it, and obj->swapin_lock
- * (taken under a view lock, held across the read, never by reclaim) lets
- * one view read a slot several entries hold while the others wait and
- * then find the page in the cache.  A read of a slot only this entry
- * holds needs neither: nobody else can reach it while the view lock is
- * held (pageout needs that lock too).  workingset_refault_anon counts
+ * against the faults that take pages from it.  A reader takes the slot's
+ * HAS_CACHE first (swapcache_prepare()), so one reads while the others
+ * wait and then find the page in the cache; a fault reads with its view
+ * lock dropped, so that reclaim, which only trylocks view locks, is not
+ * kept off the object's pages for the length of a device read.
+ * workingset_refault_anon counts
  * every page read back; activation by refault distance (workingset.c)
  * is not done here.
  *
@@ -48,7 +48,7 @@
  * in v->meta_bytes, which rmm_memobj_validate() recomputes.
  *
  * Locking (Documentation/core.rst, lock order)
- *   mm->memobj_list_lock -> obj->lock -> view->lock -> obj->swapin_lock
+ *   mm->memobj_list_lock -> obj->lock -> view->lock
  *   -> obj->share_lock (spinlock) -> swap locks -> lru_lock; a view
  *   lock -> i_mmap_rwsem -> PTE lock (unmap_obj) -> zone lock.  Reclaim
  *   trylocks obj->lock and the view locks, so it may run under any of
@@ -112,8 +112,6 @@ struct rmm_memobj {
 	struct rmm_memview *views;	/* SHARED: exactly one */
 	int nr_views;
 	rmm_spinlock_t share_lock;	/* page->private of shared pages */
-	/* reads of swap slots more than one index entry holds, one a time */
-	rmm_mutex_t swapin_lock;
 	u64 host;			/* rmm_memobj_set_host() */
 	/* mm->memobj_list, under mm->memobj_list_lock */
 	struct rmm_memobj *lnext;
@@ -841,11 +839,9 @@ struct rmm_memobj *rmm_memobj_create(struct rmm_mm *mm,
 	rmm_atomic_long_set(&obj->refs, 1);
 	rmm_mutex_init(&obj->lock);
 	rmm_spin_lock_init(&obj->share_lock);
-	rmm_mutex_init(&obj->swapin_lock);
 	if (kind == RMM_MEMOBJ_SHARED) {
 		obj->views = view_alloc(obj, 0);
 		if (!obj->views) {
-			rmm_mutex_destroy(&obj->swapin_lock);
 			rmm_mutex_destroy(&obj->lock);
 			meta_free(mm, obj, sizeof(*obj), NULL);
 			return NULL;
@@ -894,7 +890,6 @@ void rmm_memobj_put(struct rmm_memobj *obj)
 	} else if (RMM_WARN_ON(obj->views)) {
 		return;		/* a view without its reference: leak it */
 	}
-	rmm_mutex_destroy(&obj->swapin_lock);
 	rmm_mutex_destroy(&obj->lock);
 	meta_free(mm, obj, sizeof(*obj), NULL);
 }
@@ -1185,46 +1180,45 @@ static struct rmm_page *fault_alloc(struct rmm_memobj *obj,
 /*
  * do_swap_page() for swap entry @e at @pgoff of @v's leaf @l (view lock
  * held): the page in the swap cache (one being written out, or one
- * another view read back), else a new page read from the slot.  A slot
- * only this entry holds is read without the swap cache (the kernel's
- * SWP_SYNCHRONOUS_IO path); one that other views' entries hold too is
- * read under obj->swapin_lock (the folio lock's part: one reader, the
- * others wait and then find the page in the cache) and added to the
- * cache once read.  The read holds the view lock (reclaim only trylocks
- * it).  *major: read from the device.  -ENOMEM, -EIO (read error).
+ * another view read back), else a new page read from the slot.  The
+ * reader first takes the slot's HAS_CACHE (swapcache_prepare(), the
+ * folio lock's part): a second reader of the same slot, from this view
+ * or another, finds it taken and returns -EBUSY to wait a tick and look
+ * again.  A fault (@f) reads with the view lock dropped, as the kernel
+ * reads with no page table lock, so that reclaim's trylock of the view
+ * is not refused for the whole of a device read; it then returns
+ * SWAPIN_AGAIN, since the index may have changed meanwhile (the page is
+ * installed only if the entry is still @e).  Without @f (swapoff) the
+ * read holds the lock.  Once read, the page goes into the swap cache if
+ * other entries still hold the slot, else the slot is freed.  *major:
+ * read from the device.  -ENOMEM, -EAGAIN (fault_alloc()), -EIO.
  */
+#define SWAPIN_AGAIN	1
+
 static int swapin(struct rmm_memview *v, struct ix_leaf *l, u64 pgoff, u32 e,
 		  rmm_gfp_t gfp, bool young, bool *major, struct rmm_fault *f)
 {
 	struct rmm_memobj *obj = v->obj;
 	struct rmm_mm *mm = obj->mm;
 	struct rmm_page *page;
-	bool shared_slot = false;
 	int err;
 
 	rmm_assert_held(&v->lock);
-	*major = false;
 	rmm_spin_lock(&obj->share_lock);
 	page = mm->lru ? rmm_swapcache_lookup(mm, e) : NULL;
-	if (!page)
-		shared_slot = rmm_swap_count(mm, e) > 1;
-	else
+	if (page)
 		install_swapped(v, l, pgoff, e, page);
 	rmm_spin_unlock(&obj->share_lock);
-	if (page)
-		goto found;
-	if (shared_slot) {
-		rmm_mutex_lock(&obj->swapin_lock);
-		rmm_spin_lock(&obj->share_lock);
-		page = rmm_swapcache_lookup(mm, e);
-		if (page)
-			install_swapped(v, l, pgoff, e, page);
-		rmm_spin_unlock(&obj->share_lock);
-		if (page) {
-			rmm_mutex_unlock(&obj->swapin_lock);
-			goto found;
-		}
+	if (page) {
+		if (young)
+			mark_young(mm, page);
+		return 0;
 	}
+	err = rmm_swapcache_prepare(mm, e);
+	if (err == -EEXIST)
+		return -EBUSY;		/* another reader has the slot */
+	if (RMM_WARN_ON(err))
+		return -EIO;
 	if (f) {
 		bool again;
 
@@ -1235,36 +1229,47 @@ static int swapin(struct rmm_memview *v, struct ix_leaf *l, u64 pgoff, u32 e,
 					  ~(rmm_gfp_t)RMM___GFP_ZERO);
 		err = -ENOMEM;
 	}
-	if (!page)
-		goto unlock;
+	if (!page) {
+		rmm_swapcache_clear(mm, e);
+		return err;
+	}
+	if (f)
+		rmm_mutex_unlock(&v->lock);
 	err = rmm_swap_readpage(mm, e, page);
+	if (f)
+		rmm_mutex_lock(&v->lock);
 	if (err) {
 		rmm_mm_free_pages(mm, page, 0);
-		err = -EIO;
-		goto unlock;
+		rmm_swapcache_clear(mm, e);
+		return -EIO;
 	}
 	*major = true;
 	rmm_count_vm_events(mm, RMM_PGMAJFAULT, 1);
 	/* workingset_refault(): counted; activation by distance is not */
 	rmm_mod_node_page_state(page_node(mm, page),
 				RMM_WORKINGSET_REFAULT_ANON, 1);
+	/* only this view's lock holder changes its entries */
+	if (f) {
+		l = ix_find_leaf(v, pgoff);
+		if (!l || l->page[pgoff & IX_MASK] != e) {
+			/* unmapped or swapped off meanwhile: pte_same() fails */
+			rmm_mm_free_pages(mm, page, 0);
+			rmm_swapcache_clear(mm, e);
+			return SWAPIN_AGAIN;
+		}
+	}
 	lru_take(obj, page, pgoff, young);
 	rmm_spin_lock(&obj->share_lock);
-	if (shared_slot && mm->lru) {
-		/* swapcache_prepare() + add_to_swap_cache() */
-		if (!RMM_WARN_ON(rmm_swapcache_prepare(mm, e)))
-			rmm_swapcache_add(mm, e, page);
+	if (mm->lru && rmm_swap_count(mm, e) > 1) {
+		/* add_to_swap_cache(): the other entries find it there */
+		rmm_swapcache_add(mm, e, page);
+		install_swapped(v, l, pgoff, e, page);
+	} else {
+		install_swapped(v, l, pgoff, e, page);
+		rmm_swapcache_clear(mm, e);
 	}
-	install_swapped(v, l, pgoff, e, page);
 	rmm_spin_unlock(&obj->share_lock);
-unlock:
-	if (shared_slot)
-		rmm_mutex_unlock(&obj->swapin_lock);
-	return err;
-found:
-	if (young)
-		mark_young(mm, page);
-	return 0;
+	return f ? SWAPIN_AGAIN : 0;
 }
 
 /* no page at f->pgoff of leaf @l yet: a zeroed one */
@@ -1340,7 +1345,6 @@ static int __memview_fault(struct rmm_memview *v, struct rmm_fault *f)
 	f->map_writable = false;
 	f->replaced = false;
 	f->old = NULL;
-	f->major = false;
 	if (f->pgoff >= RMM_MEMOBJ_PGOFF_LIMIT ||
 	    (obj->kind == RMM_MEMOBJ_SHARED && f->pgoff >= obj->size))
 		return -EFAULT;
@@ -1355,6 +1359,7 @@ static int __memview_fault(struct rmm_memview *v, struct rmm_fault *f)
 		int err = swapin(v, l, f->pgoff, idx, f->gfp_extra, false,
 				 &f->major, f);
 
+		/* SWAPIN_AGAIN: the lock was dropped, walk again */
 		if (err)
 			return err == -EIO ? -EFAULT : err;
 		idx = l->page[f->pgoff & IX_MASK];
@@ -1405,8 +1410,18 @@ int rmm_memview_fault(struct rmm_memview *v, struct rmm_fault *f)
 
 	rmm_assert_held(&v->lock);
 	f->prealloc = NULL;
-	while ((err = __memview_fault(v, f)) == -EAGAIN) {
+	f->major = false;
+	while ((err = __memview_fault(v, f)) == -EAGAIN || err == -EBUSY ||
+	       err == SWAPIN_AGAIN) {
+		if (err == SWAPIN_AGAIN)
+			continue;
 		rmm_mutex_unlock(&v->lock);
+		if (err == -EBUSY) {
+			/* another reader has the slot (kernel: a jiffy) */
+			rmm_schedule_timeout_uninterruptible(1);
+			rmm_mutex_lock(&v->lock);
+			continue;
+		}
 		f->prealloc = rmm_mm_alloc_pages(obj->mm, obj->nid, 0,
 						 (obj->gfp | f->gfp_extra) &
 						 ~(rmm_gfp_t)RMM___GFP_ZERO);
@@ -1542,6 +1557,8 @@ static int unuse_view(struct rmm_memview *v, int type)
 				return -EINTR;
 			err = swapin(v, ix_find_leaf(v, pos), pos, idx, 0,
 				     false, &major, NULL);
+			if (err == -EBUSY)
+				continue;	/* a fault reads it: next pass */
 			if (err)
 				return err;
 			idx = ix_lookup(v, pos);

@@ -88,8 +88,9 @@
  *   membership of the object's pages (faults that take a page from the
  *   cache against the reclaimer that drops it); the swap and LRU
  *   spinlocks are taken under it.
- *   obj->swapin_lock (mutex, under a view lock) lets one view at a time
- *   read a slot that several entries hold, across the read.
+ *   A swap slot's reader holds its HAS_CACHE, not a lock, across the
+ *   read; a fault drops its view lock for the read (and for an
+ *   allocation that reclaims) and looks at its index again after.
  *   Reclaim (the owner ops) only trylocks obj->lock and the view locks:
  *   direct reclaim may run under a view lock.  mm->memobj_list_lock
  *   (above obj->lock) guards the instance's list of objects (swapoff).

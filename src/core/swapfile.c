@@ -625,6 +625,36 @@ int rmm_swapcache_prepare(struct rmm_mm *mm, u32 e)
 }
 RMM_EXPORT(rmm_swapcache_prepare);
 
+/* swapcache_clear(): drop HAS_CACHE, free the slot if nothing holds it */
+void rmm_swapcache_clear(struct rmm_mm *mm, u32 e)
+{
+	unsigned long offset = rmm_swp_offset(e);
+	struct rmm_swap_info *si;
+	u8 count;
+
+	si = swap_type_info(mm, e, __func__);
+	if (!si)
+		return;
+	rmm_spin_lock(&si->lock);
+	if (!swap_entry_valid(si, e, __func__)) {
+		rmm_spin_unlock(&si->lock);
+		return;
+	}
+	count = si->swap_map[offset];
+	if (RMM_WARN_ON(!(count & RMM_SWAP_HAS_CACHE) ||
+			si->cache[offset] != RMM_NIL)) {
+		rmm_spin_unlock(&si->lock);
+		return;
+	}
+	count &= ~RMM_SWAP_HAS_CACHE;
+	if (count)
+		si->swap_map[offset] = count;
+	else
+		swap_slot_free(mm->swap, si, offset);
+	rmm_spin_unlock(&si->lock);
+}
+RMM_EXPORT(rmm_swapcache_clear);
+
 struct rmm_page *rmm_swapcache_lookup(struct rmm_mm *mm, u32 e)
 {
 	struct rmm_swap_info *si;

@@ -199,6 +199,11 @@ unsigned int rmm_swap_count(struct rmm_mm *mm, u32 e);
  * -ENOENT (a free slot or a bad entry).
  */
 int rmm_swapcache_prepare(struct rmm_mm *mm, u32 e);
+/*
+ * swapcache_clear(): a reader that took HAS_CACHE with swapcache_prepare()
+ * and adds no page gives it back; the slot is freed if no entry holds it.
+ */
+void rmm_swapcache_clear(struct rmm_mm *mm, u32 e);
 void rmm_swapcache_add(struct rmm_mm *mm, u32 e, struct rmm_page *page);
 struct rmm_page *rmm_swapcache_lookup(struct rmm_mm *mm, u32 e);
 void rmm_swapcache_del(struct rmm_mm *mm, u32 e, struct rmm_page *page);
