@@ -33,6 +33,7 @@ BUILD := $(CURDIR)/build/$(BUILD_NAME)
 DEMO_MEM    := 2G
 DEMO_REGION := 512M@0x40000000
 DEMO_APPEND := memmap=512M$$0x40000000
+DEMO_SWAP   := 1G
 
 .PHONY: all deps module testmods kernels preload check demo shell bench host clean help
 
@@ -94,10 +95,15 @@ $(PRELOAD): $(PRELOAD_SRC) include/uapi/linux/regionmm.h | deps
 check: deps preload
 	@selftests/run
 
+# The demo's swap device: a sparse disk image (only what the guest writes
+# takes space); the guest tools (rmm_pressure, rmm-swap) drive the pressure.
 demo: deps preload
+	@$(MAKE) --no-print-directory -C selftests/guest/tools >/dev/null
 	@scripts/vm-run --quiet --kernel '$(KERNEL)' --mem $(DEMO_MEM) \
 		--append '$(DEMO_APPEND)' --env 'RMM_REGION=$(DEMO_REGION)' \
+		--disk $(DEMO_SWAP) \
 		--add scripts/demo-guest.sh --add build/rmm/guest/usr:/usr \
+		--add build/guest-tools:/usr/local/bin \
 		--bin /usr/bin/python3 --env PYTHONHOME=/usr \
 		-- sh /host/demo-guest.sh
 

@@ -3,7 +3,9 @@
 # region reserved with memmap=, loads /mod/regionmm.ko on it, prints each of
 # regionmm's files beside the kernel's own file of the same format, runs python3
 # under rmm-run (its heap on regionmm) and shows it in tasks and meminfo,
-# unloads.
+# then, with a disk (vm-run --disk) and the guest tools, puts more memory
+# under pressure than the region holds: regionmm swaps to the disk while its
+# counters move; unloads.
 # RMM_REGION (from make demo) is the region= parameter, default 512M@0x40000000.
 REGION=${RMM_REGION:-512M@0x40000000}
 MOD=/mod/regionmm.ko
@@ -79,6 +81,59 @@ print("python3: built", len(x), "strings on regionmm")' &
 	wait $pid
 	echo "--- after exit"
 	grep -E '^(AnonPages|MemFree):' /proc/regionmm/meminfo
+fi
+
+# vmstat NAME...: regionmm's values of NAME... on one line
+vmstat() {
+	for n in "$@"; do
+		awk -v n="$n" '$1 == n { printf "%s=%s ", n, $2 }' /proc/regionmm/vmstat
+	done
+}
+
+# kswapd_ticks: CPU time (user + system, clock ticks) of rmm_kswapd0
+kswapd_ticks() {
+	for d in /proc/[0-9]*; do
+		[ "$(cat "$d/comm" 2>/dev/null)" = rmm_kswapd0 ] || continue
+		awk '{ print $14 + $15 }' "$d/stat"
+		return
+	done
+	echo '?'
+}
+
+DEV=${RMM_DISK:-}
+if [ -b "$DEV" ] && command -v rmm_pressure >/dev/null 2>&1 &&
+	command -v rmm-swap >/dev/null 2>&1 && command -v rmm-run >/dev/null 2>&1; then
+	section "memory under pressure: more than the region, swapped to $DEV"
+	mkswap "$DEV" >/dev/null && rmm-swap on "$DEV" && cat /proc/regionmm/swaps
+	total=$(awk '$1 == "MemTotal:" { print int($2 / 1024) }' /proc/regionmm/meminfo)
+	fill=$((total * 5 / 4 / 2))
+	echo "--- rmm-run rmm_pressure: 2 processes x $fill MiB (the region: $total MiB),"
+	echo "    a 16 MiB hot set each touched twice more, then every byte checked"
+	echo "--- every 2 s: regionmm's free memory and swap, the worker's CPU ticks, its counters"
+	rmm-run -- rmm_pressure fill "$fill" -P 2 -H 16 -p 2 >/tmp/pressure.out 2>&1 &
+	pid=$!
+	t=0
+	while kill -0 "$pid" 2>/dev/null; do
+		printf '%3ss %s kswapd_ticks=%s %s\n' "$t" \
+			"$(awk '$1 == "MemFree:" || $1 == "SwapFree:" { printf "%s%s ", $1, $2 }' /proc/regionmm/meminfo)" \
+			"$(kswapd_ticks)" "$(vmstat pgscan_kswapd pgsteal_kswapd pgscan_direct pswpout pswpin)"
+		[ $((t % 10)) = 4 ] && { echo "--- /proc/regionmm/tasks"; cat /proc/regionmm/tasks; }
+		sleep 2
+		t=$((t + 2))
+	done
+	wait "$pid"
+	echo "--- rmm_pressure (exit $?; bad = words that read back wrong):"
+	cat /tmp/pressure.out
+	echo "--- regionmm's reclaim counters (vmstat) and the kernel's, for comparison"
+	for n in pgscan_kswapd pgsteal_kswapd pgscan_direct pgsteal_direct allocstall_movable \
+		pswpout pswpin pgactivate pgdeactivate workingset_refault_anon pageoutrun oom_kill; do
+		printf '%-26s regionmm: %-10s kernel: %s\n' "$n" \
+			"$(awk -v n="$n" '$1 == n { print $2 }' /proc/regionmm/vmstat)" \
+			"$(awk -v n="$n" '$1 == n { print $2 }' /proc/vmstat)"
+	done
+	echo "--- rmm-swap off $DEV (the processes are gone: nothing is swapped)"
+	grep -E '^(SwapTotal|SwapFree|SwapCached):' /proc/regionmm/meminfo
+	rmm-swap off "$DEV" && echo "off" && cat /proc/regionmm/swaps
 fi
 
 section "rmmod regionmm"
