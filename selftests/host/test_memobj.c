@@ -1266,16 +1266,31 @@ static void test_swap_private(void)
 	reads0 = dev_reads;
 	is_long(fault(a, 1, false, &f), 0, "read fault on the swap entry");
 	ok(f.major && same(f.page, keep[1]), "major; contents back byte for byte");
-	ok(f.map_writable, "writable: no other entry holds the slot");
+	ok(!f.map_writable,
+	   "read-only: it stays in the swap cache with its slot (swap not half full)");
 	is_long(dev_reads - reads0, 1, "one read");
 	is_long(rmm_vm_event_state(&mm, RMM_PGMAJFAULT) - maj0, 1, "pgmajfault +1");
 	is_long(node_stat(RMM_WORKINGSET_REFAULT_ANON) - ws0, 1, "workingset_refault_anon +1");
-	is_long(swap_free_slots(), slots0, "the slot is free again");
+	is_long(swap_free_slots(), slots0 - 1, "the slot is still used");
+	is_long(node_stat(RMM_NR_SWAPCACHE), 1, "the page is in the swap cache");
 	ok(owned(f.page, obj, 1), "the page is on the LRU, ours at 1");
 	is_long(node_stat(RMM_NR_ANON_MAPPED), 6, "NR_ANON_MAPPED 6");
+	ok(clean(obj), "validate clean");
 	p[1] = f.page;
-	is_long(fault(a, 1, true, &f), 0, "fault again");
-	ok(!f.major && f.page == p[1], "minor now");
+	writes0 = dev_writes;
+	is_long(reclaim(p[1], true), RMM_PAGEOUT_FREED,
+		"clean in the swap cache: reclaimed again");
+	is_long(dev_writes - writes0, 0, "without a write");
+	is_long(swap_free_slots(), slots0 - 1, "into the same slot");
+	is_long(fault(a, 1, false, &f), 0, "read back again");
+	ok(f.major && same(f.page, keep[1]) && !f.map_writable,
+	   "major, contents, read-only");
+	p[1] = f.page;
+	is_long(fault(a, 1, true, &f), 0, "a write fault");
+	ok(!f.major && f.page == p[1] && f.map_writable,
+	   "minor, the same page, writable now");
+	is_long(swap_free_slots(), slots0, "the write gave the slot up");
+	is_long(node_stat(RMM_NR_SWAPCACHE), 0, "out of the swap cache");
 	ok(clean(obj), "validate clean");
 
 	/* a shared (forked) page: swapped once, read once into both views */
@@ -1405,8 +1420,12 @@ static void test_swap_races(void)
 	is_long(rmm_memview_count_swap(a, &all), 1, "the index holds its swap entry");
 	ok(clean(obj), "validate clean");
 	fault(a, 2, false, &f);
-	ok(f.page == p[2] && !f.major && same(p[2], keep[2]),
-	   "a fault takes it from the cache, contents kept");
+	ok(f.page == p[2] && !f.major && same(p[2], keep[2]) && !f.map_writable,
+	   "a read fault takes it from the cache, contents kept, read-only");
+	ok(RmmPageDirty(p[2]) && node_stat(RMM_NR_SWAPCACHE) == 1,
+	   "it stays in the cache, dirty (the next pageout writes it)");
+	fault(a, 2, true, &f);
+	ok(f.page == p[2] && f.map_writable, "a write fault: the same page, writable");
 	ok(!RmmPageDirty(p[2]) && node_stat(RMM_NR_SWAPCACHE) == 0,
 	   "out of the cache, clean");
 	is_long(swap_free_slots(), slots0, "the slot is free");
@@ -1753,8 +1772,8 @@ static void test_swap_read_unlocked(void)
 		"reclaim swaps out another page of the object meanwhile");
 	ok(f.major && same(f.page, keep[0]) && lookup(v, 0) == f.page,
 	   "the fault maps the page it read (major), contents kept");
-	is_long(node_stat(RMM_NR_SWAPCACHE), 0,
-		"not in the swap cache: no other entry holds the slot");
+	ok(node_stat(RMM_NR_SWAPCACHE) == 1 && !f.map_writable,
+	   "kept in the swap cache with its slot, read-only (swap not half full)");
 	ok(clean(obj), "validate clean");
 
 	rd_victim = NULL;

@@ -1260,8 +1260,16 @@ static int swapin(struct rmm_memview *v, struct ix_leaf *l, u64 pgoff, u32 e,
 	}
 	lru_take(obj, page, pgoff, young);
 	rmm_spin_lock(&obj->share_lock);
-	if (mm->lru && rmm_swap_count(mm, e) > 1) {
-		/* add_to_swap_cache(): the other entries find it there */
+	if (mm->lru && (rmm_swap_count(mm, e) > 1 ||
+			(f && obj->kind == RMM_MEMOBJ_PRIVATE &&
+			 !rmm_swap_full(mm)))) {
+		/*
+		 * add_to_swap_cache(): the other entries find it there; and
+		 * an anonymous page read for a fault stays there, its slot
+		 * kept, while swap is not half full (do_swap_page() frees
+		 * the swap only when should_try_to_free_swap()): clean, it
+		 * is reclaimed again without a write
+		 */
 		rmm_swapcache_add(mm, e, page);
 		install_swapped(v, l, pgoff, e, page);
 	} else {
@@ -1386,8 +1394,14 @@ static int __memview_fault(struct rmm_memview *v, struct rmm_fault *f)
 	 */
 	count = READ_ONCE(page->private);
 	if (count <= 1 && (ext_flags & RMM_EXT_SWAPCACHE) &&
-	    swap_shared(obj, page))
-		count = 2;	/* shared with entries still holding its slot */
+	    ((!f->write && !rmm_swap_full(obj->mm)) || swap_shared(obj, page)))
+		/*
+		 * shared with entries still holding its slot; or, for a
+		 * read, kept in the cache with its slot, mapped read-only
+		 * so that a write faults and gives the slot up (the
+		 * kernel's dirty bit tells reclaim instead)
+		 */
+		count = 2;
 	if (count > 1 && f->write)
 		return fault_cow(v, f, l, page);
 	if (!(ext_flags & RMM_EXT_YOUNG))

@@ -800,6 +800,14 @@ bool rmm_can_swap(const struct rmm_mm *mm)
 }
 RMM_EXPORT(rmm_can_swap);
 
+/* vm_swap_full(): more than half of the swap space is in use */
+bool rmm_swap_full(const struct rmm_mm *mm)
+{
+	return mm->swap && rmm_atomic_long_read(&mm->swap->nr_swap_pages) * 2 <
+		(long)READ_ONCE(mm->swap->total_swap_pages);
+}
+RMM_EXPORT(rmm_swap_full);
+
 void rmm_swap_totals(const struct rmm_mm *mm, unsigned long *total,
 		     unsigned long *free)
 {

@@ -221,6 +221,11 @@ int rmm_swap_readpage(struct rmm_mm *mm, u32 e, struct rmm_page *page);
 
 /* get_nr_swap_pages() > 0: anonymous pages can be reclaimed */
 bool rmm_can_swap(const struct rmm_mm *mm);
+/*
+ * vm_swap_full(): more than half of the swap space in use; a page read
+ * back then gives its slot up at once instead of staying in the cache
+ */
+bool rmm_swap_full(const struct rmm_mm *mm);
 
 /* meminfo: SwapTotal and SwapFree in pages (devices that are on) */
 void rmm_swap_totals(const struct rmm_mm *mm, unsigned long *total,
