@@ -16,7 +16,9 @@
 #                   (SIZE@START inside the memmap= range; regionmm is loaded
 #                   again on it after the other benchmarks); empty: skipped
 #   RMM_SWAP_ARGS   options of rmm_swap_bench (-a cold MiB, -b bulk MiB)
-#   RMM_SWAP_RUNS   runs of each side (alternating; the median is printed)
+#   RMM_SWAP_RUNS   runs of each side (alternating, after one warm-up run
+#                   of each, run 0, which does not count; the median is
+#                   printed)
 #   RMM_DISK        the swap disk (vm-run --disk); both sides swap to it in
 #                   turn, each after its own mkswap
 # Exit status: 0 when the benchmarks ran, 1 when a module failed to load.
@@ -99,9 +101,9 @@ swap_bench() {
 			i=$((i + 1))
 		done
 	fi
-	echo "INFO swap regionmm region $sreg; kernel: $free MiB free, balloon $b MiB; rmm_swap_bench $RMM_SWAP_ARGS; $runs runs a side; swap on $dev"
+	echo "INFO swap regionmm region $sreg; kernel: $free MiB free, balloon $b MiB; rmm_swap_bench $RMM_SWAP_ARGS; a warm-up and $runs runs a side; swap on $dev"
 	: >/tmp/swap.out
-	r=1
+	r=0
 	while [ $r -le "$runs" ]; do
 		# shellcheck disable=SC2086
 		if mkswap "$dev" >/dev/null && rmm-swap on "$dev"; then
@@ -123,7 +125,8 @@ swap_bench() {
 	done
 	[ -n "$bp" ] && kill "$bp"
 	cat /tmp/swap.out
-	# medians of each side's runs (0: nothing went out / came back)
+	# medians of each side's runs but the warm-up (0: nothing went out /
+	# came back)
 	awk '
 	function median(side, key,   n, i, j, t, v) {
 		n = cnt[side]
@@ -143,7 +146,8 @@ swap_bench() {
 		else
 			printf "BENCH %s rmm_ns=%.1f kernel_ns=%.1f ratio=%.3f\n", name, r, k, r / k
 	}
-	$1 == "INFO" && $2 == "swap" && $4 == "run" && $6 ~ /^pswpout=/ {
+	$1 == "INFO" && $2 == "swap" && $4 == "run" && $5 != "0" &&
+	    $6 ~ /^pswpout=/ {
 		s = $3; n = ++cnt[s]
 		for (i = 6; i <= NF; i++) { split($i, kv, "="); val[s, kv[1], n] = kv[2] + 0 }
 	}

@@ -14,7 +14,8 @@
  *     -a MIB  the cold mapping, written first (default 32)
  *     -b MIB  the bulk mapping written after it, which pushes the cold one
  *             out: a+b must exceed the side's free memory (default 64)
- *     -r RUN  the run number printed in the result line
+ *     -r RUN  the run number printed in the result line (bench-guest.sh:
+ *             0 is the warm-up, which does not count)
  *
  * swapout: write one word per page of the cold mapping, then time the
  * writes to the bulk one; the side's reclaim (its kswapd, direct reclaim
