@@ -21,6 +21,8 @@
 #include "internal.h"
 #include "lru.h"
 #include "memobj.h"
+#include "vmstat.h"
+#include "workingset.h"
 
 static const struct rmm_lru_owner_ops *default_owner_ops;
 
@@ -75,6 +77,7 @@ int rmm_lru_init(struct rmm_mm *mm)
 			rmm_plist_init(&lruvec->lists[l]);
 		rmm_atomic_long_set(&lruvec->nonresident_age, 0);
 	}
+	st->bucket_order = rmm_workingset_bucket_order(rmm_mm_total_managed(mm));
 	st->owner = default_owner_ops ?: &rmm_memobj_lru_ops;
 	mm->lru = st;
 	return 0;
@@ -230,6 +233,7 @@ void rmm_mark_page_accessed(struct rmm_mm *mm, struct rmm_page *page)
 		RmmClearPageReferenced(page);
 		rmm_lru_add_locked(mm, lruvec, page, false);
 		rmm_count_vm_events(mm, RMM_PGACTIVATE, 1);
+		rmm_workingset_activation(mm, page);
 	}
 	rmm_spin_unlock(&lruvec->lru_lock);
 }
@@ -306,6 +310,8 @@ void rmm_lru_putback(struct rmm_mm *mm, struct rmm_lruvec *lruvec,
 			continue;
 		}
 		rmm_lru_add_locked(mm, lruvec, page, false);
+		if (RmmPageActive(page))
+			rmm_workingset_age_nonresident(lruvec, 1);
 	}
 	rmm_spin_unlock(&lruvec->lru_lock);
 }

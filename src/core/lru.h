@@ -144,6 +144,8 @@ struct rmm_lru_owner_ops {
 struct rmm_lru_state {
 	struct rmm_lruvec lruvec[RMM_MAX_NUMNODES];
 	const struct rmm_lru_owner_ops *owner;	/* memobj.c's by default */
+	/* workingset.c's bucket_order (workingset_init()), set at init */
+	unsigned int bucket_order;
 	unsigned long meta_bytes;	/* this struct and the exts */
 };
 
@@ -187,7 +189,10 @@ void rmm_lru_add(struct rmm_mm *mm, struct rmm_page *page, bool active);
  */
 bool rmm_lru_release(struct rmm_mm *mm, struct rmm_page *page);
 
-/* mark_page_accessed() for an owner that saw an access (lru_lock) */
+/*
+ * mark_page_accessed() for an owner that saw an access (lru_lock); an
+ * activation ages nonresident_age (workingset_activation())
+ */
 void rmm_mark_page_accessed(struct rmm_mm *mm, struct rmm_page *page);
 
 /*
@@ -202,6 +207,7 @@ unsigned long rmm_lru_isolate(struct rmm_mm *mm, struct rmm_lruvec *lruvec,
 
 /*
  * Put isolated pages back on the list their PG_rmm_active says (head);
+ * an active one ages its node's nonresident_age (move_folios_to_lru());
  * orphans are moved to @free instead, to be freed by the caller after
  * the owner's ->unpin().  Takes lru_lock.
  */

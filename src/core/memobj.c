@@ -38,9 +38,10 @@
  * wait and then find the page in the cache; a fault reads with its view
  * lock dropped, so that reclaim, which only trylocks view locks, is not
  * kept off the object's pages for the length of a device read.
- * workingset_refault_anon counts
- * every page read back; activation by refault distance (workingset.c)
- * is not done here.
+ * Reclaim leaves a shadow entry in the slot of a page it took out of the
+ * swap cache (workingset_eviction()); a read of a slot with a shadow is a
+ * refault (workingset_refault(): counted, and the page goes on the active
+ * list when its refault distance is small, workingset.h).
  *
  * Metadata (meminfo's Metadata:): every byte this file gets from
  * rmm_kvzalloc() (objects, views, index nodes) is added to
@@ -69,6 +70,7 @@
 #include "swapfile.h"
 #include "mm_ops.h"
 #include "vmstat.h"
+#include "workingset.h"
 
 #define IX_SHIFT	6
 #define IX_SLOTS	(1U << IX_SHIFT)
@@ -466,10 +468,12 @@ static void page_flag(struct rmm_mm *mm, struct rmm_page *page, int bit,
  * A page the object just took (a new page, a copy, one read from swap):
  * its ext names the object and pgoff, and it goes on the inactive anon
  * list (lru_cache_add_inactive_or_unevictable()).  @young: a fault maps
- * it now.  An instance without rmm_lru_init() keeps no LRU.
+ * it now.  lru_take_flags(): with ext flags @flags, on the active list if
+ * @active (a refault that workingset_refault() activates).  An instance
+ * without rmm_lru_init() keeps no LRU.
  */
-static void lru_take(struct rmm_memobj *obj, struct rmm_page *page, u64 pgoff,
-		     bool young)
+static void lru_take_flags(struct rmm_memobj *obj, struct rmm_page *page,
+			   u64 pgoff, u32 flags, bool active)
 {
 	struct rmm_mm *mm = obj->mm;
 	struct rmm_page_ext *ext;
@@ -480,8 +484,14 @@ static void lru_take(struct rmm_memobj *obj, struct rmm_page *page, u64 pgoff,
 	ext->owner = obj;
 	ext->index = pgoff;
 	ext->swap = 0;
-	ext->flags = young ? RMM_EXT_YOUNG : 0;
-	rmm_lru_add(mm, page, false);
+	ext->flags = flags;
+	rmm_lru_add(mm, page, active);
+}
+
+static void lru_take(struct rmm_memobj *obj, struct rmm_page *page, u64 pgoff,
+		     bool young)
+{
+	lru_take_flags(obj, page, pgoff, young ? RMM_EXT_YOUNG : 0, false);
 }
 
 /* a fault maps @page: the young bit a PTE would get (lru_lock on change) */
@@ -547,12 +557,18 @@ static void ext_flags(struct rmm_mm *mm, struct rmm_page *page, u32 set,
  * when nobody did cannot cross.  PG_rmm_dirty on a page in the swap
  * cache: its slot does not hold its contents (a failed write).
  */
-static void cache_del(struct rmm_memobj *obj, u32 e, struct rmm_page *page)
+static void cache_del_shadow(struct rmm_memobj *obj, u32 e,
+			     struct rmm_page *page, u32 shadow)
 {
 	rmm_assert_held(&obj->share_lock);
-	rmm_swapcache_del(obj->mm, e, page);
+	rmm_swapcache_del_shadow(obj->mm, e, page, shadow);
 	if (RmmPageDirty(page))
 		page_flag(obj->mm, page, PG_rmm_dirty, false);
+}
+
+static void cache_del(struct rmm_memobj *obj, u32 e, struct rmm_page *page)
+{
+	cache_del_shadow(obj, e, page, 0);
 }
 
 /*
@@ -1189,9 +1205,12 @@ static struct rmm_page *fault_alloc(struct rmm_memobj *obj,
  * is not refused for the whole of a device read; it then returns
  * SWAPIN_AGAIN, since the index may have changed meanwhile (the page is
  * installed only if the entry is still @e).  Without @f (swapoff) the
- * read holds the lock.  Once read, the page goes into the swap cache if
- * other entries still hold the slot, else the slot is freed.  *major:
- * read from the device.  -ENOMEM, -EAGAIN (fault_alloc()), -EIO.
+ * read holds the lock.  A slot with a shadow entry is a refault
+ * (workingset_refault(), as __read_swap_cache_async() and do_swap_page()
+ * call it, before the pte_same() check): the page may go on the active
+ * list.  Once read, the page goes into the swap cache if other entries
+ * still hold the slot, else the slot is freed.  *major: read from the
+ * device.  -ENOMEM, -EAGAIN (fault_alloc()), -EIO.
  */
 #define SWAPIN_AGAIN	1
 
@@ -1200,7 +1219,9 @@ static int swapin(struct rmm_memview *v, struct ix_leaf *l, u64 pgoff, u32 e,
 {
 	struct rmm_memobj *obj = v->obj;
 	struct rmm_mm *mm = obj->mm;
+	bool activate = false, workingset = false;
 	struct rmm_page *page;
+	u32 shadow;
 	int err;
 
 	rmm_assert_held(&v->lock);
@@ -1219,6 +1240,8 @@ static int swapin(struct rmm_memview *v, struct ix_leaf *l, u64 pgoff, u32 e,
 		return -EBUSY;		/* another reader has the slot */
 	if (RMM_WARN_ON(err))
 		return -EIO;
+	/* HAS_CACHE is ours: the shadow stays until the slot is freed */
+	shadow = mm->lru ? rmm_swapcache_get_shadow(mm, e) : 0;
 	if (f) {
 		bool again;
 
@@ -1245,9 +1268,9 @@ static int swapin(struct rmm_memview *v, struct ix_leaf *l, u64 pgoff, u32 e,
 	}
 	*major = true;
 	rmm_count_vm_events(mm, RMM_PGMAJFAULT, 1);
-	/* workingset_refault(): counted; activation by distance is not */
-	rmm_mod_node_page_state(page_node(mm, page),
-				RMM_WORKINGSET_REFAULT_ANON, 1);
+	if (shadow)
+		activate = rmm_workingset_refault(mm, page, shadow,
+						  &workingset);
 	/* only this view's lock holder changes its entries */
 	if (f) {
 		l = ix_find_leaf(v, pgoff);
@@ -1258,7 +1281,9 @@ static int swapin(struct rmm_memview *v, struct ix_leaf *l, u64 pgoff, u32 e,
 			return SWAPIN_AGAIN;
 		}
 	}
-	lru_take(obj, page, pgoff, young);
+	/* folio_set_active()/folio_set_workingset() before folio_add_lru() */
+	lru_take_flags(obj, page, pgoff, (young ? RMM_EXT_YOUNG : 0) |
+		       (workingset ? RMM_EXT_WORKINGSET : 0), activate);
 	rmm_spin_lock(&obj->share_lock);
 	if (mm->lru && (rmm_swap_count(mm, e) > 1 ||
 			(f && obj->kind == RMM_MEMOBJ_PRIVATE &&
@@ -1771,7 +1796,7 @@ static int memobj_referenced(struct rmm_mm *mm, struct rmm_page *page)
  * its slot any more); a page released meanwhile (orphan) leaves the cache
  * and is freed by the reclaimer's putback; a failed write keeps the page
  * in the cache, dirty, for the next pageout or fault; else it leaves the
- * cache: freed.
+ * cache, leaving a shadow entry (workingset_eviction()): freed.
  */
 static enum rmm_pageout pageout_done(struct rmm_memobj *obj,
 				     struct rmm_page *page, u32 e, int err)
@@ -1796,7 +1821,9 @@ static enum rmm_pageout pageout_done(struct rmm_memobj *obj,
 		page_flag(mm, page, PG_rmm_dirty, true);
 		return RMM_PAGEOUT_KEEP;
 	}
-	cache_del(obj, e, page);
+	/* __remove_mapping(): a shadow for the refault (workingset.h) */
+	cache_del_shadow(obj, e, page,
+			 err ? 0 : rmm_workingset_eviction(mm, page));
 	return RMM_PAGEOUT_FREED;
 }
 

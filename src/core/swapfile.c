@@ -25,9 +25,12 @@
  *   count == RMM_SWAPFILE_CLUSTER <=> c on full_clusters (FULL)
  *   otherwise c on nonfull_clusters (NONFULL) or frag_clusters (FRAG);
  *   frag_cluster_nr == length of frag_clusters
- *   cache[o] != RMM_NIL => swap_map[o] & HAS_CACHE, and the page cache[o]
- *     is allocated (not PG_buddy/PG_pcp) and has RMM_EXT_SWAPCACHE with
- *     ext->swap == entry(type, o)
+ *   cache[o] a page index => swap_map[o] & HAS_CACHE, and the page
+ *     cache[o] is allocated (not PG_buddy/PG_pcp) and has
+ *     RMM_EXT_SWAPCACHE with ext->swap == entry(type, o)
+ *   cache[o] a shadow entry (workingset.h; left by reclaim when the page
+ *     went after its write) => swap_map[o] != 0: freeing the slot drops
+ *     it (6.12's swap_range_free() -> clear_shadow_from_swap_cache())
  *   nr_swap_pages == sum over devices that are on (pages - inuse_pages)
  *                    - sum over devices being swapped off of inuse_pages
  *   (the kernel's nr_swap_pages: swapoff takes a device's pages away at
@@ -62,6 +65,7 @@
 #include "lru.h"
 #include "memobj.h"
 #include "swapfile.h"
+#include "workingset.h"
 
 #define K(x)	((x) << (RMM_PAGE_SHIFT - 10))
 
@@ -263,6 +267,10 @@ static void swap_slot_free(struct rmm_swap_state *swap,
 			   struct rmm_swap_info *si, unsigned long offset)
 {
 	si->swap_map[offset] = 0;
+	/* clear_shadow_from_swap_cache() */
+	RMM_WARN_ON(si->cache[offset] != RMM_NIL &&
+		    !rmm_is_shadow(si->cache[offset]));
+	si->cache[offset] = RMM_NIL;
 	dec_cluster_info_page(si, offset / RMM_SWAPFILE_CLUSTER);
 	swap_range_free(swap, si, offset);
 }
@@ -562,6 +570,12 @@ unsigned int rmm_swap_count(struct rmm_mm *mm, u32 e)
 RMM_EXPORT(rmm_swap_count);
 
 /* ---- the swap cache (swap_state.c) ---- */
+/* no page in a cache slot: nothing or a shadow entry */
+static bool cache_empty(u32 v)
+{
+	return v == RMM_NIL || rmm_is_shadow(v);
+}
+
 static void swapcache_account(struct rmm_mm *mm, struct rmm_page *page,
 			      long nr)
 {
@@ -588,8 +602,9 @@ void rmm_swapcache_add(struct rmm_mm *mm, u32 e, struct rmm_page *page)
 		rmm_spin_unlock(&si->lock);
 		return;
 	}
+	/* add_to_swap_cache(): a shadow there is replaced */
 	if (RMM_WARN_ON(!(si->swap_map[offset] & RMM_SWAP_HAS_CACHE) ||
-			si->cache[offset] != RMM_NIL)) {
+			!cache_empty(si->cache[offset]))) {
 		rmm_spin_unlock(&si->lock);
 		return;
 	}
@@ -642,7 +657,7 @@ void rmm_swapcache_clear(struct rmm_mm *mm, u32 e)
 	}
 	count = si->swap_map[offset];
 	if (RMM_WARN_ON(!(count & RMM_SWAP_HAS_CACHE) ||
-			si->cache[offset] != RMM_NIL)) {
+			!cache_empty(si->cache[offset]))) {
 		rmm_spin_unlock(&si->lock);
 		return;
 	}
@@ -670,11 +685,37 @@ struct rmm_page *rmm_swapcache_lookup(struct rmm_mm *mm, u32 e)
 	}
 	idx = si->cache[rmm_swp_offset(e)];
 	rmm_spin_unlock(&si->lock);
-	return idx == RMM_NIL ? NULL : rmm_mm_idx_to_page(mm, idx);
+	return cache_empty(idx) ? NULL : rmm_mm_idx_to_page(mm, idx);
 }
 RMM_EXPORT(rmm_swapcache_lookup);
 
+u32 rmm_swapcache_get_shadow(struct rmm_mm *mm, u32 e)
+{
+	struct rmm_swap_info *si;
+	u32 v;
+
+	si = swap_type_info(mm, e, __func__);
+	if (!si)
+		return 0;
+	rmm_spin_lock(&si->lock);
+	if (!swap_entry_valid(si, e, __func__)) {
+		rmm_spin_unlock(&si->lock);
+		return 0;
+	}
+	v = si->cache[rmm_swp_offset(e)];
+	rmm_spin_unlock(&si->lock);
+	return rmm_is_shadow(v) ? v : 0;
+}
+RMM_EXPORT(rmm_swapcache_get_shadow);
+
 void rmm_swapcache_del(struct rmm_mm *mm, u32 e, struct rmm_page *page)
+{
+	rmm_swapcache_del_shadow(mm, e, page, 0);
+}
+RMM_EXPORT(rmm_swapcache_del);
+
+void rmm_swapcache_del_shadow(struct rmm_mm *mm, u32 e, struct rmm_page *page,
+			      u32 shadow)
 {
 	struct rmm_lruvec *lruvec =
 		rmm_node_lruvec(mm, rmm_mm_page_nid(mm, page));
@@ -695,8 +736,9 @@ void rmm_swapcache_del(struct rmm_mm *mm, u32 e, struct rmm_page *page)
 		rmm_spin_unlock(&si->lock);
 		return;
 	}
-	/* __delete_from_swap_cache() */
-	si->cache[offset] = RMM_NIL;
+	/* __delete_from_swap_cache(): the shadow takes the page's place */
+	RMM_WARN_ON(shadow && !rmm_is_shadow(shadow));
+	si->cache[offset] = shadow ? shadow : RMM_NIL;
 	rmm_spin_lock(&lruvec->lru_lock);
 	ext->swap = 0;
 	ext->flags &= ~RMM_EXT_SWAPCACHE;
@@ -712,7 +754,7 @@ void rmm_swapcache_del(struct rmm_mm *mm, u32 e, struct rmm_page *page)
 		swap_slot_free(mm->swap, si, offset);
 	rmm_spin_unlock(&si->lock);
 }
-RMM_EXPORT(rmm_swapcache_del);
+RMM_EXPORT(rmm_swapcache_del_shadow);
 
 /* ---- I/O (page_io.c, synchronous) ---- */
 static bool page_zero_filled(const unsigned long *data)
@@ -1213,7 +1255,13 @@ static unsigned long validate_device(struct rmm_mm *mm,
 				   map[o]);
 			bad++;
 		}
-		if (si->cache[o] != RMM_NIL) {
+		if (rmm_is_shadow(si->cache[o])) {
+			if (!map[o]) {
+				rmm_pr_err("swap %d: free slot %lu has shadow %08x\n",
+					   si->type, o, si->cache[o]);
+				bad++;
+			}
+		} else if (si->cache[o] != RMM_NIL) {
 			struct rmm_page *page =
 				rmm_mm_idx_to_page(mm, si->cache[o]);
 			struct rmm_page_ext *ext = rmm_page_ext(mm, page);

@@ -22,7 +22,9 @@
  *   for the slot.  A slot is free when swap_map == 0; inuse_pages counts
  *   the others.  RMM_SWAP_MAP_BAD marks the header slot.
  *
- * Swap cache: per device, an array slot -> page index (RMM_NIL: none).
+ * Swap cache: per device, an array slot -> page index (RMM_NIL: none),
+ * or a shadow entry (workingset.h) where reclaim took the page out after
+ * its write; the shadow goes when the slot is freed or a page is added.
  * A page in it has RMM_EXT_SWAPCACHE and ext->swap = its entry and counts
  * in NR_SWAPCACHE and NR_FILE_PAGES of its node (add_to_swap_cache();
  * meminfo's Cached: is NR_FILE_PAGES less SwapCached).
@@ -207,6 +209,18 @@ void rmm_swapcache_clear(struct rmm_mm *mm, u32 e);
 void rmm_swapcache_add(struct rmm_mm *mm, u32 e, struct rmm_page *page);
 struct rmm_page *rmm_swapcache_lookup(struct rmm_mm *mm, u32 e);
 void rmm_swapcache_del(struct rmm_mm *mm, u32 e, struct rmm_page *page);
+/*
+ * __delete_from_swap_cache() with a shadow (workingset_eviction()): as
+ * rmm_swapcache_del(), and @shadow (0: none) stays in the slot while
+ * index entries hold it
+ */
+void rmm_swapcache_del_shadow(struct rmm_mm *mm, u32 e, struct rmm_page *page,
+			      u32 shadow);
+/*
+ * get_shadow_from_swap_cache(): the shadow of slot @e, 0 if none (a
+ * page, or nothing); the caller keeps @e alive (HAS_CACHE or an entry)
+ */
+u32 rmm_swapcache_get_shadow(struct rmm_mm *mm, u32 e);
 
 /*
  * Synchronous I/O of @page to/from slot @e through mm->ops->swap_io,

@@ -319,6 +319,18 @@ static void rmm_lru_note_cost(struct rmm_mm *mm, struct rmm_lruvec *lruvec,
 	rmm_spin_unlock(&lruvec->lru_lock);
 }
 
+/*
+ * lru_note_cost_refault() (6.12; 6.1: lru_note_cost_folio()): a page
+ * that was active before its eviction refaulted (workingset.c)
+ */
+void rmm_lru_note_cost_refault(struct rmm_mm *mm, struct rmm_page *page,
+			       bool file)
+{
+	rmm_lru_note_cost(mm, rmm_node_lruvec(mm, rmm_mm_page_nid(mm, page)),
+			  file, 1, 0);
+}
+RMM_EXPORT(rmm_lru_note_cost_refault);
+
 /* the owner of a page; read right after isolation (pinned) */
 static void *lru_page_owner(struct rmm_mm *mm, struct rmm_page *page)
 {

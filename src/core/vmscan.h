@@ -218,4 +218,11 @@ enum rmm_page_references rmm_page_check_references(struct rmm_page *page,
 unsigned long rmm_shrinker_delta(unsigned long freeable, int priority,
 				 int seeks);
 
+/*
+ * lru_note_cost_refault(): @page (not on the LRU yet, so @file says what
+ * it is) refaulted and was active before its eviction.  Takes lru_lock.
+ */
+void rmm_lru_note_cost_refault(struct rmm_mm *mm, struct rmm_page *page,
+			       bool file);
+
 #endif /* _RMM_VMSCAN_H */
