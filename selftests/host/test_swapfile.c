@@ -233,6 +233,26 @@ static void test_enomem(void)
 	is_long(rmm_swapoff(&mm, 0, NULL), 0, "off");
 }
 
+/* vm_swap_full(): nr_swap_pages * 2 < total_swap_pages, hand-worked */
+static void test_swap_full(void)
+{
+	static u32 taken[1024];
+	unsigned long i;
+
+	ok(!rmm_swap_full(&mm), "no device: not full");
+	is_long(rmm_swapon(&mm, 0, "half", 2048, -1, 0), 0, "2048-page device");
+	ok(!rmm_swap_full(&mm), "2047 of 2047 free: not full");
+	for (i = 0; i < 1023; i++)
+		taken[i] = rmm_get_swap_page(&mm);
+	ok(!rmm_swap_full(&mm), "1024 free: 2048 < 2047 is false: not full");
+	taken[1023] = rmm_get_swap_page(&mm);
+	ok(rmm_swap_full(&mm), "1023 free: 2046 < 2047: full");
+	for (i = 0; i < 1024; i++)
+		put_slot(taken[i]);
+	ok(!rmm_swap_full(&mm), "all free again: not full");
+	is_long(rmm_swapoff(&mm, 0, NULL), 0, "off");
+}
+
 static void test_slot_order(void)
 {
 	u32 first[4], e;
@@ -745,6 +765,7 @@ int main(void)
 
 	test_swapon_refusals();
 	test_enomem();
+	test_swap_full();
 	test_slot_order();
 	test_free_list_columns();
 	test_priorities();
