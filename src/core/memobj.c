@@ -1209,8 +1209,9 @@ static struct rmm_page *fault_alloc(struct rmm_memobj *obj,
  * (workingset_refault(), as __read_swap_cache_async() and do_swap_page()
  * call it, before the pte_same() check): the page may go on the active
  * list.  Once read, the page goes into the swap cache if other entries
- * still hold the slot, else the slot is freed.  *major: read from the
- * device.  -ENOMEM, -EAGAIN (fault_alloc()), -EIO.
+ * still hold the slot, or for a fault on a private object while swap is
+ * not half full (it keeps its slot); else the slot is freed.  *major:
+ * read from the device.  -ENOMEM, -EAGAIN (fault_alloc()), -EIO.
  */
 #define SWAPIN_AGAIN	1
 
