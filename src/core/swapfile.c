@@ -640,12 +640,28 @@ int rmm_swapcache_prepare(struct rmm_mm *mm, u32 e)
 }
 RMM_EXPORT(rmm_swapcache_prepare);
 
+/*
+ * put_swap_folio()'s end: drop @offset's HAS_CACHE and free the slot if
+ * no entry holds it any more (si->lock held)
+ */
+static void swap_drop_cache_locked(struct rmm_swap_state *swap,
+				   struct rmm_swap_info *si,
+				   unsigned long offset)
+{
+	u8 count = si->swap_map[offset] & ~RMM_SWAP_HAS_CACHE;
+
+	rmm_assert_held(&si->lock);
+	if (count)
+		si->swap_map[offset] = count;
+	else
+		swap_slot_free(swap, si, offset);
+}
+
 /* swapcache_clear(): drop HAS_CACHE, free the slot if nothing holds it */
 void rmm_swapcache_clear(struct rmm_mm *mm, u32 e)
 {
 	unsigned long offset = rmm_swp_offset(e);
 	struct rmm_swap_info *si;
-	u8 count;
 
 	si = swap_type_info(mm, e, __func__);
 	if (!si)
@@ -655,17 +671,12 @@ void rmm_swapcache_clear(struct rmm_mm *mm, u32 e)
 		rmm_spin_unlock(&si->lock);
 		return;
 	}
-	count = si->swap_map[offset];
-	if (RMM_WARN_ON(!(count & RMM_SWAP_HAS_CACHE) ||
+	if (RMM_WARN_ON(!(si->swap_map[offset] & RMM_SWAP_HAS_CACHE) ||
 			!cache_empty(si->cache[offset]))) {
 		rmm_spin_unlock(&si->lock);
 		return;
 	}
-	count &= ~RMM_SWAP_HAS_CACHE;
-	if (count)
-		si->swap_map[offset] = count;
-	else
-		swap_slot_free(mm->swap, si, offset);
+	swap_drop_cache_locked(mm->swap, si, offset);
 	rmm_spin_unlock(&si->lock);
 }
 RMM_EXPORT(rmm_swapcache_clear);
@@ -722,7 +733,6 @@ void rmm_swapcache_del_shadow(struct rmm_mm *mm, u32 e, struct rmm_page *page,
 	struct rmm_page_ext *ext = rmm_page_ext(mm, page);
 	unsigned long offset = rmm_swp_offset(e);
 	struct rmm_swap_info *si;
-	u8 count;
 
 	si = swap_type_info(mm, e, __func__);
 	if (!si)
@@ -745,13 +755,8 @@ void rmm_swapcache_del_shadow(struct rmm_mm *mm, u32 e, struct rmm_page *page,
 	rmm_spin_unlock(&lruvec->lru_lock);
 	swapcache_account(mm, page, -1);
 	/* put_swap_folio(): drop HAS_CACHE, free the slot if nothing holds it */
-	count = si->swap_map[offset];
-	RMM_WARN_ON(!(count & RMM_SWAP_HAS_CACHE));
-	count &= ~RMM_SWAP_HAS_CACHE;
-	if (count)
-		si->swap_map[offset] = count;
-	else
-		swap_slot_free(mm->swap, si, offset);
+	RMM_WARN_ON(!(si->swap_map[offset] & RMM_SWAP_HAS_CACHE));
+	swap_drop_cache_locked(mm->swap, si, offset);
 	rmm_spin_unlock(&si->lock);
 }
 RMM_EXPORT(rmm_swapcache_del_shadow);
