@@ -724,6 +724,23 @@ static void st_err(const char *what, int id, u64 pgoff)
 		       what);
 }
 
+/* test_swap_stress()'s reclaimer thread: what it did */
+static atomic_long sw_freed, sw_young, sw_busy;
+/*
+ * set by test_swap_stress(): the private threads go on past ST_ITERS
+ * (up to 20 times) until the reclaimer freed and found young enough
+ * pages, so that a loaded machine does not make the test flaky
+ */
+static atomic_int st_until_reclaimed;
+
+static bool st_more(long it)
+{
+	if (it < ST_ITERS)
+		return true;
+	return atomic_load(&st_until_reclaimed) && it < 20L * ST_ITERS &&
+	       (atomic_load(&sw_freed) <= 100 || atomic_load(&sw_young) <= 100);
+}
+
 static void *st_private(void *arg)
 {
 	int id = ((struct st_arg *)arg)->id;
@@ -747,7 +764,7 @@ static void *st_private(void *arg)
 		expect[i] = 0xfeed0000ULL + i;
 		present[i] = true;
 	}
-	for (it = 0; it < ST_ITERS; it++) {
+	for (it = 0; st_more(it); it++) {
 		u64 op = rnd(&s) % 16, pgoff = rnd(&s) % ST_PAGES;
 		struct rmm_pgrange r = { pgoff, 1 + rnd(&s) % 8 };
 
@@ -1170,7 +1187,7 @@ static enum rmm_pageout reclaim(struct rmm_page *p, bool may_swap)
 	rmm_port_inject_hook = po_hook;
 	ret = rmm_memobj_lru_ops.pageout(&mm, p, may_swap);
 	rmm_port_inject_hook = NULL;
-	if (ret == RMM_PAGEOUT_FREED) {
+	if (ret == RMM_PAGEOUT_FREED || ret == RMM_PAGEOUT_CLEAN) {
 		rmm_plist_pop(&mm, &iso);
 		rmm_lru_isolated_done(&mm, p);
 		p->next = p->prev = RMM_NIL;
@@ -1278,7 +1295,7 @@ static void test_swap_private(void)
 	ok(clean(obj), "validate clean");
 	p[1] = f.page;
 	writes0 = dev_writes;
-	is_long(reclaim(p[1], true), RMM_PAGEOUT_FREED,
+	is_long(reclaim(p[1], true), RMM_PAGEOUT_CLEAN,
 		"clean in the swap cache: reclaimed again");
 	is_long(dev_writes - writes0, 0, "without a write");
 	is_long(swap_free_slots(), slots0 - 1, "into the same slot");
@@ -1403,9 +1420,9 @@ static void test_swap_races(void)
 	po_fault_view = a;
 	po_punch_view = a;
 	po_pgoff = 1;
-	is_long(reclaim(p[1], true), RMM_PAGEOUT_KEEP,
-		"taken back and punched during the write: KEEP (an orphan)");
-	is_long(po_victims.nr, 0, "the punch gave the isolated page to the reclaimer");
+	is_long(reclaim(p[1], true), RMM_PAGEOUT_FREED,
+		"taken back and punched during the write: FREED (nothing holds it)");
+	is_long(po_victims.nr, 0, "the punch left the page being written to its writer");
 	ok(!lookup(a, 1), "pgoff 1 is a hole");
 	is_long(swap_free_slots(), slots0, "the slot is free");
 	is_long(node_stat(RMM_NR_SWAPCACHE), 0, "swap cache empty");
@@ -1551,7 +1568,6 @@ static void test_swap_fork_enomem(void)
  * back the rest.  Every read must still see its view's data.
  */
 static atomic_int sw_stop;
-static atomic_long sw_freed, sw_young, sw_busy;
 
 static void *sw_reclaimer(void *arg)
 {
@@ -1587,6 +1603,7 @@ static void *sw_reclaimer(void *arg)
 			} else {
 				switch (rmm_memobj_lru_ops.pageout(&mm, p, true)) {
 				case RMM_PAGEOUT_FREED:
+				case RMM_PAGEOUT_CLEAN:
 					rmm_lru_isolated_done(&mm, p);
 					p->next = p->prev = RMM_NIL;
 					rmm_mm_free_pages(&mm, p, 0);
@@ -1627,6 +1644,7 @@ static void test_swap_stress(void)
 		fault(st_parent, i, true, &f);
 		set_tag(f.page, 0xfeed0000ULL + i);
 	}
+	atomic_store(&st_until_reclaimed, 1);
 	pthread_create(&rec, NULL, sw_reclaimer, NULL);
 	for (i = 0; i < ST_PRIV; i++) {
 		args[i].id = i;
@@ -1636,6 +1654,7 @@ static void test_swap_stress(void)
 		pthread_join(th[i], NULL);
 	atomic_store(&sw_stop, 1);
 	pthread_join(rec, NULL);
+	atomic_store(&st_until_reclaimed, 0);
 	is_long(atomic_load(&st_errors), 0,
 		"threads under reclaim: every read saw its own view's data");
 	ok(atomic_load(&sw_freed) > 100 && atomic_load(&sw_young) > 100,
@@ -1798,11 +1817,194 @@ static void test_swap_read_unlocked(void)
 	is_long(nfree(), free0, "every page back");
 }
 
+/*
+ * An asynchronous device (ops->swap_write_async): writes are taken (the
+ * data copied, as swap_dev.c's bounce page) and end when the test says,
+ * through rmm_swap_end_write(), as the glue's work item does.
+ */
+#define AW_MAX	8
+static struct rmm_page *aw_page[AW_MAX];
+static u64 aw_offset[AW_MAX];
+static u8 aw_data[AW_MAX][4096];
+static int aw_nr;
+
+static int test_swap_write_async(struct rmm_mm *m, u64 cookie, u64 offset,
+				 void *a, struct rmm_page *page)
+{
+	if (cookie != 0x5a5a || offset == 0 || offset >= DEV_PAGES ||
+	    aw_nr == AW_MAX)
+		return -EINVAL;
+	aw_page[aw_nr] = page;
+	aw_offset[aw_nr] = offset;
+	memcpy(aw_data[aw_nr], a, 4096);
+	aw_nr++;
+	return 0;
+}
+
+static const struct rmm_mm_ops async_ops = {
+	.unmap_obj		= test_unmap_obj,
+	.swap_io		= test_swap_io,
+	.swap_write_async	= test_swap_write_async,
+};
+
+/* end every pending write, with @err (the data reaches the device if 0) */
+static void aw_end_all(int err)
+{
+	int i, n = aw_nr;
+
+	aw_nr = 0;
+	for (i = 0; i < n; i++) {
+		if (!err) {
+			memcpy(dev_mem[aw_offset[i]], aw_data[i], 4096);
+			dev_writes++;
+		}
+		rmm_swap_end_write(&mm, aw_page[i], err);
+	}
+}
+
+static bool under_writeback(struct rmm_page *p)
+{
+	return (ext_of(p)->flags & RMM_EXT_WRITEBACK) &&
+		(ext_of(p)->flags & RMM_EXT_SWAPCACHE);
+}
+
+static struct rmm_page *inactive_tail(void)
+{
+	return rmm_node_lruvec(&mm, 0)->lists[RMM_LRU_INACTIVE_ANON].last;
+}
+
+/* reclaim writes asynchronously: the page waits in the swap cache */
+static void test_swap_async(void)
+{
+	static u8 keep[4][4096], okeep[4096];
+	struct rmm_pgrange all = { 0, ~0ULL };
+	unsigned long free0 = nfree(), slots0 = swap_free_slots();
+	unsigned long writes0, rot0, out0;
+	long kv0;
+	struct rmm_memobj *obj, *obj2;
+	struct rmm_memview *a, *b;
+	struct rmm_page *p[4], *q;
+	struct rmm_plist vl;
+	struct rmm_fault f;
+	int i;
+
+	mm.ops = &async_ops;
+	rmm_plist_init(&vl);
+	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
+	a = rmm_memview_get(obj, 1);
+	for (i = 0; i < 4; i++) {
+		fault(a, i, true, &f);
+		p[i] = f.page;
+		fill_random(p[i], keep[i], 300 + i);
+	}
+
+	/* start, then end: rotated to the tail, then freed without a write */
+	writes0 = dev_writes;
+	out0 = rmm_vm_event_state(&mm, RMM_PSWPOUT);
+	rot0 = rmm_vm_event_state(&mm, RMM_PGROTATED);
+	is_long(reclaim(p[0], true), RMM_PAGEOUT_WRITEBACK,
+		"pageout starts the write and keeps the page: WRITEBACK");
+	ok(aw_nr == 1 && aw_page[0] == p[0] && !memcmp(aw_data[0], keep[0], 4096),
+	   "one write started, with the page's contents");
+	is_long(rmm_vm_event_state(&mm, RMM_PSWPOUT) - out0, 1,
+		"pswpout counted at submission");
+	ok(under_writeback(p[0]) && RmmPageLru(p[0]) && !RmmPageActive(p[0]),
+	   "the page is in the swap cache under writeback, on the inactive list");
+	is_long(node_stat(RMM_NR_WRITEBACK), 1, "nr_writeback 1");
+	is_long(node_stat(RMM_NR_SWAPCACHE), 1, "nr_swapcache 1");
+	is_long(rmm_memview_count_swap(a, &all), 1, "the index holds the swap entry");
+	is_long(node_stat(RMM_NR_ANON_MAPPED), 3, "out of NR_ANON_MAPPED");
+	ok(inactive_tail() != p[0], "not at the tail before the write ends");
+	ok(clean(obj), "validate clean under writeback");
+	is_long(reclaim(p[0], true), RMM_PAGEOUT_ACTIVATE,
+		"found again under writeback: ACTIVATE");
+	ok(RmmPageActive(p[0]) && aw_nr == 1, "active, no second write");
+	aw_end_all(0);
+	ok(!(ext_of(p[0])->flags & (RMM_EXT_WRITEBACK | RMM_EXT_RECLAIM)) &&
+	   !RmmPageDirty(p[0]), "the end clears writeback and PG_reclaim, clean");
+	ok(inactive_tail() == p[0] && !RmmPageActive(p[0]),
+	   "rotated to the inactive tail (folio_rotate_reclaimable())");
+	is_long(rmm_vm_event_state(&mm, RMM_PGROTATED) - rot0, 1, "pgrotated +1");
+	is_long(node_stat(RMM_NR_WRITEBACK), 0, "nr_writeback 0");
+	ok(clean(obj), "validate clean after the end");
+	is_long(reclaim(p[0], true), RMM_PAGEOUT_CLEAN,
+		"the next pass frees it without a write: CLEAN");
+	is_long(dev_writes - writes0, 1, "one write in all");
+	is_long(node_stat(RMM_NR_SWAPCACHE), 0, "out of the swap cache");
+	is_long(swap_free_slots(), slots0 - 1, "its slot holds it");
+	fault(a, 0, false, &f);
+	ok(f.major && same(f.page, keep[0]), "read back: major, byte for byte");
+	p[0] = f.page;
+
+	/* a fault during the write takes it back */
+	is_long(reclaim(p[1], true), RMM_PAGEOUT_WRITEBACK, "pgoff 1: WRITEBACK");
+	fault(a, 1, false, &f);
+	ok(f.page == p[1] && !f.major && same(p[1], keep[1]),
+	   "a fault during the write finds it in the swap cache (minor)");
+	aw_end_all(0);
+	ok(!(ext_of(p[1])->flags & RMM_EXT_WRITEBACK) && lookup(a, 1) == p[1],
+	   "the end leaves it in the index");
+	ok(clean(obj), "validate clean");
+
+	/* a failed write: dirty again, written again by the next pass */
+	is_long(reclaim(p[2], true), RMM_PAGEOUT_WRITEBACK, "pgoff 2: WRITEBACK");
+	rot0 = rmm_vm_event_state(&mm, RMM_PGROTATED);
+	aw_end_all(-5);
+	ok(RmmPageDirty(p[2]) && !under_writeback(p[2]) &&
+	   (ext_of(p[2])->flags & RMM_EXT_SWAPCACHE) && RmmPageLru(p[2]),
+	   "a failed write: dirty, in the swap cache, on the LRU");
+	is_long(rmm_vm_event_state(&mm, RMM_PGROTATED) - rot0, 0, "not rotated");
+	is_long(rmm_memview_count_swap(a, &all), 1, "the index keeps the swap entry");
+	ok(clean(obj), "validate clean");
+	is_long(reclaim(p[2], true), RMM_PAGEOUT_WRITEBACK, "written again");
+	aw_end_all(0);
+	is_long(reclaim(p[2], true), RMM_PAGEOUT_CLEAN, "then freed, clean");
+	fault(a, 2, false, &f);
+	ok(f.major && same(f.page, keep[2]), "pgoff 2 read back byte for byte");
+	p[2] = f.page;
+
+	/* punched during the write: the end frees it */
+	is_long(reclaim(p[3], true), RMM_PAGEOUT_WRITEBACK, "pgoff 3: WRITEBACK");
+	rmm_memview_punch(a, &(struct rmm_pgrange){ 3, 1 }, &vl);
+	is_long(vl.nr, 0, "the punch leaves the page being written");
+	ok(under_writeback(p[3]), "still under writeback");
+	i = (int)(free0 - nfree());
+	aw_end_all(0);
+	is_long(i - (long)(free0 - nfree()), 1, "the end freed the page");
+	is_long(node_stat(RMM_NR_SWAPCACHE), 2,
+		"left in the cache: pgoffs 0 and 2, read back with their slots");
+	ok(clean(obj), "validate clean");
+
+	/* the object goes during the write: the write's reference keeps it */
+	kv0 = atomic_load(&rmm_port_kv_live);
+	obj2 = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
+	b = rmm_memview_get(obj2, 2);
+	fault(b, 0, true, &f);
+	q = f.page;
+	fill_random(q, okeep, 399);
+	is_long(reclaim(q, true), RMM_PAGEOUT_WRITEBACK, "another object: WRITEBACK");
+	rmm_memview_put(b);
+	rmm_memobj_put(obj2);
+	ok(atomic_load(&rmm_port_kv_live) > kv0,
+	   "the object outlives its last user while its page is written");
+	aw_end_all(0);
+	is_long(atomic_load(&rmm_port_kv_live), kv0,
+		"the end freed the page, the slot and the object");
+
+	rmm_memview_put(a);
+	rmm_memobj_put(obj);
+	mm.ops = &test_ops;
+	is_long(nfree(), free0, "every page back");
+	is_long(swap_free_slots(), slots0, "every slot back");
+	ok(!rmm_swap_validate(&mm) && !rmm_lru_validate(&mm), "swap and lru clean");
+}
+
 static void test_swap(void)
 {
 	is_long(rmm_swap_init(&mm), 0, "swap state (no device yet)");
 	test_swap_private();	/* swaps the device on */
 	test_swap_races();
+	test_swap_async();
 	test_swap_read_unlocked();
 	test_swap_fork_enomem();
 	test_swap_stress();

@@ -170,7 +170,7 @@ static enum rmm_pageout evict(struct rmm_page *p)
 		return ret;
 	owner = ext_of(p)->owner;
 	ret = rmm_memobj_lru_ops.pageout(&mm, p, true);
-	if (ret == RMM_PAGEOUT_FREED) {
+	if (ret == RMM_PAGEOUT_FREED || ret == RMM_PAGEOUT_CLEAN) {
 		rmm_lru_isolated_done(&mm, p);
 		p->next = p->prev = RMM_NIL;
 		rmm_mm_free_pages(&mm, p, 0);

@@ -317,6 +317,24 @@ void rmm_lru_putback(struct rmm_mm *mm, struct rmm_lruvec *lruvec,
 }
 RMM_EXPORT(rmm_lru_putback);
 
+void rmm_lru_rotate_reclaimable(struct rmm_mm *mm, struct rmm_page *page)
+{
+	struct rmm_lruvec *lruvec = page_lruvec(mm, page);
+	bool rotated = false;
+
+	rmm_spin_lock(&lruvec->lru_lock);
+	if (RmmPageLru(page)) {
+		rmm_lru_del_locked(mm, lruvec, page);
+		RmmClearPageActive(page);
+		rmm_lru_add_locked(mm, lruvec, page, true);
+		rotated = true;
+	}
+	rmm_spin_unlock(&lruvec->lru_lock);
+	if (rotated)
+		rmm_count_vm_events(mm, RMM_PGROTATED, 1);
+}
+RMM_EXPORT(rmm_lru_rotate_reclaimable);
+
 /*
  * An isolated page the reclaimer now owns outright (the owner let go in
  * pageout()): off the isolated count, owner state cleared; the caller

@@ -63,7 +63,8 @@ enum rmm_lru_list {
 #define RMM_EXT_SWAPCACHE	BIT(3)	/* in the swap cache: ext->swap */
 #define RMM_EXT_WRITEBACK	BIT(4)	/* being written to swap */
 #define RMM_EXT_WORKINGSET	BIT(5)	/* PG_workingset */
-#define RMM_EXT_RECLAIM		BIT(6)	/* PG_reclaim: rotate on completion */
+#define RMM_EXT_RECLAIM		BIT(6)	/* PG_reclaim: reclaim wants it once
+					 * its write ends: rotate then */
 
 struct rmm_page_ext {
 	void *owner;		/* struct rmm_memobj *, NULL: none */
@@ -108,9 +109,14 @@ static inline enum rmm_lru_list rmm_page_lru(const struct rmm_page *page)
  * reaches a page's owner only through these.
  */
 enum rmm_pageout {
-	RMM_PAGEOUT_FREED,	/* the owner let go: the reclaimer frees it */
+	RMM_PAGEOUT_FREED,	/* written, and the owner let go: the
+				 * reclaimer frees it */
+	RMM_PAGEOUT_CLEAN,	/* let go without a write (a clean page in
+				 * the swap cache): the reclaimer frees it */
 	RMM_PAGEOUT_KEEP,	/* busy (a lock, I/O error, no swap): keep */
 	RMM_PAGEOUT_ACTIVATE,	/* cannot be reclaimed now: activate */
+	RMM_PAGEOUT_WRITEBACK,	/* written asynchronously: keep (PAGE_SUCCESS
+				 * of a folio still under writeback) */
 };
 
 struct rmm_lru_owner_ops {
@@ -213,6 +219,14 @@ unsigned long rmm_lru_isolate(struct rmm_mm *mm, struct rmm_lruvec *lruvec,
  */
 void rmm_lru_putback(struct rmm_mm *mm, struct rmm_lruvec *lruvec,
 		     struct rmm_plist *pages, struct rmm_plist *free);
+
+/*
+ * folio_rotate_reclaimable(): @page's write for reclaim ended clean; if it
+ * is on a list (not isolated), move it to the tail of the inactive list,
+ * clearing PG_rmm_active, and count pgrotated (lru_move_tail()).  Takes
+ * lru_lock.
+ */
+void rmm_lru_rotate_reclaimable(struct rmm_mm *mm, struct rmm_page *page);
 
 /*
  * An isolated page its owner gave up in pageout(): off the isolated

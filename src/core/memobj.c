@@ -576,7 +576,8 @@ static void cache_del(struct rmm_memobj *obj, u32 e, struct rmm_page *page)
  * swap slot?  Then it must not be written through one view (its slot's
  * other holders read it from the cache).  If no entry holds the slot any
  * more, the page leaves the cache (try_to_free_swap()), unless it is
- * being written: the reclaimer takes it out then.  share_lock held.
+ * being written: the end of the write takes it out then.  share_lock
+ * held.
  */
 static bool swap_shared_locked(struct rmm_memobj *obj, struct rmm_page *page)
 {
@@ -614,9 +615,10 @@ static bool swap_shared(struct rmm_memobj *obj, struct rmm_page *page)
  * The last index entry of @page went (its counters too).  A page in the
  * swap cache whose slot other entries still hold stays there, on the
  * LRU, for them to find (reclaim or the last swap_free takes it out);
- * its user entries are removed now, since nobody frees it after the
- * caller's unmap.  Else it leaves the cache, unless it is being written
- * (the reclaimer, which holds it, takes it out).  true: kept.
+ * so does a page being written (the end of its write takes it out, or
+ * the reclaimer that writes it synchronously); its user entries are
+ * removed now, since nobody frees it after the caller's unmap.  Else it
+ * leaves the cache.  true: kept.
  */
 static bool swapcache_release(struct rmm_memobj *obj, struct rmm_page *page,
 			      bool mapped)
@@ -636,9 +638,10 @@ static bool swapcache_release(struct rmm_memobj *obj, struct rmm_page *page,
 		rmm_spin_unlock(&obj->share_lock);
 		return true;
 	}
-	if ((ext->flags & RMM_EXT_SWAPCACHE) &&
-	    !(ext->flags & RMM_EXT_WRITEBACK)) {
-		if (rmm_swap_count(mm, ext->swap))
+	if (ext->flags & RMM_EXT_SWAPCACHE) {
+		/* a page under writeback: its end takes it out */
+		if ((ext->flags & RMM_EXT_WRITEBACK) ||
+		    rmm_swap_count(mm, ext->swap))
 			keep = true;
 		else
 			cache_del(obj, ext->swap, page);
@@ -727,7 +730,8 @@ static void drop_page(struct rmm_memview *v, u32 idx, struct rmm_plist *victims)
 /*
  * @v's index let go of swap entry @e (free_swap_and_cache()): one count
  * less; a page left in the swap cache that no index holds and no entry
- * needs any more goes (unless being written: the reclaimer's).
+ * needs any more goes (unless being written: the end of the write, or
+ * the reclaimer writing it synchronously, takes it out).
  */
 static void drop_swap(struct rmm_memview *v, u32 e, struct rmm_plist *victims)
 {
@@ -1791,6 +1795,29 @@ static int memobj_referenced(struct rmm_mm *mm, struct rmm_page *page)
 }
 
 /*
+ * folio_start_writeback()/folio_end_writeback() for swap (share_lock
+ * held): PG_reclaim with it, since only reclaim writes; NR_WRITEBACK.
+ * The end clears PG_rmm_dirty after a good write and sets it after a
+ * failed one (the slot does not hold the contents: write it again).
+ */
+static void writeback_start(struct rmm_memobj *obj, struct rmm_page *page)
+{
+	rmm_assert_held(&obj->share_lock);
+	ext_flags(obj->mm, page, RMM_EXT_WRITEBACK | RMM_EXT_RECLAIM, 0);
+	rmm_mod_node_page_state(page_node(obj->mm, page), RMM_NR_WRITEBACK, 1);
+}
+
+static void writeback_end(struct rmm_memobj *obj, struct rmm_page *page,
+			  int err)
+{
+	rmm_assert_held(&obj->share_lock);
+	ext_flags(obj->mm, page, 0, RMM_EXT_WRITEBACK | RMM_EXT_RECLAIM);
+	rmm_mod_node_page_state(page_node(obj->mm, page), RMM_NR_WRITEBACK, -1);
+	if (!err != !RmmPageDirty(page))
+		page_flag(obj->mm, page, PG_rmm_dirty, err);
+}
+
+/*
  * The end of a pageout, after the write (@err its result; share_lock
  * held): a fault may have taken the page back from the swap cache
  * meanwhile (then it stays, and leaves the cache only if no entry holds
@@ -1836,10 +1863,13 @@ static enum rmm_pageout pageout_done(struct rmm_memobj *obj,
  * index entry holding the page replaced by the swap entry (one count of
  * the slot each; the share count drops to 0), the page out of the
  * counters, its user entries removed (unmap_obj).  Then, no lock held,
- * the write; then pageout_done().  A page already in the swap cache
+ * the write: started asynchronously (WRITEBACK: the page stays in the
+ * swap cache under RMM_EXT_WRITEBACK, and rmm_memobj_end_writeback()
+ * finishes), or done synchronously, then pageout_done().  A page being
+ * written is activated.  A page already in the swap cache
  * whose slot holds its contents (read back and not written since: a
  * page in the cache is never writable while its slot has holders) needs
- * no write.
+ * no write: CLEAN.
  */
 static enum rmm_pageout memobj_pageout(struct rmm_mm *mm,
 				       struct rmm_page *page, bool may_swap)
@@ -1862,6 +1892,11 @@ static enum rmm_pageout memobj_pageout(struct rmm_mm *mm,
 	/* an orphan, or a view on its way out still holds the page */
 	if ((ext->flags & RMM_EXT_ORPHAN) || holders != page->private)
 		goto unlock;
+	/* folio_test_writeback(): shrink_folio_list() activates it */
+	if (ext->flags & RMM_EXT_WRITEBACK) {
+		ret = RMM_PAGEOUT_ACTIVATE;
+		goto unlock;
+	}
 	if (ext->flags & RMM_EXT_SWAPCACHE) {
 		e = ext->swap;
 		write = RmmPageDirty(page);
@@ -1903,7 +1938,7 @@ static enum rmm_pageout memobj_pageout(struct rmm_mm *mm,
 	rmm_spin_lock(&obj->share_lock);
 	page->private = 0;
 	if (write)
-		ext_flags(mm, page, RMM_EXT_WRITEBACK, 0);
+		writeback_start(obj, page);
 	rmm_spin_unlock(&obj->share_lock);
 	if (holders) {
 		if (obj->kind == RMM_MEMOBJ_SHARED)
@@ -1916,20 +1951,60 @@ static enum rmm_pageout memobj_pageout(struct rmm_mm *mm,
 
 	if (write) {
 		rmm_inject(RMM_INJECT_MEMOBJ_PAGEOUT, page);
-		err = rmm_swap_writepage(mm, e, page);
+		/* the write's reference: rmm_memobj_end_writeback() drops it */
+		rmm_memobj_get(obj);
+		err = rmm_swap_writepage_async(mm, e, page);
+		/* started: the page is the end of the write's, not ours */
+		if (err == RMM_SWAP_WRITE_STARTED)
+			return RMM_PAGEOUT_WRITEBACK;
+		rmm_memobj_put(obj);
 	}
 	rmm_spin_lock(&obj->share_lock);
 	if (write)
-		ext_flags(mm, page, 0, RMM_EXT_WRITEBACK);
-	if (!err && RmmPageDirty(page))
-		page_flag(mm, page, PG_rmm_dirty, false);
+		writeback_end(obj, page, err);
 	ret = pageout_done(obj, page, e, err);
 	rmm_spin_unlock(&obj->share_lock);
+	if (ret == RMM_PAGEOUT_FREED && !write)
+		ret = RMM_PAGEOUT_CLEAN;
 	return ret;
 unlock:
 	unlock_views(obj);
 	return ret;
 }
+
+void rmm_memobj_end_writeback(struct rmm_mm *mm, struct rmm_page *page,
+			      int err)
+{
+	struct rmm_page_ext *ext = rmm_page_ext(mm, page);
+	struct rmm_memobj *obj = ext->owner;
+	bool release = false, rotate = false;
+	u32 e = ext->swap;
+
+	rmm_might_sleep();
+	rmm_spin_lock(&obj->share_lock);
+	RMM_WARN_ON(!(ext->flags & RMM_EXT_WRITEBACK) ||
+		    !(ext->flags & RMM_EXT_SWAPCACHE));
+	writeback_end(obj, page, err);
+	if (page->private) {
+		/* a fault took it back meanwhile: as pageout_done() */
+		if (!err && !rmm_swap_count(mm, e))
+			cache_del(obj, e, page);
+	} else if (!rmm_swap_count(mm, e)) {
+		/* nothing holds the page or its slot any more */
+		cache_del(obj, e, page);
+		release = true;
+	} else if (!err) {
+		rotate = true;
+	}
+	rmm_spin_unlock(&obj->share_lock);
+	if (rotate)
+		rmm_lru_rotate_reclaimable(mm, page);
+	/* nothing maps it: its entries went when they became swap entries */
+	if (release && lru_let_go(obj, page, false))
+		rmm_mm_free_pages(mm, page, 0);
+	rmm_memobj_put(obj);
+}
+RMM_EXPORT(rmm_memobj_end_writeback);
 
 const struct rmm_lru_owner_ops rmm_memobj_lru_ops = {
 	.pin		= memobj_pin,

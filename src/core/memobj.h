@@ -310,6 +310,19 @@ u64 rmm_memview_count_swap(struct rmm_memview *v, const struct rmm_pgrange *r);
 int rmm_memobj_unuse_swap(struct rmm_mm *mm, int type);
 
 /*
+ * folio_end_writeback() for a page of an object whose pageout started an
+ * asynchronous write (RMM_PAGEOUT_WRITEBACK; the object reference that
+ * pageout took for the write is dropped here): the page stays in the
+ * swap cache, dirty again after an error (@err); it leaves the cache and
+ * is freed when nothing holds it or its slot any more; else, clean and
+ * unmapped, it is rotated to the tail of the inactive list
+ * (folio_rotate_reclaimable()) for the next scan to free without a
+ * write.  Process context, no core lock held (rmm_swap_end_write()).
+ */
+void rmm_memobj_end_writeback(struct rmm_mm *mm, struct rmm_page *page,
+			      int err);
+
+/*
  * The owner of LRU pages (lru.h): lru.c gives these to every instance
  * unless a test set its own.  pin: a reference on the page's object;
  * referenced: trylocks (-EAGAIN), test-and-clear RMM_EXT_YOUNG, the

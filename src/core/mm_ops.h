@@ -53,6 +53,18 @@ static inline int rmm_mm_swap_io(struct rmm_mm *mm, u64 dev_cookie,
 	return ops->swap_io(mm, dev_cookie, offset, addr, write);
 }
 
+/* an asynchronous swap write; -EOPNOTSUPP when the host has none */
+static inline int rmm_mm_swap_write_async(struct rmm_mm *mm, u64 dev_cookie,
+					  u64 offset, void *addr,
+					  struct rmm_page *page)
+{
+	const struct rmm_mm_ops *ops = mm->ops;
+
+	if (!ops || !ops->swap_write_async)
+		return -EOPNOTSUPP;
+	return ops->swap_write_async(mm, dev_cookie, offset, addr, page);
+}
+
 /* the host's OOM killer; false (nothing killed) without one */
 static inline bool rmm_mm_out_of_memory(struct rmm_mm *mm, unsigned int order,
 					rmm_gfp_t gfp)

@@ -752,6 +752,19 @@ struct rmm_mm_ops {
 	 */
 	int (*swap_io)(struct rmm_mm *mm, u64 dev_cookie, u64 offset,
 		       void *addr, bool write);
+	/*
+	 * Phase 2, reclaim's writeout (swapfile.c's rmm_swap_writepage_async()):
+	 * start writing @addr to page @offset of swap device @dev_cookie and
+	 * return 0 without waiting (swap_writepage() under WB_SYNC_NONE), or
+	 * -errno when no write was started.  After a 0, the host calls
+	 * rmm_swap_end_write(@mm, @page, err) once the write ended, from
+	 * process context with no core lock held (never from inside this
+	 * call), and keeps the device until it returned.  Writes started
+	 * together may be merged (a block plug).  Same context as swap_io.
+	 * Without it reclaim writes synchronously through swap_io.
+	 */
+	int (*swap_write_async)(struct rmm_mm *mm, u64 dev_cookie, u64 offset,
+				void *addr, struct rmm_page *page);
 };
 
 /* per-subsystem state behind struct rmm_mm (each owned by its file) */

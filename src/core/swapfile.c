@@ -4,8 +4,9 @@
  * cache of one instance, after Debian 6.12.117's mm/swapfile.c (struct
  * swap_info_struct, the cluster allocator, swap_map, swapon/swapoff,
  * /proc/swaps, si_swapinfo()), mm/swap_state.c (the swap cache) and
- * mm/page_io.c (swap_writepage()/swap_read_folio(), synchronous).  The
- * device I/O is the host's (mm->ops->swap_io); what regionmm does
+ * mm/page_io.c (swap_writepage(), asynchronous for reclaim when the host
+ * has ops->swap_write_async, and swap_read_folio()).  The device I/O is
+ * the host's (mm->ops->swap_io, swap_write_async); what regionmm does
  * differently is in Documentation/kernel-compat.rst, rows swap-*.
  *
  * A device (struct rmm_swap_info, one per type, kept until
@@ -775,8 +776,20 @@ static bool page_zero_filled(const unsigned long *data)
 	return true;
 }
 
-static int swap_io(struct rmm_mm *mm, u32 e, struct rmm_page *page,
-		   bool write)
+static void swap_io_error(u32 e, int err, bool write)
+{
+	rmm_pr_warn_ratelimited("%s-error on swap-device (%u:%lu): %d\n",
+				write ? "Write" : "Read", rmm_swp_type(e),
+				(unsigned long)rmm_swp_offset(e), err);
+}
+
+/*
+ * One page to or from slot @e; @async asks for ops->swap_write_async
+ * (RMM_SWAP_WRITE_STARTED when it took the write; a host without it gets
+ * the synchronous ops->swap_io).
+ */
+static int __swap_io(struct rmm_mm *mm, u32 e, struct rmm_page *page,
+		     bool write, bool async)
 {
 	unsigned long offset = rmm_swp_offset(e);
 	unsigned long bit = 1UL << (offset % BITS_PER_ULONG);
@@ -820,12 +833,24 @@ static int swap_io(struct rmm_mm *mm, u32 e, struct rmm_page *page,
 
 	/* count_swpout_vm_event() / PSWPIN: at submission, as the kernel */
 	rmm_count_vm_events(mm, write ? RMM_PSWPOUT : RMM_PSWPIN, 1);
+	if (async) {
+		err = rmm_mm_swap_write_async(mm, cookie, offset, addr, page);
+		if (!err)
+			return RMM_SWAP_WRITE_STARTED;
+		if (err != -EOPNOTSUPP)
+			goto out;
+	}
 	err = rmm_mm_swap_io(mm, cookie, offset, addr, write);
+out:
 	if (err)
-		rmm_pr_warn_ratelimited("%s-error on swap-device (%u:%lu): %d\n",
-					write ? "Write" : "Read",
-					rmm_swp_type(e), offset, err);
+		swap_io_error(e, err, write);
 	return err;
+}
+
+static int swap_io(struct rmm_mm *mm, u32 e, struct rmm_page *page,
+		   bool write)
+{
+	return __swap_io(mm, e, page, write, false);
 }
 
 int rmm_swap_writepage(struct rmm_mm *mm, u32 e, struct rmm_page *page)
@@ -839,6 +864,25 @@ int rmm_swap_readpage(struct rmm_mm *mm, u32 e, struct rmm_page *page)
 	return swap_io(mm, e, page, false);
 }
 RMM_EXPORT(rmm_swap_readpage);
+
+int rmm_swap_writepage_async(struct rmm_mm *mm, u32 e, struct rmm_page *page)
+{
+	return __swap_io(mm, e, page, true, true);
+}
+RMM_EXPORT(rmm_swap_writepage_async);
+
+/*
+ * swap_writeback_end_bio() -> folio_end_writeback(): the host's write
+ * ended; the page's owner takes it from here (memobj.c)
+ */
+void rmm_swap_end_write(struct rmm_mm *mm, struct rmm_page *page, int err)
+{
+	rmm_might_sleep();
+	if (err)
+		swap_io_error(rmm_page_ext(mm, page)->swap, err, true);
+	rmm_memobj_end_writeback(mm, page, err);
+}
+RMM_EXPORT(rmm_swap_end_write);
 
 /* ---- state, totals ---- */
 bool rmm_can_swap(const struct rmm_mm *mm)

@@ -233,6 +233,24 @@ u32 rmm_swapcache_get_shadow(struct rmm_mm *mm, u32 e);
 int rmm_swap_writepage(struct rmm_mm *mm, u32 e, struct rmm_page *page);
 int rmm_swap_readpage(struct rmm_mm *mm, u32 e, struct rmm_page *page);
 
+/*
+ * Reclaim's write (swap_writepage() with WB_SYNC_NONE): as
+ * rmm_swap_writepage(), but through the host's ops->swap_write_async
+ * when it has one.  RMM_SWAP_WRITE_STARTED: the write is under way and
+ * rmm_swap_end_write() follows (the caller keeps @page in the swap cache
+ * with RMM_EXT_WRITEBACK until then); 0 or -errno: done now (a zero page,
+ * a host without the op, or a write that could not be started).
+ */
+#define RMM_SWAP_WRITE_STARTED	1
+int rmm_swap_writepage_async(struct rmm_mm *mm, u32 e, struct rmm_page *page);
+/*
+ * The host's end of a write started by rmm_swap_writepage_async()
+ * (folio_end_writeback()): logs an error as the synchronous write does
+ * and hands the page to memobj.c (rmm_memobj_end_writeback()).  Process
+ * context, no core lock held.
+ */
+void rmm_swap_end_write(struct rmm_mm *mm, struct rmm_page *page, int err);
+
 /* get_nr_swap_pages() > 0: anonymous pages can be reclaimed */
 bool rmm_can_swap(const struct rmm_mm *mm);
 /*

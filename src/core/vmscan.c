@@ -17,7 +17,9 @@
  *            clears the references: unmap, so that the next access
  *            faults and says so), shrink_inactive_list() ->
  *            shrink_folio_list(): folio_check_references(), then the
- *            owner's pageout() (unmap, swap out, let go)
+ *            owner's pageout() (unmap, swap out, let go; or start the
+ *            write and keep the page, which its end rotates to the
+ *            inactive tail for the next pass to free)
  *
  * Differences from the kernel (Documentation/kernel-compat.rst, `lru`):
  * no memcg, no per-CPU LRU batches, no writeback throttling
@@ -447,6 +449,15 @@ static unsigned long shrink_folio_list(struct rmm_mm *mm,
 		bool anon = RmmPageSwapbacked(page);
 
 		rmm_cond_resched();
+		/*
+		 * folio_test_writeback(): the write an earlier pass started
+		 * is still under way.  The kernel's cases 1 and 2 (no
+		 * waiting: regionmm has no writeback throttling) activate
+		 * it; its end rotates it back to the inactive tail.
+		 */
+		if (READ_ONCE(rmm_page_ext(mm, page)->flags) &
+		    RMM_EXT_WRITEBACK)
+			goto activate;
 		if (ops && ops->referenced)
 			referenced_ptes = ops->referenced(mm, page);
 		/*
@@ -472,11 +483,16 @@ static unsigned long shrink_folio_list(struct rmm_mm *mm,
 			goto activate;
 		if (res == RMM_PAGEOUT_KEEP)
 			goto keep;
-		/* FREED: the owner let go; the page is the reclaimer's */
+		if (res == RMM_PAGEOUT_WRITEBACK) {
+			/* PAGE_SUCCESS, still under writeback: keep */
+			(*nr_pageout)++;
+			goto keep;
+		}
+		/* FREED, CLEAN: the owner let go; the page is the reclaimer's */
 		rmm_lru_isolated_done(mm, page);
 		rmm_plist_add_tail(mm, freed, page);
 		nr_reclaimed++;
-		if (anon)
+		if (anon && res == RMM_PAGEOUT_FREED)
 			(*nr_pageout)++;
 		continue;
 activate:
