@@ -101,6 +101,7 @@ long rmm_wmark_ioctl(void __user *argp);
  * rmm_kswapd_wake() is ops->wake_kswapd (any context)
  */
 struct rmm_mm;
+struct rmm_page;
 int rmm_kswapd_start(struct rmm_mm *mm);
 void rmm_kswapd_stop(struct rmm_mm *mm);
 void rmm_kswapd_wake(struct rmm_mm *mm, int nid);
@@ -124,6 +125,8 @@ int rmm_swap_dev_init(struct rmm_mm *mm);
 void rmm_swap_dev_exit(struct rmm_mm *mm);
 int rmm_swap_dev_io(struct rmm_mm *mm, u64 dev_cookie, u64 offset,
 		    void *addr, bool write);
+int rmm_swap_dev_write_async(struct rmm_mm *mm, u64 dev_cookie, u64 offset,
+			     void *addr, struct rmm_page *page);
 /* RMM_IOC_SWAP_FIRST..RMM_IOC_SWAP_LAST (CAP_SYS_ADMIN checked by chardev.c) */
 long rmm_swap_ioctl(unsigned int cmd, unsigned long arg);
 

@@ -76,6 +76,7 @@
 #include <linux/swab.h>
 #include <linux/uaccess.h>
 #include <linux/wait_bit.h>
+#include <linux/workqueue.h>
 #include <linux/regionmm.h>
 #include "rmm_port.h"
 #include "mmzone.h"
@@ -172,6 +173,84 @@ static int rmm_swap_dev_rw(struct rmm_swap_dev *d, u64 page, void *addr,
 		memcpy(addr, page_address(bounce), PAGE_SIZE);
 	mempool_free(bounce, rmm_swap_bounce);
 	return ret;
+}
+
+/*
+ * Reclaim's writes (mm->ops->swap_write_async): the page is copied to a
+ * bounce page and the bio submitted without waiting, so that one pass of
+ * kswapd starts a batch of writes that the block layer merges under the
+ * caller's plug (kswapd.c).  The bio's end (interrupt context) queues
+ * its work item on rmm_swap_wq (WQ_MEM_RECLAIM: reclaim waits on it),
+ * which hands the result to the core (rmm_swap_end_write()) and only
+ * then drops @inflight, so swapoff and unload wait for the core's end
+ * too.  The bio comes from rmm_swap_bioset (a mempool: it never fails,
+ * it waits).
+ */
+struct rmm_swap_wio {
+	struct work_struct work;
+	struct rmm_swap_dev *d;
+	struct rmm_mm *mm;
+	struct rmm_page *page;		/* the core's, handed back at the end */
+	struct page *bounce;
+	struct bio bio;			/* last: the bioset's front_pad */
+};
+
+static struct bio_set rmm_swap_bioset;
+static bool rmm_swap_bioset_ready;
+static struct workqueue_struct *rmm_swap_wq;
+
+static void rmm_swap_write_work(struct work_struct *work)
+{
+	struct rmm_swap_wio *wio = container_of(work, struct rmm_swap_wio,
+						work);
+	struct rmm_swap_dev *d = wio->d;
+	int err = blk_status_to_errno(wio->bio.bi_status);
+
+	mempool_free(wio->bounce, rmm_swap_bounce);
+	rmm_swap_end_write(wio->mm, wio->page, err);
+	bio_put(&wio->bio);
+	if (atomic_dec_and_test(&d->inflight))
+		wake_up_var(&d->inflight);
+}
+
+static void rmm_swap_write_endio(struct bio *bio)
+{
+	struct rmm_swap_wio *wio = container_of(bio, struct rmm_swap_wio, bio);
+
+	INIT_WORK(&wio->work, rmm_swap_write_work);
+	queue_work(rmm_swap_wq, &wio->work);
+}
+
+int rmm_swap_dev_write_async(struct rmm_mm *mm, u64 dev_cookie, u64 offset,
+			     void *addr, struct rmm_page *page)
+{
+	struct rmm_swap_dev *d = (struct rmm_swap_dev *)(uintptr_t)dev_cookie;
+	struct rmm_swap_wio *wio;
+	struct bio *bio;
+	sector_t sect;
+	int ret;
+
+	might_sleep();
+	if (WARN_ON_ONCE(!d || !offset || offset >= d->nr_pages))
+		return -EIO;
+	ret = rmm_swap_dev_sector(d, offset, &sect);
+	if (ret)
+		return ret;
+	atomic_inc(&d->inflight);
+	/* swap_writepage_bdev_async(): no REQ_SYNC under WB_SYNC_NONE */
+	bio = bio_alloc_bioset(d->bdev, 1, REQ_OP_WRITE | REQ_SWAP, GFP_NOIO,
+			       &rmm_swap_bioset);
+	wio = container_of(bio, struct rmm_swap_wio, bio);
+	wio->d = d;
+	wio->mm = mm;
+	wio->page = page;
+	wio->bounce = mempool_alloc(rmm_swap_bounce, GFP_NOIO);
+	memcpy(page_address(wio->bounce), addr, PAGE_SIZE);
+	bio->bi_iter.bi_sector = sect;
+	bio->bi_end_io = rmm_swap_write_endio;
+	__bio_add_page(bio, wio->bounce, PAGE_SIZE, 0);
+	submit_bio(bio);
+	return 0;
 }
 
 int rmm_swap_dev_io(struct rmm_mm *mm, u64 dev_cookie, u64 offset,
@@ -656,6 +735,13 @@ void rmm_swap_dev_exit(struct rmm_mm *mm)
 	}
 	rmm_swap_mm = NULL;
 	mutex_unlock(&rmm_swap_devs_lock);
+	if (rmm_swap_wq) {
+		destroy_workqueue(rmm_swap_wq);
+		rmm_swap_wq = NULL;
+	}
+	if (rmm_swap_bioset_ready)
+		bioset_exit(&rmm_swap_bioset);
+	rmm_swap_bioset_ready = false;
 	mempool_destroy(rmm_swap_bounce);
 	rmm_swap_bounce = NULL;
 }
@@ -668,6 +754,17 @@ int rmm_swap_dev_init(struct rmm_mm *mm)
 	rmm_swap_bounce = mempool_create_page_pool(RMM_SWAP_BOUNCE_MIN, 0);
 	if (!rmm_swap_bounce)
 		return -ENOMEM;
+	if (bioset_init(&rmm_swap_bioset, RMM_SWAP_BOUNCE_MIN,
+			offsetof(struct rmm_swap_wio, bio), BIOSET_NEED_BVECS)) {
+		rmm_swap_dev_exit(mm);
+		return -ENOMEM;
+	}
+	rmm_swap_bioset_ready = true;
+	rmm_swap_wq = alloc_workqueue("rmm_swap_io", WQ_MEM_RECLAIM, 0);
+	if (!rmm_swap_wq) {
+		rmm_swap_dev_exit(mm);
+		return -ENOMEM;
+	}
 	mutex_lock(&rmm_swap_devs_lock);
 	rmm_swap_mm = mm;
 	mutex_unlock(&rmm_swap_devs_lock);
