@@ -2048,6 +2048,47 @@ static void test_swap_readahead(void)
 	free_victims(obj, &vl);
 	rmm_memview_put(v);
 	rmm_memobj_put(obj);
+
+	/*
+	 * a SHARED object of 16 pages (its own window state): a fault just
+	 * below the last one reads backwards
+	 */
+	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_SHARED, 0, GFP);
+	rmm_plist_init(&vl);
+	rmm_memobj_set_size(obj, RA_PAGES, &vl);
+	v = rmm_memview_get(obj, 1);
+	for (i = 0; i < RA_PAGES; i++) {
+		fault(v, i, true, &f);
+		p[i] = f.page;
+		fill_random(p[i], keep[i], 980 + i);
+	}
+	for (i = 0, good = true; i < RA_PAGES; i++)
+		good &= reclaim(p[i], true) == RMM_PAGEOUT_FREED;
+	ok(good, "shared: pgoffs 0..15 swapped out");
+	/* hits 4: window 8 = [12 - 3, 12 + 5) below the size 16: 9..15 */
+	ra0 = ev(RMM_SWAP_RA);
+	is_long(fault(v, 12, false, &f), 0, "shared: fault on pgoff 12");
+	ok(f.major && same(f.page, keep[12]), "major, contents kept");
+	is_long(ev(RMM_SWAP_RA) - ra0, 6,
+		"swap_ra +6 (pgoffs 9..11, 13..15)");
+	hit0 = ev(RMM_SWAP_RA_HIT);
+	ok(!fault(v, 9, false, &f) && !f.major && same(f.page, keep[9]),
+	   "pgoff 9: minor, from the cache");
+	is_long(ev(RMM_SWAP_RA_HIT) - hit0, 1, "swap_ra_hit +1");
+	/*
+	 * pgoff 8, below the last fault (9): 1 hit -> 4, half the last
+	 * window 8 is 4: [8 - 4 + 1, 9) = pgoffs 5..7
+	 */
+	ra0 = ev(RMM_SWAP_RA);
+	is_long(fault(v, 8, false, &f), 0, "shared: fault on pgoff 8");
+	is_long(ev(RMM_SWAP_RA) - ra0, 3, "swap_ra +3 (pgoffs 5..7: backwards)");
+	for (i = 5, good = true; i <= 7; i++)
+		good &= !!ra_cached(obj, i);
+	ok(good, "pgoffs 5..7 in the cache");
+	ok(clean(obj), "validate clean");
+	rmm_memview_put(v);
+	rmm_memobj_put(obj);
+
 	mm.ops = &test_ops;
 	is_long(node_stat(RMM_NR_SWAPCACHE), 0, "swap cache empty");
 	is_long(swap_free_slots(), slots0, "every slot back");
