@@ -42,6 +42,8 @@
  * swap cache (workingset_eviction()); a read of a slot with a shadow is a
  * refault (workingset_refault(): counted, and the page goes on the active
  * list when its refault distance is small, workingset.h).
+ * A fault that reads also reads the swap entries around it in its view
+ * (swap readahead, below), into the swap cache only.
  *
  * Metadata (meminfo's Metadata:): every byte this file gets from
  * rmm_kvzalloc() (objects, views, index nodes) is added to
@@ -1425,7 +1427,10 @@ static struct rmm_page *fault_alloc(struct rmm_memobj *obj,
  * call it, before the pte_same() check): the page may go on the active
  * list.  Once read, the page goes into the swap cache if other entries
  * still hold the slot, or for a fault on a private object while swap is
- * not half full (it keeps its slot); else the slot is freed.  *major:
+ * not half full (it keeps its slot); else the slot is freed.  A fault
+ * also reads its neighbours in the index into the swap cache, in the
+ * same batch (swapin_readahead(): swap_ra_start(), swap_ra_add()); a
+ * page found in the cache may be one of those (swap_ra_hit()).  *major:
  * read from the device.  -ENOMEM, -EAGAIN (fault_alloc()), -EIO.
  */
 #define SWAPIN_AGAIN	1
