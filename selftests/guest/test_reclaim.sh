@@ -15,7 +15,9 @@
 #     (copy-on-write) and a partial unmap: every byte reads back right;
 #     pages went out and came back (pswpout, pswpin), the worker scanned
 #     and stole (pgscan_kswapd, pgsteal_kswapd) and direct reclaim ran
-#     too (allocstall); nothing stays swapped once they are gone;
+#     too (allocstall); the read-back, sequential, read ahead (swap_ra)
+#     and its faults found those pages (swap_ra_hit); nothing stays
+#     swapped once they are gone;
 #  4. a process killed while it swaps leaves nothing behind (swap Used
 #     back to 0, the region's pages back);
 #  5. the worker stops at high: a hog that takes the zone below its low
@@ -37,7 +39,7 @@ DEV=${RMM_DISK:-/dev/vda}
 T=/tmp/reclaim
 mkdir -p $T
 
-ktap_plan 19
+ktap_plan 21
 
 # ev NAME: a /proc/regionmm/vmstat counter
 ev() {
@@ -107,6 +109,7 @@ wait 2>/dev/null
 mkswap "$DEV" >/dev/null 2>&1
 ktap_check "rmm-swap on $DEV" rmm-swap on "$DEV"
 o0=$(ev pswpout) i0=$(ev pswpin) k0=$(ev pgscan_kswapd) s0=$(ev pgsteal_kswapd)
+r0=$(ev swap_ra) h0=$(ev swap_ra_hit)
 a0=$(awk '$1 ~ /^allocstall_/ { s += $2 } END { print s + 0 }' /proc/regionmm/vmstat)
 rmm-run -- rmm_pressure fill 48 -P 3 -H 8 -p 5 -c 3 -f -u >$T/swap 2>&1
 rc=$?
@@ -115,6 +118,8 @@ ktap_check "3 x 48 MiB with fork and unmap on a 96 MiB region: every byte right"
 	sh -c "[ $rc = 0 ] && [ \$(grep -c 'bad 0' $T/swap) = 6 ]"
 ev_check "pages went to swap and came back (pswpout, pswpin)" \
 	sh -c "[ $(ev pswpout) -gt $o0 ] && [ $(ev pswpin) -gt $i0 ]"
+ev_check "sequential read-back read ahead and hit (swap_ra $r0 -> $(ev swap_ra), swap_ra_hit $h0 -> $(ev swap_ra_hit))" \
+	sh -c "[ $(ev swap_ra) -gt $r0 ] && [ $(ev swap_ra_hit) -gt $h0 ]"
 ev_check "the worker scanned and reclaimed (pgscan_kswapd, pgsteal_kswapd)" \
 	sh -c "[ $(ev pgscan_kswapd) -gt $k0 ] && [ $(ev pgsteal_kswapd) -gt $s0 ]"
 a1=$(awk '$1 ~ /^allocstall_/ { s += $2 } END { print s + 0 }' /proc/regionmm/vmstat)
@@ -156,7 +161,9 @@ ktap_check "the worker sleeps again" \
 kill $hog
 wait $hog 2>/dev/null
 
-# 6. swapoff
+# 6. swapoff, with page-cluster 0: no swap readahead
+echo 0 >/proc/sys/regionmm/page-cluster
+r0=$(ev swap_ra) i0=$(ev pswpin)
 rmm-run -- rmm_pressure fill 60 -w $T/a >$T/a.out 2>&1 &
 pa=$!
 wait_file $T/a.ready
@@ -178,6 +185,9 @@ wait $pa
 arc=$?
 ktap_check "both processes read all their data right" \
 	sh -c "[ $arc = 0 ] && [ $brc = 0 ] && grep -q 'bad 0' $T/a.out && grep -q 'bad 0' $T/b.out"
+ev_check "page-cluster 0: pages came back (pswpin $i0 -> $(ev pswpin)) and swap_ra stayed $r0" \
+	sh -c "[ $(ev pswpin) -gt $i0 ] && [ $(ev swap_ra) = $r0 ]"
+echo 3 >/proc/sys/regionmm/page-cluster
 
 rmm_unload
 ktap_finished

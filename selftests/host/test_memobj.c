@@ -13,6 +13,8 @@
 #include "lru.h"
 #include "swapfile.h"
 #include "vmscan.h"
+#include "wmark.h"
+#include "workingset.h"
 
 static struct rmm_mm mm;
 static long kv_base;
@@ -59,6 +61,30 @@ static int test_swap_io(struct rmm_mm *m, u64 cookie, u64 offset, void *a,
 static const struct rmm_mm_ops test_ops = {
 	.unmap_obj	= test_unmap_obj,
 	.swap_io	= test_swap_io,
+};
+
+/* swap_read_batch: one call per batch, each page read as swap_io does */
+static unsigned long batch_calls;
+static int batch_last_nr;
+static u64 batch_first_offset;
+
+static void test_swap_read_batch(struct rmm_mm *m, u64 cookie,
+				 const u64 *offsets, void *const *addrs,
+				 int nr, int *errs)
+{
+	int i;
+
+	batch_calls++;
+	batch_last_nr = nr;
+	batch_first_offset = offsets[0];
+	for (i = 0; i < nr; i++)
+		errs[i] = test_swap_io(m, cookie, offsets[i], addrs[i], false);
+}
+
+static const struct rmm_mm_ops test_ops_batch = {
+	.unmap_obj	= test_unmap_obj,
+	.swap_io	= test_swap_io,
+	.swap_read_batch = test_swap_read_batch,
 };
 
 #define GFP	RMM_GFP_HIGHUSER_MOVABLE
@@ -1733,6 +1759,13 @@ static void test_swap_own_fault(void)
  * of the page during the read makes the fault start again on a hole, with
  * the slot freed and the page it read given back.
  */
+/* vm.page-cluster (swap readahead: 1 << n pages, 0 = off) */
+static void set_page_cluster(long n)
+{
+	is_long(rmm_set_tunable(&mm, RMM_TUNE_PAGE_CLUSTER, &n, 1), 0,
+		"page-cluster %ld", n);
+}
+
 static struct rmm_memview *rd_view;
 static struct rmm_memobj *rd_obj;
 static struct rmm_page *rd_victim;
@@ -1770,6 +1803,8 @@ static void test_swap_read_unlocked(void)
 	struct rmm_plist vl;
 	int i;
 
+	/* no readahead: page 0's read must not bring page 2 in */
+	set_page_cluster(0);
 	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
 	v = rmm_memview_get(obj, 1);
 	for (i = 0; i < 3; i++) {
@@ -1813,6 +1848,268 @@ static void test_swap_read_unlocked(void)
 	free_victims(obj, &vl);
 	rmm_memview_put(v);
 	rmm_memobj_put(obj);
+	is_long(swap_free_slots(), slots0, "every slot back");
+	is_long(nfree(), free0, "every page back");
+	set_page_cluster(3);
+}
+
+/*
+ * __swapin_nr_pages() by hand (6.12 and 6.1 mm/swap_state.c): pages =
+ * hits + 2; 2 (no hits) stays only for an adjacent offset, else 1; more
+ * rounds up to a power of two >= 4; capped at max_pages; never below
+ * half the previous window.
+ */
+static void test_swap_ra_window(void)
+{
+	is_long(rmm_swapin_nr_pages(0, 4, 4, 8, 0), 8,
+		"hits 4 (a new VMA's): 6 -> 8");
+	is_long(rmm_swapin_nr_pages(4, 9, 0, 8, 0), 1,
+		"no hits, not adjacent: 1");
+	is_long(rmm_swapin_nr_pages(8, 9, 0, 8, 0), 2, "no hits, prev + 1: 2");
+	is_long(rmm_swapin_nr_pages(10, 9, 0, 8, 0), 2, "no hits, prev - 1: 2");
+	is_long(rmm_swapin_nr_pages(0, 100, 1, 8, 0), 4, "hits 1: 3 -> 4");
+	is_long(rmm_swapin_nr_pages(0, 100, 3, 8, 0), 8, "hits 3: 5 -> 8");
+	is_long(rmm_swapin_nr_pages(0, 100, 7, 32, 0), 16, "hits 7: 9 -> 16");
+	is_long(rmm_swapin_nr_pages(0, 100, 63, 32, 0), 32,
+		"hits 63: 65 -> 128, capped at 32");
+	is_long(rmm_swapin_nr_pages(0, 100, 5, 4, 0), 4, "capped at max 4");
+	is_long(rmm_swapin_nr_pages(0, 100, 0, 8, 8), 4,
+		"1, but half the last window 8: 4");
+	is_long(rmm_swapin_nr_pages(0, 100, 0, 8, 3), 1,
+		"1, half the last window 3 is 1: 1");
+}
+
+static unsigned long ev(enum rmm_vm_event_item i)
+{
+	return rmm_vm_event_state(&mm, i);
+}
+
+/* the page of @obj's @pgoff in the fake device's swap cache, if any */
+static struct rmm_page *ra_cached(struct rmm_memobj *obj, u64 pgoff)
+{
+	struct rmm_swap_info *si = mm.swap->info[swap_type];
+	unsigned long o;
+
+	for (o = 1; o < si->max; o++) {
+		struct rmm_page *pg;
+
+		if (si->cache[o] == RMM_NIL || rmm_is_shadow(si->cache[o]))
+			continue;
+		pg = rmm_mm_idx_to_page(&mm, si->cache[o]);
+		if (ext_of(pg)->owner == obj && ext_of(pg)->index == pgoff)
+			return pg;
+	}
+	return NULL;
+}
+
+static struct rmm_memview *ra_view;
+static struct rmm_memobj *ra_obj;
+
+/* in the middle of the batch's first read: punch pgoff 1 */
+static void ra_punch_hook(u64 offset)
+{
+	struct rmm_pgrange r = { 1, 1 };
+	struct rmm_plist vl;
+
+	dev_read_hook = NULL;
+	rmm_plist_init(&vl);
+	rmm_memview_punch(ra_view, &r, &vl);
+	free_victims(ra_obj, &vl);
+}
+
+/*
+ * swap_vma_readahead(): a fault reads its neighbours in the view's index
+ * into the swap cache (swap_ra), in one batch; a fault on one is a minor
+ * fault from the cache (swap_ra_hit); the window grows with the hits;
+ * page-cluster 0 reads one page; nothing leaks.
+ */
+#define RA_PAGES	16
+static void test_swap_readahead(void)
+{
+	static u8 keep[RA_PAGES][4096];
+	struct rmm_pgrange all = { 0, ~0ULL };
+	unsigned long free0 = nfree(), slots0 = swap_free_slots();
+	unsigned long ra0, hit0, in0, maj0, rd0, wr0, calls0;
+	struct rmm_page *p[RA_PAGES];
+	struct rmm_memobj *obj;
+	struct rmm_memview *v;
+	struct rmm_fault f;
+	struct rmm_plist vl;
+	bool good;
+	int i;
+
+	test_swap_ra_window();
+	mm.ops = &test_ops_batch;
+	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
+	v = rmm_memview_get(obj, 1);
+	for (i = 0; i < RA_PAGES; i++) {
+		fault(v, i, true, &f);
+		p[i] = f.page;
+		fill_random(p[i], keep[i], 900 + i);
+	}
+	for (i = 0, good = true; i < RA_PAGES; i++)
+		good &= reclaim(p[i], true) == RMM_PAGEOUT_FREED;
+	ok(good, "pgoffs 0..15 swapped out");
+
+	/*
+	 * a new view: hits 4 -> window 8; not next to the last fault (0):
+	 * [4 - 3, 4 + 5) = pgoffs 1..8
+	 */
+	ra0 = ev(RMM_SWAP_RA);
+	hit0 = ev(RMM_SWAP_RA_HIT);
+	in0 = ev(RMM_PSWPIN);
+	maj0 = ev(RMM_PGMAJFAULT);
+	rd0 = dev_reads;
+	calls0 = batch_calls;
+	is_long(fault(v, 4, false, &f), 0, "fault on pgoff 4");
+	ok(f.major && same(f.page, keep[4]), "major, contents kept");
+	is_long(ev(RMM_SWAP_RA) - ra0, 7, "swap_ra +7 (pgoffs 1..3, 5..8)");
+	is_long(ev(RMM_PSWPIN) - in0, 8, "pswpin +8");
+	is_long(dev_reads - rd0, 8, "8 device reads");
+	is_long(ev(RMM_PGMAJFAULT) - maj0, 1, "pgmajfault +1");
+	ok(batch_calls - calls0 == 1 && batch_last_nr == 8,
+	   "one swap_read_batch call of 8 pages (%d)", batch_last_nr);
+	is_long(node_stat(RMM_NR_SWAPCACHE), 8,
+		"8 pages in the swap cache (the fault's kept with its slot)");
+	for (i = 1, good = true; i <= 8; i++)
+		good &= (i == 4) == !!lookup(v, i);
+	ok(good, "only pgoff 4 is in the index");
+	ok(lookup(v, 0) == NULL && lookup(v, 9) == NULL,
+	   "pgoffs 0 and 9 stay swap entries");
+	ok(clean(obj), "validate clean with readahead pages in the cache");
+
+	/* pgoffs 5..8: minor faults from the cache, 4 hits */
+	in0 = ev(RMM_PSWPIN);
+	for (i = 5, good = true; i <= 8; i++) {
+		good &= !fault(v, i, false, &f) && !f.major &&
+			same(f.page, keep[i]);
+		good &= !(ext_of(f.page)->flags & RMM_EXT_READAHEAD);
+	}
+	ok(good, "pgoffs 5..8: minor faults, contents kept, PG_readahead cleared");
+	is_long(ev(RMM_SWAP_RA_HIT) - hit0, 4, "swap_ra_hit +4");
+	is_long(ev(RMM_PSWPIN) - in0, 0, "pswpin unchanged");
+	is_long(ev(RMM_PGMAJFAULT) - maj0, 1, "pgmajfault unchanged");
+
+	/*
+	 * pgoff 9: 4 hits -> window 8, next to the last fault (8):
+	 * [9, 17) = pgoffs 10..15 (16 is a hole)
+	 */
+	ra0 = ev(RMM_SWAP_RA);
+	in0 = ev(RMM_PSWPIN);
+	is_long(fault(v, 9, false, &f), 0, "fault on pgoff 9");
+	is_long(ev(RMM_SWAP_RA) - ra0, 6, "swap_ra +6 (pgoffs 10..15)");
+	is_long(ev(RMM_PSWPIN) - in0, 7, "pswpin +7");
+	is_long(batch_first_offset, rmm_swp_offset(ext_of(f.page)->swap),
+		"the fault's own page is read first");
+
+	/* an untouched readahead page is reclaimed without a write */
+	wr0 = dev_writes;
+	p[10] = ra_cached(obj, 10);
+	ok(p[10] && (ext_of(p[10])->flags & RMM_EXT_READAHEAD) &&
+	   !p[10]->private, "pgoff 10: in the cache, PG_readahead, no holder");
+	if (p[10])
+		is_long(reclaim(p[10], true), RMM_PAGEOUT_CLEAN,
+			"reclaimed without a write (CLEAN)");
+	is_long(dev_writes - wr0, 0, "without a write");
+	ok(!ra_cached(obj, 10), "out of the cache");
+	ok(clean(obj), "validate clean");
+	is_long(fault(v, 10, false, &f), 0, "fault on pgoff 10");
+	ok(f.major && same(f.page, keep[10]), "read again (major), contents kept");
+
+	/* page-cluster 0: one page */
+	set_page_cluster(0);
+	ra0 = ev(RMM_SWAP_RA);
+	in0 = ev(RMM_PSWPIN);
+	is_long(fault(v, 0, false, &f), 0, "page-cluster 0: fault on pgoff 0");
+	ok(f.major && same(f.page, keep[0]), "major, contents kept");
+	is_long(ev(RMM_SWAP_RA) - ra0, 0, "swap_ra unchanged");
+	is_long(ev(RMM_PSWPIN) - in0, 1, "pswpin +1");
+	set_page_cluster(3);
+	is_long(dev_writes - wr0, 0, "no write");
+
+	/* destroyed with readahead pages (10..15, 1..3) in the cache */
+	ok(clean(obj), "validate clean");
+	rmm_plist_init(&vl);
+	rmm_memview_punch(v, &all, &vl);
+	free_victims(obj, &vl);
+	rmm_memview_put(v);
+	rmm_memobj_put(obj);
+	is_long(node_stat(RMM_NR_SWAPCACHE), 0, "swap cache empty");
+	is_long(swap_free_slots(), slots0, "every slot back");
+	is_long(nfree(), free0, "every page back");
+
+	/* a neighbour punched while the batch reads: given back at once */
+	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
+	v = rmm_memview_get(obj, 1);
+	for (i = 0; i < 4; i++) {
+		fault(v, i, true, &f);
+		p[i] = f.page;
+		fill_random(p[i], keep[i], 950 + i);
+	}
+	for (i = 0, good = true; i < 4; i++)
+		good &= reclaim(p[i], true) == RMM_PAGEOUT_FREED;
+	ok(good, "pgoffs 0..3 swapped out");
+	ra_view = v;
+	ra_obj = obj;
+	dev_read_hook = ra_punch_hook;
+	ra0 = ev(RMM_SWAP_RA);
+	/* new view, hits 4: window 8 = [2 - 3, 2 + 5) from 0: 0, 1, 3 */
+	is_long(fault(v, 2, false, &f), 0,
+		"fault on pgoff 2, pgoff 1 punched meanwhile");
+	ok(f.major && same(f.page, keep[2]), "major, contents kept");
+	is_long(ev(RMM_SWAP_RA) - ra0, 3, "swap_ra +3 (pgoffs 0, 1, 3 read)");
+	is_long(node_stat(RMM_NR_SWAPCACHE), 3,
+		"pgoff 1's page is not kept: 3 in the cache (0, 3 and the fault's)");
+	ok(!ra_cached(obj, 1), "pgoff 1 not in the cache");
+	ok(clean(obj), "validate clean");
+	rmm_plist_init(&vl);
+	rmm_memview_punch(v, &all, &vl);
+	free_victims(obj, &vl);
+	rmm_memview_put(v);
+	rmm_memobj_put(obj);
+
+	/*
+	 * a SHARED object of 16 pages (its own window state): a fault just
+	 * below the last one reads backwards
+	 */
+	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_SHARED, 0, GFP);
+	rmm_plist_init(&vl);
+	rmm_memobj_set_size(obj, RA_PAGES, &vl);
+	v = rmm_memview_get(obj, 1);
+	for (i = 0; i < RA_PAGES; i++) {
+		fault(v, i, true, &f);
+		p[i] = f.page;
+		fill_random(p[i], keep[i], 980 + i);
+	}
+	for (i = 0, good = true; i < RA_PAGES; i++)
+		good &= reclaim(p[i], true) == RMM_PAGEOUT_FREED;
+	ok(good, "shared: pgoffs 0..15 swapped out");
+	/* hits 4: window 8 = [12 - 3, 12 + 5) below the size 16: 9..15 */
+	ra0 = ev(RMM_SWAP_RA);
+	is_long(fault(v, 12, false, &f), 0, "shared: fault on pgoff 12");
+	ok(f.major && same(f.page, keep[12]), "major, contents kept");
+	is_long(ev(RMM_SWAP_RA) - ra0, 6,
+		"swap_ra +6 (pgoffs 9..11, 13..15)");
+	hit0 = ev(RMM_SWAP_RA_HIT);
+	ok(!fault(v, 9, false, &f) && !f.major && same(f.page, keep[9]),
+	   "pgoff 9: minor, from the cache");
+	is_long(ev(RMM_SWAP_RA_HIT) - hit0, 1, "swap_ra_hit +1");
+	/*
+	 * pgoff 8, below the last fault (9): 1 hit -> 4, half the last
+	 * window 8 is 4: [8 - 4 + 1, 9) = pgoffs 5..7
+	 */
+	ra0 = ev(RMM_SWAP_RA);
+	is_long(fault(v, 8, false, &f), 0, "shared: fault on pgoff 8");
+	is_long(ev(RMM_SWAP_RA) - ra0, 3, "swap_ra +3 (pgoffs 5..7: backwards)");
+	for (i = 5, good = true; i <= 7; i++)
+		good &= !!ra_cached(obj, i);
+	ok(good, "pgoffs 5..7 in the cache");
+	ok(clean(obj), "validate clean");
+	rmm_memview_put(v);
+	rmm_memobj_put(obj);
+
+	mm.ops = &test_ops;
+	is_long(node_stat(RMM_NR_SWAPCACHE), 0, "swap cache empty");
 	is_long(swap_free_slots(), slots0, "every slot back");
 	is_long(nfree(), free0, "every page back");
 }
@@ -2009,6 +2306,7 @@ static void test_swap(void)
 	test_swap_fork_enomem();
 	test_swap_stress();
 	test_swap_own_fault();
+	test_swap_readahead();
 	test_swap_unuse();	/* and off */
 	is_long(rmm_swap_validate(&mm), 0, "swapfile.c's validator clean");
 	rmm_swap_fini(&mm);

@@ -14,6 +14,7 @@
 #include "memobj.h"
 #include "lru.h"
 #include "swapfile.h"
+#include "wmark.h"
 #include "vmscan.h"
 #include "workingset.h"
 
@@ -415,6 +416,12 @@ int main(void)
 	mm.ops = &test_ops;
 	is_long(rmm_lru_init(&mm), 0, "LRU and page exts");
 	is_long(rmm_swap_init(&mm), 0, "swap state");
+	/*
+	 * page-cluster 0: no swap readahead, so that each fault reads (and
+	 * refaults) exactly its own page (readahead: test_memobj)
+	 */
+	is_long(rmm_set_tunable(&mm, RMM_TUNE_PAGE_CLUSTER, &(long){ 0 }, 1),
+		0, "page-cluster 0");
 	test_pack();
 	test_bucket_order();
 	test_distance();

@@ -65,6 +65,8 @@ enum rmm_lru_list {
 #define RMM_EXT_WORKINGSET	BIT(5)	/* PG_workingset */
 #define RMM_EXT_RECLAIM		BIT(6)	/* PG_reclaim: reclaim wants it once
 					 * its write ends: rotate then */
+#define RMM_EXT_READAHEAD	BIT(8)	/* PG_readahead: read by swap readahead,
+					 * no fault has found it yet */
 
 struct rmm_page_ext {
 	void *owner;		/* struct rmm_memobj *, NULL: none */

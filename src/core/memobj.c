@@ -42,6 +42,8 @@
  * swap cache (workingset_eviction()); a read of a slot with a shadow is a
  * refault (workingset_refault(): counted, and the page goes on the active
  * list when its refault distance is small, workingset.h).
+ * A fault that reads also reads the swap entries around it in its view
+ * (swap readahead, below), into the swap cache only.
  *
  * Metadata (meminfo's Metadata:): every byte this file gets from
  * rmm_kvzalloc() (objects, views, index nodes) is added to
@@ -101,6 +103,10 @@ struct rmm_memview {
 	u64 nr_pages;			/* entries of the index */
 	u64 nr_swap;			/* of which swap entries */
 	unsigned long meta_bytes;	/* this struct + index nodes */
+	/* swap readahead (vma->swap_readahead_info): */
+	u64 ra_pgoff;			/* the last swap fault's pgoff */
+	unsigned int ra_win;		/* the window it read */
+	unsigned int ra_hits;		/* readahead hits since */
 };
 
 struct rmm_memobj {
@@ -792,6 +798,216 @@ void rmm_memobj_free_victims(struct rmm_memobj *obj, struct rmm_plist *victims)
 RMM_EXPORT(rmm_memobj_free_victims);
 
 /* ------------------------------------------------------------------ */
+/* swap readahead                                                     */
+/* ------------------------------------------------------------------ */
+/*
+ * 6.12's swap_vma_readahead() (6.1's is the same arithmetic): a fault
+ * that reads a page from swap also reads the swap entries of its view's
+ * index around it, in a window of rmm_swapin_nr_pages() pages (at most
+ * 1 << page-cluster, capped at 32) that grows with the readahead hits
+ * the view had since its last swap fault; the state is the view's
+ * (ra_pgoff, ra_win, ra_hits under its lock), as the kernel keeps it per
+ * VMA.  The window stays within the 512 pgoffs of the fault's "page
+ * table" and, for a SHARED object, below its size (the VMA's ends).
+ * Each neighbour read goes into the swap cache, not into the index, with
+ * RMM_EXT_READAHEAD (PG_readahead); the fault that finds it there
+ * (swapin()'s first branch, swap_cache_get_folio()) clears it and counts
+ * swap_ra_hit.  The kernel reads by swap offset (cluster readahead) on
+ * rotational devices and for shmem; regionmm reads only by the index,
+ * where it knows the owner of each entry (kernel-compat.rst).
+ */
+#define SWAP_RA_ORDER_CEILING	5	/* window <= 32 = RMM_SWAP_BATCH_MAX */
+#define SWAP_RA_HITS_MAX	63	/* SWAP_RA_HITS_MASK (4 KiB pages) */
+#define SWAP_RA_HITS_INIT	4	/* GET_SWAP_RA_VAL()'s "?: 4" */
+#define SWAP_RA_PTRS		512	/* PTRS_PER_PTE: faddr & PMD_MASK */
+
+_Static_assert((1 << SWAP_RA_ORDER_CEILING) <= RMM_SWAP_BATCH_MAX,
+	       "readahead window fits a batch");
+
+/* the reads of one fault: b.entry[0] is the fault's, then neighbours */
+struct swap_ra {
+	struct rmm_swap_batch b;
+	u64 pgoff[RMM_SWAP_BATCH_MAX];
+	u32 shadow[RMM_SWAP_BATCH_MAX];
+};
+
+/*
+ * swap_cache_get_folio() for a fault (or swapoff) of @v at @pgoff that
+ * found @page in the swap cache: a page readahead brought in is a hit.
+ */
+static void swap_ra_hit(struct rmm_memview *v, struct rmm_page *page,
+			u64 pgoff)
+{
+	struct rmm_mm *mm = v->obj->mm;
+	struct rmm_page_ext *ext;
+	struct rmm_lruvec *lruvec;
+	bool readahead;
+
+	rmm_assert_held(&v->lock);
+	if (!mm->lru)
+		return;
+	ext = rmm_page_ext(mm, page);
+	readahead = READ_ONCE(ext->flags) & RMM_EXT_READAHEAD;
+	if (readahead) {
+		/* folio_test_clear_readahead(): one finder counts it */
+		lruvec = rmm_node_lruvec(mm, rmm_mm_page_nid(mm, page));
+		rmm_spin_lock(&lruvec->lru_lock);
+		readahead = ext->flags & RMM_EXT_READAHEAD;
+		ext->flags &= ~RMM_EXT_READAHEAD;
+		rmm_spin_unlock(&lruvec->lru_lock);
+	}
+	v->ra_pgoff = pgoff;
+	if (readahead) {
+		v->ra_hits = min_t(unsigned int, v->ra_hits + 1,
+				   SWAP_RA_HITS_MAX);
+		rmm_count_vm_events(mm, RMM_SWAP_RA_HIT, 1);
+	}
+}
+
+/*
+ * swap_vma_ra_win(): the window [*start, *end) around a fault at @pgoff
+ * (its size: 1 means no readahead), and the view's state for the next.
+ */
+static unsigned int swap_ra_win(struct rmm_memview *v, u64 pgoff,
+				u64 *start, u64 *end)
+{
+	struct rmm_memobj *obj = v->obj;
+	int cluster = READ_ONCE(obj->mm->tunables.page_cluster);
+	unsigned int max_win, win;
+	u64 prev = v->ra_pgoff, base;
+	s64 left, right;
+
+	rmm_assert_held(&v->lock);
+	max_win = 1U << min_t(unsigned int, cluster, SWAP_RA_ORDER_CEILING);
+	if (max_win == 1)
+		return 1;
+	win = rmm_swapin_nr_pages(prev, pgoff, v->ra_hits, max_win,
+				  v->ra_win);
+	v->ra_pgoff = pgoff;
+	v->ra_win = win;
+	v->ra_hits = 0;
+	if (win == 1)
+		return 1;
+	if (pgoff == prev + 1)
+		left = pgoff;
+	else if (prev == pgoff + 1)
+		left = (s64)pgoff - win + 1;
+	else
+		left = (s64)pgoff - (win - 1) / 2;
+	right = left + win;
+	if (left < 0)
+		left = 0;
+	base = pgoff & ~(u64)(SWAP_RA_PTRS - 1);
+	*start = max_t(u64, left, base);
+	*end = min_t(u64, right, base + SWAP_RA_PTRS);
+	if (obj->kind == RMM_MEMOBJ_SHARED)
+		*end = min_t(u64, *end, obj->size);
+	return win;
+}
+
+/*
+ * The neighbours of a fault at @pgoff to read (view lock held): each
+ * swap entry of the window whose slot's HAS_CACHE we get (none: in the
+ * cache already or being read, skipped, as __read_swap_cache_async()
+ * finds it), with a page the allocator gives without reclaim (none: the
+ * readahead stops there).
+ */
+static void swap_ra_prepare(struct rmm_memview *v, struct swap_ra *ra,
+			    u64 pgoff, u64 start, u64 end)
+{
+	struct rmm_memobj *obj = v->obj;
+	struct rmm_mm *mm = obj->mm;
+	struct rmm_swap_batch *b = &ra->b;
+	rmm_gfp_t gfp;
+	u64 pos;
+
+	rmm_assert_held(&v->lock);
+	gfp = (obj->gfp & ~(rmm_gfp_t)(RMM___GFP_DIRECT_RECLAIM |
+				       RMM___GFP_ZERO)) | RMM___GFP_NOWARN;
+	for (pos = start; pos < end && b->nr < RMM_SWAP_BATCH_MAX; pos++) {
+		struct rmm_page *page;
+		u32 e;
+
+		if (pos == pgoff)
+			continue;
+		e = ix_lookup(v, pos);
+		if (!rmm_is_swap_entry(e) || rmm_swapcache_prepare(mm, e))
+			continue;
+		page = rmm_mm_alloc_pages(mm, obj->nid, 0, gfp);
+		if (!page) {
+			rmm_swapcache_clear(mm, e);
+			break;
+		}
+		b->entry[b->nr] = e;
+		b->page[b->nr] = page;
+		ra->pgoff[b->nr] = pos;
+		ra->shadow[b->nr] = rmm_swapcache_get_shadow(mm, e);
+		b->nr++;
+	}
+}
+
+/*
+ * Neighbour @i read (view lock held again): into the swap cache, on the
+ * inactive list (or active, for a refault workingset_refault() says so)
+ * with RMM_EXT_READAHEAD, no index entry on it (page->private 0) -- the
+ * entries that hold its slot find it there.  A failed read, or a slot
+ * that no entry holds any more (punched meanwhile), gives the page back
+ * at once.
+ */
+static void swap_ra_add(struct rmm_memview *v, struct swap_ra *ra, int i)
+{
+	struct rmm_memobj *obj = v->obj;
+	struct rmm_mm *mm = obj->mm;
+	struct rmm_page *page = ra->b.page[i];
+	bool activate = false, workingset = false;
+	u32 e = ra->b.entry[i];
+
+	rmm_assert_held(&v->lock);
+	if (!ra->b.err[i] && ra->shadow[i])
+		activate = rmm_workingset_refault(mm, page, ra->shadow[i],
+						  &workingset);
+	rmm_spin_lock(&obj->share_lock);
+	if (ra->b.err[i] || !rmm_swap_count(mm, e)) {
+		rmm_spin_unlock(&obj->share_lock);
+		rmm_mm_free_pages(mm, page, 0);
+		rmm_swapcache_clear(mm, e);
+		return;
+	}
+	page->private = 0;
+	lru_take_flags(obj, page, ra->pgoff[i], RMM_EXT_READAHEAD |
+		       (workingset ? RMM_EXT_WORKINGSET : 0), activate);
+	rmm_swapcache_add(mm, e, page);
+	rmm_spin_unlock(&obj->share_lock);
+}
+
+/*
+ * The readahead of a fault at @pgoff whose own page @page for @e is
+ * ready (view lock held): NULL when the window is 1 page or no
+ * neighbour can be read, else the batch to read (entry 0: @e).
+ */
+static struct swap_ra *swap_ra_start(struct rmm_memview *v, u64 pgoff,
+				     u32 e, struct rmm_page *page)
+{
+	struct swap_ra *ra;
+	u64 start, end;
+
+	if (!v->obj->mm->lru || swap_ra_win(v, pgoff, &start, &end) == 1)
+		return NULL;
+	ra = rmm_kvzalloc(sizeof(*ra));
+	if (!ra)
+		return NULL;
+	ra->b.entry[0] = e;
+	ra->b.page[0] = page;
+	ra->b.nr = 1;
+	swap_ra_prepare(v, ra, pgoff, start, end);
+	if (ra->b.nr == 1) {
+		rmm_kvfree(ra);
+		return NULL;
+	}
+	return ra;
+}
+
+/* ------------------------------------------------------------------ */
 /* objects and views                                                  */
 /* ------------------------------------------------------------------ */
 
@@ -805,6 +1021,7 @@ static struct rmm_memview *view_alloc(struct rmm_memobj *obj, u64 cookie)
 	v->obj = obj;
 	v->cookie = cookie;
 	v->meta_bytes = bytes;
+	v->ra_hits = SWAP_RA_HITS_INIT;
 	rmm_mutex_init(&v->lock);
 	return v;
 }
@@ -1214,7 +1431,10 @@ static struct rmm_page *fault_alloc(struct rmm_memobj *obj,
  * call it, before the pte_same() check): the page may go on the active
  * list.  Once read, the page goes into the swap cache if other entries
  * still hold the slot, or for a fault on a private object while swap is
- * not half full (it keeps its slot); else the slot is freed.  *major:
+ * not half full (it keeps its slot); else the slot is freed.  A fault
+ * also reads its neighbours in the index into the swap cache, in the
+ * same batch (swapin_readahead(): swap_ra_start(), swap_ra_add()); a
+ * page found in the cache may be one of those (swap_ra_hit()).  *major:
  * read from the device.  -ENOMEM, -EAGAIN (fault_alloc()), -EIO.
  */
 #define SWAPIN_AGAIN	1
@@ -1225,6 +1445,7 @@ static int swapin(struct rmm_memview *v, struct ix_leaf *l, u64 pgoff, u32 e,
 	struct rmm_memobj *obj = v->obj;
 	struct rmm_mm *mm = obj->mm;
 	bool activate = false, workingset = false;
+	struct swap_ra *ra = NULL;
 	struct rmm_page *page;
 	u32 shadow;
 	int err;
@@ -1236,6 +1457,7 @@ static int swapin(struct rmm_memview *v, struct ix_leaf *l, u64 pgoff, u32 e,
 		install_swapped(v, l, pgoff, e, page);
 	rmm_spin_unlock(&obj->share_lock);
 	if (page) {
+		swap_ra_hit(v, page, pgoff);
 		if (young)
 			mark_young(mm, page);
 		return 0;
@@ -1261,11 +1483,27 @@ static int swapin(struct rmm_memview *v, struct ix_leaf *l, u64 pgoff, u32 e,
 		rmm_swapcache_clear(mm, e);
 		return err;
 	}
-	if (f)
+	if (f) {
+		/* swapin_readahead(): the neighbours are read with it */
+		ra = swap_ra_start(v, pgoff, e, page);
 		rmm_mutex_unlock(&v->lock);
-	err = rmm_swap_readpage(mm, e, page);
+	}
+	if (ra) {
+		rmm_count_vm_events(mm, RMM_SWAP_RA, ra->b.nr - 1);
+		rmm_swap_read_batch(mm, &ra->b);
+		err = ra->b.err[0];
+	} else {
+		err = rmm_swap_readpage(mm, e, page);
+	}
 	if (f)
 		rmm_mutex_lock(&v->lock);
+	if (ra) {
+		int i;
+
+		for (i = 1; i < ra->b.nr; i++)
+			swap_ra_add(v, ra, i);
+		rmm_kvfree(ra);
+	}
 	if (err) {
 		rmm_mm_free_pages(mm, page, 0);
 		rmm_swapcache_clear(mm, e);

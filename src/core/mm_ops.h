@@ -65,6 +65,27 @@ static inline int rmm_mm_swap_write_async(struct rmm_mm *mm, u64 dev_cookie,
 	return ops->swap_write_async(mm, dev_cookie, offset, addr, page);
 }
 
+/*
+ * reads of @nr pages of one swap device, submitted together then waited
+ * for (@errs[i]: each one's result); without the op, one swap_io each
+ */
+static inline void rmm_mm_swap_read_batch(struct rmm_mm *mm, u64 dev_cookie,
+					  const u64 *offsets,
+					  void *const *addrs, int nr,
+					  int *errs)
+{
+	const struct rmm_mm_ops *ops = mm->ops;
+	int i;
+
+	if (ops && ops->swap_read_batch) {
+		ops->swap_read_batch(mm, dev_cookie, offsets, addrs, nr, errs);
+		return;
+	}
+	for (i = 0; i < nr; i++)
+		errs[i] = rmm_mm_swap_io(mm, dev_cookie, offsets[i], addrs[i],
+					 false);
+}
+
 /* the host's OOM killer; false (nothing killed) without one */
 static inline bool rmm_mm_out_of_memory(struct rmm_mm *mm, unsigned int order,
 					rmm_gfp_t gfp)

@@ -360,6 +360,8 @@ enum rmm_vm_event_item {
 	RMM_KSWAPD_HIGH_WMARK_HIT_QUICKLY,
 	RMM_OOM_KILL,
 	RMM_PGMAJFAULT,			/* faults that read from swap */
+	RMM_SWAP_RA,			/* pages read by swap readahead */
+	RMM_SWAP_RA_HIT,		/* ... that a fault then found */
 	RMM_COMPACTSTALL,
 	RMM_COMPACTFAIL,
 	RMM_COMPACTSUCCESS,
@@ -765,6 +767,16 @@ struct rmm_mm_ops {
 	 */
 	int (*swap_write_async)(struct rmm_mm *mm, u64 dev_cookie, u64 offset,
 				void *addr, struct rmm_page *page);
+	/*
+	 * Phase 2, swap readahead (swapfile.c): read pages @offsets[i] of
+	 * swap device @dev_cookie into @addrs[i], i < @nr, all submitted
+	 * before waiting for any (the kernel's reads under one blk_plug);
+	 * @errs[i]: 0 or -errno of each.  Same contexts as swap_io.
+	 * Without it the core calls swap_io once per page.
+	 */
+	void (*swap_read_batch)(struct rmm_mm *mm, u64 dev_cookie,
+				const u64 *offsets, void *const *addrs,
+				int nr, int *errs);
 };
 
 /* per-subsystem state behind struct rmm_mm (each owned by its file) */

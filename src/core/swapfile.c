@@ -884,6 +884,125 @@ void rmm_swap_end_write(struct rmm_mm *mm, struct rmm_page *page, int err)
 }
 RMM_EXPORT(rmm_swap_end_write);
 
+/*
+ * The read half of swap_io() for one page of a batch: the device's
+ * cookie in *@cookie, or, on 6.12, a slot in the zeromap read as a zero
+ * page without I/O (swap_read_folio_zeromap()): 1.  0: the page needs a
+ * device read; -EINVAL for a bad entry (warned).
+ */
+static int swap_read_prep(struct rmm_mm *mm, u32 e, struct rmm_page *page,
+			  u64 *cookie)
+{
+	unsigned long offset = rmm_swp_offset(e);
+	struct rmm_swap_info *si;
+	bool zero = false;
+
+	si = swap_type_info(mm, e, "swap_read_folio");
+	if (RMM_WARN_ON(!si))
+		return -EINVAL;
+	rmm_spin_lock(&si->lock);
+	if (RMM_WARN_ON(!swap_entry_valid(si, e, "swap_read_folio"))) {
+		rmm_spin_unlock(&si->lock);
+		return -EINVAL;
+	}
+	*cookie = si->dev_cookie;
+	if (si->zeromap)
+		zero = si->zeromap[offset / BITS_PER_ULONG] &
+		       (1UL << (offset % BITS_PER_ULONG));
+	rmm_spin_unlock(&si->lock);
+	if (!zero)
+		return 0;
+	memset(rmm_mm_page_address(mm, page), 0, RMM_PAGE_SIZE);
+	return 1;
+}
+
+/*
+ * Reads of a batch (swap_vma_readahead()'s swap_read_folio() calls
+ * under one blk_plug, then the wait): the pages of one device go to
+ * mm->ops->swap_read_batch together, which submits them all before it
+ * waits; without the op, one swap_io per page.  pswpin counts each page
+ * submitted (zeromap slots are not).
+ */
+void rmm_swap_read_batch(struct rmm_mm *mm, struct rmm_swap_batch *b)
+{
+	u64 *cookie = b->cookie;
+	bool *todo = b->todo;
+	int i, j, n;
+
+	rmm_might_sleep();
+	if (RMM_WARN_ON(b->nr > RMM_SWAP_BATCH_MAX))
+		b->nr = RMM_SWAP_BATCH_MAX;
+	for (i = 0; i < b->nr; i++) {
+		int ret = swap_read_prep(mm, b->entry[i], b->page[i],
+					 &cookie[i]);
+
+		b->err[i] = ret < 0 ? ret : 0;
+		todo[i] = !ret;
+	}
+	for (i = 0; i < b->nr; i++) {
+		if (!todo[i])
+			continue;
+		/* every page still to read on @i's device, in order */
+		for (n = 0, j = i; j < b->nr; j++) {
+			if (!todo[j] || cookie[j] != cookie[i])
+				continue;
+			todo[j] = false;
+			b->map[n] = j;
+			b->offset[n] = rmm_swp_offset(b->entry[j]);
+			b->addr[n] = rmm_mm_page_address(mm, b->page[j]);
+			b->ioerr[n] = 0;
+			n++;
+		}
+		rmm_count_vm_events(mm, RMM_PSWPIN, n);
+		rmm_mm_swap_read_batch(mm, cookie[i], b->offset, b->addr, n,
+				       b->ioerr);
+		for (j = 0; j < n; j++) {
+			b->err[b->map[j]] = b->ioerr[j];
+			if (b->ioerr[j])
+				rmm_pr_warn_ratelimited("Read-error on swap-device (%u:%llu): %d\n",
+							rmm_swp_type(b->entry[b->map[j]]),
+							(unsigned long long)b->offset[j],
+							b->ioerr[j]);
+		}
+	}
+}
+RMM_EXPORT(rmm_swap_read_batch);
+
+/*
+ * __swapin_nr_pages() of 6.12 and 6.1 mm/swap_state.c: the readahead
+ * window for a fault at @offset after one at @prev_offset, with @hits
+ * readahead hits since and the window @prev_win then, at most
+ * @max_pages.  Only the arithmetic: the caller keeps the state.
+ */
+unsigned int rmm_swapin_nr_pages(unsigned long prev_offset,
+				 unsigned long offset, int hits,
+				 int max_pages, int prev_win)
+{
+	unsigned int pages, last_ra;
+
+	/* the kernel's comment: "+ 2" just happens to work well */
+	pages = hits + 2;
+	if (pages == 2) {
+		/* no hits to judge by: an adjacent offset instead */
+		if (offset != prev_offset + 1 && offset != prev_offset - 1)
+			pages = 1;
+	} else {
+		unsigned int roundup = 4;
+
+		while (roundup < pages)
+			roundup <<= 1;
+		pages = roundup;
+	}
+	if (pages > (unsigned int)max_pages)
+		pages = max_pages;
+	/* don't shrink readahead too fast */
+	last_ra = prev_win / 2;
+	if (pages < last_ra)
+		pages = last_ra;
+	return pages;
+}
+RMM_EXPORT(rmm_swapin_nr_pages);
+
 /* ---- state, totals ---- */
 bool rmm_can_swap(const struct rmm_mm *mm)
 {

@@ -251,6 +251,42 @@ int rmm_swap_writepage_async(struct rmm_mm *mm, u32 e, struct rmm_page *page);
  */
 void rmm_swap_end_write(struct rmm_mm *mm, struct rmm_page *page, int err);
 
+/*
+ * A batch of reads (swap readahead): @nr pages @page[i] to read from
+ * slots @entry[i] (each with HAS_CACHE taken by the caller); the result
+ * of each in @err[i] (0, -EIO or the op's error, -EINVAL for a bad
+ * entry).  The reads of one device are submitted together
+ * (mm->ops->swap_read_batch; without it one swap_io each), then waited
+ * for; 6.12 zeromap slots are zeroed without I/O; pswpin counts the
+ * pages submitted.  May sleep; no core lock held.  The rest of the
+ * struct is scratch.
+ */
+#define RMM_SWAP_BATCH_MAX	32	/* 1 << SWAP_RA_ORDER_CEILING */
+struct rmm_swap_batch {
+	int nr;
+	u32 entry[RMM_SWAP_BATCH_MAX];
+	struct rmm_page *page[RMM_SWAP_BATCH_MAX];
+	int err[RMM_SWAP_BATCH_MAX];
+	/* rmm_swap_read_batch()'s */
+	u64 cookie[RMM_SWAP_BATCH_MAX];
+	bool todo[RMM_SWAP_BATCH_MAX];
+	u8 map[RMM_SWAP_BATCH_MAX];
+	u64 offset[RMM_SWAP_BATCH_MAX];
+	void *addr[RMM_SWAP_BATCH_MAX];
+	int ioerr[RMM_SWAP_BATCH_MAX];
+};
+void rmm_swap_read_batch(struct rmm_mm *mm, struct rmm_swap_batch *b);
+
+/*
+ * __swapin_nr_pages(): the swap readahead window (pages, 1..@max_pages)
+ * for a fault at @offset after one at @prev_offset whose window was
+ * @prev_win, with @hits readahead hits since (memobj.c keeps the state
+ * per view, as the kernel per VMA)
+ */
+unsigned int rmm_swapin_nr_pages(unsigned long prev_offset,
+				 unsigned long offset, int hits,
+				 int max_pages, int prev_win);
+
 /* get_nr_swap_pages() > 0: anonymous pages can be reclaimed */
 bool rmm_can_swap(const struct rmm_mm *mm);
 /*

@@ -239,8 +239,8 @@ static int rmm_build_layout(struct rmm_layout *l, struct rmm_range **rp,
  * Services the core asks of the glue (struct rmm_mm_ops, mmzone.h):
  * wake_kswapd wakes the node's reclaim thread (kswapd.c), out_of_memory
  * is regionmm's OOM killer (oom.c), unmap_obj removes the user entries of
- * an object's pages (mmap.c); swap_io and swap_write_async are
- * swap_dev.c's.
+ * an object's pages (mmap.c); swap_io, swap_write_async and
+ * swap_read_batch are swap_dev.c's.
  */
 static u64 rmm_glue_now_ns(struct rmm_mm *mm)
 {
@@ -260,6 +260,7 @@ static const struct rmm_mm_ops rmm_glue_ops = {
 	.unmap_obj	= rmm_glue_unmap_obj,
 	.swap_io	= rmm_swap_dev_io,		/* swap_dev.c */
 	.swap_write_async = rmm_swap_dev_write_async,	/* swap_dev.c */
+	.swap_read_batch = rmm_swap_dev_read_batch,	/* swap_dev.c */
 };
 
 /*

@@ -201,6 +201,10 @@ static unsigned long rmm_event_item(struct rmm_mm *mm, int i)
 		{ PAGEOUTRUN, RMM_PAGEOUTRUN },
 		{ PGROTATED, RMM_PGROTATED },
 		{ OOM_KILL, RMM_OOM_KILL },
+#ifdef CONFIG_SWAP
+		{ SWAP_RA, RMM_SWAP_RA },
+		{ SWAP_RA_HIT, RMM_SWAP_RA_HIT },
+#endif
 #ifdef CONFIG_COMPACTION
 		{ COMPACTSTALL, RMM_COMPACTSTALL },
 		{ COMPACTFAIL, RMM_COMPACTFAIL },

@@ -127,6 +127,9 @@ int rmm_swap_dev_io(struct rmm_mm *mm, u64 dev_cookie, u64 offset,
 		    void *addr, bool write);
 int rmm_swap_dev_write_async(struct rmm_mm *mm, u64 dev_cookie, u64 offset,
 			     void *addr, struct rmm_page *page);
+void rmm_swap_dev_read_batch(struct rmm_mm *mm, u64 dev_cookie,
+			     const u64 *offsets, void *const *addrs, int nr,
+			     int *errs);
 /* RMM_IOC_SWAP_FIRST..RMM_IOC_SWAP_LAST (CAP_SYS_ADMIN checked by chardev.c) */
 long rmm_swap_ioctl(unsigned int cmd, unsigned long arg);
 

@@ -34,8 +34,10 @@
  * struct page (memmap= carve-outs), so, as the kernel's own swap does,
  * each page is one synchronous bio to the block device (the file's
  * extents give the sector), through a bounce page from a mempool (never
- * fails, waits instead).  The page cache of the device or file is left
- * alone, as the kernel's swap leaves it.
+ * fails, waits instead).  The reads of a swap readahead
+ * (mm->ops->swap_read_batch) are one bio a page too, all submitted under
+ * one plug before any is waited for.  The page cache of the device or
+ * file is left alone, as the kernel's swap leaves it.
  *
  * Unload: every open /dev/regionmm and every memory object (through its
  * file) holds a module reference, and only memory objects hold swap
@@ -47,7 +49,8 @@
  * Invariants: a device is on rmm_swap_devs exactly while the core has it
  * (rmm_swapon() succeeded, rmm_swapoff() not yet); its file is open with
  * S_SWAPFILE set on its host inode from before the header is read until
- * after rmm_swapoff(); @inflight counts swap_io calls using it.
+ * after rmm_swapoff(); @inflight counts swap_io and swap_read_batch
+ * calls using it.
  *
  * Locking: rmm_swap_devs_lock (mutex) serialises swapon, swapoff, exit and
  * /proc/regionmm/swaps; it is taken with no core lock held and the core's
@@ -108,7 +111,7 @@ struct rmm_swap_dev {
 	bool is_bdev;
 	u64 nr_pages;			/* pages in use (header included) */
 	int type;			/* the core's */
-	atomic_t inflight;		/* swap_io calls under way */
+	atomic_t inflight;		/* swap_io, swap_read_batch under way */
 	unsigned int nr_ext;
 	struct rmm_swap_extent *ext;	/* sorted by start_page */
 	char *name;			/* d_path, for logs and the core */
@@ -269,6 +272,117 @@ int rmm_swap_dev_io(struct rmm_mm *mm, u64 dev_cookie, u64 offset,
 		wake_up_var(&d->inflight);
 	/* an error is logged by the core (rmm_swap_writepage/readpage) */
 	return ret;
+}
+
+/*
+ * Swap readahead's reads (the core's rmm_swap_read_batch()): one bio a
+ * page, all submitted under one plug (adjacent sectors merge into one
+ * request, as under swap_vma_readahead()'s blk_plug) before waiting for
+ * any, so a batch costs about one device round trip.  A completion
+ * counter (biased by one while submitting) wakes the waiter.  Bounce
+ * pages: the first page's from the mempool, waiting if need be (nothing
+ * else of the pool held then); the others' only if the pool gives them
+ * at once, so one task never waits on the pool while holding some of
+ * it; a page that got none is read alone afterwards, as is every page
+ * when the batch state cannot be allocated.
+ */
+struct rmm_swap_rd {
+	struct bio *bio;
+	struct page *bounce;
+	int err;
+};
+
+struct rmm_swap_rd_batch {
+	atomic_t pending;
+	struct completion done;
+	struct rmm_swap_rd rd[];
+};
+
+static void rmm_swap_rd_end_io(struct bio *bio)
+{
+	struct rmm_swap_rd_batch *rb = bio->bi_private;
+
+	/* the waiter reads bi_status and puts the bio */
+	if (atomic_dec_and_test(&rb->pending))
+		complete(&rb->done);
+}
+
+void rmm_swap_dev_read_batch(struct rmm_mm *mm, u64 dev_cookie,
+			     const u64 *offsets, void *const *addrs, int nr,
+			     int *errs)
+{
+	struct rmm_swap_dev *d = (struct rmm_swap_dev *)(uintptr_t)dev_cookie;
+	struct rmm_swap_rd_batch *rb;
+	struct blk_plug plug;
+	int i;
+
+	might_sleep();
+	if (WARN_ON_ONCE(!d)) {
+		for (i = 0; i < nr; i++)
+			errs[i] = -EIO;
+		return;
+	}
+	rb = kzalloc(struct_size(rb, rd, nr), GFP_NOIO | __GFP_NOWARN);
+	if (!rb) {
+		for (i = 0; i < nr; i++)
+			errs[i] = rmm_swap_dev_io(mm, dev_cookie, offsets[i],
+						  addrs[i], false);
+		return;
+	}
+	atomic_inc(&d->inflight);
+	atomic_set(&rb->pending, 1);
+	init_completion(&rb->done);
+	blk_start_plug(&plug);
+	for (i = 0; i < nr; i++) {
+		struct rmm_swap_rd *rd = &rb->rd[i];
+		sector_t sect;
+
+		errs[i] = 0;
+		/* page 0 is the header: the core never allocates it */
+		if (WARN_ON_ONCE(!offsets[i] || offsets[i] >= d->nr_pages) ||
+		    rmm_swap_dev_sector(d, offsets[i], &sect)) {
+			rd->err = -EIO;
+			continue;
+		}
+		rd->bounce = mempool_alloc(rmm_swap_bounce, i ? GFP_NOWAIT |
+					   __GFP_NOWARN : GFP_NOIO);
+		if (!rd->bounce)
+			continue;	/* read alone below */
+		rd->bio = bio_alloc(d->bdev, 1, REQ_OP_READ, GFP_NOIO);
+		rd->bio->bi_iter.bi_sector = sect;
+		__bio_add_page(rd->bio, rd->bounce, PAGE_SIZE, 0);
+		rd->bio->bi_private = rb;
+		rd->bio->bi_end_io = rmm_swap_rd_end_io;
+		atomic_inc(&rb->pending);
+		submit_bio(rd->bio);
+	}
+	blk_finish_plug(&plug);
+	if (!atomic_dec_and_test(&rb->pending))
+		wait_for_completion_io(&rb->done);
+	for (i = 0; i < nr; i++) {
+		struct rmm_swap_rd *rd = &rb->rd[i];
+
+		if (!rd->bio)
+			continue;
+		errs[i] = blk_status_to_errno(rd->bio->bi_status);
+		if (!errs[i])
+			memcpy(addrs[i], page_address(rd->bounce), PAGE_SIZE);
+		bio_put(rd->bio);
+		mempool_free(rd->bounce, rmm_swap_bounce);
+	}
+	for (i = 0; i < nr; i++) {
+		struct rmm_swap_rd *rd = &rb->rd[i];
+
+		if (rd->err)
+			errs[i] = rd->err;
+		else if (!rd->bio)
+			errs[i] = rmm_swap_dev_rw(d, offsets[i], addrs[i],
+						  false);
+	}
+	kfree(rb);
+	if (atomic_dec_and_test(&d->inflight))
+		wake_up_var(&d->inflight);
+	/* an error is logged by the core (rmm_swap_read_batch) */
 }
 
 /* ------------------------------------------------------------- swapon */
