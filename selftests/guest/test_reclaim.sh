@@ -16,8 +16,10 @@
 #     pages went out and came back (pswpout, pswpin), the worker scanned
 #     and stole (pgscan_kswapd, pgsteal_kswapd) and direct reclaim ran
 #     too (allocstall); the read-back, sequential, read ahead (swap_ra)
-#     and its faults found those pages (swap_ra_hit); nothing stays
-#     swapped once they are gone;
+#     and its faults found those pages (swap_ra_hit); writes end
+#     asynchronously (pages rotated after their write, pgrotated, and
+#     none is left under writeback); nothing stays swapped once they are
+#     gone;
 #  4. a process killed while it swaps leaves nothing behind (swap Used
 #     back to 0, the region's pages back);
 #  5. the worker stops at high: a hog that takes the zone below its low
@@ -39,7 +41,7 @@ DEV=${RMM_DISK:-/dev/vda}
 T=/tmp/reclaim
 mkdir -p $T
 
-ktap_plan 21
+ktap_plan 22
 
 # ev NAME: a /proc/regionmm/vmstat counter
 ev() {
@@ -109,7 +111,7 @@ wait 2>/dev/null
 mkswap "$DEV" >/dev/null 2>&1
 ktap_check "rmm-swap on $DEV" rmm-swap on "$DEV"
 o0=$(ev pswpout) i0=$(ev pswpin) k0=$(ev pgscan_kswapd) s0=$(ev pgsteal_kswapd)
-r0=$(ev swap_ra) h0=$(ev swap_ra_hit)
+r0=$(ev swap_ra) h0=$(ev swap_ra_hit) rot0=$(ev pgrotated)
 a0=$(awk '$1 ~ /^allocstall_/ { s += $2 } END { print s + 0 }' /proc/regionmm/vmstat)
 rmm-run -- rmm_pressure fill 48 -P 3 -H 8 -p 5 -c 3 -f -u >$T/swap 2>&1
 rc=$?
@@ -120,6 +122,9 @@ ev_check "pages went to swap and came back (pswpout, pswpin)" \
 	sh -c "[ $(ev pswpout) -gt $o0 ] && [ $(ev pswpin) -gt $i0 ]"
 ev_check "sequential read-back read ahead and hit (swap_ra $r0 -> $(ev swap_ra), swap_ra_hit $h0 -> $(ev swap_ra_hit))" \
 	sh -c "[ $(ev swap_ra) -gt $r0 ] && [ $(ev swap_ra_hit) -gt $h0 ]"
+wb=$(awk '$1 == "nr_writeback" { s += $2 } END { print s + 0 }' /proc/regionmm/zoneinfo)
+ev_check "writes ended asynchronously: pages rotated for the next pass (pgrotated $rot0 -> $(ev pgrotated)), none left under writeback ($wb)" \
+	sh -c "[ $(ev pgrotated) -gt $rot0 ] && [ $wb = 0 ]"
 ev_check "the worker scanned and reclaimed (pgscan_kswapd, pgsteal_kswapd)" \
 	sh -c "[ $(ev pgscan_kswapd) -gt $k0 ] && [ $(ev pgsteal_kswapd) -gt $s0 ]"
 a1=$(awk '$1 ~ /^allocstall_/ { s += $2 } END { print s + 0 }' /proc/regionmm/vmstat)
