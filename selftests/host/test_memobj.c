@@ -1917,13 +1917,32 @@ static void ra_punch_hook(u64 offset)
 	free_victims(ra_obj, &vl);
 }
 
+#define RA_PAGES	16
+
+/* pgoffs 0..RA_PAGES-1 of @v written with random contents, then swapped out */
+static bool ra_fill_out(struct rmm_memview *v, struct rmm_page **p,
+			u8 (*keep)[4096], u64 seed)
+{
+	struct rmm_fault f;
+	bool good = true;
+	int i;
+
+	for (i = 0; i < RA_PAGES; i++) {
+		fault(v, i, true, &f);
+		p[i] = f.page;
+		fill_random(p[i], keep[i], seed + i);
+	}
+	for (i = 0; i < RA_PAGES; i++)
+		good &= reclaim(p[i], true) == RMM_PAGEOUT_FREED;
+	return good;
+}
+
 /*
  * swap_vma_readahead(): a fault reads its neighbours in the view's index
  * into the swap cache (swap_ra), in one batch; a fault on one is a minor
  * fault from the cache (swap_ra_hit); the window grows with the hits;
  * page-cluster 0 reads one page; nothing leaks.
  */
-#define RA_PAGES	16
 static void test_swap_readahead(void)
 {
 	static u8 keep[RA_PAGES][4096];
@@ -1942,14 +1961,7 @@ static void test_swap_readahead(void)
 	mm.ops = &test_ops_batch;
 	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
 	v = rmm_memview_get(obj, 1);
-	for (i = 0; i < RA_PAGES; i++) {
-		fault(v, i, true, &f);
-		p[i] = f.page;
-		fill_random(p[i], keep[i], 900 + i);
-	}
-	for (i = 0, good = true; i < RA_PAGES; i++)
-		good &= reclaim(p[i], true) == RMM_PAGEOUT_FREED;
-	ok(good, "pgoffs 0..15 swapped out");
+	ok(ra_fill_out(v, p, keep, 900), "pgoffs 0..15 swapped out");
 
 	/*
 	 * a new view: hits 4 -> window 8; not next to the last fault (0):
@@ -2076,14 +2088,7 @@ static void test_swap_readahead(void)
 	rmm_plist_init(&vl);
 	rmm_memobj_set_size(obj, RA_PAGES, &vl);
 	v = rmm_memview_get(obj, 1);
-	for (i = 0; i < RA_PAGES; i++) {
-		fault(v, i, true, &f);
-		p[i] = f.page;
-		fill_random(p[i], keep[i], 980 + i);
-	}
-	for (i = 0, good = true; i < RA_PAGES; i++)
-		good &= reclaim(p[i], true) == RMM_PAGEOUT_FREED;
-	ok(good, "shared: pgoffs 0..15 swapped out");
+	ok(ra_fill_out(v, p, keep, 980), "shared: pgoffs 0..15 swapped out");
 	/* hits 4: window 8 = [12 - 3, 12 + 5) below the size 16: 9..15 */
 	ra0 = ev(RMM_SWAP_RA);
 	is_long(fault(v, 12, false, &f), 0, "shared: fault on pgoff 12");
