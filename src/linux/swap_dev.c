@@ -202,6 +202,19 @@ static struct bio_set rmm_swap_bioset;
 static bool rmm_swap_bioset_ready;
 static struct workqueue_struct *rmm_swap_wq;
 
+/*
+ * Writes under way, and their limit: each holds a bounce page of the
+ * kernel's memory until it ends (the kernel's own swap writes the folio
+ * itself and needs none), so without a limit a reclaim pass would take
+ * the kernel's memory in proportion to what it writes and could push
+ * the kernel towards its own OOM killer.  1 MiB of bounce pages keeps a
+ * virtio queue busy; a writer past it waits for an end (its plug is
+ * flushed when it sleeps).
+ */
+#define RMM_SWAP_WRITES_MAX	256
+static atomic_t rmm_swap_writes = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(rmm_swap_writes_wait);
+
 static void rmm_swap_write_work(struct work_struct *work)
 {
 	struct rmm_swap_wio *wio = container_of(work, struct rmm_swap_wio,
@@ -212,6 +225,8 @@ static void rmm_swap_write_work(struct work_struct *work)
 	mempool_free(wio->bounce, rmm_swap_bounce);
 	rmm_swap_end_write(wio->mm, wio->page, err);
 	bio_put(&wio->bio);
+	atomic_dec(&rmm_swap_writes);
+	wake_up(&rmm_swap_writes_wait);
 	if (atomic_dec_and_test(&d->inflight))
 		wake_up_var(&d->inflight);
 }
@@ -239,6 +254,8 @@ int rmm_swap_dev_write_async(struct rmm_mm *mm, u64 dev_cookie, u64 offset,
 	ret = rmm_swap_dev_sector(d, offset, &sect);
 	if (ret)
 		return ret;
+	wait_event(rmm_swap_writes_wait,
+		   atomic_add_unless(&rmm_swap_writes, 1, RMM_SWAP_WRITES_MAX));
 	atomic_inc(&d->inflight);
 	/* swap_writepage_bdev_async(): no REQ_SYNC under WB_SYNC_NONE */
 	bio = bio_alloc_bioset(d->bdev, 1, REQ_OP_WRITE | REQ_SWAP, GFP_NOIO,
