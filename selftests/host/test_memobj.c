@@ -1408,6 +1408,28 @@ static void test_swap_private(void)
  * takes it back (the reclaimer keeps it); a punch meanwhile makes it an
  * orphan the reclaimer frees; a failed write keeps it in the cache.
  */
+/*
+ * A new PRIVATE object's view (cookie 1) with pgoffs 0..@n-1 written with
+ * random contents (seeds @seed + pgoff), remembered in @keep
+ */
+static struct rmm_memview *private_filled(struct rmm_memobj **obj,
+					  struct rmm_page **p,
+					  u8 (*keep)[4096], int n, u64 seed)
+{
+	struct rmm_memview *v;
+	struct rmm_fault f;
+	int i;
+
+	*obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
+	v = rmm_memview_get(*obj, 1);
+	for (i = 0; i < n; i++) {
+		fault(v, i, true, &f);
+		p[i] = f.page;
+		fill_random(p[i], keep[i], seed + i);
+	}
+	return v;
+}
+
 static void test_swap_races(void)
 {
 	static u8 keep[4][4096];
@@ -1417,16 +1439,9 @@ static void test_swap_races(void)
 	struct rmm_page *p[4];
 	struct rmm_fault f;
 	unsigned long free0 = nfree(), slots0 = swap_free_slots(), reads0;
-	int i;
 
 	rmm_plist_init(&po_victims);
-	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
-	a = rmm_memview_get(obj, 1);
-	for (i = 0; i < 4; i++) {
-		fault(a, i, true, &f);
-		p[i] = f.page;
-		fill_random(p[i], keep[i], 100 + i);
-	}
+	a = private_filled(&obj, p, keep, 4, 100);
 
 	po_fault_view = a;
 	po_pgoff = 0;
@@ -2192,13 +2207,7 @@ static void test_swap_async(void)
 
 	mm.ops = &async_ops;
 	rmm_plist_init(&vl);
-	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
-	a = rmm_memview_get(obj, 1);
-	for (i = 0; i < 4; i++) {
-		fault(a, i, true, &f);
-		p[i] = f.page;
-		fill_random(p[i], keep[i], 300 + i);
-	}
+	a = private_filled(&obj, p, keep, 4, 300);
 
 	/* start, then end: rotated to the tail, then freed without a write */
 	writes0 = dev_writes;
