@@ -1430,6 +1430,19 @@ static struct rmm_memview *private_filled(struct rmm_memobj **obj,
 	return v;
 }
 
+/* every page of @v punched and freed, then @v and @obj put */
+static void put_punched(struct rmm_memobj *obj, struct rmm_memview *v)
+{
+	struct rmm_pgrange all = { 0, ~0ULL };
+	struct rmm_plist vl;
+
+	rmm_plist_init(&vl);
+	rmm_memview_punch(v, &all, &vl);
+	free_victims(obj, &vl);
+	rmm_memview_put(v);
+	rmm_memobj_put(obj);
+}
+
 static void test_swap_races(void)
 {
 	static u8 keep[4][4096];
@@ -1730,7 +1743,6 @@ static void test_swap_own_fault(void)
 	struct rmm_pgrange all = { 0, ~0ULL };
 	struct rmm_memobj *obj;
 	struct rmm_memview *v;
-	struct rmm_plist vl;
 	struct rmm_fault f;
 	unsigned long n, i, bad = 0, failed = 0;
 	unsigned long out0 = rmm_vm_event_state(&mm, RMM_PSWPOUT);
@@ -1759,11 +1771,7 @@ static void test_swap_own_fault(void)
 	}
 	is_long(bad, 0, "every page reads back its own byte");
 	is_long(rmm_memobj_validate(obj), 0, "object valid");
-	rmm_plist_init(&vl);
-	rmm_memview_punch(v, &all, &vl);
-	free_victims(obj, &vl);
-	rmm_memview_put(v);
-	rmm_memobj_put(obj);
+	put_punched(obj, v);
 	rmm_reclaim_fini(&mm);
 }
 
@@ -1815,7 +1823,6 @@ static void test_swap_read_unlocked(void)
 	struct rmm_memview *v;
 	struct rmm_page *p[3];
 	struct rmm_fault f;
-	struct rmm_plist vl;
 	int i;
 
 	/* no readahead: page 0's read must not bring page 2 in */
@@ -1858,11 +1865,7 @@ static void test_swap_read_unlocked(void)
 
 	fault(v, 1, false, &f);
 	ok(same(f.page, keep[1]), "page 1 reads back");
-	rmm_plist_init(&vl);
-	rmm_memview_punch(v, &all, &vl);
-	free_victims(obj, &vl);
-	rmm_memview_put(v);
-	rmm_memobj_put(obj);
+	put_punched(obj, v);
 	is_long(swap_free_slots(), slots0, "every slot back");
 	is_long(nfree(), free0, "every page back");
 	set_page_cluster(3);
@@ -1961,7 +1964,6 @@ static bool ra_fill_out(struct rmm_memview *v, struct rmm_page **p,
 static void test_swap_readahead(void)
 {
 	static u8 keep[RA_PAGES][4096];
-	struct rmm_pgrange all = { 0, ~0ULL };
 	unsigned long free0 = nfree(), slots0 = swap_free_slots();
 	unsigned long ra0, hit0, in0, maj0, rd0, wr0, calls0;
 	struct rmm_page *p[RA_PAGES];
@@ -2056,23 +2058,13 @@ static void test_swap_readahead(void)
 
 	/* destroyed with readahead pages (10..15, 1..3) in the cache */
 	ok(clean(obj), "validate clean");
-	rmm_plist_init(&vl);
-	rmm_memview_punch(v, &all, &vl);
-	free_victims(obj, &vl);
-	rmm_memview_put(v);
-	rmm_memobj_put(obj);
+	put_punched(obj, v);
 	is_long(node_stat(RMM_NR_SWAPCACHE), 0, "swap cache empty");
 	is_long(swap_free_slots(), slots0, "every slot back");
 	is_long(nfree(), free0, "every page back");
 
 	/* a neighbour punched while the batch reads: given back at once */
-	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
-	v = rmm_memview_get(obj, 1);
-	for (i = 0; i < 4; i++) {
-		fault(v, i, true, &f);
-		p[i] = f.page;
-		fill_random(p[i], keep[i], 950 + i);
-	}
+	v = private_filled(&obj, p, keep, 4, 950);
 	for (i = 0, good = true; i < 4; i++)
 		good &= reclaim(p[i], true) == RMM_PAGEOUT_FREED;
 	ok(good, "pgoffs 0..3 swapped out");
@@ -2089,11 +2081,7 @@ static void test_swap_readahead(void)
 		"pgoff 1's page is not kept: 3 in the cache (0, 3 and the fault's)");
 	ok(!ra_cached(obj, 1), "pgoff 1 not in the cache");
 	ok(clean(obj), "validate clean");
-	rmm_plist_init(&vl);
-	rmm_memview_punch(v, &all, &vl);
-	free_victims(obj, &vl);
-	rmm_memview_put(v);
-	rmm_memobj_put(obj);
+	put_punched(obj, v);
 
 	/*
 	 * a SHARED object of 16 pages (its own window state): a fault just
