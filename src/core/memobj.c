@@ -2214,11 +2214,16 @@ void rmm_memobj_end_writeback(struct rmm_mm *mm, struct rmm_page *page,
 			      int err)
 {
 	struct rmm_page_ext *ext = rmm_page_ext(mm, page);
+	/* stable: a page under writeback is neither freed nor handed on */
 	struct rmm_memobj *obj = ext->owner;
-	bool release = false, rotate = false;
+	bool free = false;
 	u32 e = ext->swap;
 
 	rmm_might_sleep();
+	/*
+	 * All under share_lock (lru_lock nests inside it): once writeback
+	 * is clear, a punch or a fault may take the page
+	 */
 	rmm_spin_lock(&obj->share_lock);
 	RMM_WARN_ON(!(ext->flags & RMM_EXT_WRITEBACK) ||
 		    !(ext->flags & RMM_EXT_SWAPCACHE));
@@ -2228,17 +2233,17 @@ void rmm_memobj_end_writeback(struct rmm_mm *mm, struct rmm_page *page,
 		if (!err && !rmm_swap_count(mm, e))
 			cache_del(obj, e, page);
 	} else if (!rmm_swap_count(mm, e)) {
-		/* nothing holds the page or its slot any more */
+		/*
+		 * nothing holds the page or its slot any more; nothing maps
+		 * it (its entries went when they became swap entries)
+		 */
 		cache_del(obj, e, page);
-		release = true;
+		free = lru_let_go(obj, page, false);
 	} else if (!err) {
-		rotate = true;
+		rmm_lru_rotate_reclaimable(mm, page);
 	}
 	rmm_spin_unlock(&obj->share_lock);
-	if (rotate)
-		rmm_lru_rotate_reclaimable(mm, page);
-	/* nothing maps it: its entries went when they became swap entries */
-	if (release && lru_let_go(obj, page, false))
+	if (free)
 		rmm_mm_free_pages(mm, page, 0);
 	rmm_memobj_put(obj);
 }
