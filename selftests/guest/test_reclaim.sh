@@ -154,15 +154,27 @@ o0=$(ev pswpout)
 rmm-run -- rmm_pressure hog $mib >$T/hog 2>&1 &
 hog=$!
 wait_file_ready $T/hog
-sleep 3
+# the worker's writes end asynchronously and the pages they free come
+# back on its next pass: give it up to 30 s to get there
+i=0
 f1=$(zsum free)
+while [ "$f1" -lt "$high" ] && [ $i -lt 30 ]; do
+	sleep 1
+	i=$((i + 1))
+	f1=$(zsum free)
+done
 out=$(( $(ev pswpout) - o0 ))
 ktap_check "the worker reclaimed up to high ($f1 free, high $high)" \
 	[ "$f1" -ge "$high" ]
 ev_check "and stopped there (swapped $out of $((mib * 256)) pages)" \
 	sh -c "[ $out -gt 0 ] && [ $out -lt $((mib * 128)) ]"
-ktap_check "the worker sleeps again" \
-	sh -c "grep -q '^State:.*S' /proc/\$(grep -lx rmm_kswapd0 /proc/[0-9]*/comm | cut -d/ -f3)/status"
+kpid=$(grep -lx rmm_kswapd0 /proc/[0-9]*/comm | cut -d/ -f3)
+i=0
+while ! grep -q '^State:.*S' /proc/$kpid/status && [ $i -lt 10 ]; do
+	sleep 1
+	i=$((i + 1))
+done
+ktap_check "the worker sleeps again" grep -q '^State:.*S' /proc/$kpid/status
 kill $hog
 wait $hog 2>/dev/null
 
