@@ -784,24 +784,23 @@ static void swap_io_error(u32 e, int err, bool write)
 }
 
 /*
- * One page to or from slot @e; @async asks for ops->swap_write_async
- * (RMM_SWAP_WRITE_STARTED when it took the write; a host without it gets
- * the synchronous ops->swap_io).
+ * What comes before the I/O of @page to or from slot @e: the device's
+ * cookie in *@cookie; on 6.12 (a zeromap) a zero-filled page written is
+ * only its bit (swap_writepage()'s is_folio_zero_filled()) and a slot
+ * with its bit set is read as a zero page (swap_read_folio_zeromap()).
+ * 1: done without I/O; 0: the device's I/O is needed; -EINVAL for a bad
+ * entry (warned).
  */
-static int __swap_io(struct rmm_mm *mm, u32 e, struct rmm_page *page,
-		     bool write, bool async)
+static int swap_io_prep(struct rmm_mm *mm, u32 e, struct rmm_page *page,
+			bool write, u64 *cookie)
 {
 	unsigned long offset = rmm_swp_offset(e);
 	unsigned long bit = 1UL << (offset % BITS_PER_ULONG);
 	void *addr = rmm_mm_page_address(mm, page);
-	struct rmm_swap_info *si;
-	u64 cookie;
 	const char *fn = write ? "swap_writepage" : "swap_read_folio";
+	struct rmm_swap_info *si;
 	bool zero;
-	int err;
 
-	rmm_might_sleep();
-	/* 6.12: a zero page is a bit in the zeromap, no I/O */
 	zero = write && mm->layout.kver >= RMM_KVER(6, 12) &&
 	       page_zero_filled(addr);
 	si = swap_type_info(mm, e, fn);
@@ -812,24 +811,44 @@ static int __swap_io(struct rmm_mm *mm, u32 e, struct rmm_page *page,
 		rmm_spin_unlock(&si->lock);
 		return -EINVAL;
 	}
-	cookie = si->dev_cookie;
+	*cookie = si->dev_cookie;
 	if (si->zeromap) {
 		unsigned long *w = &si->zeromap[offset / BITS_PER_ULONG];
 
 		if (zero) {
 			*w |= bit;
 			rmm_spin_unlock(&si->lock);
-			return 0;
+			return 1;
 		}
 		if (write) {
 			*w &= ~bit;
 		} else if (*w & bit) {
 			rmm_spin_unlock(&si->lock);
 			memset(addr, 0, RMM_PAGE_SIZE);
-			return 0;
+			return 1;
 		}
 	}
 	rmm_spin_unlock(&si->lock);
+	return 0;
+}
+
+/*
+ * One page to or from slot @e; @async asks for ops->swap_write_async
+ * (RMM_SWAP_WRITE_STARTED when it took the write; a host without it gets
+ * the synchronous ops->swap_io).
+ */
+static int __swap_io(struct rmm_mm *mm, u32 e, struct rmm_page *page,
+		     bool write, bool async)
+{
+	unsigned long offset = rmm_swp_offset(e);
+	void *addr = rmm_mm_page_address(mm, page);
+	u64 cookie;
+	int err;
+
+	rmm_might_sleep();
+	err = swap_io_prep(mm, e, page, write, &cookie);
+	if (err)
+		return err < 0 ? err : 0;
 
 	/* count_swpout_vm_event() / PSWPIN: at submission, as the kernel */
 	rmm_count_vm_events(mm, write ? RMM_PSWPOUT : RMM_PSWPIN, 1);
@@ -885,38 +904,6 @@ void rmm_swap_end_write(struct rmm_mm *mm, struct rmm_page *page, int err)
 RMM_EXPORT(rmm_swap_end_write);
 
 /*
- * The read half of swap_io() for one page of a batch: the device's
- * cookie in *@cookie, or, on 6.12, a slot in the zeromap read as a zero
- * page without I/O (swap_read_folio_zeromap()): 1.  0: the page needs a
- * device read; -EINVAL for a bad entry (warned).
- */
-static int swap_read_prep(struct rmm_mm *mm, u32 e, struct rmm_page *page,
-			  u64 *cookie)
-{
-	unsigned long offset = rmm_swp_offset(e);
-	struct rmm_swap_info *si;
-	bool zero = false;
-
-	si = swap_type_info(mm, e, "swap_read_folio");
-	if (RMM_WARN_ON(!si))
-		return -EINVAL;
-	rmm_spin_lock(&si->lock);
-	if (RMM_WARN_ON(!swap_entry_valid(si, e, "swap_read_folio"))) {
-		rmm_spin_unlock(&si->lock);
-		return -EINVAL;
-	}
-	*cookie = si->dev_cookie;
-	if (si->zeromap)
-		zero = si->zeromap[offset / BITS_PER_ULONG] &
-		       (1UL << (offset % BITS_PER_ULONG));
-	rmm_spin_unlock(&si->lock);
-	if (!zero)
-		return 0;
-	memset(rmm_mm_page_address(mm, page), 0, RMM_PAGE_SIZE);
-	return 1;
-}
-
-/*
  * Reads of a batch (swap_vma_readahead()'s swap_read_folio() calls
  * under one blk_plug, then the wait): the pages of one device go to
  * mm->ops->swap_read_batch together, which submits them all before it
@@ -933,8 +920,8 @@ void rmm_swap_read_batch(struct rmm_mm *mm, struct rmm_swap_batch *b)
 	if (RMM_WARN_ON(b->nr > RMM_SWAP_BATCH_MAX))
 		b->nr = RMM_SWAP_BATCH_MAX;
 	for (i = 0; i < b->nr; i++) {
-		int ret = swap_read_prep(mm, b->entry[i], b->page[i],
-					 &cookie[i]);
+		int ret = swap_io_prep(mm, b->entry[i], b->page[i], false,
+				       &cookie[i]);
 
 		b->err[i] = ret < 0 ? ret : 0;
 		todo[i] = !ret;
@@ -959,10 +946,8 @@ void rmm_swap_read_batch(struct rmm_mm *mm, struct rmm_swap_batch *b)
 		for (j = 0; j < n; j++) {
 			b->err[b->map[j]] = b->ioerr[j];
 			if (b->ioerr[j])
-				rmm_pr_warn_ratelimited("Read-error on swap-device (%u:%llu): %d\n",
-							rmm_swp_type(b->entry[b->map[j]]),
-							(unsigned long long)b->offset[j],
-							b->ioerr[j]);
+				swap_io_error(b->entry[b->map[j]], b->ioerr[j],
+					      false);
 		}
 	}
 }
