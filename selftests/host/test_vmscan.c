@@ -32,6 +32,8 @@ static unsigned long nr_lru_pages;
 static int ref_of[MAXP];		/* next referenced() answer */
 static enum rmm_pageout pageout_answer = RMM_PAGEOUT_FREED;
 static unsigned long pageouts, pageouts_may_swap;
+/* pageouts while the task held a block plug (shrink_lruvec()'s) */
+static unsigned long pageouts_plugged;
 
 static bool fake_pin(struct rmm_mm *m, struct rmm_page *page)
 {
@@ -57,6 +59,8 @@ static enum rmm_pageout fake_pageout(struct rmm_mm *m, struct rmm_page *page,
 				     bool may_swap)
 {
 	pageouts++;
+	if (rmm_port_io_plugged())
+		pageouts_plugged++;
 	if (may_swap)
 		pageouts_may_swap++;
 	if (pageout_answer == RMM_PAGEOUT_FREED) {
@@ -526,6 +530,10 @@ static void test_kswapd_balance(void)
 		"pgsteal_anon counts what pgsteal_kswapd counts");
 	is_long(ev(RMM_PAGEOUTRUN) - run0, 1, "pageoutrun 1");
 	ok(pageouts_may_swap == pageouts, "unboosted reclaim may swap");
+	ok(pageouts > 0 && pageouts_plugged == pageouts,
+	   "kswapd pages out under a block plug (%lu of %lu)",
+	   pageouts_plugged, pageouts);
+	ok(!rmm_port_io_plugged(), "and the plug is finished after the run");
 	is_long(obj.pins, 0, "every pin() was unpinned");
 	is_long(mm.nodes[0].kswapd_failures, 0, "no failure");
 	is_long(rmm_validate_mm(&mm), 0, "instance consistent");
@@ -581,9 +589,14 @@ static void test_kswapd_failures(void)
 	pageout_answer = RMM_PAGEOUT_FREED;
 	{
 		struct rmm_alloc_context ac = normal_ac();
+		unsigned long po0 = pageouts, plugged0 = pageouts_plugged;
 
 		ok(rmm_try_to_free_pages(&mm, &ac, 0, RMM_GFP_KERNEL) >=
 		   RMM_SWAP_CLUSTER_MAX, "direct reclaim freed 32 pages");
+		ok(pageouts > po0 &&
+		   pageouts_plugged - plugged0 == pageouts - po0,
+		   "direct reclaim pages out under a block plug too");
+		ok(!rmm_port_io_plugged(), "no plug left behind");
 	}
 	is_long(mm.nodes[0].kswapd_failures, 0, "kswapd_failures reset");
 	ok(!rmm_node_unreclaimable(&mm, 0), "node reclaimable again");

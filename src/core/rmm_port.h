@@ -28,6 +28,9 @@
  *              rmm_copy_page(to, from) (one page's contents)
  *   sleeping   rmm_might_sleep, rmm_cond_resched, rmm_fatal_signal_pending,
  *              rmm_schedule_timeout_uninterruptible
+ *   I/O        struct rmm_io_plug: rmm_io_plug_start/finish (the task's
+ *              block plug: writes started in between reach the device
+ *              together; nests as blk_start_plug() does)
  *   remote     rmm_remote_call (an asynchronous call on another CPU)
  *   math       rmm_int_sqrt, rmm_fls, rmm_fls64, rmm_ffs64, rmm_popcount64
  *   export     RMM_EXPORT(sym), RMM_HOST_WEAK (a host test may define

@@ -636,6 +636,7 @@ static void shrink_lruvec(struct rmm_mm *mm, struct rmm_node *node,
 	unsigned long nr[RMM_NR_LRU_LISTS], targets[RMM_NR_LRU_LISTS];
 	unsigned long nr_reclaimed = 0, nr_to_reclaim = sc->nr_to_reclaim;
 	bool proportional_reclaim;
+	struct rmm_io_plug plug;
 	int lru;
 
 	get_scan_count(mm, node, sc, nr);
@@ -643,6 +644,12 @@ static void shrink_lruvec(struct rmm_mm *mm, struct rmm_node *node,
 	proportional_reclaim = !sc->kswapd &&
 		sc->priority == RMM_DEF_PRIORITY;
 
+	/*
+	 * The kernel's plug: the swap writes this pass starts (pageout,
+	 * asynchronous) reach the device together, merged where their
+	 * slots are adjacent; kswapd and direct reclaim alike.
+	 */
+	rmm_io_plug_start(&plug);
 	while (nr[RMM_LRU_INACTIVE_ANON] || nr[RMM_LRU_ACTIVE_FILE] ||
 	       nr[RMM_LRU_INACTIVE_FILE]) {
 		unsigned long nr_anon, nr_file, percentage, nr_scanned;
@@ -695,6 +702,7 @@ static void shrink_lruvec(struct rmm_mm *mm, struct rmm_node *node,
 		nr[lru] = targets[lru] * (100 - percentage) / 100;
 		nr[lru] -= min(nr[lru], nr_scanned);
 	}
+	rmm_io_plug_finish(&plug);
 	sc->nr_reclaimed += nr_reclaimed;
 
 	if (can_age_anon_pages(mm) &&

@@ -39,7 +39,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
-#include <linux/blkdev.h>
 #include <linux/kthread.h>
 #include <linux/freezer.h>
 #include <linux/sched.h>
@@ -112,16 +111,7 @@ static int rmm_kswapd_fn(void *arg)
 	/* asleep until the first wakeup (or unload) */
 	wait_event_freezable(k->wait, rmm_kswapd_should_wake(k));
 	while (!kthread_should_stop()) {
-		struct blk_plug plug;
-
-		/*
-		 * shrink_lruvec()'s plug: a pass's swap writes (started
-		 * asynchronously, swap_dev.c) go to the device together,
-		 * merged where their slots are adjacent
-		 */
-		blk_start_plug(&plug);
 		rmm_kswapd_run(k->mm, k->nid);
-		blk_finish_plug(&plug);
 		/* returns to run again: not balanced, or woken */
 		rmm_kswapd_try_to_sleep(k);
 		cond_resched();

@@ -182,7 +182,7 @@ static int rmm_swap_dev_rw(struct rmm_swap_dev *d, u64 page, void *addr,
  * Reclaim's writes (mm->ops->swap_write_async): the page is copied to a
  * bounce page and the bio submitted without waiting, so that one pass of
  * kswapd starts a batch of writes that the block layer merges under the
- * caller's plug (kswapd.c).  The bio's end (interrupt context) queues
+ * caller's plug (vmscan.c's shrink_lruvec()).  The bio's end (interrupt context) queues
  * its work item on rmm_swap_wq (WQ_MEM_RECLAIM: reclaim waits on it),
  * which hands the result to the core (rmm_swap_end_write()) and only
  * then drops @inflight, so swapoff and unload wait for the core's end

@@ -32,6 +32,7 @@
 #include <linux/string.h>
 #include <linux/types.h>
 #include <linux/bitops.h>
+#include <linux/blkdev.h>
 #include <linux/math.h>
 #include <linux/mutex.h>
 #include <asm/page.h>
@@ -158,6 +159,13 @@ static inline void rmm_kvfree(const void *p)
 #define rmm_fatal_signal_pending()	fatal_signal_pending(current)
 #define rmm_schedule_timeout_uninterruptible(j) \
 	schedule_timeout_uninterruptible(j)
+
+/* the task's block plug; a nested start leaves the outer one in charge */
+struct rmm_io_plug {
+	struct blk_plug plug;
+};
+#define rmm_io_plug_start(p)	blk_start_plug(&(p)->plug)
+#define rmm_io_plug_finish(p)	blk_finish_plug(&(p)->plug)
 /* test injection points (rmm_inject() in the core): none in the module */
 #define rmm_inject(point, arg)	do { } while (0)
 #define rmm_int_sqrt(x)		int_sqrt(x)

@@ -16,6 +16,7 @@ int rmm_port_nr_cpu_ids = 1;
 bool rmm_port_slot_owned;
 __thread int rmm_port_cpu;
 __thread int rmm_port_irq_depth;
+__thread int rmm_port_io_plug_depth;
 __thread char rmm_port_self;
 struct rmm_port_cpu_slot rmm_port_cpu_slots[RMM_USER_MAX_CPUS];
 void (*rmm_port_inject_hook)(int point, void *arg);

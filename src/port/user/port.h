@@ -471,6 +471,34 @@ static inline void rmm_might_sleep(void)
 	RMM_BUG_ON(rmm_port_irq_depth);
 }
 
+/*
+ * The task's block plug: only its nesting depth, per thread, which a
+ * host test's fake swap device reads (rmm_port_io_plugged()) to see that
+ * writes are started under one.
+ */
+extern __thread int rmm_port_io_plug_depth;
+struct rmm_io_plug {
+	char unused;
+};
+
+static inline void rmm_io_plug_start(struct rmm_io_plug *plug)
+{
+	(void)plug;
+	rmm_port_io_plug_depth++;
+}
+
+static inline void rmm_io_plug_finish(struct rmm_io_plug *plug)
+{
+	(void)plug;
+	RMM_BUG_ON(rmm_port_io_plug_depth <= 0);
+	rmm_port_io_plug_depth--;
+}
+
+static inline bool rmm_port_io_plugged(void)
+{
+	return rmm_port_io_plug_depth > 0;
+}
+
 /* a jiffy is a millisecond here */
 static inline void rmm_schedule_timeout_uninterruptible(long jiffies)
 {
