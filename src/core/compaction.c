@@ -27,9 +27,10 @@
  * here; the fragmentation functions return the kernel's integers
  * (-1000..1000 permille, 0..100 percent) for the same free-area counts.
  *
- * Locking: the hints are the kernel's racy hints (no lock, READ_ONCE /
- * WRITE_ONCE); rmm_zone_nr_free_snapshot() takes zone->lock with irqs off
- * (a leaf).  Nothing here allocates.
+ * Locking: the hints are the kernel's racy hints (no lock; the skip bytes
+ * through READ_ONCE/WRITE_ONCE); rmm_zone_nr_free_snapshot() takes
+ * zone->lock with irqs off (a leaf); the isolation-suitable reset may
+ * reschedule.  Nothing here allocates.
  */
 #include "rmm_port.h"
 #include "compaction.h"

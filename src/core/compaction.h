@@ -14,10 +14,13 @@
  *
  * Locking: none taken except by rmm_zone_nr_free_snapshot() (zone->lock,
  * irqs off: a leaf, see core.rst).  Deferral, cached positions and skip
- * bits are hints read and written with READ_ONCE/WRITE_ONCE and no lock,
- * as the kernel's; the fragmentation functions read free_area[].nr_free
- * without the lock (the kernel's data_race() reads) unless given a
- * snapshot.  Everything here may run in any context.
+ * bits are hints read and written with no lock, as the kernel's (plain
+ * accesses; the skip bytes with READ_ONCE/WRITE_ONCE, as they are shared
+ * by every scanner of the zone); the fragmentation functions read
+ * free_area[].nr_free without the lock (the kernel's data_race() reads)
+ * unless given a snapshot.  Everything here may run in any context except
+ * __rmm_reset_isolation_suitable() and rmm_reset_isolation_suitable(),
+ * which may reschedule (process context, no spinlock held).
  */
 #ifndef _RMM_COMPACTION_H
 #define _RMM_COMPACTION_H

@@ -506,7 +506,7 @@ struct rmm_zone {
 	/*
 	 * Compaction state (compaction.c; struct zone's CONFIG_COMPACTION
 	 * fields, same names and types).  Hints, read and written without
-	 * a lock as in the kernel (READ_ONCE/WRITE_ONCE); all 0 after
+	 * a lock as in the kernel; all 0 after
 	 * rmm_mm_init(), as in a new kernel zone: a scanner position
 	 * outside the zone means "start from the zone's end".
 	 *   compact_considered/compact_defer_shift/compact_order_failed:
