@@ -5,7 +5,8 @@
  * 6.12.117: unusable and fragmentation indices, extfrag_for_order and the
  * fragmentation score of a zone filled by a known pattern, suitability at
  * the watermark boundaries, the deferral sequence, the skip-bit reset
- * walk, and the three tunables.
+ * walk (and the persistent skip of a pageblock-order compound page), and
+ * the three tunables.
  *
  * The zone: one node of 8192 pages (32 MiB, 16 pageblocks) at 4 GiB, so
  * everything is in Normal.  Its 8 sections' descriptors (4 pages each)
@@ -424,6 +425,42 @@ static void test_skip_fragmented(void)
 	   "clear_pageblock_skip through the block's last page");
 }
 
+/*
+ * pageblock_skip_persistent(): a compound page of pageblock order keeps
+ * its block's skip bit through a reset, even with its head on the LRU
+ * (which would clear the bit of any other block)
+ */
+static void test_skip_persistent(void)
+{
+	struct rmm_page *thp, *lru;
+	unsigned long pfn;
+
+	thp = rmm_mm_alloc_pages(&mm, 0, 9, gfp | RMM___GFP_COMP);
+	lru = rmm_mm_alloc_pages(&mm, 0, 9, gfp);
+	if (!ok(thp && lru, "two order-9 blocks, one compound")) {
+		if (thp)
+			rmm_mm_free_pages(&mm, thp, 9);
+		if (lru)
+			rmm_mm_free_pages(&mm, lru, 9);
+		return;
+	}
+	skip_all();
+	RmmSetPageLru(thp);
+	RmmSetPageLru(lru);
+	zone->compact_blockskip_flush = true;
+	__rmm_reset_isolation_suitable(zone);
+	RmmClearPageLru(thp);
+	RmmClearPageLru(lru);
+	pfn = rmm_mm_page_to_pfn(&mm, thp);
+	ok(rmm_get_pageblock_skip(&mm, thp) &&
+	   rmm_get_pageblock_skip(&mm, pfn_page(pfn + 511)),
+	   "compound order-9 page: skip kept (pfn 0x%lx)", pfn);
+	ok(!rmm_get_pageblock_skip(&mm, lru),
+	   "plain order-9 block with an LRU head: skip cleared");
+	rmm_mm_free_pages(&mm, thp, 9);
+	rmm_mm_free_pages(&mm, lru, 9);
+}
+
 static void test_tunables(void)
 {
 	static const struct {
@@ -478,6 +515,8 @@ int main(void)
 	for (i = 0; i < NR_BLOCKS4; i++)
 		if (!blk_free[i])
 			rmm_mm_free_pages(&mm, blk[i], 4);
+	test_skip_persistent();
+	is_long(rmm_validate_mm(&mm), 0, "validator clean");
 	is_long(rmm_mm_fini(&mm), 0, "fini");
 	return done_testing();
 }
