@@ -362,9 +362,16 @@ enum rmm_vm_event_item {
 	RMM_PGMAJFAULT,			/* faults that read from swap */
 	RMM_SWAP_RA,			/* pages read by swap readahead */
 	RMM_SWAP_RA_HIT,		/* ... that a fault then found */
+	/* compaction, vm_event_item's order (compaction.c counts them) */
+	RMM_COMPACTMIGRATE_SCANNED,
+	RMM_COMPACTFREE_SCANNED,
+	RMM_COMPACTISOLATED,
 	RMM_COMPACTSTALL,
 	RMM_COMPACTFAIL,
 	RMM_COMPACTSUCCESS,
+	RMM_KCOMPACTD_WAKE,
+	RMM_KCOMPACTD_MIGRATE_SCANNED,
+	RMM_KCOMPACTD_FREE_SCANNED,
 	RMM_PAGEOUTRUN,
 	RMM_DRAIN_ALL,			/* regionmm-only: drain_all_pages calls */
 	RMM_PGSTEAL_FALLBACK,		/* regionmm-only: fallback steals */
