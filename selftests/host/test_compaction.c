@@ -15,6 +15,7 @@
  */
 #include "rmm_test.h"
 #include "compaction.h"
+#include "internal.h"
 
 #define START_PFN	0x100000UL
 #define NR_PAGES	8192UL
@@ -82,8 +83,8 @@ static void test_fresh_zone(void)
 
 static int cmp_page(const void *a, const void *b)
 {
-	struct rmm_page *x = *(struct rmm_page * const *)a;
-	struct rmm_page *y = *(struct rmm_page * const *)b;
+	unsigned long x = rmm_mm_page_to_pfn(&mm, *(struct rmm_page * const *)a);
+	unsigned long y = rmm_mm_page_to_pfn(&mm, *(struct rmm_page * const *)b);
 
 	return x < y ? -1 : x > y;
 }
@@ -100,7 +101,7 @@ static void make_fragmented(void)
 	is_long(got, NR_BLOCKS4, "all 510 order-4 blocks allocated");
 	is_long(rmm_zone_page_state(zone, RMM_NR_FREE_PAGES), 0,
 		"zone empty");
-	/* one section, one memmap: descriptors sort by pfn */
+	/* by pfn: the sections' memmaps need not be in pfn order */
 	qsort(blk, NR_BLOCKS4, sizeof(blk[0]), cmp_page);
 }
 
@@ -495,6 +496,347 @@ static void test_tunables(void)
 	ok(!bad, "tunables: defaults 20/500/1, 0..max taken, max+1 and -1 refused");
 }
 
+/* ---- the free scanner ---- */
+
+static struct rmm_page *pb_page(int n, unsigned long off)
+{
+	return pfn_page(pb_pfn(n) + off);
+}
+
+/* free the allocated order-4 block at offset @off of pageblock @n */
+static void free_blk(int n, unsigned long off)
+{
+	int i = (n * RMM_PAGEBLOCK_NR_PAGES + off) / 16;
+
+	rmm_mm_free_pages(&mm, blk[i], 4);
+	blk_free[i] = true;
+}
+
+static long nr_free_pages(void)
+{
+	return rmm_zone_page_state(zone, RMM_NR_FREE_PAGES);
+}
+
+static unsigned long ev(enum rmm_vm_event_item i)
+{
+	return rmm_vm_event_state(&mm, i);
+}
+
+static void set_pb_mt(int n, int mt)
+{
+	unsigned long flags;
+
+	rmm_spin_lock_irqsave(&zone->lock, flags);
+	rmm_pb_set_mt_locked(zone, (pb_pfn(n) - mm.base_pfn) >>
+			     RMM_PAGEBLOCK_ORDER, mt);
+	rmm_spin_unlock_irqrestore(&zone->lock, flags);
+}
+
+static bool same_nr_free(const unsigned long *a, const unsigned long *b)
+{
+	return !memcmp(a, b, RMM_NR_ORDERS * sizeof(*a));
+}
+
+/*
+ * The zone for the free scanner: every order-4 block allocated, then
+ * these freed (offsets in pages, each a 16-page buddy that cannot merge):
+ *   pb 15: 0, 32          pb 13: 0, 32, 64, 96
+ *   pb 12: 0, 32, then the block made Unmovable
+ *   pb 11: 0, skip bit set
+ *   pb 10: 0, 32, ... 480 (16 blocks)
+ * 2 + 4 + 2 + 1 + 16 = 25 blocks, 400 free pages; no other skip bit.
+ */
+static void make_scanner_zone(void)
+{
+	unsigned long off;
+	int i, at = 0;
+
+	rmm_drain_all_pages(&mm);
+	make_fragmented();
+	memset(blk_free, 0, sizeof(blk_free));
+	for (i = 0; i < NR_BLOCKS4; i++)
+		at += rmm_mm_page_to_pfn(&mm, blk[i]) == START_PFN + 16UL * i;
+	is_long(at, NR_BLOCKS4, "order-4 block i starts at pfn 0x100000 + 16 i");
+	free_blk(15, 0);
+	free_blk(15, 32);
+	for (off = 0; off < 128; off += 32)
+		free_blk(13, off);
+	free_blk(12, 0);
+	free_blk(12, 32);
+	set_pb_mt(12, RMM_MIGRATE_UNMOVABLE);
+	free_blk(11, 0);
+	for (off = 0; off < RMM_PAGEBLOCK_NR_PAGES; off += 32)
+		free_blk(10, off);
+	for (i = 0; i < 16; i++)
+		rmm_clear_pageblock_skip(&mm, pb_page(i, 0));
+	rmm_set_pageblock_skip(&mm, pb_page(11, 0));
+	is_long(nr_free_pages(), 400, "scanner zone: 400 free pages");
+	ok(rmm_min_wmark_pages(zone) + 16 < 400,
+	   "min watermark %lu: isolation is allowed",
+	   rmm_min_wmark_pages(zone));
+}
+
+static void test_scanner_sync(void)
+{
+	struct rmm_compact_control cc;
+	struct rmm_page *got[64], *p;
+	unsigned long iso0 = ev(RMM_COMPACTISOLATED);
+	unsigned long scan0 = ev(RMM_COMPACTFREE_SCANNED);
+	unsigned long nr0[RMM_NR_ORDERS], nr[RMM_NR_ORDERS];
+	struct rmm_page src2[2] = { { 0 } };
+	int i, n = 0, bad = 0, o;
+
+	nr_free_of(nr0);
+	rmm_compact_control_init(&cc, zone, -1);
+	cc.mode = RMM_COMPACT_MODE_SYNC;
+	cc.nr_migratepages = 40;
+	cc.migrate_pfn = START_PFN;
+	cc.free_pfn = pb_pfn(15);
+	zone->compact_cached_free_pfn = pb_pfn(15);
+	ok(!rmm_compact_scanners_met(&cc), "scanners apart (pb 15 / pb 0)");
+	/*
+	 * Sync: stride 1, from pb 15 down to pb 1 (the end of the migrate
+	 * scanner's pageblock), until 40 pages are isolated.
+	 * pb 15: blocks at 0 and 32 isolated (16 + 16 pages scanned for
+	 *   them, each pfn in between scanned: 512 in all, the reserved
+	 *   descriptor pages at 480..511 included); fully scanned: skip
+	 *   set, cached free pfn pulled down to pb 14; 32 < 40 go on;
+	 *   something isolated: stride 1.
+	 * pb 14: nothing free, 512 scanned, skip set, cached pfn pb 13;
+	 *   stride 2.
+	 * pb 13: pfn 0 is free: 16 isolated, 48 >= 40: stop at pfn 16
+	 *   (16 scanned), not fully scanned: no skip bit; free_pfn = pb13+16.
+	 * Scanned 512 + 512 + 16 = 1040, isolated 48.
+	 */
+	rmm_isolate_freepages(&cc);
+	is_long(cc.nr_freepages, 48, "48 free pages isolated");
+	is_long(cc.total_free_scanned, 1040, "1040 pfns scanned");
+	is_long(cc.free_pfn, pb_pfn(13) + 16, "free scanner resumes at pb13 + 16");
+	is_long(zone->compact_cached_free_pfn, pb_pfn(13),
+		"cached free pfn: pb 13 (below the last fully scanned block)");
+	ok(rmm_get_pageblock_skip(&mm, pb_page(15, 0)) &&
+	   rmm_get_pageblock_skip(&mm, pb_page(14, 0)) &&
+	   !rmm_get_pageblock_skip(&mm, pb_page(13, 0)),
+	   "skip set on pb 15 and 14, not on the partly scanned pb 13");
+	ok(cc.freepages[4].nr == 3 && cc.freepages[4].first == pb_page(15, 0) &&
+	   rmm_plist_next(&mm, pb_page(15, 0)) == pb_page(15, 32) &&
+	   cc.freepages[4].last == pb_page(13, 0),
+	   "freepages[4]: pb15+0, pb15+32, pb13+0 in scan order");
+	for (o = 0; o < RMM_NR_ORDERS; o++)
+		bad += o != 4 && !rmm_plist_empty(&cc.freepages[o]);
+	ok(!bad && !RmmPageBuddy(pb_page(15, 0)) &&
+	   pb_page(15, 0)->private == 4, "isolated heads: not buddy, private 4");
+	is_long(ev(RMM_COMPACTISOLATED) - iso0, 48, "compact_isolated += 48");
+	is_long(nr_free_pages(), 400 - 48, "NR_FREE_PAGES 352");
+	is_long(rmm_validate_mm(&mm), 0, "validator clean while isolated");
+
+	/*
+	 * compaction_alloc() for order-0 sources: the first list block
+	 * (pb15+0) split, halves at the list heads: 8 on [3], 4 on [2], 2
+	 * on [1], 1 on [0], so pfns come out ascending: pb15+0..15, then
+	 * pb15+32 splits the same way.
+	 */
+	cc.nr_migratepages = 64;
+	for (i = 0; i < 17; i++) {
+		got[n] = rmm_compaction_alloc(blk[0], (unsigned long)&cc);
+		bad += got[n] != pb_page(15, i < 16 ? i : 32);
+		n++;
+	}
+	ok(!bad, "17 order-0 targets: pb15+0..15, pb15+32");
+	ok(cc.nr_freepages == 31 && cc.nr_migratepages == 47,
+	   "nr_freepages 31, nr_migratepages 47");
+	ok(cc.freepages[3].first == pb_page(15, 40) &&
+	   cc.freepages[2].first == pb_page(15, 36) &&
+	   cc.freepages[1].first == pb_page(15, 34) &&
+	   cc.freepages[0].first == pb_page(15, 33) &&
+	   pb_page(15, 40)->private == 3 && pb_page(15, 33)->private == 0,
+	   "split halves of pb15+32 on [3] [2] [1] [0] with their orders");
+	/* an order-2 (compound) source: only its order is read */
+	RmmSetPageHead(&src2[0]);
+	src2[1].next = 2;
+	p = rmm_compaction_alloc(src2, (unsigned long)&cc);
+	ok(p == pb_page(15, 36) && RmmPageHead(p) &&
+	   rmm_compound_order(p) == 2 && RmmPageTail(p + 3),
+	   "order-2 source: pb15+36 as a compound order-2 page");
+	ok(cc.nr_freepages == 27 && cc.nr_migratepages == 43,
+	   "nr_freepages 27, nr_migratepages 43");
+	rmm_compaction_free(p, (unsigned long)&cc);
+	ok(cc.freepages[2].first == p && !RmmPageHead(p) &&
+	   !RmmPageTail(p + 1) && cc.nr_freepages == 31 &&
+	   cc.nr_migratepages == 47,
+	   "compaction_free: back on [2], no longer compound, counts back");
+	rmm_compaction_free(got[--n], (unsigned long)&cc);
+	ok(cc.freepages[0].first == pb_page(15, 32) && cc.nr_freepages == 32 &&
+	   cc.nr_migratepages == 48, "order-0 target back on [0]");
+	/* 32 more: everything on the lists, then one isolation */
+	for (i = 0; i < 32; i++)
+		got[n++] = rmm_compaction_alloc(blk[0], (unsigned long)&cc);
+	for (o = 0, bad = 0; o < RMM_NR_ORDERS; o++)
+		bad += !rmm_plist_empty(&cc.freepages[o]);
+	ok(!bad && cc.nr_freepages == 0 && cc.nr_migratepages == 16,
+	   "lists empty after 32 more; 16 pages still to migrate");
+	ok(got[n - 1] == pb_page(13, 15), "the last one: pb13+15");
+	/*
+	 * Lists empty: isolate_freepages() from pb13+16 (stride 1 again):
+	 * 16..31 scanned, 32 isolated (16 >= 16: stop at 48): 32 scanned;
+	 * the target is pb13+32
+	 */
+	p = rmm_compaction_alloc(blk[0], (unsigned long)&cc);
+	got[n++] = p;
+	ok(p == pb_page(13, 32) && cc.free_pfn == pb_pfn(13) + 48 &&
+	   cc.total_free_scanned == 1072 && cc.nr_freepages == 15 &&
+	   cc.nr_migratepages == 15,
+	   "empty lists: one more isolation from pb13+16, target pb13+32");
+	is_long(ev(RMM_COMPACTISOLATED) - iso0, 64, "compact_isolated += 64");
+	/* release: 15 pages of pb13+32; the cached pfn only goes back up */
+	zone->compact_cached_free_pfn = pb_pfn(5);
+	rmm_compact_finish_free(&cc);
+	ok(cc.nr_freepages == 0 && rmm_plist_empty(&cc.freepages[0]) &&
+	   zone->compact_cached_free_pfn == pb_pfn(13),
+	   "finish: lists released, cached free pfn back up to pb 13");
+	is_long(ev(RMM_COMPACTFREE_SCANNED) - scan0, 1072,
+		"compact_free_scanned += 1072");
+	rmm_compact_finish_free(&cc);
+	is_long(zone->compact_cached_free_pfn, pb_pfn(13),
+		"finish with nothing isolated: cached pfn unchanged");
+	for (i = 0; i < n; i++)
+		rmm_mm_free_pages(&mm, got[i], 0);
+	rmm_drain_all_pages(&mm);
+	nr_free_of(nr);
+	ok(nr_free_pages() == 400 && same_nr_free(nr, nr0),
+	   "targets freed: 400 free pages as 25 order-4 blocks again");
+	is_long(rmm_validate_mm(&mm), 0, "validator clean");
+}
+
+static void test_scanner_async(void)
+{
+	struct rmm_compact_control cc;
+	struct rmm_page *pb10 = pb_page(10, 0);
+
+	rmm_compact_control_init(&cc, zone, 4);
+	ok(!rmm_suitable_migration_target(&cc, pb10),
+	   "order 4: a block starting with a free order-4 block: no target");
+	cc.order = 5;
+	ok(rmm_suitable_migration_target(&cc, pb10), "order 5: target");
+	cc.order = -1;
+	ok(rmm_suitable_migration_target(&cc, pb10),
+	   "whole zone (pageblock order): target");
+	ok(!rmm_suitable_migration_target(&cc, pb_page(12, 0)),
+	   "Unmovable pageblock: no target");
+	cc.ignore_block_suitable = true;
+	ok(rmm_suitable_migration_target(&cc, pb_page(12, 0)),
+	   "... unless ignore_block_suitable");
+	cc.ignore_block_suitable = false;
+	ok(!rmm_isolation_suitable(&cc, pb_page(11, 5)),
+	   "pb 11 marked skip: not isolation_suitable");
+	cc.ignore_skip_hint = true;
+	ok(rmm_isolation_suitable(&cc, pb_page(11, 5)), "... unless ignored");
+	cc.ignore_skip_hint = false;
+
+	/*
+	 * Async, from pb 12 to the end of the migrate scanner's pb 9:
+	 * pb 12 Unmovable and pb 11 skipped untouched; pb 10 with stride
+	 * 32: pfn 0 isolated (16 scanned), then 47, 79, ... 495 (15 pfns,
+	 * each the last page of a free block, not its head): 31 scanned,
+	 * 16 isolated, fully scanned: skip, cached pfn pb 9.  Next block pb
+	 * 9 is below low_pfn pb 10: free_pfn = pb 9, the scanners met.
+	 */
+	cc.mode = RMM_COMPACT_MODE_ASYNC;
+	cc.nr_migratepages = 1000;
+	cc.migrate_pfn = pb_pfn(9);
+	cc.free_pfn = pb_pfn(12);
+	zone->compact_cached_free_pfn = pb_pfn(15);
+	rmm_isolate_freepages(&cc);
+	ok(cc.nr_freepages == 16 && cc.freepages[4].first == pb10 &&
+	   cc.freepages[4].nr == 1, "async: only pb10+0 isolated");
+	is_long(cc.total_free_scanned, 31, "31 pfns scanned");
+	ok(cc.free_pfn == pb_pfn(9) && rmm_compact_scanners_met(&cc),
+	   "free_pfn pb 9: scanners met");
+	ok(rmm_get_pageblock_skip(&mm, pb10) &&
+	   !rmm_get_pageblock_skip(&mm, pb_page(12, 0)) &&
+	   zone->compact_cached_free_pfn == pb_pfn(9),
+	   "skip set on pb 10 only, cached free pfn pb 9");
+	ok(RmmPageBuddy(pb_page(12, 0)) && RmmPageBuddy(pb_page(11, 0)) &&
+	   RmmPageBuddy(pb_page(10, 32)), "pb 12, pb 11, pb10+32 still free");
+	rmm_compact_finish_free(&cc);
+	ok(nr_free_pages() == 400 && zone->compact_cached_free_pfn == pb_pfn(10),
+	   "released: 400 free, cached free pfn pb 10");
+}
+
+static void test_scanner_strict(void)
+{
+	struct rmm_compact_control cc;
+	unsigned long min = zone->_watermark[RMM_WMARK_MIN];
+	unsigned long pfn, got;
+
+	rmm_compact_control_init(&cc, zone, -1);
+	got = rmm_isolate_freepages_range(&cc, pb_pfn(13), pb_pfn(13) + 16);
+	ok(got == pb_pfn(13) + 16 && cc.freepages[4].first == pb_page(13, 0) &&
+	   cc.nr_freepages == 16, "strict range of one free block: isolated");
+	rmm_release_free_list(&mm, cc.freepages);
+	rmm_compact_control_init(&cc, zone, -1);
+	got = rmm_isolate_freepages_range(&cc, pb_pfn(13), pb_pfn(13) + 32);
+	ok(!got && rmm_plist_empty(&cc.freepages[4]) && nr_free_pages() == 400,
+	   "strict range over an allocated page: 0, nothing kept");
+
+	/*
+	 * __isolate_free_page() obeys min + 16 as an order-0 watermark:
+	 * 400 free pages pass min 383 (400 > 399), not min 384
+	 */
+	rmm_compact_control_init(&cc, zone, -1);
+	zone->_watermark[RMM_WMARK_MIN] = 384;
+	pfn = pb_pfn(13);
+	got = rmm_isolate_freepages_block(&cc, &pfn, pb_pfn(14), cc.freepages,
+					  1, false);
+	ok(!got && pfn == pb_pfn(13) && cc.total_free_scanned == 1 &&
+	   RmmPageBuddy(pb_page(13, 0)),
+	   "min 384: 400 free is not above 384 + 16: nothing isolated");
+	zone->_watermark[RMM_WMARK_MIN] = 383;
+	got = rmm_isolate_freepages_block(&cc, &pfn, pb_pfn(14), cc.freepages,
+					  1, false);
+	ok(got == 16 && pfn == pb_pfn(13) + 16,
+	   "min 383: one block, then enough (nr_migratepages 0)");
+	zone->_watermark[RMM_WMARK_MIN] = min;
+	rmm_release_free_list(&mm, cc.freepages);
+	is_long(nr_free_pages(), 400, "released: 400 free");
+}
+
+/*
+ * On the whole free zone: a free pageblock made Unmovable and isolated
+ * as one order-9 block turns Movable (__isolate_free_page(), at least
+ * half a pageblock); released, it merges back into its order-10 block.
+ */
+static void test_isolate_pageblock(void)
+{
+	struct rmm_compact_control cc;
+	unsigned long nr0[RMM_NR_ORDERS], nr[RMM_NR_ORDERS];
+	unsigned long unmov = zone->nr_pageblocks_mt[RMM_MIGRATE_UNMOVABLE];
+	long free0;
+
+	rmm_drain_all_pages(&mm);
+	nr_free_of(nr0);
+	free0 = nr_free_pages();
+	set_pb_mt(5, RMM_MIGRATE_UNMOVABLE);
+	ok(rmm_pageblock_mt(&mm, pb_page(5, 0)) == RMM_MIGRATE_UNMOVABLE &&
+	   zone->nr_pageblocks_mt[RMM_MIGRATE_UNMOVABLE] == unmov + 1,
+	   "pb 5 Unmovable");
+	rmm_compact_control_init(&cc, zone, -1);
+	ok(rmm_isolate_freepages_range(&cc, pb_pfn(5), pb_pfn(6)) == pb_pfn(6) &&
+	   cc.freepages[9].first == pb_page(5, 0) && cc.nr_freepages == 512,
+	   "strict: pb 5 isolated as one order-9 block");
+	ok(rmm_pageblock_mt(&mm, pb_page(5, 0)) == RMM_MIGRATE_MOVABLE &&
+	   zone->nr_pageblocks_mt[RMM_MIGRATE_UNMOVABLE] == unmov,
+	   "... and made Movable");
+	is_long(nr_free_pages(), free0 - 512, "512 pages less free");
+	is_long(rmm_validate_mm(&mm), 0, "validator clean");
+	is_long(rmm_release_free_list(&mm, cc.freepages), pb_pfn(5),
+		"release_free_list: highest pfn pb 5");
+	rmm_drain_all_pages(&mm);
+	nr_free_of(nr);
+	ok(nr_free_pages() == free0 && same_nr_free(nr, nr0),
+	   "released: free counts and orders as before");
+}
+
 int main(void)
 {
 	int i;
@@ -516,6 +858,15 @@ int main(void)
 		if (!blk_free[i])
 			rmm_mm_free_pages(&mm, blk[i], 4);
 	test_skip_persistent();
+	is_long(rmm_validate_mm(&mm), 0, "validator clean");
+	make_scanner_zone();
+	test_scanner_sync();
+	test_scanner_async();
+	test_scanner_strict();
+	for (i = 0; i < NR_BLOCKS4; i++)
+		if (!blk_free[i])
+			rmm_mm_free_pages(&mm, blk[i], 4);
+	test_isolate_pageblock();
 	is_long(rmm_validate_mm(&mm), 0, "validator clean");
 	is_long(rmm_mm_fini(&mm), 0, "fini");
 	return done_testing();

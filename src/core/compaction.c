@@ -21,21 +21,40 @@
  *   proactive           fragmentation_score_zone(_weighted)(),
  *                       fragmentation_score_node(), fragmentation_score_wmark(),
  *                       should_proactive_compact_node()
+ *   free scanner        isolation_suitable(), update_pageblock_skip(),
+ *                       suitable_migration_target(),
+ *                       isolate_freepages_block(), isolate_freepages_range(),
+ *                       isolate_freepages() (without 6.12's
+ *                       fast_isolate_freepages()), release_free_list(),
+ *                       compaction_alloc(), compaction_free() and the
+ *                       release at compact_zone()'s end; 6.12's per-order
+ *                       isolated lists (6.1 split every isolated block
+ *                       into order-0 pages at once, split_map_pages(), on
+ *                       one list: regionmm follows 6.12 on both)
  *
  * Invariants: compact_defer_shift <= RMM_COMPACT_MAX_DEFER_SHIFT and
  * compact_considered <= 1 << compact_defer_shift after every function
  * here; the fragmentation functions return the kernel's integers
  * (-1000..1000 permille, 0..100 percent) for the same free-area counts.
  *
+ * Free scanner invariant: a block on a compact_control's freepages[o] is
+ * off the buddy (not PageBuddy, not in NR_FREE_PAGES), its head's
+ * private = o, and cc->nr_freepages is the sum of their sizes; it goes
+ * back only through release_free_list() or as a compaction_alloc()
+ * target.
+ *
  * Locking: the hints are the kernel's racy hints (no lock; the skip bytes
- * through READ_ONCE/WRITE_ONCE); rmm_zone_nr_free_snapshot() takes
- * zone->lock with irqs off (a leaf); the isolation-suitable reset may
- * reschedule.  Nothing here allocates.
+ * through READ_ONCE/WRITE_ONCE); rmm_zone_nr_free_snapshot() and the free
+ * scanner take zone->lock with irqs off (a leaf: nothing is taken under
+ * it but rmm___isolate_free_page()'s pageblock work, also under
+ * zone->lock); the isolation-suitable reset and the free scanner may
+ * reschedule.  Nothing here allocates; release_free_list() frees.
  */
 #include "rmm_port.h"
 #include "compaction.h"
 #include "pageblock.h"
 #include "vmscan.h"
+#include "internal.h"
 
 /* ---- fragmentation ---- */
 
@@ -594,3 +613,583 @@ bool rmm_should_proactive_compact_node(struct rmm_node *node,
 	return rmm_fragmentation_score_node(node) > wmark_high;
 }
 RMM_EXPORT(rmm_should_proactive_compact_node);
+
+/* ---- the free scanner ---- */
+
+void rmm_compact_control_init(struct rmm_compact_control *cc,
+			      struct rmm_zone *zone, int order)
+{
+	int o;
+
+	memset(cc, 0, sizeof(*cc));
+	for (o = 0; o < RMM_NR_ORDERS; o++)
+		rmm_plist_init(&cc->freepages[o]);
+	rmm_plist_init(&cc->migratepages);
+	cc->zone = zone;
+	cc->order = order;
+}
+RMM_EXPORT(rmm_compact_control_init);
+
+static inline void count_compact_events(struct rmm_compact_control *cc,
+					enum rmm_vm_event_item item,
+					unsigned long delta)
+{
+	rmm_count_vm_events(cc->zone->mm, item, delta);
+}
+
+/* Returns true if the pageblock should be scanned for pages to isolate. */
+bool rmm_isolation_suitable(const struct rmm_compact_control *cc,
+			    const struct rmm_page *page)
+{
+	if (cc->ignore_skip_hint)
+		return true;
+
+	return !rmm_get_pageblock_skip(cc->zone->mm, page);
+}
+RMM_EXPORT(rmm_isolation_suitable);
+
+/*
+ * If no pages were isolated then mark this pageblock to be skipped in the
+ * future.  The information is later cleared by __reset_isolation_suitable().
+ */
+void rmm_update_pageblock_skip(struct rmm_compact_control *cc,
+			       struct rmm_page *page, unsigned long pfn)
+{
+	struct rmm_zone *zone = cc->zone;
+
+	if (cc->no_set_skip_hint)
+		return;
+
+	rmm_set_pageblock_skip(zone->mm, page);
+
+	if (pfn < zone->compact_cached_free_pfn)
+		zone->compact_cached_free_pfn = pfn;
+}
+RMM_EXPORT(rmm_update_pageblock_skip);
+
+/*
+ * compact_lock_irqsave(): async compaction tries the lock and records
+ * contention (compaction then aborts after this block); the lock is
+ * taken either way.  A macro so that the lock and its unlock sit in one
+ * function for sparse.
+ */
+#define compact_lock_irqsave(lock, flags, cc) do {			\
+	if ((cc)->mode == RMM_COMPACT_MODE_ASYNC && !(cc)->contended) {	\
+		rmm_local_irq_save(flags);				\
+		if (!rmm_spin_trylock(lock)) {				\
+			rmm_local_irq_restore(flags);			\
+			(cc)->contended = true;				\
+			rmm_spin_lock_irqsave(lock, flags);		\
+		}							\
+	} else {							\
+		rmm_spin_lock_irqsave(lock, flags);			\
+	}								\
+} while (0)
+
+/*
+ * compact_unlock_should_abort() without the lock (see
+ * rmm_isolate_freepages_block()): give the scheduler a chance; true if
+ * a fatal signal is pending (abort).
+ */
+static bool compact_should_abort(struct rmm_compact_control *cc)
+{
+	if (rmm_fatal_signal_pending()) {
+		cc->contended = true;
+		return true;
+	}
+
+	rmm_cond_resched();
+	return false;
+}
+
+unsigned long rmm_isolate_freepages_block(struct rmm_compact_control *cc,
+					  unsigned long *start_pfn,
+					  unsigned long end_pfn,
+					  struct rmm_plist *freelist,
+					  unsigned int stride, bool strict)
+{
+	struct rmm_zone *zone = cc->zone;
+	const struct rmm_mm *mm = zone->mm;
+	unsigned long nr_scanned = 0, total_isolated = 0;
+	unsigned long blockpfn = *start_pfn;
+	unsigned long flags;
+	struct rmm_page *page;
+	unsigned int order;
+
+	/* Strict mode is for isolation, speed is secondary */
+	if (strict)
+		stride = 1;
+
+	/*
+	 * The caller checked the range (pageblock_pfn_to_page()): present,
+	 * in this zone, inside one pageblock and so one section's memmap.
+	 */
+	page = rmm_mm_pfn_to_page(mm, blockpfn);
+
+	/* Isolate free pages. */
+	for (; blockpfn < end_pfn; blockpfn += stride, page += stride) {
+		unsigned long isolated;
+
+		/*
+		 * Periodically drop the lock (if held) regardless of its
+		 * contention, to give chance to IRQs.  Abort if fatal
+		 * signal pending.
+		 */
+		if (!(blockpfn % RMM_COMPACT_CLUSTER_MAX) &&
+		    compact_should_abort(cc))
+			break;
+
+		nr_scanned++;
+
+		/*
+		 * For compound pages we can save potentially a lot of
+		 * iterations if we skip them at once.  The check is racy,
+		 * but we can consider only valid values and the only danger
+		 * is skipping too much.
+		 */
+		if (RmmPageHead(page) || RmmPageTail(page)) {
+			const unsigned int corder = rmm_compound_order(page);
+
+			if (corder <= RMM_MAX_ORDER &&
+			    blockpfn + (1UL << corder) <= end_pfn) {
+				blockpfn += (1UL << corder) - 1;
+				page += (1UL << corder) - 1;
+				nr_scanned += (1UL << corder) - 1;
+			}
+			goto isolate_fail;
+		}
+
+		if (!RmmPageBuddy(page))
+			goto isolate_fail;
+
+		/*
+		 * The zone lock is held per free block here, not from the
+		 * first one to the next COMPACT_CLUSTER_MAX-aligned pfn as
+		 * the kernel's "locked" does: the same blocks are isolated,
+		 * and every lock has its unlock in sight (sparse).
+		 */
+		compact_lock_irqsave(&zone->lock, flags, cc);
+		/* Recheck this is a buddy page under lock */
+		if (!RmmPageBuddy(page)) {
+			rmm_spin_unlock_irqrestore(&zone->lock, flags);
+			goto isolate_fail;
+		}
+
+		/* Found a free page, will break it into order-0 pages */
+		order = page->private;
+		isolated = rmm___isolate_free_page(zone, page, order);
+		rmm_spin_unlock_irqrestore(&zone->lock, flags);
+		if (!isolated)
+			break;
+		page->private = order;	/* set_page_private() */
+
+		nr_scanned += isolated - 1;
+		total_isolated += isolated;
+		cc->nr_freepages += isolated;
+		rmm_plist_add_tail(mm, &freelist[order], page);
+
+		if (!strict && cc->nr_migratepages <= cc->nr_freepages) {
+			blockpfn += isolated;
+			break;
+		}
+		/* Advance to the end of split page */
+		blockpfn += isolated - 1;
+		page += isolated - 1;
+		continue;
+
+isolate_fail:
+		if (strict)
+			break;
+	}
+
+	/* Be careful to not go outside of the pageblock. */
+	if (unlikely(blockpfn > end_pfn))
+		blockpfn = end_pfn;
+
+	/* Record how far we have got within the block */
+	*start_pfn = blockpfn;
+
+	/*
+	 * If strict isolation is requested then check that all the pages
+	 * requested were isolated.  If there were any failures, 0 is
+	 * returned.
+	 */
+	if (strict && blockpfn < end_pfn)
+		total_isolated = 0;
+
+	cc->total_free_scanned += nr_scanned;
+	if (total_isolated)
+		count_compact_events(cc, RMM_COMPACTISOLATED, total_isolated);
+	return total_isolated;
+}
+RMM_EXPORT(rmm_isolate_freepages_block);
+
+/*
+ * pageblock_pfn_to_page(): the first page of [@start_pfn, @end_pfn) if
+ * its first and last pfns are present pages of @zone, else NULL
+ */
+static struct rmm_page *pageblock_pfn_to_page(unsigned long start_pfn,
+					      unsigned long end_pfn,
+					      struct rmm_zone *zone)
+{
+	const struct rmm_mm *mm = zone->mm;
+	struct rmm_page *start_page, *end_page;
+
+	start_page = pfn_page(mm, start_pfn);
+	if (!start_page || rmm_mm_page_zone(mm, start_page) != zone)
+		return NULL;
+	end_page = pfn_page(mm, end_pfn - 1);
+	if (!end_page || rmm_mm_page_zone(mm, end_page) != zone)
+		return NULL;
+	return start_page;
+}
+
+unsigned long rmm_release_free_list(struct rmm_mm *mm,
+				    struct rmm_plist *freepages)
+{
+	unsigned long high_pfn = 0;
+	int order;
+
+	for (order = 0; order < RMM_NR_ORDERS; order++) {
+		struct rmm_page *page;
+
+		while ((page = rmm_plist_pop(mm, &freepages[order]))) {
+			unsigned long pfn = rmm_mm_page_to_pfn(mm, page);
+
+			/*
+			 * Convert free pages into post allocation pages, so
+			 * that we can free them via __free_page.
+			 */
+			rmm_post_alloc_page(mm, page, order,
+					    RMM___GFP_MOVABLE);
+			rmm_mm_free_pages(mm, page, order);
+			if (pfn > high_pfn)
+				high_pfn = pfn;
+		}
+	}
+	return high_pfn;
+}
+RMM_EXPORT(rmm_release_free_list);
+
+unsigned long rmm_isolate_freepages_range(struct rmm_compact_control *cc,
+					  unsigned long start_pfn,
+					  unsigned long end_pfn)
+{
+	unsigned long isolated, pfn, block_start_pfn, block_end_pfn;
+	int order;
+
+	for (order = 0; order < RMM_NR_ORDERS; order++)
+		rmm_plist_init(&cc->freepages[order]);
+
+	pfn = start_pfn;
+	block_start_pfn = rmm_pb_start_pfn(pfn);
+	if (block_start_pfn < cc->zone->zone_start_pfn)
+		block_start_pfn = cc->zone->zone_start_pfn;
+	block_end_pfn = rmm_pb_end_pfn(pfn);
+
+	for (; pfn < end_pfn; pfn += isolated,
+	     block_start_pfn = block_end_pfn,
+	     block_end_pfn += RMM_PAGEBLOCK_NR_PAGES) {
+		/* Protect pfn from changing by isolate_freepages_block */
+		unsigned long isolate_start_pfn = pfn;
+
+		/*
+		 * pfn could pass the block_end_pfn if isolated freepage is
+		 * more than pageblock order.  In this case, we adjust
+		 * scanning range to right one.
+		 */
+		if (pfn >= block_end_pfn) {
+			block_start_pfn = rmm_pb_start_pfn(pfn);
+			block_end_pfn = rmm_pb_end_pfn(pfn);
+		}
+
+		block_end_pfn = min(block_end_pfn, end_pfn);
+
+		if (!pageblock_pfn_to_page(block_start_pfn, block_end_pfn,
+					   cc->zone))
+			break;
+
+		isolated = rmm_isolate_freepages_block(cc, &isolate_start_pfn,
+						       block_end_pfn,
+						       cc->freepages, 0, true);
+
+		/*
+		 * In strict mode, isolate_freepages_block() returns 0 if
+		 * there are any holes in the block (ie. invalid PFNs or
+		 * non-free pages).
+		 */
+		if (!isolated)
+			break;
+	}
+
+	if (pfn < end_pfn) {
+		/* Loop terminated early, cleanup. */
+		rmm_release_free_list(cc->zone->mm, cc->freepages);
+		return 0;
+	}
+
+	/* We don't use freelists for anything. */
+	return pfn;
+}
+RMM_EXPORT(rmm_isolate_freepages_range);
+
+/* Returns true if the page is within a block suitable for migration to */
+bool rmm_suitable_migration_target(const struct rmm_compact_control *cc,
+				   struct rmm_page *page)
+{
+	/* If the page is a large free page, then disallow migration */
+	if (RmmPageBuddy(page)) {
+		int order = cc->order > 0 ? cc->order : RMM_PAGEBLOCK_ORDER;
+
+		/*
+		 * We are checking page_order without zone->lock taken.  But
+		 * the only small danger is that we skip a potentially
+		 * suitable pageblock, so it's not worth to check order for
+		 * valid range.
+		 */
+		if ((int)READ_ONCE(page->private) >= order)
+			return false;
+	}
+
+	if (cc->ignore_block_suitable)
+		return true;
+
+	/* If the block is MIGRATE_MOVABLE or MIGRATE_CMA, allow migration */
+	switch (rmm_pageblock_mt(cc->zone->mm, page)) {
+	case RMM_MIGRATE_MOVABLE:
+	case RMM_MIGRATE_CMA:
+		return true;
+	default:
+		/* Otherwise skip the block */
+		return false;
+	}
+}
+RMM_EXPORT(rmm_suitable_migration_target);
+
+void rmm_isolate_freepages(struct rmm_compact_control *cc)
+{
+	struct rmm_zone *zone = cc->zone;
+	struct rmm_page *page;
+	unsigned long block_start_pfn;	/* start of current pageblock */
+	unsigned long isolate_start_pfn; /* exact pfn we start at */
+	unsigned long block_end_pfn;	/* end of current pageblock */
+	unsigned long low_pfn;		/* lowest pfn scanner is able to scan */
+	unsigned int stride;
+
+	/*
+	 * 6.12 first tries fast_isolate_freepages() for cc->order > 0 (a
+	 * search of the zone's free lists); regionmm keeps free blocks below
+	 * pageblock order on per-pageblock lists, so that search is not
+	 * here yet: the linear scan below is what the kernel does for
+	 * cc->order <= 0 and when the fast search finds nothing.
+	 */
+
+	/*
+	 * Initialise the free scanner.  The starting point is where we last
+	 * successfully isolated from, zone-cached value, or the end of the
+	 * zone when isolating for the first time.  For looping we also need
+	 * this pfn aligned down to the pageblock boundary, because we do
+	 * block_start_pfn -= pageblock_nr_pages in the for loop.  For ending
+	 * point, take care when isolating in last pageblock of a zone which
+	 * ends in the middle of a pageblock.  The low boundary is the end of
+	 * the pageblock the migration scanner is using.
+	 */
+	isolate_start_pfn = cc->free_pfn;
+	block_start_pfn = rmm_pb_start_pfn(isolate_start_pfn);
+	block_end_pfn = min(block_start_pfn + RMM_PAGEBLOCK_NR_PAGES,
+			    rmm_zone_end_pfn(zone));
+	low_pfn = rmm_pb_end_pfn(cc->migrate_pfn);
+	stride = cc->mode == RMM_COMPACT_MODE_ASYNC ?
+		RMM_COMPACT_CLUSTER_MAX : 1;
+
+	/*
+	 * Isolate free pages until enough are available to migrate the pages
+	 * on cc->migratepages.  We stop searching if the migrate and free
+	 * page scanners meet or enough free pages are isolated.
+	 */
+	for (; block_start_pfn >= low_pfn;
+	     block_end_pfn = block_start_pfn,
+	     block_start_pfn -= RMM_PAGEBLOCK_NR_PAGES,
+	     isolate_start_pfn = block_start_pfn) {
+		unsigned long nr_isolated;
+
+		/*
+		 * This can iterate a massively long zone without finding any
+		 * suitable migration targets, so periodically check resched.
+		 */
+		if (!(block_start_pfn %
+		      (RMM_COMPACT_CLUSTER_MAX * RMM_PAGEBLOCK_NR_PAGES)))
+			rmm_cond_resched();
+
+		/*
+		 * An absent block (regionmm: a hole section) is stepped
+		 * over block by block; the kernel's
+		 * skip_offline_sections_reverse() only saves time.
+		 */
+		page = pageblock_pfn_to_page(block_start_pfn, block_end_pfn,
+					     zone);
+		if (!page)
+			continue;
+
+		/* Check the block is suitable for migration */
+		if (!rmm_suitable_migration_target(cc, page))
+			continue;
+
+		/* If isolation recently failed, do not retry */
+		if (!rmm_isolation_suitable(cc, page))
+			continue;
+
+		/* Found a block suitable for isolating free pages from. */
+		nr_isolated = rmm_isolate_freepages_block(cc,
+							  &isolate_start_pfn,
+							  block_end_pfn,
+							  cc->freepages,
+							  stride, false);
+
+		/* Update the skip hint if the full pageblock was scanned */
+		if (isolate_start_pfn == block_end_pfn)
+			rmm_update_pageblock_skip(cc, page, block_start_pfn -
+						  RMM_PAGEBLOCK_NR_PAGES);
+
+		/* Are enough freepages isolated? */
+		if (cc->nr_freepages >= cc->nr_migratepages) {
+			if (isolate_start_pfn >= block_end_pfn) {
+				/*
+				 * Restart at previous pageblock if more
+				 * freepages can be isolated next time.
+				 */
+				isolate_start_pfn =
+					block_start_pfn - RMM_PAGEBLOCK_NR_PAGES;
+			}
+			break;
+		} else if (isolate_start_pfn < block_end_pfn) {
+			/*
+			 * If isolation failed early, do not continue
+			 * needlessly.
+			 */
+			break;
+		}
+
+		/* Adjust stride depending on isolation */
+		if (nr_isolated) {
+			stride = 1;
+			continue;
+		}
+		stride = min_t(unsigned int, RMM_COMPACT_CLUSTER_MAX,
+			       stride << 1);
+	}
+
+	/*
+	 * Record where the free scanner will restart next time.  Either we
+	 * broke from the loop and set isolate_start_pfn based on the last
+	 * call to isolate_freepages_block(), or we met the migration scanner
+	 * and the loop terminated due to isolate_start_pfn < low_pfn
+	 */
+	cc->free_pfn = isolate_start_pfn;
+}
+RMM_EXPORT(rmm_isolate_freepages);
+
+void rmm_compact_finish_free(struct rmm_compact_control *cc)
+{
+	/*
+	 * Release free pages and update where the free scanner should
+	 * restart, so we don't leave any returned pages behind in the next
+	 * attempt.
+	 */
+	if (cc->nr_freepages > 0) {
+		unsigned long free_pfn;
+
+		free_pfn = rmm_release_free_list(cc->zone->mm, cc->freepages);
+		cc->nr_freepages = 0;
+		RMM_WARN_ON_ONCE(free_pfn == 0);
+		/* The cached pfn is always the first in a pageblock */
+		free_pfn = rmm_pb_start_pfn(free_pfn);
+		/*
+		 * Only go back, not forward.  The cached pfn might have been
+		 * already reset to zone end in compact_finished()
+		 */
+		if (free_pfn > cc->zone->compact_cached_free_pfn)
+			cc->zone->compact_cached_free_pfn = free_pfn;
+	}
+
+	count_compact_events(cc, RMM_COMPACTMIGRATE_SCANNED,
+			     cc->total_migrate_scanned);
+	count_compact_events(cc, RMM_COMPACTFREE_SCANNED,
+			     cc->total_free_scanned);
+}
+RMM_EXPORT(rmm_compact_finish_free);
+
+/*
+ * This is a migrate-callback that "allocates" freepages by taking pages
+ * from the isolated freelists in the block we are migrating to.
+ */
+struct rmm_page *rmm_compaction_alloc(struct rmm_page *src,
+				      unsigned long data)
+{
+	struct rmm_compact_control *cc = (struct rmm_compact_control *)data;
+	struct rmm_mm *mm = cc->zone->mm;
+	unsigned int order = rmm_compound_order(src);
+	bool has_isolated_pages = false;
+	struct rmm_page *freepage;
+	unsigned int start_order;
+	unsigned long size;
+
+again:
+	for (start_order = order; start_order < RMM_NR_ORDERS; start_order++)
+		if (!rmm_plist_empty(&cc->freepages[start_order]))
+			break;
+
+	/* no free pages in the list */
+	if (start_order == RMM_NR_ORDERS) {
+		if (has_isolated_pages)
+			return NULL;
+		rmm_isolate_freepages(cc);
+		has_isolated_pages = true;
+		goto again;
+	}
+
+	freepage = rmm_plist_pop(mm, &cc->freepages[start_order]);
+	size = 1UL << start_order;
+
+	while (start_order > order) {
+		start_order--;
+		size >>= 1;
+
+		rmm_plist_add(mm, &cc->freepages[start_order],
+			      &freepage[size]);
+		freepage[size].private = start_order;
+	}
+
+	/* post_alloc_hook() + prep_compound_page() */
+	rmm_post_alloc_page(mm, freepage, order, RMM___GFP_MOVABLE |
+			    (order ? RMM___GFP_COMP : 0));
+	cc->nr_freepages -= 1U << order;
+	cc->nr_migratepages -= 1U << order;
+	return freepage;
+}
+RMM_EXPORT(rmm_compaction_alloc);
+
+/*
+ * This is a migrate-callback that "frees" freepages back to the isolated
+ * freelist.  All pages on the freelist are from the same zone, so there
+ * is no special handling needed for NUMA.  (regionmm pages have no
+ * reference count: the migration core gives back only a target nobody
+ * else holds, where the kernel's folio_put_testzero() is true.)
+ */
+void rmm_compaction_free(struct rmm_page *dst, unsigned long data)
+{
+	struct rmm_compact_control *cc = (struct rmm_compact_control *)data;
+	struct rmm_mm *mm = cc->zone->mm;
+	unsigned int order = rmm_compound_order(dst);
+
+	if (rmm_free_pages_prepare(mm, dst, order)) {
+		rmm_plist_add(mm, &cc->freepages[order], dst);
+		cc->nr_freepages += 1U << order;
+	}
+	cc->nr_migratepages += 1U << order;
+	/*
+	 * free_pages_prepare() failed: we cannot take it back to our free
+	 * list.
+	 */
+}
+RMM_EXPORT(rmm_compaction_free);

@@ -3,8 +3,10 @@
  * compaction.h - compaction's state and arithmetic (compaction.c), after
  * include/linux/compaction.h and the CONFIG_COMPACTION parts of
  * mm/compaction.c and mm/vmstat.c of Debian 6.12.117 (6.1 where it
- * differs: rmm_compaction_zonelist_suitable()).  The scanners,
- * kcompactd and direct compaction build on this.
+ * differs: rmm_compaction_zonelist_suitable()), and the free side of
+ * the compaction engine (the free scanner and the migration callbacks).
+ * The migrate scanner, compact_zone(), kcompactd and direct compaction
+ * build on this.
  *
  * State: struct rmm_zone's compact_* fields (mmzone.h) and the pageblock
  * skip hint rmm_pageblock.skip (PB_migrate_skip: one byte per pageblock
@@ -12,20 +14,22 @@
  * tunables are mm->tunables.compaction_proactiveness, extfrag_threshold
  * and compact_unevictable_allowed (rmm_set_tunable()).
  *
- * Locking: none taken except by rmm_zone_nr_free_snapshot() (zone->lock,
- * irqs off: a leaf, see core.rst).  Deferral, cached positions and skip
+ * Locking: none taken except by rmm_zone_nr_free_snapshot() and the free
+ * scanner (zone->lock, irqs off: a leaf, see core.rst).  Deferral, cached positions and skip
  * bits are hints read and written with no lock, as the kernel's (plain
  * accesses; the skip bytes with READ_ONCE/WRITE_ONCE, as they are shared
  * by every scanner of the zone); the fragmentation functions read
  * free_area[].nr_free without the lock (the kernel's data_race() reads)
  * unless given a snapshot.  Everything here may run in any context except
- * __rmm_reset_isolation_suitable() and rmm_reset_isolation_suitable(),
+ * __rmm_reset_isolation_suitable(), rmm_reset_isolation_suitable() and
+ * the free scanner (rmm_isolate_freepages*(), rmm_compaction_alloc()),
  * which may reschedule (process context, no spinlock held).
  */
 #ifndef _RMM_COMPACTION_H
 #define _RMM_COMPACTION_H
 
 #include "page_alloc.h"
+#include "plist.h"
 
 /* Do not skip compaction more than 64 times */
 #define RMM_COMPACT_MAX_DEFER_SHIFT	6
@@ -167,5 +171,146 @@ unsigned int rmm_fragmentation_score_wmark(struct rmm_mm *mm, bool low);
  */
 bool rmm_should_proactive_compact_node(struct rmm_node *node,
 				       bool kswapd_running);
+
+/* ---- the free scanner (mm/compaction.c's free side) ---- */
+
+/* COMPACT_CLUSTER_MAX (= SWAP_CLUSTER_MAX): isolation batch, lock breaks */
+#define RMM_COMPACT_CLUSTER_MAX		32
+
+/* cc->mode: enum migrate_mode's values (migrate.h's rmm_migrate_mode) */
+#define RMM_COMPACT_MODE_ASYNC		0
+#define RMM_COMPACT_MODE_SYNC_LIGHT	1
+#define RMM_COMPACT_MODE_SYNC		2
+
+/*
+ * struct compact_control of mm/internal.h (6.12.117), same fields.  The
+ * free side uses freepages[] (isolated free blocks by order, each block's
+ * head linked through next/prev, private = its order, as the kernel's
+ * set_page_private()), nr_freepages (pages on them), free_pfn,
+ * total_free_scanned and the flags; migratepages, nr_migratepages,
+ * migrate_pfn and the rest belong to the migrate side.  @mode holds an
+ * enum rmm_migrate_mode (RMM_COMPACT_MODE_*: an int so that this header
+ * needs no migration header).  One compactor owns a control; its lists
+ * need no lock.  Set it up with rmm_compact_control_init() and the
+ * fields the caller wants.
+ */
+struct rmm_compact_control {
+	struct rmm_plist freepages[RMM_NR_ORDERS];
+	struct rmm_plist migratepages;
+	unsigned int nr_freepages;	/* pages on freepages[] */
+	unsigned int nr_migratepages;	/* pages still to migrate */
+	unsigned long free_pfn;		/* isolate_freepages search base */
+	unsigned long migrate_pfn;
+	unsigned long fast_start_pfn;
+	struct rmm_zone *zone;
+	unsigned long total_migrate_scanned;
+	unsigned long total_free_scanned;
+	unsigned short fast_search_fail;
+	short search_order;
+	rmm_gfp_t gfp_mask;		/* gfp of a direct compactor */
+	int order;			/* -1: whole zone (compact_memory) */
+	int migratetype;
+	unsigned int alloc_flags;
+	int highest_zoneidx;
+	int mode;			/* enum rmm_migrate_mode */
+	bool ignore_skip_hint;		/* scan blocks even if marked skip */
+	bool no_set_skip_hint;		/* do not mark blocks for skipping */
+	bool ignore_block_suitable;	/* scan blocks considered unsuitable */
+	bool direct_compaction;
+	bool proactive_compaction;
+	bool whole_zone;
+	bool contended;			/* lock contention or fatal signal */
+	bool finish_pageblock;
+	bool alloc_contig;
+};
+
+/* zero @cc, empty lists, @zone, @order */
+void rmm_compact_control_init(struct rmm_compact_control *cc,
+			      struct rmm_zone *zone, int order);
+
+/* isolation_suitable(): not marked skip (or the hint ignored) */
+bool rmm_isolation_suitable(const struct rmm_compact_control *cc,
+			    const struct rmm_page *page);
+/*
+ * update_pageblock_skip(): mark @page's block skipped and pull the
+ * zone's cached free pfn down to @pfn (unless cc->no_set_skip_hint)
+ */
+void rmm_update_pageblock_skip(struct rmm_compact_control *cc,
+			       struct rmm_page *page, unsigned long pfn);
+/*
+ * suitable_migration_target(): not a free block of >= cc->order
+ * (pageblock order for a whole-zone compaction; racy read) and a Movable
+ * or CMA pageblock unless cc->ignore_block_suitable
+ */
+bool rmm_suitable_migration_target(const struct rmm_compact_control *cc,
+				   struct rmm_page *page);
+/* compact_scanners_met(): free scanner at or below the migrate pageblock */
+static inline bool rmm_compact_scanners_met(const struct rmm_compact_control *cc)
+{
+	return (cc->free_pfn >> RMM_PAGEBLOCK_ORDER) <=
+		(cc->migrate_pfn >> RMM_PAGEBLOCK_ORDER);
+}
+
+/*
+ * isolate_freepages_block(): isolate free blocks from [*@start_pfn,
+ * @end_pfn) (one pageblock at most) every @stride pages onto
+ * @freelist[order]; non-strict stops once nr_freepages covers
+ * nr_migratepages; strict (stride 1) stops at the first pfn that is not
+ * free and then returns 0.  *@start_pfn: where it stopped.  Counts
+ * cc->total_free_scanned and the COMPACTISOLATED event.  Takes and
+ * drops zone->lock (irqs off, dropped every COMPACT_CLUSTER_MAX pfns;
+ * async mode records contention), may reschedule: process context, no
+ * lock held.
+ */
+unsigned long rmm_isolate_freepages_block(struct rmm_compact_control *cc,
+					  unsigned long *start_pfn,
+					  unsigned long end_pfn,
+					  struct rmm_plist *freelist,
+					  unsigned int stride, bool strict);
+/*
+ * isolate_freepages_range(): every page of [@start_pfn, @end_pfn) must
+ * be free: onto cc->freepages[] (reinitialised), returns the pfn after
+ * the last isolated page; else nothing stays isolated and it returns 0
+ */
+unsigned long rmm_isolate_freepages_range(struct rmm_compact_control *cc,
+					  unsigned long start_pfn,
+					  unsigned long end_pfn);
+/*
+ * isolate_freepages(): from cc->free_pfn down, pageblock by pageblock,
+ * to the end of the migrate scanner's pageblock, isolate free pages
+ * from suitable blocks not marked skip until nr_freepages >=
+ * nr_migratepages; marks fully scanned blocks skip; leaves cc->free_pfn
+ * where the next call resumes.  (6.12's fast_isolate_freepages() is not
+ * here yet: see Documentation/compaction.rst.)  Same context as
+ * rmm_isolate_freepages_block().
+ */
+void rmm_isolate_freepages(struct rmm_compact_control *cc);
+/*
+ * release_free_list(): give every block on @freepages[] back to the
+ * allocator; returns the highest pfn given back (0: none)
+ */
+unsigned long rmm_release_free_list(struct rmm_mm *mm,
+				    struct rmm_plist *freepages);
+/*
+ * The "out:" of compact_zone(): release what is still isolated, pull the
+ * cached free pfn up to the highest released pageblock (only back, never
+ * forward), count COMPACTMIGRATE_SCANNED and COMPACTFREE_SCANNED.
+ */
+void rmm_compact_finish_free(struct rmm_compact_control *cc);
+
+/*
+ * The migration callbacks (rmm_new_page_t / rmm_free_page_t of the
+ * migration core), private = (unsigned long)cc:
+ * compaction_alloc(): a block of @src's order from cc->freepages[],
+ * splitting a larger one (its halves go back on the lists), isolating
+ * more when they are empty (once); NULL if none.  The block is
+ * allocated (compound if order > 0); nr_freepages and nr_migratepages
+ * go down by its size.  Same context as rmm_isolate_freepages().
+ * compaction_free(): a target the migration did not use goes back on
+ * cc->freepages[] (unless it cannot be freed); nr_migratepages goes up.
+ */
+struct rmm_page *rmm_compaction_alloc(struct rmm_page *src,
+				      unsigned long data);
+void rmm_compaction_free(struct rmm_page *dst, unsigned long data);
 
 #endif /* _RMM_COMPACTION_H */
