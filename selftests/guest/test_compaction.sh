@@ -11,6 +11,7 @@
 # extfrag_threshold and compact_unevictable_allowed have the kernel's
 # defaults and accept and refuse the same writes as its /proc/sys/vm files;
 # a refused write logs one line naming the range and changes nothing.
+# /proc/regionmm/vmstat has the kernel's compact_* event lines.
 #
 # vm-run: --mem 1G --cpus 2 --append memmap=128M$0x30000000
 # kernels: debian-6.1 debian-6.12 debug
@@ -18,7 +19,7 @@
 . "$(dirname "$0")/../lib/ktap.sh"
 . "$(dirname "$0")/tools/rmm_mod.sh"
 
-ktap_plan 15
+ktap_plan 16
 
 if ! rmm_load region=128M@0x30000000; then
 	ktap_fail "insmod region=128M@0x30000000" "$RMM_OUT"
@@ -208,6 +209,16 @@ cat /proc/regionmm/buddyinfo $R/unusable_index $R/extfrag_index |
 	sed 's/^/# /'
 kill $PIDS
 wait 2>/dev/null
+
+# the compact_* events: the kernel's names in the kernel's order, numbers
+grep '^compact_' /proc/vmstat | cut -d' ' -f1 > $T/kev
+grep '^compact_' /proc/regionmm/vmstat > $T/rev
+if [ -s $T/kev ] && cut -d' ' -f1 $T/rev | cmp -s - $T/kev &&
+   ! grep -vqE '^compact_[a-z_]+ [0-9]+$' $T/rev; then
+	ktap_ok "vmstat: compact_* events as the kernel's ($(wc -l < $T/kev) lines)"
+else
+	ktap_fail "vmstat: compact_* events" "$(cat $T/kev $T/rev)"
+fi
 
 # tunables: defaults, and the writes vm.* takes and refuses
 TUN="compaction_proactiveness:20 extfrag_threshold:500 compact_unevictable_allowed:1"
