@@ -51,4 +51,13 @@ int free_sparse_list_locked(struct rmm_zone *zone, struct rmm_plist *list,
 void __rmm_free_one_page(struct rmm_zone *zone, struct rmm_page *page,
 			 u32 idx, unsigned int order, int mt);
 
+/* page_alloc.c: compaction's side of the buddy (see there) */
+unsigned long rmm___isolate_free_page(struct rmm_zone *zone,
+				      struct rmm_page *page,
+				      unsigned int order);
+void rmm_post_alloc_page(struct rmm_mm *mm, struct rmm_page *page,
+			 unsigned int order, rmm_gfp_t gfp);
+bool rmm_free_pages_prepare(struct rmm_mm *mm, struct rmm_page *page,
+			    unsigned int order);
+
 #endif /* _RMM_INTERNAL_H */

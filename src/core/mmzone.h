@@ -250,7 +250,7 @@ struct rmm_pageblock {
 	u16 mask;
 	u8 mt;
 	u8 key;
-	u8 skip;		/* compaction hint (phase 2) */
+	u8 skip;		/* PB_migrate_skip (compaction.h), a hint */
 	u8 dirty;		/* index key pending (pageblock.h pb_batch) */
 };
 
@@ -362,9 +362,16 @@ enum rmm_vm_event_item {
 	RMM_PGMAJFAULT,			/* faults that read from swap */
 	RMM_SWAP_RA,			/* pages read by swap readahead */
 	RMM_SWAP_RA_HIT,		/* ... that a fault then found */
+	/* compaction, vm_event_item's order (compaction.c counts them) */
+	RMM_COMPACTMIGRATE_SCANNED,
+	RMM_COMPACTFREE_SCANNED,
+	RMM_COMPACTISOLATED,
 	RMM_COMPACTSTALL,
 	RMM_COMPACTFAIL,
 	RMM_COMPACTSUCCESS,
+	RMM_KCOMPACTD_WAKE,
+	RMM_KCOMPACTD_MIGRATE_SCANNED,
+	RMM_KCOMPACTD_FREE_SCANNED,
 	RMM_PAGEOUTRUN,
 	RMM_DRAIN_ALL,			/* regionmm-only: drain_all_pages calls */
 	RMM_PGSTEAL_FALLBACK,		/* regionmm-only: fallback steals */
@@ -503,6 +510,30 @@ struct rmm_zone {
 	u8 flag_boosted_watermark;	/* ZONE_BOOSTED_WATERMARK */
 	u8 flag_below_high;		/* ZONE_BELOW_HIGH */
 	u8 flag_reclaim_active;		/* ZONE_RECLAIM_ACTIVE (phase 2) */
+	/*
+	 * Compaction state (compaction.c; struct zone's CONFIG_COMPACTION
+	 * fields, same names and types).  Hints, read and written without
+	 * a lock as in the kernel; all 0 after
+	 * rmm_mm_init(), as in a new kernel zone: a scanner position
+	 * outside the zone means "start from the zone's end".
+	 *   compact_considered/compact_defer_shift/compact_order_failed:
+	 *     deferral (defer_compaction(), compaction_deferred());
+	 *     compact_defer_shift <= COMPACT_MAX_DEFER_SHIFT (6),
+	 *     compact_considered <= 1 << compact_defer_shift
+	 *   compact_cached_*: where the free scanner (from the end) and the
+	 *     migrate scanners ([0] async, [1] sync) resume
+	 *   compact_init_*: the positions __reset_isolation_suitable() chose
+	 *   compact_blockskip_flush: a full pass finished; the skip bits
+	 *     (rmm_pageblock.skip) are cleared at the next reset
+	 */
+	unsigned int compact_considered;
+	unsigned int compact_defer_shift;
+	int compact_order_failed;
+	bool compact_blockskip_flush;
+	unsigned long compact_cached_free_pfn;
+	unsigned long compact_cached_migrate_pfn[2];
+	unsigned long compact_init_migrate_pfn;
+	unsigned long compact_init_free_pfn;
 
 	/* write-intensive, under lock */
 	rmm_spinlock_t lock ____cacheline_aligned;
@@ -662,6 +693,9 @@ enum rmm_tunable {
 	RMM_TUNE_OOM_KILL_ALLOCATING_TASK,	/* any int, non-zero: on */
 	RMM_TUNE_SWAPPINESS,			/* 0..200, default 60 */
 	RMM_TUNE_PAGE_CLUSTER,			/* 0.., default 3 */
+	RMM_TUNE_COMPACTION_PROACTIVENESS,	/* 0..100, default 20 */
+	RMM_TUNE_EXTFRAG_THRESHOLD,		/* 0..1000, default 500 */
+	RMM_TUNE_COMPACT_UNEVICTABLE_ALLOWED,	/* 0..1, default 1 */
 	RMM_NR_TUNABLES
 };
 
@@ -676,6 +710,10 @@ struct rmm_tunables {
 	int oom_kill_allocating_task;		/* default 0 (proc_dointvec) */
 	int swappiness;				/* vm.swappiness: 60, 0..200 */
 	int page_cluster;			/* vm.page-cluster: 3, 0..31 (6.1: >= 0) */
+	/* compaction (compaction.c reads them; vm.* of mm/compaction.c) */
+	int compaction_proactiveness;		/* 20, 0..100 */
+	int extfrag_threshold;			/* 500, 0..1000 */
+	int compact_unevictable_allowed;	/* 1 (not PREEMPT_RT), 0..1 */
 };
 
 /* what-if input/output of rmm_calc_wmarks() */

@@ -1985,6 +1985,85 @@ void rmm_mm_free_pages(struct rmm_mm *mm, struct rmm_page *page,
 RMM_EXPORT(rmm_mm_free_pages);
 
 /* ------------------------------------------------------------------ */
+/* Compaction's side of the buddy (compaction.c's free scanner)       */
+/* ------------------------------------------------------------------ */
+
+/*
+ * __isolate_free_page() of 6.12.117: take the free block @page of @order
+ * off its free list for compaction's free scanner, obeying the min
+ * watermark as an allocation would (an order-0 check raised by the
+ * block's size, because the high-order block is known to exist; not for
+ * a MIGRATE_ISOLATE block).  A block of at least half a pageblock turns
+ * its mergeable pageblocks Movable, moving their other free pages with
+ * them (6.12's move_freepages_block(); 6.1 only set the type and left
+ * the free pages on the old type's lists, which regionmm's lists, always
+ * of their pageblock's type, cannot express).  The pages leave
+ * NR_FREE_PAGES as an allocation's do; they are left with no flags and
+ * private 0, owned by the caller, who gives them back with
+ * rmm_post_alloc_page() + rmm_mm_free_pages().  Returns 1 << @order, or
+ * 0 below the watermark.  Caller holds zone->lock.
+ */
+unsigned long rmm___isolate_free_page(struct rmm_zone *zone,
+				      struct rmm_page *page,
+				      unsigned int order)
+{
+	const struct rmm_mm *mm = zone->mm;
+	struct rmm_pageblock *pb;
+	u32 idx;
+	int mt;
+
+	rmm_assert_held(&zone->lock);
+	pb = rmm_page_pb(mm, page, &idx);
+	mt = pb->mt;
+	if (mt != RMM_MIGRATE_ISOLATE) {
+		unsigned long watermark;
+
+		watermark = zone->_watermark[RMM_WMARK_MIN] + (1UL << order);
+		if (!rmm_zone_watermark_ok(zone, 0, watermark, 0, RMM_ALLOC_CMA))
+			return 0;
+	}
+
+	del_from_free_list(zone, page, idx, order, mt);
+
+	/* Set the pageblock if the isolated page is at least half of one */
+	if (order >= RMM_PAGEBLOCK_ORDER - 1) {
+		u32 pbn = idx >> RMM_PAGEBLOCK_ORDER;
+		u32 last = (idx + (1U << order) - 1) >> RMM_PAGEBLOCK_ORDER;
+
+		for (; pbn <= last; pbn++) {
+			/* Only change normal pageblocks (they can merge) */
+			if (rmm_mt_mergeable(rmm_pb_nr(mm, pbn)->mt))
+				rmm_pb_set_mt_locked(zone, pbn,
+						     RMM_MIGRATE_MOVABLE);
+		}
+	}
+	return 1UL << order;
+}
+
+/*
+ * post_alloc_hook() + set_page_refcounted() (+ prep_compound_page() with
+ * __GFP_COMP in @gfp) for a block taken by rmm___isolate_free_page():
+ * afterwards it is an allocated block of @order like any other
+ */
+void rmm_post_alloc_page(struct rmm_mm *mm, struct rmm_page *page,
+			 unsigned int order, rmm_gfp_t gfp)
+{
+	prep_new_page(mm, page, order, gfp);
+}
+
+/*
+ * free_pages_prepare() for compaction_free(): an allocated block of
+ * @order that is not given back to the allocator but kept by its taker
+ * as free; false (reported, the block leaked) for a page that cannot be
+ * freed
+ */
+bool rmm_free_pages_prepare(struct rmm_mm *mm, struct rmm_page *page,
+			    unsigned int order)
+{
+	return free_pages_prepare(mm, page, order);
+}
+
+/* ------------------------------------------------------------------ */
 /* Page entry points of the public API (the rest is in api.c)         */
 /* ------------------------------------------------------------------ */
 

@@ -65,6 +65,10 @@ void rmm_tunables_default(const struct rmm_layout *l, struct rmm_tunables *t)
 	 * swapping, so regionmm takes 3 whatever its size
 	 */
 	t->page_cluster = 3;
+	t->compaction_proactiveness = 20;
+	t->extfrag_threshold = 500;
+	/* CONFIG_COMPACT_UNEVICTABLE_DEFAULT: 1 unless PREEMPT_RT */
+	t->compact_unevictable_allowed = 1;
 }
 RMM_EXPORT(rmm_tunables_default);
 
@@ -566,6 +570,33 @@ int rmm_set_tunable(struct rmm_mm *mm, enum rmm_tunable t, const long *vals,
 		rmm_spin_unlock_irqrestore(&mm->tunables_lock, flags);
 		return 0;
 	}
+	case RMM_TUNE_COMPACTION_PROACTIVENESS:
+	case RMM_TUNE_EXTFRAG_THRESHOLD:
+	case RMM_TUNE_COMPACT_UNEVICTABLE_ALLOWED: {
+		/*
+		 * proc_dointvec_minmax in both kernels (mm/compaction.c's
+		 * vm_compaction[]): 0..100, 0..1000, 0..1.  Policy only
+		 * (compaction.c reads them): nothing to recompute.
+		 */
+		static const char * const name[] = {
+			"compaction_proactiveness", "extfrag_threshold",
+			"compact_unevictable_allowed" };
+		static const int max[] = { 100, 1000, 1 };
+		int k = t - RMM_TUNE_COMPACTION_PROACTIVENESS;
+		int *field[] = { &mm->tunables.compaction_proactiveness,
+				 &mm->tunables.extfrag_threshold,
+				 &mm->tunables.compact_unevictable_allowed };
+
+		if (n != 1 || vals[0] < 0 || vals[0] > max[k]) {
+			rmm_pr_err("%s: %ld out of range 0..%d\n", name[k],
+				   n == 1 ? vals[0] : 0L, max[k]);
+			return -EINVAL;
+		}
+		rmm_spin_lock_irqsave(&mm->tunables_lock, flags);
+		WRITE_ONCE(*field[k], vals[0]);
+		rmm_spin_unlock_irqrestore(&mm->tunables_lock, flags);
+		return 0;
+	}
 	default:
 		rmm_pr_err("tunable %d unknown\n", t);
 		return -EINVAL;
@@ -613,6 +644,15 @@ int rmm_get_tunable(struct rmm_mm *mm, enum rmm_tunable t, long *vals, int n)
 		return 1;
 	case RMM_TUNE_PAGE_CLUSTER:
 		vals[0] = READ_ONCE(mm->tunables.page_cluster);
+		return 1;
+	case RMM_TUNE_COMPACTION_PROACTIVENESS:
+		vals[0] = READ_ONCE(mm->tunables.compaction_proactiveness);
+		return 1;
+	case RMM_TUNE_EXTFRAG_THRESHOLD:
+		vals[0] = READ_ONCE(mm->tunables.extfrag_threshold);
+		return 1;
+	case RMM_TUNE_COMPACT_UNEVICTABLE_ALLOWED:
+		vals[0] = READ_ONCE(mm->tunables.compact_unevictable_allowed);
 		return 1;
 	default:
 		return -EINVAL;

@@ -9,6 +9,10 @@
  * choice is made at build time from LINUX_VERSION_CODE and the kernel
  * config, since the module is built against the kernel it runs on.
  *
+ * extfrag/unusable_index and extfrag/extfrag_index: the kernel's debugfs
+ * extfrag/ files (mm/vmstat.c unusable_show_print, extfrag_show_print),
+ * the indices computed by src/core/compaction.c.
+ *
  * Two files of regionmm's own, with no kernel counterpart (so no kernel
  * format to follow and nothing in the kernel-format files above):
  *   stats   "name value" lines: regionmm-only counters (show_mem.h)
@@ -18,15 +22,15 @@
  *           the running kernel is newer than the verified one (or the
  *           same version from another Debian package revision)
  *
- * Modes follow the kernel: pagetypeinfo 0400, the rest 0444.  Nothing
- * printed is a kernel address.
+ * Modes follow the kernel: pagetypeinfo 0400, the rest 0444 (extfrag/ as
+ * debugfs's).  Nothing printed is a kernel address.
  *
  * Invariants: every regionmm node has the kernel's MAX_NR_ZONES zones
  *   (populated or not), so "Node N, zone NAME" lines line up with the
  *   kernel's; per-node stats follow the first populated zone of a node.
  * Locking: counters are read without the zone lock (like the kernel's
- *   data_race reads); pagetypeinfo counts free lists under the zone lock
- *   (taken by the core helper).
+ *   data_race reads); pagetypeinfo counts free lists and the extfrag/
+ *   files copy nr_free under the zone lock (taken by the core helper).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -50,6 +54,7 @@
 #include "lru.h"
 #include "swapfile.h"
 #include "vmscan.h"
+#include "compaction.h"
 #include "memobj.h"
 #include "rmm_file.h"
 #include "rmm_glue.h"
@@ -206,9 +211,15 @@ static unsigned long rmm_event_item(struct rmm_mm *mm, int i)
 		{ SWAP_RA_HIT, RMM_SWAP_RA_HIT },
 #endif
 #ifdef CONFIG_COMPACTION
+		{ COMPACTMIGRATE_SCANNED, RMM_COMPACTMIGRATE_SCANNED },
+		{ COMPACTFREE_SCANNED, RMM_COMPACTFREE_SCANNED },
+		{ COMPACTISOLATED, RMM_COMPACTISOLATED },
 		{ COMPACTSTALL, RMM_COMPACTSTALL },
 		{ COMPACTFAIL, RMM_COMPACTFAIL },
 		{ COMPACTSUCCESS, RMM_COMPACTSUCCESS },
+		{ KCOMPACTD_WAKE, RMM_KCOMPACTD_WAKE },
+		{ KCOMPACTD_MIGRATE_SCANNED, RMM_KCOMPACTD_MIGRATE_SCANNED },
+		{ KCOMPACTD_FREE_SCANNED, RMM_KCOMPACTD_FREE_SCANNED },
 #endif
 	};
 	unsigned int k;
@@ -380,6 +391,58 @@ static int rmm_buddyinfo_show(struct seq_file *m, void *v)
 				   data_race(zone->free_area[o].nr_free) : 0UL);
 		seq_putc(m, '\n');
 	}
+	return 0;
+}
+
+/*
+ * ---- extfrag/unusable_index, extfrag/extfrag_index ----
+ * mm/vmstat.c's debugfs files (unusable_show_print(), extfrag_show_print()):
+ * populated zones, "Node %d, zone %8s " then one index per order in
+ * thousandths, "%d.%03d " and "%2d.%03d " (-1000 prints "-1.000"),
+ * computed from free_area[].nr_free read under zone->lock, as
+ * walk_zones_in_node(..., nolock = false) does.  The kernel's
+ * unusable_show() also skips nodes without memory: a regionmm node
+ * always has some.
+ */
+static void rmm_extfrag_print(struct seq_file *m, bool unusable)
+{
+	struct rmm_mm *mm = rmm_mm_global;
+	unsigned long nr_free[RMM_NR_ORDERS];
+	struct rmm_contig_page_info info;
+	struct rmm_node *node;
+	struct rmm_zone *zone;
+	int nid, z, o, index;
+
+	for_each_rmm_zone(mm, nid, z, node, zone) {
+		if (!rmm_zone_populated(zone))
+			continue;
+		rmm_zone_nr_free_snapshot(zone, nr_free);
+		seq_printf(m, "Node %d, zone %8s ", nid, zone->name);
+		for (o = 0; o < RMM_K_NR_ORDERS && o < RMM_NR_ORDERS; o++) {
+			rmm_contig_page_info_from(nr_free, o, &info);
+			if (unusable) {
+				index = rmm_unusable_free_index(o, &info);
+				seq_printf(m, "%d.%03d ", index / 1000,
+					   index % 1000);
+			} else {
+				index = __rmm_fragmentation_index(o, &info);
+				seq_printf(m, "%2d.%03d ", index / 1000,
+					   index % 1000);
+			}
+		}
+		seq_putc(m, '\n');
+	}
+}
+
+static int rmm_unusable_index_show(struct seq_file *m, void *v)
+{
+	rmm_extfrag_print(m, true);
+	return 0;
+}
+
+static int rmm_extfrag_index_show(struct seq_file *m, void *v)
+{
+	rmm_extfrag_print(m, false);
 	return 0;
 }
 
@@ -711,7 +774,7 @@ static int rmm_compat_show(struct seq_file *m, void *v)
 
 int rmm_procfs_init(void)
 {
-	struct proc_dir_entry *d;
+	struct proc_dir_entry *d, *ef;
 	int ret;
 
 	d = proc_mkdir("regionmm", NULL);
@@ -729,6 +792,17 @@ int rmm_procfs_init(void)
 	    !proc_create_single("stats", 0444, d, rmm_stats_show) ||
 	    !proc_create_single("compat", 0444, d, rmm_compat_show)) {
 		pr_err("procfs: cannot create the files of /proc/regionmm\n");
+		ret = -ENOMEM;
+		goto err;
+	}
+	/* debugfs's extfrag/ files are 0444 */
+	ef = proc_mkdir("extfrag", d);
+	if (!ef ||
+	    !proc_create_single("unusable_index", 0444, ef,
+				rmm_unusable_index_show) ||
+	    !proc_create_single("extfrag_index", 0444, ef,
+				rmm_extfrag_index_show)) {
+		pr_err("procfs: cannot create /proc/regionmm/extfrag\n");
 		ret = -ENOMEM;
 		goto err;
 	}

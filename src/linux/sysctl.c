@@ -9,6 +9,8 @@
  * any int is kept as written (non-zero is on); only junk and values beyond
  * int are refused.  swappiness (0..200) and page-cluster (>= 0; at most
  * 31 on 6.12) steer reclaim (src/core/vmscan.c, swapfile.c).
+ * compaction_proactiveness (0..100), extfrag_threshold (0..1000) and
+ * compact_unevictable_allowed (0..1) are read by src/core/compaction.c.
  *
  * A write is parsed into a scratch copy; only when the kernel's checks and
  * rmm_set_tunable() (which recomputes watermarks, protection and pcp
@@ -68,6 +70,7 @@ static int rmm_sysctl_handler(RMM_CTL_TABLE *table, int write,
 	long lv[RMM_MAX_NR_ZONES];
 	struct ctl_table tmp = *table;
 	int n = table->maxlen / sizeof(int);
+	bool quiet = false;
 	int i, ret;
 
 	if (!rmm_mm_global)
@@ -95,6 +98,16 @@ static int rmm_sysctl_handler(RMM_CTL_TABLE *table, int write,
 		tmp.extra1 = SYSCTL_ZERO;
 		tmp.extra2 = RMM_PAGE_CLUSTER_MAX;
 		break;
+	case RMM_TUNE_COMPACTION_PROACTIVENESS:
+	case RMM_TUNE_EXTFRAG_THRESHOLD:
+	case RMM_TUNE_COMPACT_UNEVICTABLE_ALLOWED:
+		/*
+		 * The kernel's 0..100, 0..1000, 0..1 are checked by
+		 * rmm_set_tunable(), which prints the one line naming the
+		 * range; the result is proc_dointvec_minmax()'s -EINVAL.
+		 */
+		quiet = true;
+		break;
 	default:
 		break;
 	}
@@ -118,7 +131,12 @@ static int rmm_sysctl_handler(RMM_CTL_TABLE *table, int write,
 	for (i = 0; i < n; i++)
 		lv[i] = vals[i];
 	ret = rmm_set_tunable(rmm_mm_global, t, lv, n);
-	if (ret)
+	/*
+	 * A non-zero compaction_proactiveness also wakes kcompactd in the
+	 * kernel (compaction_proactiveness_sysctl_handler()): no kcompactd
+	 * yet, the value is only stored.
+	 */
+	if (ret && !quiet)
 		pr_err("%s: value refused (%d)\n", table->procname, ret);
 out:
 	mutex_unlock(&rmm_sysctl_mutex);
@@ -161,6 +179,17 @@ static struct ctl_table rmm_sysctl_table[] = {
 	 * vm.page-cluster does for the kernel's swap.
 	 */
 	RMM_CTL("page-cluster", RMM_TUNE_PAGE_CLUSTER, 1),
+	/*
+	 * vm.compaction_proactiveness, vm.extfrag_threshold and
+	 * vm.compact_unevictable_allowed (mm/compaction.c's vm_compaction[],
+	 * 0644, the same ranges in 6.1 and 6.12); compact_memory needs the
+	 * compaction engine and comes with it
+	 */
+	RMM_CTL("compaction_proactiveness", RMM_TUNE_COMPACTION_PROACTIVENESS,
+		1),
+	RMM_CTL("extfrag_threshold", RMM_TUNE_EXTFRAG_THRESHOLD, 1),
+	RMM_CTL("compact_unevictable_allowed",
+		RMM_TUNE_COMPACT_UNEVICTABLE_ALLOWED, 1),
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
 	{ }
 #endif

@@ -12,6 +12,11 @@
  *                                    killer's victim)
  *   rmmctl pattern N ORDER           N blocks, write/check a pattern
  *   rmmctl hold ORDER N              allocate and sleep until killed
+ *   rmmctl holdfrag ORDER N          allocate up to N movable blocks (until
+ *                                    refused), free those at an even
+ *                                    ORDER-block position (their buddies
+ *                                    stay allocated: no merge), print
+ *                                    allocs= freed=, sleep until killed
  *   rmmctl badargs                   every malformed ioctl must fail
  *   rmmctl validate N                N times RMM_IOC_VALIDATE: prints how
  *                                    many failed (0 expected)
@@ -213,6 +218,35 @@ static int cmd_pattern(int n, unsigned int order)
 			return 1;
 	printf("blocks=%d order=%u bad_words=%llu\n", n, order, bad);
 	return bad ? 1 : 0;
+}
+
+static int cmd_holdfrag(unsigned int order, int n)
+{
+	struct rmm_ioc_alloc *a = calloc(n, sizeof(*a));
+	int i, got, freed = 0;
+
+	if (!a)
+		return 1;
+	/* all first: a block freed at once would be the next one handed out */
+	for (got = 0; got < n; got++)
+		if (alloc1(order, RMM_IOC_MT_MOVABLE, 0, -1, &a[got]))
+			break;
+	for (i = 0; i < got; i++) {
+		struct rmm_ioc_free f = { .handle = a[i].handle };
+
+		if ((a[i].pfn >> order) & 1)
+			continue;
+		if (ioctl(fd, RMM_IOC_FREE_PAGES, &f)) {
+			perror("FREE_PAGES");
+			return 1;
+		}
+		freed++;
+	}
+	printf("allocs=%d freed=%d\n", got, freed);
+	fflush(stdout);
+	for (;;)
+		pause();
+	return 0;
 }
 
 static int cmd_hold(unsigned int order, int n)
@@ -665,6 +699,8 @@ int main(int argc, char **argv)
 		return cmd_wmtest(argc > 2 ? atoi(argv[2]) : -1);
 	if (!strcmp(argv[1], "pattern") && argc > 3)
 		return cmd_pattern(atoi(argv[2]), atoi(argv[3]));
+	if (!strcmp(argv[1], "holdfrag") && argc > 3)
+		return cmd_holdfrag(atoi(argv[2]), atoi(argv[3]));
 	if (!strcmp(argv[1], "hold") && argc > 3)
 		return cmd_hold(atoi(argv[2]), atoi(argv[3]));
 	if (!strcmp(argv[1], "badargs"))
