@@ -205,6 +205,10 @@ static unsigned long rmm_event_item(struct rmm_mm *mm, int i)
 		{ SWAP_RA, RMM_SWAP_RA },
 		{ SWAP_RA_HIT, RMM_SWAP_RA_HIT },
 #endif
+#ifdef CONFIG_MIGRATION
+		{ PGMIGRATE_SUCCESS, RMM_PGMIGRATE_SUCCESS },
+		{ PGMIGRATE_FAIL, RMM_PGMIGRATE_FAIL },
+#endif
 #ifdef CONFIG_COMPACTION
 		{ COMPACTSTALL, RMM_COMPACTSTALL },
 		{ COMPACTFAIL, RMM_COMPACTFAIL },
