@@ -594,6 +594,7 @@ static void test_races(void)
  */
 static struct rmm_memview *th_view;
 static atomic_int th_stop;
+static atomic_long th_writes;
 
 static void *writer(void *arg)
 {
@@ -606,6 +607,7 @@ static void *writer(void *arg)
 		if (!rmm_memview_fault(th_view, &f))
 			(*(unsigned long *)addr(f.page))++, n++;
 		rmm_memview_unlock(th_view);
+		atomic_store(&th_writes, n);
 	}
 	return (void *)n;
 }
@@ -626,7 +628,10 @@ static void test_thread_race(void)
 	memset(addr(p), 0, 8);
 	atomic_store(&th_stop, 0);
 	pthread_create(&t, NULL, writer, NULL);
-	for (i = 0; i < 2000; i++) {
+	atomic_store(&th_writes, 0);
+	/* both sides busy: at least 2000 moves and 2000 writes */
+	for (i = 0; i < 10000000 && (moved < 2000 ||
+				      atomic_load(&th_writes) < 2000); i++) {
 		p = lookup(th_view, 0);
 		rc = migrate1(p, !nid_of(p), RMM_MIGRATE_ASYNC, &succ);
 		if (rc == 0)
@@ -651,7 +656,8 @@ static void test_thread_race(void)
 #define NSLOT	4
 static struct rmm_page *slot[NSLOT];
 static int mv_isolated, mv_putbacks, mv_migrated;
-static bool mv_refuse, mv_busy;
+static bool mv_refuse;
+static int mv_busy;		/* the error migrate_page returns, 0: none */
 static int mv_free_slot = -1;	/* the owner frees this slot in migrate */
 
 static bool mv_isolate(struct rmm_mm *m, struct rmm_page *page)
@@ -668,7 +674,7 @@ static int mv_migrate(struct rmm_mm *m, struct rmm_page *dst,
 	unsigned long s = rmm_mm_page_movable_private(m, src);
 
 	if (mv_busy)
-		return -EAGAIN;
+		return mv_busy;
 	if (rmm_mm_page_movable_private(m, dst) != s || slot[s] != src)
 		return -EINVAL;
 	memcpy(addr(dst), addr(src), 4096);
@@ -752,18 +758,33 @@ static void test_movable_ops(void)
 	}
 	is_long(node_free(0), free0, "node 0: the old pages (and the freed one) are free");
 
-	/* busy: -EAGAIN each pass, then put back through putback_page */
-	mv_busy = true;
-	ok(rmm_isolate_movable_page(&mm, slot[0], &l), "slot 0 isolated again");
-	rc = rmm_migrate_pages(&mm, &l, new_on, NULL, 0, RMM_MIGRATE_ASYNC,
-			       RMM_MR_COMPACTION, &succ);
-	mv_busy = false;
-	is_long(rc, 1, "a busy owner: 1 not migrated");
-	is_long(l.nr, 1, "it stays on the list");
-	mv_putbacks = 0;
-	rmm_putback_movable_pages(&mm, &l);
-	is_long(mv_putbacks, 1, "putback_page called");
-	ok(!(ext_of(slot[0])->flags & RMM_EXT_ISOLATED), "no longer isolated");
+	/*
+	 * busy: -EAGAIN each pass; cannot move: -EBUSY once (a permanent
+	 * failure); both put back through putback_page
+	 */
+	for (i = 0; i < 2; i++) {
+		unsigned long fail0 = ev(RMM_PGMIGRATE_FAIL);
+
+		mv_busy = i ? -EBUSY : -EAGAIN;
+		new_calls = 0;
+		ok(rmm_isolate_movable_page(&mm, slot[0], &l), "slot 0 isolated again");
+		rc = rmm_migrate_pages(&mm, &l, new_on, NULL, 0,
+				       RMM_MIGRATE_ASYNC, RMM_MR_COMPACTION,
+				       &succ);
+		mv_busy = 0;
+		is_long(rc, 1, "%s: 1 not migrated", i ? "-EBUSY" : "-EAGAIN");
+		is_long(new_calls, i ? 1 : RMM_MIGRATE_MAX_PASSES,
+			"%s", i ? "not tried again" : "tried on every pass");
+		is_long(ev(RMM_PGMIGRATE_FAIL) - fail0, 1, "pgmigrate_fail +1");
+		is_long(l.nr, 1, "it stays on the list");
+		ok(same(slot[0], keep[0]) && nid_of(slot[0]) == 1,
+		   "the page is where it was, bytes intact");
+		mv_putbacks = 0;
+		rmm_putback_movable_pages(&mm, &l);
+		is_long(mv_putbacks, 1, "putback_page called");
+		ok(!(ext_of(slot[0])->flags & RMM_EXT_ISOLATED), "no longer isolated");
+	}
+	is_long(node_free(0), free0, "node 0: no page left in use by the failed moves");
 
 	/* freed while isolated, then put back: freed by the putback */
 	ok(rmm_isolate_movable_page(&mm, slot[1], &l), "slot 1 isolated");
