@@ -32,7 +32,6 @@
 #include <linux/string.h>
 #include <linux/types.h>
 #include <linux/bitops.h>
-#include <linux/blkdev.h>
 #include <linux/math.h>
 #include <linux/mutex.h>
 #include <asm/page.h>
@@ -160,12 +159,17 @@ static inline void rmm_kvfree(const void *p)
 #define rmm_schedule_timeout_uninterruptible(j) \
 	schedule_timeout_uninterruptible(j)
 
-/* the task's block plug; a nested start leaves the outer one in charge */
+/*
+ * The task's block plug (struct blk_plug, in port.c); a nested start
+ * leaves the outer one in charge.  Opaque here: <linux/blkdev.h> would
+ * bring <linux/mm.h>, whose declarations collide with the core's
+ * functions of the same names.  port.c checks that the space fits.
+ */
 struct rmm_io_plug {
-	struct blk_plug plug;
+	u64 space[12];
 };
-#define rmm_io_plug_start(p)	blk_start_plug(&(p)->plug)
-#define rmm_io_plug_finish(p)	blk_finish_plug(&(p)->plug)
+void rmm_io_plug_start(struct rmm_io_plug *plug);
+void rmm_io_plug_finish(struct rmm_io_plug *plug);
 /* test injection points (rmm_inject() in the core): none in the module */
 #define rmm_inject(point, arg)	do { } while (0)
 #define rmm_int_sqrt(x)		int_sqrt(x)
