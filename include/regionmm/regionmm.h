@@ -71,6 +71,45 @@ u64 rmm_page_to_phys(const struct rmm_page *page);
 struct rmm_zone *rmm_page_zone(const struct rmm_page *page);
 int rmm_page_nid(const struct rmm_page *page);
 
+/*
+ * Migratable allocations (the kernel's movable_operations, mm/migrate.c).
+ * A module that allocates pages with RMM___GFP_MOVABLE and can move their
+ * contents (it holds no pointer to the page it cannot update) marks each
+ * page with rmm_set_page_movable(); compaction may then move it:
+ *   isolate_page: the page is about to be moved; false refuses (busy).
+ *       Called in process context, no regionmm lock held; may not sleep.
+ *   migrate_page: copy @src to @dst (same order 0 page, allocated and
+ *       already marked movable with the same ops and private value) and
+ *       make every user of @src use @dst; 0, or a negative errno
+ *       (-EAGAIN: try again later; @dst must then not be in use).  On 0
+ *       regionmm frees @src.  May sleep unless @mode is RMM_MIGRATE_ASYNC.
+ *   putback_page: the move did not happen; the page stays the owner's.
+ * Freeing a marked page: call rmm_clear_page_movable() first; false
+ * means a migration holds the page isolated right now and frees it
+ * itself when done (the caller must not free it, and the page's
+ * contents are no longer the caller's).  Every call acts on
+ * rmm_mm_global (an instance without the LRU state refuses: -EOPNOTSUPP).
+ */
+enum rmm_migrate_mode {
+	RMM_MIGRATE_ASYNC,	/* never block */
+	RMM_MIGRATE_SYNC_LIGHT,	/* block on most things, not on writeback */
+	RMM_MIGRATE_SYNC,	/* block */
+};
+
+struct rmm_movable_operations {
+	bool (*isolate_page)(struct rmm_mm *mm, struct rmm_page *page);
+	int (*migrate_page)(struct rmm_mm *mm, struct rmm_page *dst,
+			    struct rmm_page *src, enum rmm_migrate_mode mode);
+	void (*putback_page)(struct rmm_mm *mm, struct rmm_page *page);
+};
+
+int rmm_set_page_movable(struct rmm_page *page,
+			 const struct rmm_movable_operations *ops,
+			 unsigned long private);
+bool rmm_clear_page_movable(struct rmm_page *page);
+/* the private value rmm_set_page_movable() gave the page */
+unsigned long rmm_page_movable_private(const struct rmm_page *page);
+
 #include <regionmm/slab.h>
 
 #endif /* _REGIONMM_REGIONMM_H */

@@ -4,8 +4,9 @@
 # kernel port's mutexes (lockdep's nest_lock for several views under the
 # object lock, on the debug kernel), copy_page() on region memory (KASAN),
 # index nodes from kvzalloc (kmemleak), the node counters.
-#  - all 23 cases of the module pass (faults give zeroed pages, punch and
+#  - all 27 cases of the module pass (faults give zeroed pages, punch and
 #    set_size give pages back, copy-on-write after fork, three-way fork,
+#    migration of pages shared after fork,
 #    two kthreads faulting and punching their own forked views while the
 #    validator runs, counters and metadata back);
 #  - every page is back in regionmm afterwards, and regionmm unloads.
@@ -27,7 +28,7 @@ fi
 ktap_ok "insmod regionmm.ko"
 
 f0=$(rmm_free_pages)
-rmm_run_cases $MO rmm_test_memobj 23
+rmm_run_cases $MO rmm_test_memobj 27
 rmmod rmm_test_memobj 2>/dev/null
 f1=$(rmm_free_pages)
 [ "$f1" = "$f0" ] &&

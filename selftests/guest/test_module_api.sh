@@ -35,7 +35,7 @@ fi
 ktap_ok "insmod regionmm.ko"
 
 # --- the context contract ---
-rmm_run_cases $API rmm_test_api 9
+rmm_run_cases $API rmm_test_api 10
 rmmod rmm_test_api 2>/dev/null
 
 # --- unload with live pages held by a module ---

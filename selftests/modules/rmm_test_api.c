@@ -8,6 +8,7 @@
  *            a spinlock with interrupts off, in a timer (softirq) and in a
  *            hard-irq hrtimer;
  *   kernel   RMM_GFP_KERNEL pages and rmm_kmalloc() in process context;
+ *   movable  rmm_set_page_movable()/rmm_clear_page_movable() on a page;
  *   slowpath the region filled to its min watermark with RMM_GFP_NOWAIT,
  *            a few pages then freed on another CPU (they sit on that CPU's
  *            per-CPU list): RMM_GFP_NOWAIT still fails (it may only drain
@@ -197,6 +198,48 @@ static void test_process(void)
 	       "GFP_KERNEL in process context");
 }
 
+/*
+ * ---- movable pages (rmm_set_page_movable()): the marking API; the
+ * callbacks run only when compaction moves the page, which does not
+ * happen here: the marks must come and go without touching the page
+ */
+static bool mv_isolate(struct rmm_mm *mm, struct rmm_page *page)
+{
+	return false;
+}
+
+static int mv_migrate(struct rmm_mm *mm, struct rmm_page *dst,
+		      struct rmm_page *src, enum rmm_migrate_mode mode)
+{
+	return -EBUSY;
+}
+
+static void mv_putback(struct rmm_mm *mm, struct rmm_page *page)
+{
+}
+
+static const struct rmm_movable_operations mv_ops = {
+	.isolate_page	= mv_isolate,
+	.migrate_page	= mv_migrate,
+	.putback_page	= mv_putback,
+};
+
+static void test_movable(void)
+{
+	struct rmm_page *p = rmm_alloc_page(RMM_GFP_HIGHUSER_MOVABLE);
+	bool ok = p && !rmm_set_page_movable(p, &mv_ops, 42) &&
+		rmm_page_movable_private(p) == 42 &&
+		rmm_set_page_movable(p, &mv_ops, 7) == -EINVAL &&
+		rmm_clear_page_movable(p) &&
+		!rmm_set_page_movable(p, &mv_ops, 7) &&
+		rmm_page_movable_private(p) == 7 &&
+		rmm_clear_page_movable(p);
+
+	if (p)
+		rmm_free_page(p);
+	report(ok, "movable pages: set, value, refused twice, clear");
+}
+
 /* ---- the slow path on a full region ---- */
 
 /*
@@ -305,6 +348,7 @@ static int __init rmm_test_api_init(void)
 	}
 	if (contract) {
 		test_process();
+		test_movable();
 		test_spinlock_irqoff();
 		test_softirq();
 		test_hardirq();

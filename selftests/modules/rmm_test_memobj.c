@@ -12,6 +12,8 @@
  *   cow      fork, read fault read-only, write fault copies (contents
  *            carried, the parent's unchanged), parent's write reuses,
  *            three-way fork, NR_ANON_MAPPED
+ *   migrate  pages shared by two views after fork moved to new pages
+ *            (rmm_migrate_pages()): both views hold them, bytes intact
  *   threads  two kthreads fork their own views of one parent and fault,
  *            write and punch while the init thread validates
  *   clean    every page and byte of metadata back, counters as before
@@ -30,6 +32,8 @@
 #include <linux/string.h>
 #include <regionmm/regionmm.h>
 #include "memobj.h"
+#include "migrate.h"
+#include "page_alloc.h"
 #include "vmstat.h"
 
 #define TNAME "rmm_test_memobj: "
@@ -215,6 +219,78 @@ out_a:
 	check(stat_sum(RMM_NR_ANON_MAPPED) == anon0, "cow: NR_ANON_MAPPED back");
 }
 
+/*
+ * migrate: 32 pages of a private object shared by two views after fork
+ * move to new pages (rmm_migrate_pages(), the kernel port's trylocks of
+ * the object's mutexes, copy_page(), the LRU): both views hold the new
+ * pages, with the bytes; the old ones are free again
+ */
+#define MG_PAGES	32
+
+static struct rmm_page *mg_new(struct rmm_page *src, unsigned long private)
+{
+	return rmm_mm_alloc_pages(mm, RMM_NUMA_NO_NODE, 0, GFP);
+}
+
+static void test_migrate(void)
+{
+	struct rmm_page *old[MG_PAGES];
+	struct rmm_memview *a, *b;
+	struct rmm_memobj *obj;
+	struct rmm_plist l;
+	struct rmm_fault f;
+	unsigned int succ = 0;
+	bool first, ok = true, moved = true;
+	int i, rc;
+
+	obj = rmm_memobj_create(mm, RMM_MEMOBJ_PRIVATE, RMM_NUMA_NO_NODE, GFP);
+	a = obj ? rmm_memview_get(obj, 1) : NULL;
+	if (!a) {
+		check(false, "migrate: create");
+		if (obj)
+			rmm_memobj_put(obj);
+		return;
+	}
+	for (i = 0; i < MG_PAGES && ok; i++) {
+		ok = !fault(a, i, true, &f);
+		if (ok) {
+			old[i] = f.page;
+			memset(addr(f.page), 0xc0 + (i & 15), RMM_PAGE_SIZE);
+		}
+	}
+	b = ok ? rmm_memview_fork(a, 2, &first) : NULL;
+	if (!b) {
+		check(false, "migrate: pages and fork");
+		goto out_a;
+	}
+	rmm_plist_init(&l);
+	for (i = 0; i < MG_PAGES; i++)
+		ok &= rmm_isolate_movable_page(mm, old[i], &l);
+	check(ok, "migrate: every page of the object isolated");
+	rc = rmm_migrate_pages(mm, &l, mg_new, NULL, 0, RMM_MIGRATE_SYNC,
+			       RMM_MR_COMPACTION, &succ);
+	rmm_putback_movable_pages(mm, &l);
+	check(rc == 0 && succ == MG_PAGES, "migrate: all moved");
+	for (i = 0; i < MG_PAGES; i++) {
+		struct rmm_page *pa, *pb;
+
+		rmm_memview_lock(a);
+		pa = rmm_memview_lookup(a, i);
+		rmm_memview_unlock(a);
+		rmm_memview_lock(b);
+		pb = rmm_memview_lookup(b, i);
+		rmm_memview_unlock(b);
+		moved &= pa && pa == pb && pa != old[i] &&
+			all_bytes(pa, 0xc0 + (i & 15));
+	}
+	check(moved, "migrate: both views hold new pages with the bytes");
+	check(rmm_memobj_validate(obj) == 0, "migrate: validate");
+	rmm_memview_put(b);
+out_a:
+	rmm_memview_put(a);
+	rmm_memobj_put(obj);
+}
+
 #define TH_PAGES	128
 #define TH_ITERS	5000
 
@@ -336,6 +412,7 @@ static int __init rmm_test_memobj_init(void)
 	meta0 = rmm_memobj_metadata_bytes(mm);
 	test_shared();
 	test_cow();
+	test_migrate();
 	test_threads();
 	check(rmm_memobj_metadata_bytes(mm) == meta0,
 	      "clean: metadata bytes back to where they were");

@@ -340,6 +340,46 @@ RMM_EXPORT(rmm_lru_rotate_reclaimable);
  * pageout()): off the isolated count, owner state cleared; the caller
  * frees it.
  */
+bool rmm_lru_isolate_page(struct rmm_mm *mm, struct rmm_page *page,
+			  struct rmm_plist *dst)
+{
+	const struct rmm_lru_owner_ops *owner = mm->lru->owner;
+	struct rmm_lruvec *lruvec = page_lruvec(mm, page);
+	bool taken = false;
+
+	if (!owner || !owner->migrate)
+		return false;
+	rmm_spin_lock(&lruvec->lru_lock);
+	/* PG_rmm_lru changes only under lru_lock: set, the page is listed */
+	if (!RmmPageLru(page))
+		goto out;
+	if (owner->pin && !owner->pin(mm, page))
+		goto out;
+	rmm_lru_del_locked(mm, lruvec, page);
+	rmm_page_ext(mm, page)->flags |= RMM_EXT_ISOLATED;
+	rmm_mod_node_page_state(rmm_mm_page_zone(mm, page)->zone_pgdat,
+				isolated_item(page), 1);
+	rmm_plist_add_tail(mm, dst, page);
+	taken = true;
+out:
+	rmm_spin_unlock(&lruvec->lru_lock);
+	return taken;
+}
+RMM_EXPORT(rmm_lru_isolate_page);
+
+bool rmm_lru_putback_page(struct rmm_mm *mm, struct rmm_page *page)
+{
+	struct rmm_lruvec *lruvec = page_lruvec(mm, page);
+	struct rmm_plist one, orphan;
+
+	rmm_plist_init(&one);
+	rmm_plist_init(&orphan);
+	rmm_plist_add_tail(mm, &one, page);
+	rmm_lru_putback(mm, lruvec, &one, &orphan);
+	return rmm_plist_empty(&orphan);
+}
+RMM_EXPORT(rmm_lru_putback_page);
+
 void rmm_lru_isolated_done(struct rmm_mm *mm, struct rmm_page *page)
 {
 	struct rmm_lruvec *lruvec = page_lruvec(mm, page);

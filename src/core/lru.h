@@ -27,9 +27,10 @@
  *   lruvec->lists[l].nr == node NR_INACTIVE_ANON + l == sum over the
  *   node's zones of NR_ZONE_INACTIVE_ANON + l
  *   a page with PG_rmm_lru clear and RMM_EXT_ISOLATED set is held by one
- *   reclaimer (vmscan.c), which puts it back or frees it; nobody else
- *   frees it: rmm_lru_release() of such a page sets RMM_EXT_ORPHAN and the
- *   reclaimer frees it when done (the kernel's isolation reference).
+ *   reclaimer (vmscan.c) or migration (migrate.c), which puts it back or
+ *   frees it; nobody else frees it: rmm_lru_release() of such a page sets
+ *   RMM_EXT_ORPHAN and the isolator frees it when done (the kernel's
+ *   isolation reference).
  *
  * Locking: lruvec->lru_lock (spinlock; below the memobj view locks and
  * obj->share_lock, above zone->lock, which it never takes: pages are
@@ -67,6 +68,9 @@ enum rmm_lru_list {
 					 * its write ends: rotate then */
 #define RMM_EXT_READAHEAD	BIT(8)	/* PG_readahead: read by swap readahead,
 					 * no fault has found it yet */
+#define RMM_EXT_MOVABLE		BIT(9)	/* not on the LRU: a movable-ops page
+					 * (migrate.h): owner = its ops,
+					 * index = the owner's private value */
 
 struct rmm_page_ext {
 	void *owner;		/* struct rmm_memobj *, NULL: none */
@@ -146,6 +150,19 @@ struct rmm_lru_owner_ops {
 	 */
 	enum rmm_pageout (*pageout)(struct rmm_mm *mm, struct rmm_page *page,
 				    bool may_swap);
+	/*
+	 * migrate_folio_unmap() + move_to_new_folio() for migrate.c: @src
+	 * is isolated and pinned, @dst a new order-0 page on no list.  0:
+	 * @dst took @src's place everywhere (indices, swap cache, LRU list
+	 * and flags, counters; @src's user entries removed), @src is off
+	 * the isolated count with its owner state cleared: the caller frees
+	 * it.  -ENOENT: @src was released meanwhile (an orphan): nothing
+	 * done.  -EAGAIN: busy (a lock, writeback); -EBUSY: cannot be
+	 * moved.  @dst untouched on error.  @mode: enum rmm_migrate_mode.
+	 * NULL: the owner's pages are not migratable.  May sleep.
+	 */
+	int (*migrate)(struct rmm_mm *mm, struct rmm_page *dst,
+		       struct rmm_page *src, int mode);
 };
 
 /* per instance: mm->lru */
@@ -235,6 +252,21 @@ void rmm_lru_rotate_reclaimable(struct rmm_mm *mm, struct rmm_page *page);
  * count, owner state cleared; the reclaimer frees it.  Takes lru_lock.
  */
 void rmm_lru_isolated_done(struct rmm_mm *mm, struct rmm_page *page);
+
+/*
+ * isolate_lru_folio() of one page for migration: if @page is on an LRU
+ * list and its owner has a migrate op and pins it, it leaves the list
+ * for the tail of @dst (RMM_EXT_ISOLATED, NR_ISOLATED_ANON), true.
+ * Safe on any page (a free or foreign page: false).  Takes lru_lock.
+ */
+bool rmm_lru_isolate_page(struct rmm_mm *mm, struct rmm_page *page,
+			  struct rmm_plist *dst);
+/*
+ * Put back one isolated page (on no list now) as rmm_lru_putback();
+ * false: it was an orphan, now with no owner state: the caller frees it
+ * after the owner's ->unpin().  Takes lru_lock.
+ */
+bool rmm_lru_putback_page(struct rmm_mm *mm, struct rmm_page *page);
 
 /* lru_lock held by the caller for the helpers below */
 void rmm_lru_add_locked(struct rmm_mm *mm, struct rmm_lruvec *lruvec,

@@ -2249,11 +2249,109 @@ void rmm_memobj_end_writeback(struct rmm_mm *mm, struct rmm_page *page,
 }
 RMM_EXPORT(rmm_memobj_end_writeback);
 
+/*
+ * Migration (lru.h ->migrate; migrate.c): mm/migrate.c's
+ * migrate_folio_unmap() and move_to_new_folio() for a page of ours
+ * (isolated, pinned).  Under obj->lock and every view lock, all
+ * trylocked (-EAGAIN when one is busy, as MIGRATE_ASYNC's
+ * folio_trylock()): no fault can map the page and no reclaim, punch or
+ * swap-in can change who holds it.  A page being written to swap is
+ * -EAGAIN (MIGRATE_ASYNC's folio_test_writeback(); regionmm does not wait
+ * for the write in the sync modes either).  The page's user entries are
+ * removed first (try_to_migrate(): the next access faults the new page
+ * in, under the view lock we hold until the index names it), then its
+ * bytes are copied, then every index entry holding it, its swap cache
+ * slot, its share count, PG_rmm_dirty, the mapped mark, the LRU list and
+ * active bit, and the young/workingset/readahead ext flags move to @dst
+ * (folio_migrate_mapping() + folio_migrate_flags()).  The counters move
+ * with the page between nodes.  -ENOENT: released while isolated (an
+ * orphan); the caller frees it.
+ */
+static int memobj_migrate(struct rmm_mm *mm, struct rmm_page *dst,
+			  struct rmm_page *src, int mode)
+{
+	struct rmm_page_ext *ext = rmm_page_ext(mm, src);
+	struct rmm_page_ext *dext = rmm_page_ext(mm, dst);
+	struct rmm_memobj *obj = ext->owner;
+	u32 idx = rmm_mm_page_idx(mm, src), didx = rmm_mm_page_idx(mm, dst);
+	u64 pgoff = ext->index;
+	unsigned int holders;
+	struct rmm_memview *v;
+	bool mapped_mark;
+	u32 flags;
+
+	if (!trylock_views(obj))
+		return -EAGAIN;
+	/*
+	 * With every view lock held the page cannot become an orphan, start
+	 * a write or change holders; a write under way may end (share_lock)
+	 */
+	flags = READ_ONCE(ext->flags);
+	if (flags & RMM_EXT_ORPHAN) {
+		unlock_views(obj);
+		return -ENOENT;
+	}
+	holders = page_holders(obj, idx, pgoff);
+	if ((flags & RMM_EXT_WRITEBACK) || holders != src->private) {
+		unlock_views(obj);
+		return -EAGAIN;
+	}
+	if (holders && obj_mapped(obj))
+		rmm_mm_unmap_obj(mm, obj->host, pgoff, 1);
+	rmm_copy_page(rmm_mm_page_address(mm, dst),
+		      rmm_mm_page_address(mm, src));
+
+	/* the new page's state, before any index or the cache names it */
+	dext->owner = obj;
+	dext->index = pgoff;
+	dext->swap = 0;
+	dext->flags = flags & (RMM_EXT_YOUNG | RMM_EXT_WORKINGSET |
+			       RMM_EXT_READAHEAD);
+	mapped_mark = rmm_page_test(src, PG_rmm_owner_priv);
+	if (mapped_mark)
+		rmm_page_set(dst, PG_rmm_owner_priv);
+	if (RmmPageDirty(src))
+		rmm_page_set(dst, PG_rmm_dirty);
+
+	rmm_spin_lock(&obj->share_lock);
+	for (v = obj->views; v; v = v->next) {
+		struct ix_leaf *l = ix_find_leaf(v, pgoff);
+
+		if (l && l->page[pgoff & IX_MASK] == idx)
+			l->page[pgoff & IX_MASK] = didx;
+	}
+	dst->private = src->private;
+	src->private = 0;
+	if (flags & RMM_EXT_SWAPCACHE)
+		rmm_swapcache_replace(mm, ext->swap, src, dst);
+	rmm_spin_unlock(&obj->share_lock);
+
+	if (holders) {
+		account_page(obj, src, -1);
+		account_page(obj, dst, 1);
+	}
+	if (mapped_mark) {
+		rmm_mod_node_page_state(page_node(mm, src), RMM_NR_FILE_MAPPED,
+					-1);
+		rmm_mod_node_page_state(page_node(mm, dst), RMM_NR_FILE_MAPPED,
+					1);
+		page_flag(mm, src, PG_rmm_owner_priv, false);
+	}
+	if (RmmPageDirty(src))
+		page_flag(mm, src, PG_rmm_dirty, false);
+	/* folio_putback_lru() of the new page: the list the old one had */
+	rmm_lru_add(mm, dst, RmmPageActive(src));
+	rmm_lru_isolated_done(mm, src);
+	unlock_views(obj);
+	return 0;
+}
+
 const struct rmm_lru_owner_ops rmm_memobj_lru_ops = {
 	.pin		= memobj_pin,
 	.unpin		= memobj_unpin,
 	.referenced	= memobj_referenced,
 	.pageout	= memobj_pageout,
+	.migrate	= memobj_migrate,
 };
 
 /* ------------------------------------------------------------------ */

@@ -33,6 +33,10 @@
  * fault on a swap entry reads the page back, or takes it from the swap
  * cache (fault->major says which).  Without rmm_lru_init() (an instance
  * without reclaim) no page is on a list and nothing is swapped.
+ * Migration (migrate.h): the owner op ->migrate moves a page to a new
+ * one under obj->lock and every view lock (trylocked, as reclaim's):
+ * index entries, swap cache slot, share count and LRU state follow it,
+ * its user entries are removed through unmap_obj.
  *
  * Invariants (checked by rmm_memobj_validate())
  *   page->private == number of views whose index holds the page

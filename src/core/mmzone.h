@@ -362,6 +362,8 @@ enum rmm_vm_event_item {
 	RMM_PGMAJFAULT,			/* faults that read from swap */
 	RMM_SWAP_RA,			/* pages read by swap readahead */
 	RMM_SWAP_RA_HIT,		/* ... that a fault then found */
+	RMM_PGMIGRATE_SUCCESS,		/* pages migrate.c moved */
+	RMM_PGMIGRATE_FAIL,		/* ... and could not move */
 	/* compaction, vm_event_item's order (compaction.c counts them) */
 	RMM_COMPACTMIGRATE_SCANNED,
 	RMM_COMPACTFREE_SCANNED,

@@ -720,6 +720,45 @@ u32 rmm_swapcache_get_shadow(struct rmm_mm *mm, u32 e)
 }
 RMM_EXPORT(rmm_swapcache_get_shadow);
 
+void rmm_swapcache_replace(struct rmm_mm *mm, u32 e, struct rmm_page *old,
+			   struct rmm_page *new)
+{
+	struct rmm_lruvec *olv = rmm_node_lruvec(mm, rmm_mm_page_nid(mm, old));
+	struct rmm_lruvec *nlv = rmm_node_lruvec(mm, rmm_mm_page_nid(mm, new));
+	struct rmm_page_ext *oext = rmm_page_ext(mm, old);
+	struct rmm_page_ext *next = rmm_page_ext(mm, new);
+	unsigned long offset = rmm_swp_offset(e);
+	struct rmm_swap_info *si;
+
+	si = swap_type_info(mm, e, __func__);
+	if (!si)
+		return;
+	rmm_spin_lock(&si->lock);
+	if (!swap_entry_valid(si, e, __func__)) {
+		rmm_spin_unlock(&si->lock);
+		return;
+	}
+	if (RMM_WARN_ON(si->cache[offset] != rmm_mm_page_idx(mm, old))) {
+		rmm_spin_unlock(&si->lock);
+		return;
+	}
+	si->cache[offset] = rmm_mm_page_idx(mm, new);
+	/* one lru_lock at a time: the two pages may be on different nodes */
+	rmm_spin_lock(&olv->lru_lock);
+	oext->swap = 0;
+	oext->flags &= ~RMM_EXT_SWAPCACHE;
+	rmm_spin_unlock(&olv->lru_lock);
+	rmm_spin_lock(&nlv->lru_lock);
+	RMM_WARN_ON(next->flags & RMM_EXT_SWAPCACHE);
+	next->swap = e;
+	next->flags |= RMM_EXT_SWAPCACHE;
+	rmm_spin_unlock(&nlv->lru_lock);
+	swapcache_account(mm, old, -1);
+	swapcache_account(mm, new, 1);
+	rmm_spin_unlock(&si->lock);
+}
+RMM_EXPORT(rmm_swapcache_replace);
+
 void rmm_swapcache_del(struct rmm_mm *mm, u32 e, struct rmm_page *page)
 {
 	rmm_swapcache_del_shadow(mm, e, page, 0);

@@ -217,6 +217,14 @@ void rmm_swapcache_del(struct rmm_mm *mm, u32 e, struct rmm_page *page);
 void rmm_swapcache_del_shadow(struct rmm_mm *mm, u32 e, struct rmm_page *page,
 			      u32 shadow);
 /*
+ * Migration (__folio_migrate_mapping()'s swap cache part): @new takes
+ * @old's place as the cache page of @e (ext->swap, RMM_EXT_SWAPCACHE and
+ * NR_SWAPCACHE/NR_FILE_PAGES move with it; HAS_CACHE stays).  The owner
+ * holds whatever keeps the cache page stable (obj->share_lock).
+ */
+void rmm_swapcache_replace(struct rmm_mm *mm, u32 e, struct rmm_page *old,
+			   struct rmm_page *new);
+/*
  * get_shadow_from_swap_cache(): the shadow of slot @e, 0 if none (a
  * page, or nothing); the caller keeps @e alive (HAS_CACHE or an entry)
  */

@@ -2,7 +2,7 @@
 /*
  * Page-allocator ioctls of /dev/regionmm (cmd 0x00..0x3f, dispatched by
  * chardev.c): INFO, ALLOC_PAGES, FREE_PAGES, FREE_ALL, DRAIN, VALIDATE,
- * CALC_WMARKS (ioctl_wmark.c), WRITE_PATTERN, CHECK_PATTERN.
+ * CALC_WMARKS (ioctl_wmark.c), WRITE_PATTERN, CHECK_PATTERN, QUERY_PAGES.
  *
  * Every block allocated through a file is held by that file: an entry
  * xa_mk_value(pfn << RMM_FILE_ORDER_BITS | order) in f->pages, indexed by
@@ -16,9 +16,23 @@
  * field and the reason, rate-limited per call site (user space can trigger
  * it at will).
  *
+ * Movable blocks: an order-0 RMM_IOC_MT_MOVABLE allocation is marked
+ * movable (migrate.h, rmm_mm_set_page_movable()) with rmm_file_mops, so
+ * compaction may move it: the callback copies the page and rewrites the
+ * file's entry, so the handle stays and QUERY_PAGES reports the new pfn.
+ * rmm_movable_blocks maps the pfn of each such block to its file and
+ * handle (struct rmm_held).
+ *
  * Invariants: f->nr_held == sum over entries of (1 << order);
- *   f->nr_blocks == number of entries; handles are > 0 and unique per file.
- * Locking: f->lock serialises the page ioctls of one file and release.
+ *   f->nr_blocks == number of entries; handles are > 0 and unique per file;
+ *   a block is in rmm_movable_blocks (at its current pfn) iff it is held
+ *   and marked movable.
+ * Locking: f->lock serialises the page ioctls of one file and release;
+ *   rmm_movable_mutex (below f->lock) guards rmm_movable_blocks.  The
+ *   migrate callback takes rmm_movable_mutex, then only trylocks f->lock
+ *   (-EAGAIN: busy), so the order holds and a pattern ioctl never sees
+ *   the page change under it.  A block freed while a migration holds its
+ *   page isolated is left to the migration (rmm_mm_clear_page_movable()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -34,6 +48,7 @@
 #include "rmm_port.h"
 #include "mmzone.h"
 #include "page_alloc.h"
+#include "migrate.h"
 #include "rmm_file.h"
 #include "rmm_glue.h"
 
@@ -73,12 +88,110 @@ static inline unsigned long rmm_hold_val(u64 pfn, unsigned int order)
 	return (unsigned long)(pfn << RMM_FILE_ORDER_BITS | order);
 }
 
+/* a movable block: where its entry is (rmm_movable_blocks' values) */
+struct rmm_held {
+	struct rmm_file *f;
+	u32 handle;
+};
+
+static DEFINE_MUTEX(rmm_movable_mutex);
+static DEFINE_XARRAY(rmm_movable_blocks);	/* pfn -> struct rmm_held */
+
+/*
+ * The migrate callback of a movable block (migrate.h): copy @src to @dst
+ * and make the file's handle name @dst.  Async: trylocks only.
+ */
+static int rmm_file_migrate(struct rmm_mm *mm, struct rmm_page *dst,
+			    struct rmm_page *src, enum rmm_migrate_mode mode)
+{
+	unsigned long spfn = rmm_mm_page_to_pfn(mm, src);
+	unsigned long dpfn = rmm_mm_page_to_pfn(mm, dst);
+	struct rmm_held *h;
+	void *entry;
+	int ret = -EAGAIN;
+
+	if (mode == RMM_MIGRATE_ASYNC) {
+		if (!mutex_trylock(&rmm_movable_mutex))
+			return -EAGAIN;
+	} else {
+		mutex_lock(&rmm_movable_mutex);
+	}
+	h = xa_load(&rmm_movable_blocks, spfn);
+	/* none: being freed (the page is an orphan now) */
+	if (!h || !mutex_trylock(&h->f->lock))
+		goto out;
+	entry = xa_load(&h->f->pages, h->handle);
+	if (WARN_ON_ONCE(!entry ||
+			 xa_to_value(entry) != rmm_hold_val(spfn, 0))) {
+		ret = -EBUSY;
+		goto unlock;
+	}
+	ret = xa_err(xa_store(&rmm_movable_blocks, dpfn, h, GFP_KERNEL));
+	if (ret)
+		goto unlock;
+	copy_page(rmm_mm_page_address(mm, dst), rmm_mm_page_address(mm, src));
+	/* an existing slot: no allocation, cannot fail */
+	xa_store(&h->f->pages, h->handle, xa_mk_value(rmm_hold_val(dpfn, 0)),
+		 GFP_KERNEL);
+	xa_erase(&rmm_movable_blocks, spfn);
+unlock:
+	mutex_unlock(&h->f->lock);
+out:
+	mutex_unlock(&rmm_movable_mutex);
+	return ret;
+}
+
+static bool rmm_file_isolate(struct rmm_mm *mm, struct rmm_page *page)
+{
+	return true;	/* the page stays the file's until migrate */
+}
+
+static void rmm_file_putback(struct rmm_mm *mm, struct rmm_page *page)
+{
+}
+
+static const struct rmm_movable_operations rmm_file_mops = {
+	.isolate_page	= rmm_file_isolate,
+	.migrate_page	= rmm_file_migrate,
+	.putback_page	= rmm_file_putback,
+};
+
+/* a new order-0 movable block of @f becomes migratable (f->lock held) */
+static void rmm_held_make_movable(struct rmm_file *f, struct rmm_page *page,
+				  u64 pfn, u32 handle)
+{
+	struct rmm_held *h = kmalloc(sizeof(*h), GFP_KERNEL);
+
+	lockdep_assert_held(&f->lock);
+	if (!h)
+		return;		/* it stays unmovable: allowed */
+	h->f = f;
+	h->handle = handle;
+	mutex_lock(&rmm_movable_mutex);
+	if (xa_err(xa_store(&rmm_movable_blocks, pfn, h, GFP_KERNEL)) ||
+	    rmm_mm_set_page_movable(f->mm, page, &rmm_file_mops, 0)) {
+		xa_erase(&rmm_movable_blocks, pfn);
+		kfree(h);
+	}
+	mutex_unlock(&rmm_movable_mutex);
+}
+
 static void rmm_free_held(struct rmm_file *f, unsigned long v)
 {
 	unsigned int order = v & ((1UL << RMM_FILE_ORDER_BITS) - 1);
 	u64 pfn = v >> RMM_FILE_ORDER_BITS;
+	struct rmm_page *page = rmm_mm_pfn_to_page(f->mm, pfn);
+	bool ours = true;
 
-	rmm_mm_free_pages(f->mm, rmm_mm_pfn_to_page(f->mm, pfn), order);
+	lockdep_assert_held(&f->lock);
+	if (!order && rmm_mm_page_movable(f->mm, page)) {
+		mutex_lock(&rmm_movable_mutex);
+		kfree(xa_erase(&rmm_movable_blocks, pfn));
+		ours = rmm_mm_clear_page_movable(f->mm, page);
+		mutex_unlock(&rmm_movable_mutex);
+	}
+	if (ours)
+		rmm_mm_free_pages(f->mm, page, order);
 	f->nr_held -= 1UL << order;
 	f->nr_blocks--;
 }
@@ -264,6 +377,8 @@ static long rmm_ioc_alloc(struct rmm_file *f, void __user *argp)
 	f->nr_held += 1UL << a.order;
 	f->nr_blocks++;
 	a.handle = handle;
+	if (!a.order && a.migratetype == RMM_IOC_MT_MOVABLE)
+		rmm_held_make_movable(f, page, a.pfn, handle);
 	if (copy_to_user(argp, &a, sizeof(a))) {
 		xa_erase(&f->pages, handle);
 		rmm_free_held(f, rmm_hold_val(a.pfn, a.order));
@@ -348,6 +463,39 @@ static long rmm_ioc_pattern(struct rmm_file *f, void __user *argp, bool check)
 	return 0;
 }
 
+static long rmm_ioc_query(struct rmm_file *f, void __user *argp)
+{
+	struct rmm_ioc_query q;
+	void *entry = NULL;
+	unsigned long v;
+
+	if (copy_from_user(&q, argp, sizeof(q)))
+		return -EFAULT;
+	if (q.flags || q.pad) {
+		ioc_err("RMM_IOC_QUERY_PAGES", "flags %#x pad %#x: must be 0",
+			q.flags, q.pad);
+		return -EINVAL;
+	}
+	mutex_lock(&f->lock);
+	if (q.handle && q.handle <= U32_MAX)
+		entry = xa_load(&f->pages, q.handle);
+	if (entry) {
+		v = xa_to_value(entry);
+		q.order = v & ((1UL << RMM_FILE_ORDER_BITS) - 1);
+		q.pfn = v >> RMM_FILE_ORDER_BITS;
+		q.movable = !q.order &&
+			rmm_mm_page_movable(f->mm,
+					    rmm_mm_pfn_to_page(f->mm, q.pfn));
+	}
+	mutex_unlock(&f->lock);
+	if (!entry) {
+		ioc_err("RMM_IOC_QUERY_PAGES",
+			"handle %llu: not a block this file holds", q.handle);
+		return -EINVAL;
+	}
+	return copy_to_user(argp, &q, sizeof(q)) ? -EFAULT : 0;
+}
+
 long rmm_page_ioctl(struct rmm_file *f, unsigned int cmd, unsigned long arg)
 {
 	void __user *argp = (void __user *)arg;
@@ -374,6 +522,8 @@ long rmm_page_ioctl(struct rmm_file *f, unsigned int cmd, unsigned long arg)
 		return rmm_ioc_pattern(f, argp, false);
 	case RMM_IOC_CHECK_PATTERN:
 		return rmm_ioc_pattern(f, argp, true);
+	case RMM_IOC_QUERY_PAGES:
+		return rmm_ioc_query(f, argp);
 	default:
 		return -ENOTTY;
 	}

@@ -145,6 +145,20 @@ struct rmm_ioc_pattern {
 };
 
 /*
+ * RMM_IOC_QUERY_PAGES: where a held allocation is now.  An order-0
+ * RMM_IOC_MT_MOVABLE allocation may be moved by compaction (its data
+ * copied to another page frame): the handle stays, the pfn changes.
+ */
+struct rmm_ioc_query {
+	__u64 handle;		/* in */
+	__u64 pfn;		/* out: first page frame number now */
+	__u32 order;		/* out */
+	__u32 movable;		/* out: 1 if regionmm may move it */
+	__u32 flags;		/* in: must be 0 */
+	__u32 pad;
+};
+
+/*
  * RMM_IOC_INFO reads `flags` before it writes the answer, so it is _IOWR.
  * It was first declared _IOR; that number (RMM_IOC_INFO_IOR) is still
  * accepted and does the same, so old binaries keep working.
@@ -159,6 +173,7 @@ struct rmm_ioc_pattern {
 #define RMM_IOC_CALC_WMARKS	_IOWR(RMM_IOC_MAGIC, 0x06, struct rmm_ioc_wmarks)
 #define RMM_IOC_WRITE_PATTERN	_IOW(RMM_IOC_MAGIC, 0x07, struct rmm_ioc_pattern)
 #define RMM_IOC_CHECK_PATTERN	_IOWR(RMM_IOC_MAGIC, 0x08, struct rmm_ioc_pattern)
+#define RMM_IOC_QUERY_PAGES	_IOWR(RMM_IOC_MAGIC, 0x09, struct rmm_ioc_query)
 
 /* ---- slab (0x40 .. 0x4f), implemented in src/linux/ioctl_slab.c ---- */
 

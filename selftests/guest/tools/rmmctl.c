@@ -10,7 +10,8 @@
  *                                    prints how far each got and frees all
  *                                    (oom_score_adj -1000: never the OOM
  *                                    killer's victim)
- *   rmmctl pattern N ORDER           N blocks, write/check a pattern
+ *   rmmctl pattern N ORDER           N blocks, write/check a pattern;
+ *                                    QUERY_PAGES of each (pfn, movable)
  *   rmmctl hold ORDER N              allocate and sleep until killed
  *   rmmctl holdfrag ORDER N          allocate up to N movable blocks (until
  *                                    refused), free those at an even
@@ -186,11 +187,29 @@ static int cmd_pattern(int n, unsigned int order)
 	int i;
 
 	for (i = 0; i < n; i++) {
+		struct rmm_ioc_query q;
+
 		if (alloc1(order, i % 3, 0, -1, &a)) {
 			perror("alloc");
 			return 1;
 		}
 		h[i] = a.handle;
+		/* QUERY_PAGES: the block where ALLOC put it; order-0 movable
+		 * blocks (and only those) may be migrated */
+		memset(&q, 0, sizeof(q));
+		q.handle = a.handle;
+		if (ioctl(fd, RMM_IOC_QUERY_PAGES, &q)) {
+			perror("QUERY_PAGES");
+			return 1;
+		}
+		if (q.pfn != a.pfn || q.order != order ||
+		    q.movable != (!order && i % 3 == RMM_IOC_MT_MOVABLE)) {
+			fprintf(stderr, "QUERY_PAGES: handle %llu pfn %llu order %u movable %u, allocated pfn %llu order %u mt %d\n",
+				(unsigned long long)q.handle,
+				(unsigned long long)q.pfn, q.order, q.movable,
+				(unsigned long long)a.pfn, order, i % 3);
+			return 1;
+		}
 		if (pattern(RMM_IOC_WRITE_PATTERN, "WRITE_PATTERN", h[i], i,
 			    &bad))
 			return 1;
