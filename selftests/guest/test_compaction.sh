@@ -15,8 +15,9 @@
 # compact_memory has the kernel's mode and takes and refuses the writes
 # /proc/sys/vm/compact_memory does (6.12: only 1; 6.1: anything); a write
 # of 1 while a process under rmm-run waits with 24 MiB written (another
-# one's pages, interleaved with it, just freed) scans the zone, and the
-# process then reads every byte back.
+# one's pages, interleaved with it, just freed) migrates pages, leaves
+# at least 95 % of the free memory in blocks of order >= 9 (2 MiB), and
+# the process then reads every byte back.
 #
 # vm-run: --mem 1G --cpus 2 --append memmap=128M$0x30000000
 # vm-run: --add build/rmm/guest/usr:/usr
@@ -314,11 +315,20 @@ rmm_drain >/dev/null 2>&1
 b1=$(head -1 /proc/regionmm/buddyinfo)
 touch $T/cm.go
 wait $FILL && frc=0 || frc=$?
-ktap_diag "before: $b0"
-ktap_diag "after:  $b1"
+# permille of the free pages in blocks of order >= 9 (pageblock order)
+big() {
+	echo "$1" | awk '{ p = 1; t = 0; b = 0
+		for (i = 5; i <= NF; i++) {
+			t += $i * p; if (i - 5 >= 9) b += $i * p; p *= 2
+		}
+		print t ? int(b * 1000 / t) : 0 }'
+}
+ktap_diag "before: $b0 ($(big "$b0") permille in order >= 9)"
+ktap_diag "after:  $b1 ($(big "$b1") permille in order >= 9)"
 if [ $wrc = 0 ] && [ $frc = 0 ] && grep -q ' bad 0 ' $T/cm &&
-   [ "${s1:-0}" -gt "${s0:-0}" ]; then
-	ktap_ok "compact_memory under rmm-run data: scanned $((s1 - s0)), migrated $((m1 - m0)), every byte read back"
+   [ "${s1:-0}" -gt "${s0:-0}" ] && [ "${m1:-0}" -gt "${m0:-0}" ] &&
+   [ "$(big "$b1")" -ge 950 ]; then
+	ktap_ok "compact_memory under rmm-run data: scanned $((s1 - s0)), migrated $((m1 - m0)), $(big "$b1") permille of free memory in 2 MiB blocks, every byte read back"
 else
 	ktap_fail "compact_memory under rmm-run data" "write rc $wrc, fill rc $frc, scanned $s0 -> $s1; $(cat $T/cm $T/hog)"
 fi
