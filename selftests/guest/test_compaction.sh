@@ -12,14 +12,21 @@
 # defaults and accept and refuse the same writes as its /proc/sys/vm files;
 # a refused write logs one line naming the range and changes nothing.
 # /proc/regionmm/vmstat has the kernel's compact_* event lines.
+# compact_memory has the kernel's mode and takes and refuses the writes
+# /proc/sys/vm/compact_memory does (6.12: only 1; 6.1: anything); a write
+# of 1 while a process under rmm-run waits with 24 MiB written (another
+# one's pages, interleaved with it, just freed) migrates pages, leaves
+# at least 95 % of the free memory in blocks of order >= 9 (2 MiB), and
+# the process then reads every byte back.
 #
 # vm-run: --mem 1G --cpus 2 --append memmap=128M$0x30000000
+# vm-run: --add build/rmm/guest/usr:/usr
 # kernels: debian-6.1 debian-6.12 debug
 
 . "$(dirname "$0")/../lib/ktap.sh"
 . "$(dirname "$0")/tools/rmm_mod.sh"
 
-ktap_plan 16
+ktap_plan 18
 
 if ! rmm_load region=128M@0x30000000; then
 	ktap_fail "insmod region=128M@0x30000000" "$RMM_OUT"
@@ -270,6 +277,61 @@ rmm_dmesg_since $n > $T/dmesg
 	[ "$(cat /proc/sys/regionmm/compact_unevictable_allowed)" = 1 ] || ok=0
 [ $ok = 1 ] && ktap_ok "refused writes: -EINVAL, one line each naming the range, nothing changed" ||
 	ktap_fail "refused writes" "$(cat $T/dmesg)"
+
+# compact_memory: the kernel's mode, the same writes accepted and refused
+ok=1
+k=/proc/sys/vm/compact_memory
+r=/proc/sys/regionmm/compact_memory
+[ "$(stat -c %a $r)" = "$(stat -c %a $k)" ] ||
+	{ ok=0; ktap_diag "mode $(stat -c %a $r), kernel's $(stat -c %a $k)"; }
+for v in 1 2 0 abc; do
+	echo $v > $k 2>/dev/null && ka=1 || ka=0
+	echo $v > $r 2>/dev/null && ra=1 || ra=0
+	[ $ka = $ra ] || { ok=0; ktap_diag "compact_memory=$v: kernel accepted=$ka, regionmm accepted=$ra"; }
+done
+[ $ok = 1 ] && ktap_ok "compact_memory: mode $(stat -c %a $r), the same writes accepted and refused as vm.compact_memory" ||
+	ktap_fail "compact_memory: mode and writes"
+
+# compact_memory under a process's data
+ev() { awk -v n="$1" '$1 == n { print $2 }' /proc/regionmm/vmstat; }
+rm -f $T/cm.ready $T/cm.go
+rmm-run -- rmm_pressure hog 24 > $T/hog 2>&1 &
+HOG=$!
+rmm-run -- rmm_pressure fill 24 -w $T/cm > $T/cm 2>&1 &
+FILL=$!
+_t=0
+while { [ ! -e $T/cm.ready ] || ! grep -q ready $T/hog; } && [ $_t -lt 120 ]; do
+	sleep 1
+	_t=$((_t + 1))
+done
+kill $HOG
+wait $HOG 2>/dev/null
+rmm_drain >/dev/null 2>&1
+b0=$(head -1 /proc/regionmm/buddyinfo)
+s0=$(ev compact_migrate_scanned) m0=$(ev pgmigrate_success)
+echo 1 > $r && wrc=0 || wrc=$?
+s1=$(ev compact_migrate_scanned) m1=$(ev pgmigrate_success)
+rmm_drain >/dev/null 2>&1
+b1=$(head -1 /proc/regionmm/buddyinfo)
+touch $T/cm.go
+wait $FILL && frc=0 || frc=$?
+# permille of the free pages in blocks of order >= 9 (pageblock order)
+big() {
+	echo "$1" | awk '{ p = 1; t = 0; b = 0
+		for (i = 5; i <= NF; i++) {
+			t += $i * p; if (i - 5 >= 9) b += $i * p; p *= 2
+		}
+		print t ? int(b * 1000 / t) : 0 }'
+}
+ktap_diag "before: $b0 ($(big "$b0") permille in order >= 9)"
+ktap_diag "after:  $b1 ($(big "$b1") permille in order >= 9)"
+if [ $wrc = 0 ] && [ $frc = 0 ] && grep -q ' bad 0 ' $T/cm &&
+   [ "${s1:-0}" -gt "${s0:-0}" ] && [ "${m1:-0}" -gt "${m0:-0}" ] &&
+   [ "$(big "$b1")" -ge 950 ]; then
+	ktap_ok "compact_memory under rmm-run data: scanned $((s1 - s0)), migrated $((m1 - m0)), $(big "$b1") permille of free memory in 2 MiB blocks, every byte read back"
+else
+	ktap_fail "compact_memory under rmm-run data" "write rc $wrc, fill rc $frc, scanned $s0 -> $s1; $(cat $T/cm $T/hog)"
+fi
 
 rmm_unload
 rmm_untouched && ktap_ok "rmmod: nothing left" || ktap_fail "rmmod" "$RMM_OUT"

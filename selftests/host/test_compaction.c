@@ -588,7 +588,7 @@ static void test_scanner_sync(void)
 
 	nr_free_of(nr0);
 	rmm_compact_control_init(&cc, zone, -1);
-	cc.mode = RMM_COMPACT_MODE_SYNC;
+	cc.mode = RMM_MIGRATE_SYNC;
 	cc.nr_migratepages = 40;
 	cc.migrate_pfn = START_PFN;
 	cc.free_pfn = pb_pfn(15);
@@ -741,7 +741,7 @@ static void test_scanner_async(void)
 	 * 16 isolated, fully scanned: skip, cached pfn pb 9.  Next block pb
 	 * 9 is below low_pfn pb 10: free_pfn = pb 9, the scanners met.
 	 */
-	cc.mode = RMM_COMPACT_MODE_ASYNC;
+	cc.mode = RMM_MIGRATE_ASYNC;
 	cc.nr_migratepages = 1000;
 	cc.migrate_pfn = pb_pfn(9);
 	cc.free_pfn = pb_pfn(12);

@@ -31,6 +31,13 @@
  *                       isolated lists (6.1 split every isolated block
  *                       into order-0 pages at once, split_map_pages(), on
  *                       one list: regionmm follows 6.12 on both)
+ *   migrate scanner     suitable_migration_source(), update_cached_migrate(),
+ *                       test_and_set_skip(), isolate_migratepages_block(),
+ *                       isolate_migratepages() (without
+ *                       fast_find_migrateblock() and too_many_isolated())
+ *   engine              __compact_finished(), compact_finished(),
+ *                       compact_zone() (without capture control),
+ *                       compact_node(), compact_nodes()
  *
  * Invariants: compact_defer_shift <= RMM_COMPACT_MAX_DEFER_SHIFT and
  * compact_considered <= 1 << compact_defer_shift after every function
@@ -48,13 +55,19 @@
  * scanner take zone->lock with irqs off (a leaf: nothing is taken under
  * it but rmm___isolate_free_page()'s pageblock work, also under
  * zone->lock); the isolation-suitable reset and the free scanner may
- * reschedule.  Nothing here allocates; release_free_list() frees.
+ * reschedule.  Nothing here allocates; release_free_list() frees.  The
+ * migrate scanner and compact_zone() hold no lock across their steps:
+ * isolation and migration take their own (migrate.c: lru_lock, then the
+ * owners' locks), so the engine runs in process context with no
+ * regionmm lock held and may sleep.
  */
 #include "rmm_port.h"
 #include "compaction.h"
 #include "pageblock.h"
 #include "vmscan.h"
 #include "internal.h"
+#include "migrate.h"
+#include "pcp.h"
 
 /* ---- fragmentation ---- */
 
@@ -674,7 +687,7 @@ RMM_EXPORT(rmm_update_pageblock_skip);
  * function for sparse.
  */
 #define compact_lock_irqsave(lock, flags, cc) do {			\
-	if ((cc)->mode == RMM_COMPACT_MODE_ASYNC && !(cc)->contended) {	\
+	if ((cc)->mode == RMM_MIGRATE_ASYNC && !(cc)->contended) {	\
 		rmm_local_irq_save(flags);				\
 		if (!rmm_spin_trylock(lock)) {				\
 			rmm_local_irq_restore(flags);			\
@@ -999,7 +1012,7 @@ void rmm_isolate_freepages(struct rmm_compact_control *cc)
 	block_end_pfn = min(block_start_pfn + RMM_PAGEBLOCK_NR_PAGES,
 			    rmm_zone_end_pfn(zone));
 	low_pfn = rmm_pb_end_pfn(cc->migrate_pfn);
-	stride = cc->mode == RMM_COMPACT_MODE_ASYNC ?
+	stride = cc->mode == RMM_MIGRATE_ASYNC ?
 		RMM_COMPACT_CLUSTER_MAX : 1;
 
 	/*
@@ -1193,3 +1206,783 @@ void rmm_compaction_free(struct rmm_page *dst, unsigned long data)
 	 */
 }
 RMM_EXPORT(rmm_compaction_free);
+
+/* ---- the migrate scanner and compact_zone() ---- */
+
+/*
+ * Only scan a pageblock once for an async direct compaction of a
+ * migratetype (suitable_migration_source()); compound pages of pageblock
+ * order are never sources
+ */
+static bool suitable_migration_source(struct rmm_compact_control *cc,
+				      struct rmm_page *page)
+{
+	int block_mt;
+
+	if (pageblock_skip_persistent(page))
+		return false;
+
+	if (cc->mode != RMM_MIGRATE_ASYNC || !cc->direct_compaction)
+		return true;
+
+	block_mt = rmm_pageblock_mt(cc->zone->mm, page);
+	if (cc->migratetype == RMM_MIGRATE_MOVABLE)
+		return block_mt == RMM_MIGRATE_MOVABLE ||
+			block_mt == RMM_MIGRATE_CMA;
+	return block_mt == cc->migratetype;
+}
+
+/*
+ * update_cached_migrate(): both cached migrate pfns move up to the end of
+ * @pfn's pageblock (the sync one only for sync modes)
+ */
+static void update_cached_migrate(struct rmm_compact_control *cc,
+				  unsigned long pfn)
+{
+	struct rmm_zone *zone = cc->zone;
+
+	/* Set for isolation rather than compaction */
+	if (cc->no_set_skip_hint)
+		return;
+
+	pfn = rmm_pb_end_pfn(pfn);
+
+	/* Update where async and sync compaction should restart */
+	if (pfn > zone->compact_cached_migrate_pfn[0])
+		zone->compact_cached_migrate_pfn[0] = pfn;
+	if (cc->mode != RMM_MIGRATE_ASYNC &&
+	    pfn > zone->compact_cached_migrate_pfn[1])
+		zone->compact_cached_migrate_pfn[1] = pfn;
+}
+
+/*
+ * test_and_set_skip(): true if the block was already marked skip; marks
+ * it otherwise.  The kernel does it under the first lru_lock it takes in
+ * a block so that two compactors do not scan one block.
+ */
+static bool test_and_set_skip(struct rmm_compact_control *cc,
+			      struct rmm_page *page)
+{
+	bool skip;
+
+	/* Do not update if skip hint is being ignored */
+	if (cc->ignore_skip_hint)
+		return false;
+
+	skip = rmm_get_pageblock_skip(cc->zone->mm, page);
+	if (!skip && !cc->no_set_skip_hint)
+		rmm_set_pageblock_skip(cc->zone->mm, page);
+
+	return skip;
+}
+
+/* block_start_pfn()/block_end_pfn() of mm/compaction.c: @order-aligned */
+static inline unsigned long cc_block_start_pfn(unsigned long pfn, int order)
+{
+	return pfn & ~((1UL << order) - 1);
+}
+
+static inline unsigned long cc_block_end_pfn(unsigned long pfn, int order)
+{
+	return cc_block_start_pfn(pfn, order) + (1UL << order);
+}
+
+int rmm_isolate_migratepages_block(struct rmm_compact_control *cc,
+				   unsigned long low_pfn,
+				   unsigned long end_pfn)
+{
+	struct rmm_zone *zone = cc->zone;
+	struct rmm_mm *mm = zone->mm;
+	unsigned long nr_scanned = 0, nr_isolated = 0;
+	unsigned long next_skip_pfn = 0;
+	struct rmm_page *page = NULL, *valid_page = NULL;
+	bool skip_on_failure = false;
+	bool skip_updated = false;
+	int ret = 0;
+
+	cc->migrate_pfn = low_pfn;
+
+	/*
+	 * too_many_isolated() is not needed: regionmm's compactors isolate
+	 * at most COMPACT_CLUSTER_MAX pages each and reclaim's isolation
+	 * never waits on them.
+	 */
+
+	if (cc->direct_compaction && cc->mode == RMM_MIGRATE_ASYNC) {
+		skip_on_failure = true;
+		next_skip_pfn = cc_block_end_pfn(low_pfn, cc->order);
+	}
+
+	/* Time to isolate some pages for migration */
+	for (; low_pfn < end_pfn; low_pfn++) {
+		if (skip_on_failure && low_pfn >= next_skip_pfn) {
+			/*
+			 * We have isolated all migration candidates in the
+			 * previous order-aligned block, and did not skip it
+			 * due to failure.  We should migrate the pages now
+			 * and hopefully succeed compaction.
+			 */
+			if (nr_isolated)
+				break;
+
+			/*
+			 * We failed to isolate in the previous order-aligned
+			 * block.  Set the new boundary to the end of the
+			 * current block.  Note we can't simply increase
+			 * next_skip_pfn by 1 << order, as low_pfn might have
+			 * been incremented by a higher number due to skipping
+			 * a compound or a high-order buddy page in the
+			 * previous loop iteration.
+			 */
+			next_skip_pfn = cc_block_end_pfn(low_pfn, cc->order);
+		}
+
+		/*
+		 * Periodically drop the lock (regionmm holds none here) to
+		 * give a chance to others.  Abort on a fatal signal.
+		 */
+		if (!(low_pfn % RMM_COMPACT_CLUSTER_MAX)) {
+			if (rmm_fatal_signal_pending()) {
+				cc->contended = true;
+				ret = -EINTR;
+				goto fatal_pending;
+			}
+			rmm_cond_resched();
+		}
+
+		nr_scanned++;
+
+		page = rmm_mm_pfn_to_page(mm, low_pfn);
+
+		/*
+		 * Check if the pageblock has already been marked skipped.
+		 * Only the first PFN is checked as the caller isolates
+		 * COMPACT_CLUSTER_MAX at a time so the second call must not
+		 * checkpoint.
+		 */
+		if (!valid_page && (rmm_pb_start_pfn(low_pfn) == low_pfn ||
+				    low_pfn == zone->zone_start_pfn)) {
+			if (!rmm_isolation_suitable(cc, page)) {
+				low_pfn = end_pfn;
+				page = NULL;
+				goto isolate_abort;
+			}
+			valid_page = page;
+		}
+
+		/*
+		 * Skip if free.  We read page order here without zone lock
+		 * which is generally unsafe, but the race window is small
+		 * and the worst thing that can happen is that we skip some
+		 * potential isolation targets.
+		 */
+		if (RmmPageBuddy(page)) {
+			unsigned long freepage_order = READ_ONCE(page->private);
+
+			/*
+			 * Without lock, we cannot be sure that what we got is
+			 * a valid page order.  Consider only values in the
+			 * valid order range to prevent low_pfn overflow.
+			 */
+			if (freepage_order > 0 &&
+			    freepage_order <= RMM_MAX_ORDER) {
+				low_pfn += (1UL << freepage_order) - 1;
+				nr_scanned += (1UL << freepage_order) - 1;
+			}
+			continue;
+		}
+
+		/*
+		 * Regardless of being on LRU, compound pages such as THP
+		 * (regionmm: every order > 0 allocation) are not migrated:
+		 * skip them at once.  The check is racy, only valid values
+		 * are used.
+		 */
+		if (RmmPageHead(page) || RmmPageTail(page)) {
+			const unsigned int order = rmm_compound_order(page);
+
+			if (order <= RMM_MAX_ORDER) {
+				low_pfn += (1UL << order) - 1;
+				nr_scanned += (1UL << order) - 1;
+			}
+			goto isolate_fail;
+		}
+
+		/*
+		 * The kernel tests and sets the skip bit when it first
+		 * takes an lru_lock in the block; rmm_isolate_movable_page()
+		 * takes it itself, so it is done before the first attempt:
+		 * if another compactor marked the block meanwhile, leave it
+		 * to that one (unless this is the rescan to the block's end).
+		 */
+		if (!skip_updated && valid_page) {
+			skip_updated = true;
+			if (test_and_set_skip(cc, valid_page) &&
+			    !cc->finish_pageblock) {
+				low_pfn = end_pfn;
+				goto isolate_abort;
+			}
+		}
+
+		/*
+		 * LRU pages of an owner that can migrate them
+		 * (isolate_lru_folio() and the kernel's checks of the
+		 * folio), and pages with movable operations
+		 * (isolate_movable_page()); anything else is a failure.
+		 */
+		if (!rmm_isolate_movable_page(mm, page, &cc->migratepages))
+			goto isolate_fail;
+
+		/* Successfully isolated */
+		cc->nr_migratepages += 1;
+		nr_isolated += 1;
+
+		/*
+		 * Avoid isolating too much unless this block is being fully
+		 * scanned (e.g. dirty/writeback pages, parallel allocation)
+		 * or a lock is contended.  For contention, isolate quickly to
+		 * potentially remove one source of contention.
+		 */
+		if (cc->nr_migratepages >= RMM_COMPACT_CLUSTER_MAX &&
+		    !cc->finish_pageblock && !cc->contended) {
+			++low_pfn;
+			break;
+		}
+
+		continue;
+
+isolate_fail:
+		if (!skip_on_failure)
+			continue;
+
+		/*
+		 * We have isolated some pages, but then failed.  Release
+		 * them instead of migrating, as we cannot form the cc->order
+		 * buddy page anyway.
+		 */
+		if (nr_isolated) {
+			rmm_putback_movable_pages(mm, &cc->migratepages);
+			cc->nr_migratepages = 0;
+			nr_isolated = 0;
+		}
+
+		if (low_pfn < next_skip_pfn) {
+			low_pfn = next_skip_pfn - 1;
+			/*
+			 * The check near the loop beginning would have
+			 * updated next_skip_pfn too, but this is a bit
+			 * simpler.
+			 */
+			next_skip_pfn += 1UL << cc->order;
+		}
+	}
+
+	/*
+	 * The PageBuddy() check could have potentially brought us outside
+	 * the range to be scanned.
+	 */
+	if (unlikely(low_pfn > end_pfn))
+		low_pfn = end_pfn;
+
+isolate_abort:
+	/*
+	 * Update the cached scanner pfn once the pageblock has been
+	 * scanned.  Pages will either be migrated in which case there is no
+	 * point scanning in the near future or migration failed in which
+	 * case the failure reason may persist.  The block is marked for
+	 * skipping if there were no pages isolated in the block or if the
+	 * block is rescanned twice in a row.
+	 */
+	if (low_pfn == end_pfn && (!nr_isolated || cc->finish_pageblock)) {
+		if (!cc->no_set_skip_hint && valid_page && !skip_updated)
+			rmm_set_pageblock_skip(mm, valid_page);
+		update_cached_migrate(cc, low_pfn);
+	}
+
+fatal_pending:
+	cc->total_migrate_scanned += nr_scanned;
+	if (nr_isolated)
+		count_compact_events(cc, RMM_COMPACTISOLATED, nr_isolated);
+
+	cc->migrate_pfn = low_pfn;
+
+	return ret;
+}
+RMM_EXPORT(rmm_isolate_migratepages_block);
+
+enum rmm_isolate_migrate_t
+rmm_isolate_migratepages(struct rmm_compact_control *cc)
+{
+	unsigned long block_start_pfn;
+	unsigned long block_end_pfn;
+	unsigned long low_pfn;
+	struct rmm_page *page;
+
+	/*
+	 * Start at where we last stopped, or beginning of the zone as
+	 * initialized by compact_zone().  6.12's fast_find_migrateblock()
+	 * (a search of the free lists for a migration source near the
+	 * start) is not here: see Documentation/compaction.rst.
+	 */
+	low_pfn = cc->migrate_pfn;
+	block_start_pfn = rmm_pb_start_pfn(low_pfn);
+	if (block_start_pfn < cc->zone->zone_start_pfn)
+		block_start_pfn = cc->zone->zone_start_pfn;
+
+	/* Only scan within a pageblock boundary */
+	block_end_pfn = rmm_pb_end_pfn(low_pfn);
+
+	/*
+	 * Iterate over whole pageblocks until we find the first suitable.
+	 * Do not cross the free scanner.
+	 */
+	for (; block_end_pfn <= cc->free_pfn;
+	     cc->migrate_pfn = low_pfn = block_end_pfn,
+	     block_start_pfn = block_end_pfn,
+	     block_end_pfn += RMM_PAGEBLOCK_NR_PAGES) {
+
+		/*
+		 * This can potentially iterate a massively long zone with
+		 * many pageblocks unsuitable, so periodically check if we
+		 * need to schedule.
+		 */
+		if (!(low_pfn % (RMM_COMPACT_CLUSTER_MAX *
+				 RMM_PAGEBLOCK_NR_PAGES)))
+			rmm_cond_resched();
+
+		page = pageblock_pfn_to_page(block_start_pfn, block_end_pfn,
+					     cc->zone);
+		if (!page)
+			continue;
+
+		/*
+		 * If isolation recently failed, do not retry.  Only check
+		 * the pageblock once.  COMPACT_CLUSTER_MAX causes a
+		 * pageblock to be visited multiple times.  Assume skip was
+		 * checked before making it "skip" so other compaction
+		 * instances do not scan the same block.
+		 */
+		if ((rmm_pb_start_pfn(low_pfn) == low_pfn ||
+		     low_pfn == cc->zone->zone_start_pfn) &&
+		    !rmm_isolation_suitable(cc, page))
+			continue;
+
+		/*
+		 * For async direct compaction, only scan the pageblocks of
+		 * the same migratetype without huge pages.  Async direct
+		 * compaction is optimistic to see if the minimum amount of
+		 * work satisfies the allocation.  The cached PFN is updated
+		 * as it's possible that all remaining blocks between source
+		 * and target are unsuitable and the compaction scanners fail
+		 * to meet.
+		 */
+		if (!suitable_migration_source(cc, page)) {
+			update_cached_migrate(cc, block_end_pfn);
+			continue;
+		}
+
+		/* Perform the isolation */
+		if (rmm_isolate_migratepages_block(cc, low_pfn, block_end_pfn))
+			return RMM_ISOLATE_ABORT;
+
+		/*
+		 * Either we isolated something and proceed with migration.
+		 * Or we failed and compact_zone should decide if we should
+		 * continue or not.
+		 */
+		break;
+	}
+
+	return cc->nr_migratepages ? RMM_ISOLATE_SUCCESS : RMM_ISOLATE_NONE;
+}
+RMM_EXPORT(rmm_isolate_migratepages);
+
+/* is_via_compact_memory(): order -1, the whole zone */
+static inline bool is_via_compact_memory(int order)
+{
+	return order == -1;
+}
+
+/*
+ * find_suitable_fallback(area, order, mt, only_stealable = true): would
+ * an allocation of @mt steal a free block of another type at @order
+ * (can_steal_fallback(): order >= pageblock_order / 2, or an unmovable
+ * or reclaimable allocation)?  fallbacks[] of page_alloc.c.
+ */
+static bool compact_fallback_free(const struct rmm_free_area *area,
+				  unsigned int order, int mt)
+{
+	static const int fallbacks[][2] = {
+		[RMM_MIGRATE_UNMOVABLE] = { RMM_MIGRATE_RECLAIMABLE,
+					    RMM_MIGRATE_MOVABLE },
+		[RMM_MIGRATE_MOVABLE] = { RMM_MIGRATE_RECLAIMABLE,
+					  RMM_MIGRATE_UNMOVABLE },
+		[RMM_MIGRATE_RECLAIMABLE] = { RMM_MIGRATE_UNMOVABLE,
+					      RMM_MIGRATE_MOVABLE },
+	};
+	int i;
+
+	if (mt > RMM_MIGRATE_RECLAIMABLE)
+		return false;
+	if (order < RMM_PAGEBLOCK_ORDER / 2 && mt == RMM_MIGRATE_MOVABLE)
+		return false;
+	for (i = 0; i < 2; i++)
+		if (READ_ONCE(area->nr_free_mt[fallbacks[mt][i]]))
+			return true;
+	return false;
+}
+
+static enum rmm_compact_result __compact_finished(struct rmm_compact_control *cc)
+{
+	const int migratetype = cc->migratetype;
+	enum rmm_compact_result ret;
+	unsigned int order;
+
+	/* Compaction run completes if the migrate and free scanner meet */
+	if (rmm_compact_scanners_met(cc)) {
+		/* Let the next compaction start anew. */
+		rmm_reset_cached_positions(cc->zone);
+
+		/*
+		 * Mark that the PG_migrate_skip information should be
+		 * cleared by kswapd when it goes to sleep.  kcompactd does
+		 * not set the flag itself as the decision to be clear
+		 * should be directly based on an allocation request.
+		 */
+		if (cc->direct_compaction)
+			cc->zone->compact_blockskip_flush = true;
+
+		if (cc->whole_zone)
+			return RMM_COMPACT_COMPLETE;
+		else
+			return RMM_COMPACT_PARTIAL_SKIPPED;
+	}
+
+	if (cc->proactive_compaction) {
+		unsigned int score, wmark_low;
+
+		/*
+		 * kswapd_is_running(): the host's reclaim worker; none is
+		 * known to the core here (kcompactd, next round, passes it)
+		 */
+		score = rmm_fragmentation_score_zone(cc->zone);
+		wmark_low = rmm_fragmentation_score_wmark(cc->zone->mm, true);
+
+		if (score > wmark_low)
+			ret = RMM_COMPACT_CONTINUE;
+		else
+			ret = RMM_COMPACT_SUCCESS;
+
+		goto out;
+	}
+
+	if (is_via_compact_memory(cc->order))
+		return RMM_COMPACT_CONTINUE;
+
+	/*
+	 * Always finish scanning a pageblock to reduce the possibility of
+	 * fallbacks in the future.  This is particularly important when
+	 * migration source is unmovable/reclaimable but it's not worth
+	 * special casing.
+	 */
+	if (rmm_pb_start_pfn(cc->migrate_pfn) != cc->migrate_pfn)
+		return RMM_COMPACT_CONTINUE;
+
+	/* Direct compactor: Is a suitable page free? */
+	ret = RMM_COMPACT_NO_SUITABLE_PAGE;
+	for (order = cc->order; order < RMM_NR_ORDERS; order++) {
+		const struct rmm_free_area *area = &cc->zone->free_area[order];
+
+		/* Job done if page is free of the right migratetype */
+		if (READ_ONCE(area->nr_free_mt[migratetype]))
+			return RMM_COMPACT_SUCCESS;
+
+		/* MIGRATE_MOVABLE can fallback on MIGRATE_CMA */
+		if (migratetype == RMM_MIGRATE_MOVABLE &&
+		    READ_ONCE(area->nr_free_mt[RMM_MIGRATE_CMA]))
+			return RMM_COMPACT_SUCCESS;
+
+		/*
+		 * Job done if allocation would steal freepages from other
+		 * migratetype buddy lists.
+		 */
+		if (compact_fallback_free(area, order, migratetype))
+			return RMM_COMPACT_SUCCESS;
+	}
+
+out:
+	if (cc->contended || rmm_fatal_signal_pending())
+		ret = RMM_COMPACT_CONTENDED;
+
+	return ret;
+}
+
+enum rmm_compact_result rmm_compact_finished(struct rmm_compact_control *cc)
+{
+	enum rmm_compact_result ret;
+
+	ret = __compact_finished(cc);
+	if (ret == RMM_COMPACT_NO_SUITABLE_PAGE)
+		ret = RMM_COMPACT_CONTINUE;
+
+	return ret;
+}
+RMM_EXPORT(rmm_compact_finished);
+
+enum rmm_compact_result rmm_compact_zone(struct rmm_compact_control *cc)
+{
+	struct rmm_zone *zone = cc->zone;
+	struct rmm_mm *mm = zone->mm;
+	enum rmm_compact_result ret;
+	unsigned long start_pfn = zone->zone_start_pfn;
+	unsigned long end_pfn = rmm_zone_end_pfn(zone);
+	unsigned long last_migrated_pfn;
+	const bool sync = cc->mode != RMM_MIGRATE_ASYNC;
+	bool update_cached;
+	unsigned int nr_succeeded = 0;
+	int order;
+
+	rmm_might_sleep();
+
+	/*
+	 * These counters track activities during zone compaction.
+	 * Initialize them before compacting a new zone.
+	 */
+	cc->total_migrate_scanned = 0;
+	cc->total_free_scanned = 0;
+	cc->nr_migratepages = 0;
+	cc->nr_freepages = 0;
+	for (order = 0; order < RMM_NR_ORDERS; order++)
+		rmm_plist_init(&cc->freepages[order]);
+	rmm_plist_init(&cc->migratepages);
+
+	cc->migratetype = rmm_gfp_migratetype(cc->gfp_mask);
+
+	if (!is_via_compact_memory(cc->order)) {
+		ret = rmm_compaction_suit_allocation_order(zone, cc->order,
+							   cc->highest_zoneidx,
+							   cc->alloc_flags);
+		if (ret != RMM_COMPACT_CONTINUE)
+			return ret;
+	}
+
+	/*
+	 * Clear pageblock skip if there were failures recently and
+	 * compaction is about to be retried after being deferred.
+	 */
+	if (rmm_compaction_restarting(zone, cc->order))
+		__rmm_reset_isolation_suitable(zone);
+
+	/*
+	 * Setup to move all movable pages to the end of the zone.  Used
+	 * cached information on where the scanners should start (unless we
+	 * explicitly want to compact the whole zone, which is the case for
+	 * kcompactd and compact_memory).
+	 */
+	cc->fast_start_pfn = 0;
+	if (cc->whole_zone) {
+		cc->migrate_pfn = start_pfn;
+		cc->free_pfn = rmm_pb_start_pfn(end_pfn - 1);
+	} else {
+		cc->migrate_pfn = zone->compact_cached_migrate_pfn[sync];
+		cc->free_pfn = zone->compact_cached_free_pfn;
+		if (cc->free_pfn < start_pfn || cc->free_pfn >= end_pfn) {
+			cc->free_pfn = rmm_pb_start_pfn(end_pfn - 1);
+			zone->compact_cached_free_pfn = cc->free_pfn;
+		}
+		if (cc->migrate_pfn < start_pfn || cc->migrate_pfn >= end_pfn) {
+			cc->migrate_pfn = start_pfn;
+			zone->compact_cached_migrate_pfn[0] = cc->migrate_pfn;
+			zone->compact_cached_migrate_pfn[1] = cc->migrate_pfn;
+		}
+
+		if (cc->migrate_pfn <= zone->compact_init_migrate_pfn)
+			cc->whole_zone = true;
+	}
+
+	last_migrated_pfn = 0;
+
+	/*
+	 * Migrate has separate cached PFNs for ASYNC and SYNC* migration on
+	 * the basis that some migrations will fail in ASYNC mode.  However,
+	 * if the cached PFNs match and pageblocks are skipped due to having
+	 * no isolation candidates, then the sync state does not matter.
+	 * Until a pageblock with isolation candidates is found, keep the
+	 * cached PFNs in sync to avoid revisiting the same blocks.
+	 */
+	update_cached = !sync &&
+		zone->compact_cached_migrate_pfn[0] ==
+		zone->compact_cached_migrate_pfn[1];
+
+	while ((ret = rmm_compact_finished(cc)) == RMM_COMPACT_CONTINUE) {
+		unsigned long iteration_start_pfn = cc->migrate_pfn;
+		int err;
+
+		/*
+		 * Avoid multiple rescans of the same pageblock which can
+		 * happen if a page cannot be isolated (dirty/writeback in
+		 * async mode) or if the migrated pages are being allocated
+		 * before the pageblock is cleared.  The first rescan will
+		 * capture the entire pageblock for migration.  If it fails,
+		 * it'll be marked skip and scanning will proceed as normal.
+		 */
+		cc->finish_pageblock = false;
+		if (rmm_pb_start_pfn(last_migrated_pfn) ==
+		    rmm_pb_start_pfn(iteration_start_pfn))
+			cc->finish_pageblock = true;
+
+rescan:
+		switch (rmm_isolate_migratepages(cc)) {
+		case RMM_ISOLATE_ABORT:
+			ret = RMM_COMPACT_CONTENDED;
+			rmm_putback_movable_pages(mm, &cc->migratepages);
+			cc->nr_migratepages = 0;
+			goto out;
+		case RMM_ISOLATE_NONE:
+			if (update_cached)
+				zone->compact_cached_migrate_pfn[1] =
+					zone->compact_cached_migrate_pfn[0];
+
+			/*
+			 * We haven't isolated and migrated anything, but
+			 * there might still be unflushed migrations from
+			 * previous cc->order aligned block.
+			 */
+			goto check_drain;
+		case RMM_ISOLATE_SUCCESS:
+			update_cached = false;
+			last_migrated_pfn = max(zone->zone_start_pfn,
+				rmm_pb_start_pfn(cc->migrate_pfn - 1));
+		}
+
+		err = rmm_migrate_pages(mm, &cc->migratepages,
+					rmm_compaction_alloc,
+					rmm_compaction_free,
+					(unsigned long)cc,
+					(enum rmm_migrate_mode)cc->mode,
+					RMM_MR_COMPACTION, &nr_succeeded);
+
+		/* All pages were either migrated or will be released */
+		cc->nr_migratepages = 0;
+		if (err) {
+			rmm_putback_movable_pages(mm, &cc->migratepages);
+			/*
+			 * migrate_pages() may return -ENOMEM when scanners
+			 * meet and we want compact_finished() to detect it
+			 */
+			if (err == -ENOMEM && !rmm_compact_scanners_met(cc)) {
+				ret = RMM_COMPACT_CONTENDED;
+				goto out;
+			}
+			/*
+			 * If an ASYNC or SYNC_LIGHT fails to migrate a page
+			 * within the pageblock_order-aligned block then scan
+			 * the remainder of the pageblock.  This will mark the
+			 * pageblock "skip" to avoid rescanning in the near
+			 * future.
+			 */
+			if (rmm_pb_start_pfn(cc->migrate_pfn) !=
+			    cc->migrate_pfn &&
+			    !cc->ignore_skip_hint && !cc->finish_pageblock &&
+			    cc->mode < RMM_MIGRATE_SYNC) {
+				cc->finish_pageblock = true;
+
+				/*
+				 * Draining pcplists does not help THP if any
+				 * page failed to migrate.  Even after drain,
+				 * the pageblock will not be free.
+				 */
+				if (cc->order == RMM_COMPACTION_HPAGE_ORDER)
+					last_migrated_pfn = 0;
+
+				goto rescan;
+			}
+		}
+
+check_drain:
+		/*
+		 * Has the migration scanner moved away from the previous
+		 * cc->order aligned block where we migrated from?  If yes,
+		 * flush the pages that were freed, so that they can merge
+		 * and compact_finished() can detect immediately if
+		 * allocation would succeed.
+		 */
+		if (cc->order > 0 && last_migrated_pfn) {
+			unsigned long current_block_start =
+				cc_block_start_pfn(cc->migrate_pfn, cc->order);
+
+			if (last_migrated_pfn < current_block_start) {
+				/* lru_add_drain_cpu_zone(): the pcp lists */
+				rmm_drain_local_pages(mm);
+				/* No more flushing until we migrate again */
+				last_migrated_pfn = 0;
+			}
+		}
+	}
+
+out:
+	/*
+	 * Release free pages and update where the free scanner should
+	 * restart, so we don't leave any returned pages behind in the next
+	 * attempt; count the scanned pages.
+	 */
+	rmm_compact_finish_free(cc);
+
+	RMM_WARN_ON(!rmm_plist_empty(&cc->migratepages));
+
+	return ret;
+}
+RMM_EXPORT(rmm_compact_zone);
+
+int rmm_compact_node(struct rmm_node *node, bool proactive)
+{
+	struct rmm_compact_control cc;
+	int zoneid;
+
+	rmm_compact_control_init(&cc, NULL, -1);
+	cc.mode = RMM_MIGRATE_SYNC;
+	cc.ignore_skip_hint = true;
+	cc.whole_zone = true;
+	cc.gfp_mask = RMM_GFP_KERNEL;
+	cc.proactive_compaction = proactive;
+
+	for (zoneid = 0; zoneid < RMM_MAX_NR_ZONES; zoneid++) {
+		struct rmm_zone *zone = &node->node_zones[zoneid];
+
+		if (!zone->mm || !rmm_populated_zone(zone))
+			continue;
+
+		if (rmm_fatal_signal_pending())
+			return -EINTR;
+
+		cc.zone = zone;
+		rmm_compact_zone(&cc);
+
+		if (proactive) {
+			count_compact_events(&cc, RMM_KCOMPACTD_MIGRATE_SCANNED,
+					     cc.total_migrate_scanned);
+			count_compact_events(&cc, RMM_KCOMPACTD_FREE_SCANNED,
+					     cc.total_free_scanned);
+		}
+	}
+
+	return 0;
+}
+RMM_EXPORT(rmm_compact_node);
+
+int rmm_compact_nodes(struct rmm_mm *mm)
+{
+	int nid, ret;
+
+	/* Flush pending updates to the LRU lists (lru_add_drain_all()) */
+	rmm_drain_all_pages(mm);
+
+	for (nid = 0; nid < mm->nr_nodes; nid++) {
+		ret = rmm_compact_node(&mm->nodes[nid], false);
+		if (ret)
+			return ret;
+	}
+
+	return 0;
+}
+RMM_EXPORT(rmm_compact_nodes);

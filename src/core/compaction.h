@@ -3,10 +3,10 @@
  * compaction.h - compaction's state and arithmetic (compaction.c), after
  * include/linux/compaction.h and the CONFIG_COMPACTION parts of
  * mm/compaction.c and mm/vmstat.c of Debian 6.12.117 (6.1 where it
- * differs: rmm_compaction_zonelist_suitable()), and the free side of
- * the compaction engine (the free scanner and the migration callbacks).
- * The migrate scanner, compact_zone(), kcompactd and direct compaction
- * build on this.
+ * differs: rmm_compaction_zonelist_suitable()), and the compaction
+ * engine: the free scanner and the migration callbacks, the migrate
+ * scanner, compact_zone(), compact_node()/compact_nodes().  kcompactd
+ * and direct compaction build on this.
  *
  * State: struct rmm_zone's compact_* fields (mmzone.h) and the pageblock
  * skip hint rmm_pageblock.skip (PB_migrate_skip: one byte per pageblock
@@ -30,6 +30,7 @@
 
 #include "page_alloc.h"
 #include "plist.h"
+#include <regionmm/regionmm.h>
 
 /* Do not skip compaction more than 64 times */
 #define RMM_COMPACT_MAX_DEFER_SHIFT	6
@@ -177,11 +178,6 @@ bool rmm_should_proactive_compact_node(struct rmm_node *node,
 /* COMPACT_CLUSTER_MAX (= SWAP_CLUSTER_MAX): isolation batch, lock breaks */
 #define RMM_COMPACT_CLUSTER_MAX		32
 
-/* cc->mode: enum migrate_mode's values (migrate.h's rmm_migrate_mode) */
-#define RMM_COMPACT_MODE_ASYNC		0
-#define RMM_COMPACT_MODE_SYNC_LIGHT	1
-#define RMM_COMPACT_MODE_SYNC		2
-
 /*
  * struct compact_control of mm/internal.h (6.12.117), same fields.  The
  * free side uses freepages[] (isolated free blocks by order, each block's
@@ -189,8 +185,7 @@ bool rmm_should_proactive_compact_node(struct rmm_node *node,
  * set_page_private()), nr_freepages (pages on them), free_pfn,
  * total_free_scanned and the flags; migratepages, nr_migratepages,
  * migrate_pfn and the rest belong to the migrate side.  @mode holds an
- * enum rmm_migrate_mode (RMM_COMPACT_MODE_*: an int so that this header
- * needs no migration header).  One compactor owns a control; its lists
+ * enum rmm_migrate_mode (include/regionmm/regionmm.h).  One compactor owns a control; its lists
  * need no lock.  Set it up with rmm_compact_control_init() and the
  * fields the caller wants.
  */
@@ -212,7 +207,7 @@ struct rmm_compact_control {
 	int migratetype;
 	unsigned int alloc_flags;
 	int highest_zoneidx;
-	int mode;			/* enum rmm_migrate_mode */
+	enum rmm_migrate_mode mode;
 	bool ignore_skip_hint;		/* scan blocks even if marked skip */
 	bool no_set_skip_hint;		/* do not mark blocks for skipping */
 	bool ignore_block_suitable;	/* scan blocks considered unsuitable */
@@ -312,5 +307,67 @@ void rmm_compact_finish_free(struct rmm_compact_control *cc);
 struct rmm_page *rmm_compaction_alloc(struct rmm_page *src,
 				      unsigned long data);
 void rmm_compaction_free(struct rmm_page *dst, unsigned long data);
+
+/* ---- the migrate scanner and the engine ---- */
+
+/* isolate_migrate_t of mm/compaction.c */
+enum rmm_isolate_migrate_t {
+	RMM_ISOLATE_ABORT,	/* Abort compaction now */
+	RMM_ISOLATE_NONE,	/* No pages isolated, continue scanning */
+	RMM_ISOLATE_SUCCESS,	/* Pages isolated, migrate */
+};
+
+/*
+ * isolate_migratepages_block(): scan [@low_pfn, @end_pfn) (inside one
+ * pageblock) and isolate migratable pages (rmm_isolate_movable_page())
+ * onto cc->migratepages, stopping after COMPACT_CLUSTER_MAX of them
+ * (unless cc->finish_pageblock); free and compound pages are stepped
+ * over.  Async direct compaction gives up on a cc->order-aligned block
+ * at its first failure (putting back what it took there).  The block's
+ * skip bit is checked at its first pfn and set at the first isolation
+ * attempt (test_and_set_skip()) or, with nothing isolated, when the
+ * block was scanned to its end; then the cached migrate pfns move up.
+ * cc->migrate_pfn: where it stopped.  Counts total_migrate_scanned and
+ * COMPACTISOLATED.  0, or -EINTR on a fatal signal (cc->contended).
+ * Process context, no lock held; may reschedule.
+ */
+int rmm_isolate_migratepages_block(struct rmm_compact_control *cc,
+				   unsigned long low_pfn,
+				   unsigned long end_pfn);
+/*
+ * isolate_migratepages(): from cc->migrate_pfn, pageblock by pageblock
+ * below cc->free_pfn, the first present, not skipped,
+ * suitable_migration_source() block is scanned by
+ * rmm_isolate_migratepages_block().  (No fast_find_migrateblock().)
+ */
+enum rmm_isolate_migrate_t
+rmm_isolate_migratepages(struct rmm_compact_control *cc);
+/*
+ * compact_finished(): COMPACT_COMPLETE / PARTIAL_SKIPPED when the
+ * scanners met (the cached positions reset), for proactive compaction
+ * SUCCESS once the zone's score is at the low mark, CONTINUE for a
+ * whole-zone compaction (order -1) or inside a pageblock, SUCCESS when
+ * a free block of cc->order or more is of cc->migratetype (or one it
+ * would steal), CONTENDED on contention, else CONTINUE.
+ */
+enum rmm_compact_result rmm_compact_finished(struct rmm_compact_control *cc);
+/*
+ * compact_zone(): cc->zone, order, mode, gfp_mask, alloc_flags,
+ * highest_zoneidx and the flags set by the caller (rmm_compact_control_
+ * init() first); runs isolate -> rmm_migrate_pages(rmm_compaction_alloc,
+ * rmm_compaction_free) -> putback until compact_finished(), then
+ * rmm_compact_finish_free().  Returns the compact_result.  May sleep; no
+ * lock held.
+ */
+enum rmm_compact_result rmm_compact_zone(struct rmm_compact_control *cc);
+/*
+ * compact_node() (6.12: proactive or not; 6.1's compact_node() is
+ * proactive = false): whole-zone sync compaction (order -1,
+ * ignore_skip_hint) of every populated zone of @node; -EINTR on a fatal
+ * signal.  compact_nodes(): every node of @mm, after draining the pcp
+ * lists (the kernel's lru_add_drain_all()).  May sleep.
+ */
+int rmm_compact_node(struct rmm_node *node, bool proactive);
+int rmm_compact_nodes(struct rmm_mm *mm);
 
 #endif /* _RMM_COMPACTION_H */

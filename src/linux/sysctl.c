@@ -10,7 +10,8 @@
  * int are refused.  swappiness (0..200) and page-cluster (>= 0; at most
  * 31 on 6.12) steer reclaim (src/core/vmscan.c, swapfile.c).
  * compaction_proactiveness (0..100), extfrag_threshold (0..1000) and
- * compact_unevictable_allowed (0..1) are read by src/core/compaction.c.
+ * compact_unevictable_allowed (0..1) are read by src/core/compaction.c;
+ * a write to compact_memory compacts every zone (rmm_compact_nodes()).
  *
  * A write is parsed into a scratch copy; only when the kernel's checks and
  * rmm_set_tunable() (which recomputes watermarks, protection and pcp
@@ -29,6 +30,7 @@
 #include "rmm_port.h"
 #include "mmzone.h"
 #include "page_alloc.h"
+#include "compaction.h"
 #include "rmm_glue.h"
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
@@ -143,6 +145,48 @@ out:
 	return ret;
 }
 
+/*
+ * compact_memory (0200): a write compacts every zone of the instance
+ * (compact_nodes(): whole-zone sync compaction), as vm.compact_memory.
+ * 6.12's sysctl_compaction_handler() parses an int and refuses anything
+ * but 1 with -EINVAL (after storing it, as the kernel does); 6.1's
+ * compacts on any write and returns 0.  The running kernel decides.  It
+ * may sleep for long; a fatal signal stops it between zones (-EINTR on
+ * 6.12).  Unload waits: unregister_sysctl_table() (rmm_sysctl_exit(),
+ * before the instance is torn down) waits for running handlers, so the
+ * instance stays while one runs.  Not under rmm_sysctl_mutex: two writers
+ * may compact at once, as two kernel writers may.
+ */
+static int rmm_compact_memory;
+
+static int rmm_compact_memory_handler(RMM_CTL_TABLE *table, int write,
+				      void *buffer, size_t *lenp, loff_t *ppos)
+{
+	struct rmm_mm *mm = READ_ONCE(rmm_mm_global);
+	int ret = 0;
+
+	if (!mm)
+		return -ENODEV;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+	ret = proc_dointvec(table, write, buffer, lenp, ppos);
+	if (ret)
+		return ret;
+
+	if (READ_ONCE(rmm_compact_memory) != 1) {
+		if (write)
+			pr_err("compact_memory: only 1 is accepted\n");
+		return -EINVAL;
+	}
+
+	if (write)
+		ret = rmm_compact_nodes(mm);
+#else
+	if (write)
+		rmm_compact_nodes(mm);
+#endif
+	return ret;
+}
+
 #define RMM_CTL(name, t, nr)						\
 	{								\
 		.procname	= name,					\
@@ -180,16 +224,22 @@ static struct ctl_table rmm_sysctl_table[] = {
 	 */
 	RMM_CTL("page-cluster", RMM_TUNE_PAGE_CLUSTER, 1),
 	/*
-	 * vm.compaction_proactiveness, vm.extfrag_threshold and
+	 * vm.compaction_proactiveness, vm.extfrag_threshold,
 	 * vm.compact_unevictable_allowed (mm/compaction.c's vm_compaction[],
-	 * 0644, the same ranges in 6.1 and 6.12); compact_memory needs the
-	 * compaction engine and comes with it
+	 * 0644, the same ranges in 6.1 and 6.12) and vm.compact_memory (0200)
 	 */
 	RMM_CTL("compaction_proactiveness", RMM_TUNE_COMPACTION_PROACTIVENESS,
 		1),
 	RMM_CTL("extfrag_threshold", RMM_TUNE_EXTFRAG_THRESHOLD, 1),
 	RMM_CTL("compact_unevictable_allowed",
 		RMM_TUNE_COMPACT_UNEVICTABLE_ALLOWED, 1),
+	{
+		.procname	= "compact_memory",
+		.data		= &rmm_compact_memory,
+		.maxlen		= sizeof(int),
+		.mode		= 0200,
+		.proc_handler	= rmm_compact_memory_handler,
+	},
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
 	{ }
 #endif
