@@ -1663,7 +1663,7 @@ static enum rmm_compact_result __compact_finished(struct rmm_compact_control *cc
 
 		/*
 		 * kswapd_is_running(): the host's reclaim worker; none is
-		 * known to the core here (kcompactd, next round, passes it)
+		 * known to the core here (kcompactd, when it exists, passes it)
 		 */
 		score = rmm_fragmentation_score_zone(cc->zone);
 		wmark_low = rmm_fragmentation_score_wmark(cc->zone->mm, true);
