@@ -587,11 +587,54 @@ static void swapcache_account(struct rmm_mm *mm, struct rmm_page *page,
 	rmm_mod_node_page_state(n, RMM_NR_SWAPCACHE, nr);
 }
 
-void rmm_swapcache_add(struct rmm_mm *mm, u32 e, struct rmm_page *page)
+/*
+ * @page enters (@e != 0) or leaves (@e == 0) the swap cache: its ext
+ * flag and entry under its node's lru_lock, and the node's counters.
+ * si->lock held (the cache slot changes with it).
+ */
+static void page_set_swapcache(struct rmm_mm *mm, struct rmm_page *page,
+			       u32 e)
 {
 	struct rmm_lruvec *lruvec =
 		rmm_node_lruvec(mm, rmm_mm_page_nid(mm, page));
 	struct rmm_page_ext *ext = rmm_page_ext(mm, page);
+
+	rmm_spin_lock(&lruvec->lru_lock);
+	if (e) {
+		RMM_WARN_ON(ext->flags & RMM_EXT_SWAPCACHE);
+		ext->flags |= RMM_EXT_SWAPCACHE;
+	} else {
+		ext->flags &= ~RMM_EXT_SWAPCACHE;
+	}
+	ext->swap = e;
+	rmm_spin_unlock(&lruvec->lru_lock);
+	swapcache_account(mm, page, e ? 1 : -1);
+}
+
+/*
+ * The device of @e locked, with @page in @e's cache slot; NULL (unlocked,
+ * and a warning) when @e is not a valid entry or its slot holds
+ * something else.
+ */
+static struct rmm_swap_info *lock_cache_slot(struct rmm_mm *mm, u32 e,
+					     struct rmm_page *page,
+					     const char *caller)
+{
+	struct rmm_swap_info *si = swap_type_info(mm, e, caller);
+
+	if (!si)
+		return NULL;
+	rmm_spin_lock(&si->lock);
+	if (swap_entry_valid(si, e, caller) &&
+	    !RMM_WARN_ON(si->cache[rmm_swp_offset(e)] !=
+			 rmm_mm_page_idx(mm, page)))
+		return si;
+	rmm_spin_unlock(&si->lock);
+	return NULL;
+}
+
+void rmm_swapcache_add(struct rmm_mm *mm, u32 e, struct rmm_page *page)
+{
 	unsigned long offset = rmm_swp_offset(e);
 	struct rmm_swap_info *si;
 
@@ -610,12 +653,7 @@ void rmm_swapcache_add(struct rmm_mm *mm, u32 e, struct rmm_page *page)
 		return;
 	}
 	si->cache[offset] = rmm_mm_page_idx(mm, page);
-	rmm_spin_lock(&lruvec->lru_lock);
-	RMM_WARN_ON(ext->flags & RMM_EXT_SWAPCACHE);
-	ext->swap = e;
-	ext->flags |= RMM_EXT_SWAPCACHE;
-	rmm_spin_unlock(&lruvec->lru_lock);
-	swapcache_account(mm, page, 1);
+	page_set_swapcache(mm, page, e);
 	rmm_spin_unlock(&si->lock);
 }
 RMM_EXPORT(rmm_swapcache_add);
@@ -723,38 +761,14 @@ RMM_EXPORT(rmm_swapcache_get_shadow);
 void rmm_swapcache_replace(struct rmm_mm *mm, u32 e, struct rmm_page *old,
 			   struct rmm_page *new)
 {
-	struct rmm_lruvec *olv = rmm_node_lruvec(mm, rmm_mm_page_nid(mm, old));
-	struct rmm_lruvec *nlv = rmm_node_lruvec(mm, rmm_mm_page_nid(mm, new));
-	struct rmm_page_ext *oext = rmm_page_ext(mm, old);
-	struct rmm_page_ext *next = rmm_page_ext(mm, new);
-	unsigned long offset = rmm_swp_offset(e);
-	struct rmm_swap_info *si;
+	struct rmm_swap_info *si = lock_cache_slot(mm, e, old, __func__);
 
-	si = swap_type_info(mm, e, __func__);
 	if (!si)
 		return;
-	rmm_spin_lock(&si->lock);
-	if (!swap_entry_valid(si, e, __func__)) {
-		rmm_spin_unlock(&si->lock);
-		return;
-	}
-	if (RMM_WARN_ON(si->cache[offset] != rmm_mm_page_idx(mm, old))) {
-		rmm_spin_unlock(&si->lock);
-		return;
-	}
-	si->cache[offset] = rmm_mm_page_idx(mm, new);
+	si->cache[rmm_swp_offset(e)] = rmm_mm_page_idx(mm, new);
 	/* one lru_lock at a time: the two pages may be on different nodes */
-	rmm_spin_lock(&olv->lru_lock);
-	oext->swap = 0;
-	oext->flags &= ~RMM_EXT_SWAPCACHE;
-	rmm_spin_unlock(&olv->lru_lock);
-	rmm_spin_lock(&nlv->lru_lock);
-	RMM_WARN_ON(next->flags & RMM_EXT_SWAPCACHE);
-	next->swap = e;
-	next->flags |= RMM_EXT_SWAPCACHE;
-	rmm_spin_unlock(&nlv->lru_lock);
-	swapcache_account(mm, old, -1);
-	swapcache_account(mm, new, 1);
+	page_set_swapcache(mm, old, 0);
+	page_set_swapcache(mm, new, e);
 	rmm_spin_unlock(&si->lock);
 }
 RMM_EXPORT(rmm_swapcache_replace);
@@ -768,32 +782,15 @@ RMM_EXPORT(rmm_swapcache_del);
 void rmm_swapcache_del_shadow(struct rmm_mm *mm, u32 e, struct rmm_page *page,
 			      u32 shadow)
 {
-	struct rmm_lruvec *lruvec =
-		rmm_node_lruvec(mm, rmm_mm_page_nid(mm, page));
-	struct rmm_page_ext *ext = rmm_page_ext(mm, page);
 	unsigned long offset = rmm_swp_offset(e);
-	struct rmm_swap_info *si;
+	struct rmm_swap_info *si = lock_cache_slot(mm, e, page, __func__);
 
-	si = swap_type_info(mm, e, __func__);
 	if (!si)
 		return;
-	rmm_spin_lock(&si->lock);
-	if (!swap_entry_valid(si, e, __func__)) {
-		rmm_spin_unlock(&si->lock);
-		return;
-	}
-	if (RMM_WARN_ON(si->cache[offset] != rmm_mm_page_idx(mm, page))) {
-		rmm_spin_unlock(&si->lock);
-		return;
-	}
 	/* __delete_from_swap_cache(): the shadow takes the page's place */
 	RMM_WARN_ON(shadow && !rmm_is_shadow(shadow));
 	si->cache[offset] = shadow ? shadow : RMM_NIL;
-	rmm_spin_lock(&lruvec->lru_lock);
-	ext->swap = 0;
-	ext->flags &= ~RMM_EXT_SWAPCACHE;
-	rmm_spin_unlock(&lruvec->lru_lock);
-	swapcache_account(mm, page, -1);
+	page_set_swapcache(mm, page, 0);
 	/* put_swap_folio(): drop HAS_CACHE, free the slot if nothing holds it */
 	RMM_WARN_ON(!(si->swap_map[offset] & RMM_SWAP_HAS_CACHE));
 	swap_drop_cache_locked(mm->swap, si, offset);
