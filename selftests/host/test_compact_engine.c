@@ -40,6 +40,7 @@
 #include "compaction.h"
 #include "internal.h"
 #include "memobj.h"
+#include "memobj_test.h"
 #include "lru.h"
 #include "migrate.h"
 #include "pcp.h"
@@ -77,42 +78,16 @@ static unsigned long ev(enum rmm_vm_event_item i)
 
 static void fill(struct rmm_page *p, u8 *k, u64 seed)
 {
-	u8 *a = rmm_mm_page_address(&mm, p);
-	int i;
-
-	for (i = 0; i < 4096; i++) {
-		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-		a[i] = seed >> 56;
-	}
-	memcpy(k, a, 4096);
+	rmm_test_fill_random(&mm, p, k, seed);
 }
 
-/* a fault as the glue makes it (test_migrate.c's) */
 static struct rmm_page *fault(struct rmm_memview *v, u64 pgoff)
-{
-	struct rmm_fault f = { .pgoff = pgoff, .write = true };
-	struct rmm_plist vl;
-	int ret;
-
-	rmm_plist_init(&vl);
-	rmm_memview_lock(v);
-	ret = rmm_memview_fault(v, &f);
-	if (!ret && f.replaced)
-		rmm_memview_fault_done(v, &f, &vl);
-	rmm_memview_unlock(v);
-	rmm_memobj_free_victims(rmm_memview_obj(v), &vl);
-	return ret ? NULL : f.page;
-}
-
-static struct rmm_page *lookup(struct rmm_memview *v, u64 pgoff)
 {
 	struct rmm_page *p;
 
-	rmm_memview_lock(v);
-	p = rmm_memview_lookup(v, pgoff);
-	rmm_memview_unlock(v);
-	return p;
+	return rmm_test_fault(v, pgoff, true, &p) ? NULL : p;
 }
+
 
 static void nr_free(unsigned long *nr)
 {
@@ -184,14 +159,14 @@ static void test_engine(void)
 	is_long(rmm_compact_nodes(&mm), 0, "compact_nodes: 0");
 
 	for (i = 0; i < NR_OBJ; i++) {
-		p = lookup(v, i);
+		p = rmm_test_lookup(v, i);
 		if (!p || memcmp(rmm_mm_page_address(&mm, p), keep[i], 4096))
 			bad++;
 	}
 	is_long(bad, 0, "every byte of the 120 pages reads back through the view");
 	n = 0;
 	for (i = 0; i < NR_OBJ; i++) {
-		p = lookup(v, i);
+		p = rmm_test_lookup(v, i);
 		n += p && pfn_of(p) >= 15 * PB && pfn_of(p) < 15 * PB + NR_OBJ;
 	}
 	is_long(n, NR_OBJ, "all moved to pfns 7680..7799 (block 15)");
@@ -240,7 +215,7 @@ static void test_engine(void)
 	is_long(nr[9], 1, "and block 14 of order 9");
 
 	for (i = 0; i < NR_OBJ; i++) {
-		p = lookup(v, i);
+		p = rmm_test_lookup(v, i);
 		if (!p || memcmp(rmm_mm_page_address(&mm, p), keep[i], 4096))
 			bad++;
 	}

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include "rmm_test.h"
 #include "memobj.h"
+#include "memobj_test.h"
 #include "lru.h"
 #include "swapfile.h"
 #include "vmscan.h"
@@ -140,15 +141,6 @@ static int fault(struct rmm_memview *v, u64 pgoff, bool write,
 	return ret;
 }
 
-static struct rmm_page *lookup(struct rmm_memview *v, u64 pgoff)
-{
-	struct rmm_page *p;
-
-	rmm_memview_lock(v);
-	p = rmm_memview_lookup(v, pgoff);
-	rmm_memview_unlock(v);
-	return p;
-}
 
 static void free_victims(struct rmm_memobj *obj, struct rmm_plist *vl)
 {
@@ -350,7 +342,7 @@ static void test_private_fork(void)
 	is_long(node_stat(RMM_NR_ANON_MAPPED), 5, "NR_ANON_MAPPED 5");
 	write_tag(p, 0xb1);
 	ok(all_bytes(old[1], 0xa1), "A's page unchanged by B's write");
-	ok(lookup(b, 1) == p && lookup(a, 1) == old[1], "indices: B has the copy, A the old page");
+	ok(rmm_test_lookup(b, 1) == p && rmm_test_lookup(a, 1) == old[1], "indices: B has the copy, A the old page");
 	is_long(old[1]->private, 1, "old page's count lowered to 1");
 	/* write in the parent reuses */
 	fault(a, 1, true, &f);
@@ -379,7 +371,7 @@ static void test_private_fork(void)
 	fault(b, 2, true, &f);
 	ok(!f.replaced && f.page == old[2] && f.map_writable, "B: write at 2 reuses");
 	ok(all_bytes(old[2], 0xa2), "B's page at 2 still the pre-fork data");
-	ok(all_bytes(lookup(c, 2), 0xc2) && all_bytes(lookup(a, 2), 0xaa),
+	ok(all_bytes(rmm_test_lookup(c, 2), 0xc2) && all_bytes(rmm_test_lookup(a, 2), 0xaa),
 	   "C and A keep their own writes");
 	is_long(free0 - nfree(), 7, "7 pages: 4 + 3 copies");
 	is_long(node_stat(RMM_NR_ANON_MAPPED), 7, "NR_ANON_MAPPED 7");
@@ -448,13 +440,13 @@ static void test_private_unmapped(void)
 	rmm_memview_unmapped(a, &r, still, 2, &vl);
 	is_long(vl.nr, 7, "unmapped [0,10) with [2,4) and [7,8) still mapped: 7 victims");
 	free_victims(obj, &vl);
-	ok(lookup(a, 2) && lookup(a, 3) && lookup(a, 7) && lookup(a, 10) &&
-	   lookup(a, 11) && !lookup(a, 0) && !lookup(a, 9) && !lookup(a, 5),
+	ok(rmm_test_lookup(a, 2) && rmm_test_lookup(a, 3) && rmm_test_lookup(a, 7) && rmm_test_lookup(a, 10) &&
+	   rmm_test_lookup(a, 11) && !rmm_test_lookup(a, 0) && !rmm_test_lookup(a, 9) && !rmm_test_lookup(a, 5),
 	   "covered pages and pages outside the range stay");
 	is_long(free0 - nfree(), 5, "5 pages left");
 	is_long(node_stat(RMM_NR_ANON_MAPPED), 5, "NR_ANON_MAPPED 5");
 	rmm_memobj_set_size(obj, 12, &vl);
-	ok(rmm_plist_empty(&vl) && lookup(a, 11),
+	ok(rmm_plist_empty(&vl) && rmm_test_lookup(a, 11),
 	   "growing a private object from 0 to 12 punches nothing");
 	rmm_memobj_set_size(obj, 3, &vl);
 	is_long(vl.nr, 4, "set_size 3 on a private object: pgoffs 3, 7, 10, 11 go");
@@ -501,7 +493,7 @@ static int enomem_run(enum rmm_memobj_kind kind, long n, unsigned long free0,
 		ret = fault(a, pgoff, true, &f);
 		if (ret == 0) {
 			resident++;
-		} else if (ret != -ENOMEM || lookup(a, pgoff)) {
+		} else if (ret != -ENOMEM || rmm_test_lookup(a, pgoff)) {
 			snprintf(why, whylen, "fault %d: %d", i, ret);
 			bad++;
 		}
@@ -517,7 +509,7 @@ static int enomem_run(enum rmm_memobj_kind kind, long n, unsigned long free0,
 		if (b) {
 			for (i = 0; i < 10; i++)
 				if (fault(b, (u64)i * 97, true, &f) &&
-				    lookup(a, (u64)i * 97)) {
+				    rmm_test_lookup(a, (u64)i * 97)) {
 					snprintf(why, whylen, "cow fault %d", i);
 					bad++;
 				}
@@ -938,7 +930,7 @@ static void test_stress(void)
 	is_long(rmm_memobj_validate(st_priv), 0, "validate private object after the threads");
 	is_long(rmm_memobj_validate(st_shared), 0, "validate shared object after the threads");
 	for (i = 0; i < ST_PAGES; i++)
-		if (get_tag(lookup(st_parent, i)) != 0xfeed0000ULL + i)
+		if (get_tag(rmm_test_lookup(st_parent, i)) != 0xfeed0000ULL + i)
 			break;
 	is_long(i, ST_PAGES, "the parent's pages are untouched");
 	is_long(node_stat(RMM_NR_ANON_MAPPED), ST_PAGES, "NR_ANON_MAPPED: the parent's pages");
@@ -1145,19 +1137,12 @@ static unsigned long swap_free_slots(void)
 /* random contents, remembered in @keep */
 static void fill_random(struct rmm_page *p, u8 *keep, u64 seed)
 {
-	u8 *a = addr(p);
-	int i;
-
-	for (i = 0; i < 4096; i++) {
-		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-		a[i] = seed >> 56;
-	}
-	memcpy(keep, a, 4096);
+	rmm_test_fill_random(&mm, p, keep, seed);
 }
 
 static bool same(struct rmm_page *p, const u8 *keep)
 {
-	return p && !memcmp(addr(p), keep, 4096);
+	return rmm_test_same(&mm, p, keep);
 }
 
 /* the injection hook during pageout: what it saw and what it does */
@@ -1267,7 +1252,7 @@ static void test_swap_private(void)
 	/* no device: anon pages cannot be reclaimed (activate); no may_swap: keep */
 	is_long(reclaim(p[0], true), RMM_PAGEOUT_ACTIVATE,
 		"pageout without swap: ACTIVATE (folio_alloc_swap() failed)");
-	ok(RmmPageActive(p[0]) && lookup(a, 0) == p[0], "the page stays, activated");
+	ok(RmmPageActive(p[0]) && rmm_test_lookup(a, 0) == p[0], "the page stays, activated");
 	swap_type = rmm_swapon(&mm, 0x5a5a, "fake", DEV_PAGES, -1, 0);
 	ok(swap_type >= 0, "swapon of the fake device (%d pages)", DEV_PAGES);
 	slots0 = swap_free_slots();
@@ -1290,7 +1275,7 @@ static void test_swap_private(void)
 	ok(po_hits && po_in_cache, "during the write the page was in the swap cache, under writeback");
 	e = po_entry;
 	is_long(dev_writes - writes0, 1, "one write");
-	ok(!lookup(a, 1), "pgoff 1 is no page any more");
+	ok(!rmm_test_lookup(a, 1), "pgoff 1 is no page any more");
 	is_long(rmm_swap_count(&mm, e), 1, "its slot's count: one entry");
 	is_long(rmm_memview_count_swap(a, &all), 1, "count_swap 1");
 	is_long(rmm_memview_count(a, &all), 5, "count (resident) 5");
@@ -1343,7 +1328,7 @@ static void test_swap_private(void)
 	e = po_entry;
 	is_long(dev_writes - writes0, 1, "written once");
 	is_long(rmm_swap_count(&mm, e), 2, "slot count 2 (A's and B's entries)");
-	ok(!lookup(a, 2) && !lookup(b, 2), "neither view has a page at 2");
+	ok(!rmm_test_lookup(a, 2) && !rmm_test_lookup(b, 2), "neither view has a page at 2");
 	ok(clean(obj), "validate clean (swap counts = entries)");
 	reads0 = dev_reads;
 	fault(b, 2, false, &f);
@@ -1464,7 +1449,7 @@ static void test_swap_races(void)
 	ok(po_fault.page == p[0] && !po_fault.major,
 	   "the fault found it in the swap cache (minor, no read)");
 	is_long(dev_reads, reads0, "nothing read");
-	ok(lookup(a, 0) == p[0] && same(p[0], keep[0]) && RmmPageLru(p[0]),
+	ok(rmm_test_lookup(a, 0) == p[0] && same(p[0], keep[0]) && RmmPageLru(p[0]),
 	   "the page is back in the index and on the LRU, contents kept");
 	is_long(node_stat(RMM_NR_SWAPCACHE), 0, "out of the swap cache (no entry holds the slot)");
 	is_long(swap_free_slots(), slots0, "the slot is free");
@@ -1477,7 +1462,7 @@ static void test_swap_races(void)
 	is_long(reclaim(p[1], true), RMM_PAGEOUT_FREED,
 		"taken back and punched during the write: FREED (nothing holds it)");
 	is_long(po_victims.nr, 0, "the punch left the page being written to its writer");
-	ok(!lookup(a, 1), "pgoff 1 is a hole");
+	ok(!rmm_test_lookup(a, 1), "pgoff 1 is a hole");
 	is_long(swap_free_slots(), slots0, "the slot is free");
 	is_long(node_stat(RMM_NR_SWAPCACHE), 0, "swap cache empty");
 	is_long(free0 - nfree(), 3, "the orphan was freed by the reclaimer");
@@ -1553,10 +1538,10 @@ static void test_swap_unuse(void)
 	is_long(rmm_memview_count_swap(a, &all) + rmm_memview_count_swap(b, &all) +
 		rmm_memview_count_swap(s, &all), 0, "no swap entry left");
 	for (i = 0; i < 3; i++)
-		ok(lookup(a, i) && lookup(a, i) == lookup(b, i) &&
-		   same(lookup(a, i), keep[i]) && lookup(a, i)->private == 2,
+		ok(rmm_test_lookup(a, i) && rmm_test_lookup(a, i) == rmm_test_lookup(b, i) &&
+		   same(rmm_test_lookup(a, i), keep[i]) && rmm_test_lookup(a, i)->private == 2,
 		   "pgoff %d: one page back in both views, contents kept", i);
-	ok(same(lookup(s, 3), skeep), "the shared object's page is back");
+	ok(same(rmm_test_lookup(s, 3), skeep), "the shared object's page is back");
 	is_long(node_stat(RMM_NR_ANON_MAPPED), 3, "NR_ANON_MAPPED 3");
 	ok(node_stat(RMM_NR_SHMEM) == 1 && node_stat(RMM_NR_FILE_PAGES) == 1,
 	   "NR_SHMEM, NR_FILE_PAGES 1");
@@ -1846,7 +1831,7 @@ static void test_swap_read_unlocked(void)
 	ok(rd_busy, "a second reader of the slot is refused meanwhile (HAS_CACHE)");
 	is_long(rd_reclaimed, RMM_PAGEOUT_FREED,
 		"reclaim swaps out another page of the object meanwhile");
-	ok(f.major && same(f.page, keep[0]) && lookup(v, 0) == f.page,
+	ok(f.major && same(f.page, keep[0]) && rmm_test_lookup(v, 0) == f.page,
 	   "the fault maps the page it read (major), contents kept");
 	ok(node_stat(RMM_NR_SWAPCACHE) == 1 && !f.map_writable,
 	   "kept in the swap cache with its slot, read-only (swap not half full)");
@@ -2001,9 +1986,9 @@ static void test_swap_readahead(void)
 	is_long(node_stat(RMM_NR_SWAPCACHE), 8,
 		"8 pages in the swap cache (the fault's kept with its slot)");
 	for (i = 1, good = true; i <= 8; i++)
-		good &= (i == 4) == !!lookup(v, i);
+		good &= (i == 4) == !!rmm_test_lookup(v, i);
 	ok(good, "only pgoff 4 is in the index");
-	ok(lookup(v, 0) == NULL && lookup(v, 9) == NULL,
+	ok(rmm_test_lookup(v, 0) == NULL && rmm_test_lookup(v, 9) == NULL,
 	   "pgoffs 0 and 9 stay swap entries");
 	ok(clean(obj), "validate clean with readahead pages in the cache");
 
@@ -2241,7 +2226,7 @@ static void test_swap_async(void)
 	ok(f.page == p[1] && !f.major && same(p[1], keep[1]),
 	   "a fault during the write finds it in the swap cache (minor)");
 	aw_end_all(0);
-	ok(!(ext_of(p[1])->flags & RMM_EXT_WRITEBACK) && lookup(a, 1) == p[1],
+	ok(!(ext_of(p[1])->flags & RMM_EXT_WRITEBACK) && rmm_test_lookup(a, 1) == p[1],
 	   "the end leaves it in the index");
 	ok(clean(obj), "validate clean");
 

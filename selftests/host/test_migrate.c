@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include "rmm_test.h"
 #include "memobj.h"
+#include "memobj_test.h"
 #include "lru.h"
 #include "migrate.h"
 #include "swapfile.h"
@@ -119,50 +120,14 @@ static unsigned long ev(enum rmm_vm_event_item i)
 
 static void fill(struct rmm_page *p, u8 *keep, u64 seed)
 {
-	u8 *a = addr(p);
-	int i;
-
-	for (i = 0; i < 4096; i++) {
-		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-		a[i] = seed >> 56;
-	}
-	memcpy(keep, a, 4096);
+	rmm_test_fill_random(&mm, p, keep, seed);
 }
 
 static bool same(struct rmm_page *p, const u8 *keep)
 {
-	return p && !memcmp(addr(p), keep, 4096);
+	return rmm_test_same(&mm, p, keep);
 }
 
-/* a fault as the glue makes it (no host mappings: replaced pages go) */
-static int fault(struct rmm_memview *v, u64 pgoff, bool write,
-		 struct rmm_page **page)
-{
-	struct rmm_fault f = { .pgoff = pgoff, .write = write };
-	struct rmm_plist vl;
-	int ret;
-
-	rmm_plist_init(&vl);
-	rmm_memview_lock(v);
-	ret = rmm_memview_fault(v, &f);
-	if (!ret && f.replaced)
-		rmm_memview_fault_done(v, &f, &vl);
-	rmm_memview_unlock(v);
-	rmm_memobj_free_victims(rmm_memview_obj(v), &vl);
-	if (page)
-		*page = f.page;
-	return ret;
-}
-
-static struct rmm_page *lookup(struct rmm_memview *v, u64 pgoff)
-{
-	struct rmm_page *p;
-
-	rmm_memview_lock(v);
-	p = rmm_memview_lookup(v, pgoff);
-	rmm_memview_unlock(v);
-	return p;
-}
 
 static void punch(struct rmm_memview *v, u64 pgoff, u64 nr)
 {
@@ -272,7 +237,7 @@ static void test_private_fork(void)
 	rmm_memobj_set_host(obj, 0x77);
 	a = rmm_memview_get(obj, 1);
 	for (i = 0; i < 4; i++) {
-		fault(a, i, true, &p[i]);
+		rmm_test_fault(a, i, true, &p[i]);
 		fill(p[i], keep[i], 100 + i);
 	}
 	b = rmm_memview_fork(a, 2, &first);
@@ -299,10 +264,10 @@ static void test_private_fork(void)
 	is_long(unmap_calls - unmaps, 4, "the user entries of each old page removed (unmap_obj)");
 	is_long(node_stat(0, RMM_NR_ISOLATED_ANON), 0, "NR_ISOLATED_ANON back to 0");
 	for (i = 0; i < 4; i++) {
-		q[i] = lookup(a, i);
+		q[i] = rmm_test_lookup(a, i);
 		ok(q[i] && q[i] != p[i] && nid_of(q[i]) == 1,
 		   "view a, pgoff %d: a new page on node 1", i);
-		ok(lookup(b, i) == q[i], "view b, pgoff %d: the same new page", i);
+		ok(rmm_test_lookup(b, i) == q[i], "view b, pgoff %d: the same new page", i);
 		ok(same(q[i], keep[i]), "pgoff %d: every byte copied", i);
 		is_long(q[i]->private, 2, "pgoff %d: share count 2 kept", i);
 		ok(RmmPageLru(q[i]) && ext_of(q[i])->owner == obj &&
@@ -324,10 +289,10 @@ static void test_private_fork(void)
 	ok(clean(obj), "validators clean after the move");
 
 	/* copy on write still works on the moved pages */
-	fault(a, 0, true, &w);
+	rmm_test_fault(a, 0, true, &w);
 	ok(w != q[0] && same(w, keep[0]), "a write through a copies the moved page");
 	memset(addr(w), 0xee, 4096);
-	ok(same(lookup(b, 0), keep[0]), "b still reads the moved page's bytes");
+	ok(same(rmm_test_lookup(b, 0), keep[0]), "b still reads the moved page's bytes");
 	is_long(q[0]->private, 1, "the moved page's share count drops to 1");
 
 	rmm_memview_put(b);
@@ -358,12 +323,12 @@ static void test_shared(void)
 	v = rmm_memview_get(obj, 1);
 	rmm_memobj_set_size(obj, 4, &vl);
 	for (i = 0; i < 2; i++) {
-		fault(v, i, true, &p[i]);
+		rmm_test_fault(v, i, true, &p[i]);
 		fill(p[i], keep[i], 200 + i);
 	}
 	is_long(node_stat(0, RMM_NR_FILE_MAPPED) - mp0, 2, "two shared pages mapped on node 0");
 	is_long(migrate1(p[1], 1, RMM_MIGRATE_SYNC, &succ), 0, "a shared page migrates");
-	q = lookup(v, 1);
+	q = rmm_test_lookup(v, 1);
 	ok(q && q != p[1] && nid_of(q) == 1 && same(q, keep[1]),
 	   "the view's index holds a node-1 copy with the same bytes");
 	is_long(q->private, 1, "share count 1");
@@ -373,7 +338,7 @@ static void test_shared(void)
 	is_long(node_stat(1, RMM_NR_FILE_PAGES) - fp1, 1, "NR_FILE_PAGES +1 on node 1");
 	is_long(node_stat(0, RMM_NR_FILE_PAGES) - fp0, 1, "NR_FILE_PAGES: 1 left on node 0");
 	is_long(node_stat(1, RMM_NR_SHMEM) - sh1, 1, "NR_SHMEM +1 on node 1");
-	ok(lookup(v, 0) == p[0] && same(p[0], keep[0]), "the other page untouched");
+	ok(rmm_test_lookup(v, 0) == p[0] && same(p[0], keep[0]), "the other page untouched");
 	is_long(unmap_last_pgoff, 1, "unmap_obj for pgoff 1");
 	ok(clean(obj), "validators clean");
 	rmm_memobj_set_size(obj, 0, &vl);
@@ -407,32 +372,32 @@ static void test_swapcache(void)
 	rmm_memobj_set_host(obj, 0x99);
 	a = rmm_memview_get(obj, 1);
 	for (i = 0; i < 3; i++) {
-		fault(a, i, true, &p[i]);
+		rmm_test_fault(a, i, true, &p[i]);
 		fill(p[i], keep[i], 300 + i);
 	}
 
 	/* (1) */
 	is_long(reclaim(p[0]), RMM_PAGEOUT_FREED, "page 0 swapped out");
-	fault(a, 0, false, &q);
+	rmm_test_fault(a, 0, false, &q);
 	e = ext_of(q)->swap;
 	ok((ext_of(q)->flags & RMM_EXT_SWAPCACHE) && rmm_swapcache_lookup(&mm, e) == q,
 	   "read back for a fault: in the index and in the swap cache");
 	is_long(migrate1(q, 1, RMM_MIGRATE_ASYNC, &succ), 0, "it migrates");
-	r = lookup(a, 0);
+	r = rmm_test_lookup(a, 0);
 	ok(r && r != q && nid_of(r) == 1 && same(r, keep[0]), "the index holds the node-1 copy");
 	ok(rmm_swapcache_lookup(&mm, e) == r && ext_of(r)->swap == e &&
 	   (ext_of(r)->flags & RMM_EXT_SWAPCACHE), "the swap cache names the new page, same slot");
 	is_long(node_stat(1, RMM_NR_SWAPCACHE) - sc1, 1, "NR_SWAPCACHE +1 on node 1");
 	is_long(node_stat(0, RMM_NR_SWAPCACHE), sc0, "NR_SWAPCACHE of node 0 as before");
 	ok(clean(obj), "validators clean");
-	fault(a, 0, true, &q);
+	rmm_test_fault(a, 0, true, &q);
 	ok(same(q, keep[0]), "a write fault after the move sees the bytes");
 
 	/* (2): b shares page 1; out to swap, a reads it back, a punches it */
 	b = rmm_memview_fork(a, 2, &first);
-	p[1] = lookup(a, 1);
+	p[1] = rmm_test_lookup(a, 1);
 	is_long(reclaim(p[1]), RMM_PAGEOUT_FREED, "the shared page 1 swapped out");
-	fault(a, 1, false, &q);
+	rmm_test_fault(a, 1, false, &q);
 	e = ext_of(q)->swap;
 	punch(a, 1, 1);
 	ok(q->private == 0 && (ext_of(q)->flags & RMM_EXT_SWAPCACHE) &&
@@ -444,11 +409,11 @@ static void test_swapcache(void)
 	   "the cache holds a node-1 copy with the bytes");
 	ok(clean(obj), "validators clean");
 	reads = dev_reads;
-	fault(b, 1, false, &q);
+	rmm_test_fault(b, 1, false, &q);
 	ok(q == r && dev_reads == reads, "b's fault takes the moved page from the cache, no read");
 
 	/* (3): dirty in the cache after a failed write */
-	p[2] = lookup(a, 2);
+	p[2] = rmm_test_lookup(a, 2);
 	dev_fail_writes = true;
 	is_long(reclaim(p[2]), RMM_PAGEOUT_KEEP, "a failed write keeps page 2");
 	dev_fail_writes = false;
@@ -461,13 +426,13 @@ static void test_swapcache(void)
 	ok(!RmmPageDirty(p[2]), "the old page is clean (free)");
 	ok(clean(obj), "validators clean");
 	reads = dev_reads;
-	fault(a, 2, false, &q);
+	rmm_test_fault(a, 2, false, &q);
 	ok(q == r && dev_reads == reads && same(q, keep[2]),
 	   "the fault finds the dirty copy in the cache (the slot is stale)");
 
 	/* (4) under writeback */
 	mm.ops = &t_ops_async;
-	r = lookup(a, 2);
+	r = rmm_test_lookup(a, 2);
 	is_long(reclaim(r), RMM_PAGEOUT_WRITEBACK,
 		"the dirty page 2 written asynchronously");
 	mm.ops = &t_ops;
@@ -481,7 +446,7 @@ static void test_swapcache(void)
 	ok(RmmPageLru(r) && (ext_of(r)->flags & RMM_EXT_WRITEBACK), "put back, still under writeback");
 	rmm_swap_end_write(&mm, aw_page, 0);
 	ok(clean(obj), "validators clean");
-	fault(b, 2, false, &q);
+	rmm_test_fault(b, 2, false, &q);
 	ok(same(q, keep[2]), "b reads page 2 back after the write");
 
 	rmm_memview_put(b);
@@ -519,7 +484,7 @@ static void inj_hook(int point, void *arg)
 		rmm_memobj_put(inj_obj);
 		break;
 	case 2:
-		fault(inj_view, 0, true, &p);
+		rmm_test_fault(inj_view, 0, true, &p);
 		memset(addr(p), 0x33, 4096);
 		break;
 	}
@@ -540,7 +505,7 @@ static void test_races(void)
 	for (what = 0; what < 2; what++) {
 		inj_obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
 		inj_view = rmm_memview_get(inj_obj, 1);
-		fault(inj_view, 0, true, &p);
+		rmm_test_fault(inj_view, 0, true, &p);
 		inj_what = what;
 		inj_hits = 0;
 		put_calls = 0;
@@ -554,7 +519,7 @@ static void test_races(void)
 		is_long(ev(RMM_PGMIGRATE_SUCCESS) - succ0, 1, "pgmigrate_success +1");
 		is_long(put_calls, 1, "the unused new page went to put_new");
 		if (!what) {
-			ok(!lookup(inj_view, 0), "the punched pgoff stays empty");
+			ok(!rmm_test_lookup(inj_view, 0), "the punched pgoff stays empty");
 			ok(clean(inj_obj), "validators clean");
 			rmm_memview_put(inj_view);
 			rmm_memobj_put(inj_obj);
@@ -567,17 +532,17 @@ static void test_races(void)
 	/* a write fault copies the shared page away while it is isolated */
 	inj_obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
 	inj_view = rmm_memview_get(inj_obj, 1);
-	fault(inj_view, 0, true, &p);
+	rmm_test_fault(inj_view, 0, true, &p);
 	fill(p, keep, 7);
 	b = rmm_memview_fork(inj_view, 2, &first);
 	inj_what = 2;
 	rmm_port_inject_hook = inj_hook;
 	is_long(migrate1(p, 1, RMM_MIGRATE_ASYNC, &succ), 0, "a COW during migration: migrated");
 	rmm_port_inject_hook = NULL;
-	q = lookup(b, 0);
+	q = rmm_test_lookup(b, 0);
 	ok(q && q != p && nid_of(q) == 1 && same(q, keep), "b holds the moved page, bytes intact");
 	is_long(q->private, 1, "only b holds it");
-	p = lookup(inj_view, 0);
+	p = rmm_test_lookup(inj_view, 0);
 	ok(p != q && addr(p)[100] == 0x33, "a holds its own copy with its write");
 	ok(clean(inj_obj), "validators clean");
 	rmm_memview_put(b);
@@ -624,7 +589,7 @@ static void test_thread_race(void)
 
 	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
 	th_view = rmm_memview_get(obj, 1);
-	fault(th_view, 0, true, &p);
+	rmm_test_fault(th_view, 0, true, &p);
 	memset(addr(p), 0, 8);
 	atomic_store(&th_stop, 0);
 	pthread_create(&t, NULL, writer, NULL);
@@ -632,7 +597,7 @@ static void test_thread_race(void)
 	/* both sides busy: at least 2000 moves and 2000 writes */
 	for (i = 0; i < 10000000 && (moved < 2000 ||
 				      atomic_load(&th_writes) < 2000); i++) {
-		p = lookup(th_view, 0);
+		p = rmm_test_lookup(th_view, 0);
 		rc = migrate1(p, !nid_of(p), RMM_MIGRATE_ASYNC, &succ);
 		if (rc == 0)
 			moved++;
@@ -642,7 +607,7 @@ static void test_thread_race(void)
 	atomic_store(&th_stop, 1);
 	pthread_join(t, &ret);
 	written = (unsigned long)ret;
-	p = lookup(th_view, 0);
+	p = rmm_test_lookup(th_view, 0);
 	diag("%lu moves, %lu busy, %lu writes", moved, busy, written);
 	ok(moved > 0 && written > 0, "the page moved while being written");
 	is_long(*(unsigned long *)addr(p), written, "no write lost");
