@@ -130,6 +130,27 @@ bool rmm_mm_page_movable(struct rmm_mm *mm, const struct rmm_page *page)
 }
 RMM_EXPORT(rmm_mm_page_movable);
 
+/*
+ * A movable-ops page is no longer isolated: back to its owner, or freed
+ * when the owner let go of it meanwhile (an orphan).  No lock held.
+ */
+static void end_isolation(struct rmm_mm *mm, struct rmm_page *page)
+{
+	struct rmm_lruvec *lruvec = page_lruvec(mm, page);
+	struct rmm_page_ext *ext = rmm_page_ext(mm, page);
+	bool orphan;
+
+	rmm_spin_lock(&lruvec->lru_lock);
+	orphan = ext->flags & RMM_EXT_ORPHAN;
+	if (orphan)
+		clear_movable_locked(ext);
+	else
+		ext->flags &= ~RMM_EXT_ISOLATED;
+	rmm_spin_unlock(&lruvec->lru_lock);
+	if (orphan)
+		free_page0(mm, page);
+}
+
 /* isolate_movable_page() */
 static bool isolate_movable_ops(struct rmm_mm *mm, struct rmm_page *page,
 				struct rmm_plist *list)
@@ -137,7 +158,6 @@ static bool isolate_movable_ops(struct rmm_mm *mm, struct rmm_page *page,
 	struct rmm_lruvec *lruvec = page_lruvec(mm, page);
 	struct rmm_page_ext *ext = rmm_page_ext(mm, page);
 	const struct rmm_movable_operations *ops;
-	bool orphan;
 
 	rmm_spin_lock(&lruvec->lru_lock);
 	if ((ext->flags & (RMM_EXT_MOVABLE | RMM_EXT_ISOLATED)) !=
@@ -154,15 +174,7 @@ static bool isolate_movable_ops(struct rmm_mm *mm, struct rmm_page *page,
 		rmm_plist_add_tail(mm, list, page);
 		return true;
 	}
-	rmm_spin_lock(&lruvec->lru_lock);
-	orphan = ext->flags & RMM_EXT_ORPHAN;
-	if (orphan)
-		clear_movable_locked(ext);
-	else
-		ext->flags &= ~RMM_EXT_ISOLATED;
-	rmm_spin_unlock(&lruvec->lru_lock);
-	if (orphan)
-		free_page0(mm, page);
+	end_isolation(mm, page);
 	return false;
 }
 
@@ -172,7 +184,6 @@ static void putback_movable_ops(struct rmm_mm *mm, struct rmm_page *page)
 	struct rmm_lruvec *lruvec = page_lruvec(mm, page);
 	struct rmm_page_ext *ext = rmm_page_ext(mm, page);
 	const struct rmm_movable_operations *ops = NULL;
-	bool orphan;
 
 	rmm_spin_lock(&lruvec->lru_lock);
 	if (!(ext->flags & RMM_EXT_ORPHAN))
@@ -180,15 +191,7 @@ static void putback_movable_ops(struct rmm_mm *mm, struct rmm_page *page)
 	rmm_spin_unlock(&lruvec->lru_lock);
 	if (ops)
 		ops->putback_page(mm, page);
-	rmm_spin_lock(&lruvec->lru_lock);
-	orphan = ext->flags & RMM_EXT_ORPHAN;
-	if (orphan)
-		clear_movable_locked(ext);
-	else
-		ext->flags &= ~RMM_EXT_ISOLATED;
-	rmm_spin_unlock(&lruvec->lru_lock);
-	if (orphan)
-		free_page0(mm, page);
+	end_isolation(mm, page);
 }
 
 /*
