@@ -244,8 +244,22 @@ static void test_private_fork(void)
 	ok(b && first && p[0]->private == 2, "fork: every page shared by two views");
 	rmm_mark_page_accessed(&mm, p[1]);
 	rmm_mark_page_accessed(&mm, p[1]);
+	rmm_mark_page_accessed(&mm, p[3]);
 	set_ext(p[2], RMM_EXT_WORKINGSET);
 	ok(RmmPageActive(p[1]) && !RmmPageActive(p[0]), "page 1 active, the others inactive");
+	ok(RmmPageReferenced(p[3]) && !RmmPageActive(p[3]), "page 3 referenced");
+	{
+		/* folio_putback_lru() does not age the workingset */
+		struct rmm_lruvec *lv = rmm_node_lruvec(&mm, 0);
+		long age0 = rmm_atomic_long_read(&lv->nonresident_age);
+
+		rmm_plist_init(&l);
+		ok(rmm_isolate_movable_page(&mm, p[1], &l), "active page 1 isolated");
+		rmm_putback_movable_pages(&mm, &l);
+		ok(RmmPageLru(p[1]) && RmmPageActive(p[1]), "put back active");
+		is_long(rmm_atomic_long_read(&lv->nonresident_age) - age0, 0,
+			"the putback did not age nonresident_age");
+	}
 	is_long(anon0 - node_stat(0, RMM_NR_ANON_MAPPED), -4, "NR_ANON_MAPPED +4 on node 0");
 
 	rmm_plist_init(&l);
@@ -281,6 +295,7 @@ static void test_private_fork(void)
 	ok(RmmPageActive(q[1]) && !RmmPageActive(q[0]) && !RmmPageActive(q[3]),
 	   "the active page stays active, the others inactive");
 	ok(ext_of(q[2])->flags & RMM_EXT_WORKINGSET, "workingset kept");
+	ok(RmmPageReferenced(q[3]), "PG_referenced kept (folio_migrate_flags())");
 	is_long(node_stat(1, RMM_NR_ACTIVE_ANON), 1, "node 1: one active anon page");
 	is_long(node_stat(1, RMM_NR_INACTIVE_ANON), 3, "node 1: three inactive anon pages");
 	is_long(node_stat(0, RMM_NR_ANON_MAPPED), anon0, "NR_ANON_MAPPED of node 0 as before");
@@ -724,20 +739,23 @@ static void test_movable_ops(void)
 	is_long(node_free(0), free0, "node 0: the old pages (and the freed one) are free");
 
 	/*
-	 * busy: -EAGAIN each pass; cannot move: -EBUSY once (a permanent
-	 * failure); both put back through putback_page
+	 * busy: -EAGAIN each pass; cannot move: any other error once (a
+	 * permanent failure), the callback's own -ENOENT and -ENOMEM too
+	 * (neither an orphan nor a missing target page); all put back
+	 * through putback_page
 	 */
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 4; i++) {
+		static const int errs[] = { -EAGAIN, -EBUSY, -ENOENT, -ENOMEM };
 		unsigned long fail0 = ev(RMM_PGMIGRATE_FAIL);
 
-		mv_busy = i ? -EBUSY : -EAGAIN;
+		mv_busy = errs[i];
 		new_calls = 0;
 		ok(rmm_isolate_movable_page(&mm, slot[0], &l), "slot 0 isolated again");
 		rc = rmm_migrate_pages(&mm, &l, new_on, NULL, 0,
 				       RMM_MIGRATE_ASYNC, RMM_MR_COMPACTION,
 				       &succ);
 		mv_busy = 0;
-		is_long(rc, 1, "%s: 1 not migrated", i ? "-EBUSY" : "-EAGAIN");
+		is_long(rc, 1, "error %d: 1 not migrated", errs[i]);
 		is_long(new_calls, i ? 1 : RMM_MIGRATE_MAX_PASSES,
 			"%s", i ? "not tried again" : "tried on every pass");
 		is_long(ev(RMM_PGMIGRATE_FAIL) - fail0, 1, "pgmigrate_fail +1");

@@ -1940,7 +1940,7 @@ int rmm_compact_node(struct rmm_node *node, bool proactive)
 	int zoneid;
 
 	rmm_compact_control_init(&cc, NULL, -1);
-	cc.mode = RMM_MIGRATE_SYNC;
+	cc.mode = proactive ? RMM_MIGRATE_SYNC_LIGHT : RMM_MIGRATE_SYNC;
 	cc.ignore_skip_hint = true;
 	cc.whole_zone = true;
 	cc.gfp_mask = RMM_GFP_KERNEL;

@@ -292,8 +292,9 @@ RMM_EXPORT(rmm_lru_isolate);
  * move_folios_to_lru(): each page back on the list its flags say, at the
  * head; pages whose owner released them while isolated go to @free.
  */
-void rmm_lru_putback(struct rmm_mm *mm, struct rmm_lruvec *lruvec,
-		     struct rmm_plist *pages, struct rmm_plist *free)
+static void lru_putback(struct rmm_mm *mm, struct rmm_lruvec *lruvec,
+			struct rmm_plist *pages, struct rmm_plist *free,
+			bool age_active)
 {
 	rmm_spin_lock(&lruvec->lru_lock);
 	while (!rmm_plist_empty(pages)) {
@@ -310,10 +311,16 @@ void rmm_lru_putback(struct rmm_mm *mm, struct rmm_lruvec *lruvec,
 			continue;
 		}
 		rmm_lru_add_locked(mm, lruvec, page, false);
-		if (RmmPageActive(page))
+		if (age_active && RmmPageActive(page))
 			rmm_workingset_age_nonresident(lruvec, 1);
 	}
 	rmm_spin_unlock(&lruvec->lru_lock);
+}
+
+void rmm_lru_putback(struct rmm_mm *mm, struct rmm_lruvec *lruvec,
+		     struct rmm_plist *pages, struct rmm_plist *free)
+{
+	lru_putback(mm, lruvec, pages, free, true);
 }
 RMM_EXPORT(rmm_lru_putback);
 
@@ -375,7 +382,11 @@ bool rmm_lru_putback_page(struct rmm_mm *mm, struct rmm_page *page)
 	rmm_plist_init(&one);
 	rmm_plist_init(&orphan);
 	rmm_plist_add_tail(mm, &one, page);
-	rmm_lru_putback(mm, lruvec, &one, &orphan);
+	/*
+	 * folio_putback_lru(): unlike move_folios_to_lru() it does not age
+	 * the workingset for an active page
+	 */
+	lru_putback(mm, lruvec, &one, &orphan, false);
 	return rmm_plist_empty(&orphan);
 }
 RMM_EXPORT(rmm_lru_putback_page);

@@ -262,7 +262,8 @@ void rmm_lru_isolated_done(struct rmm_mm *mm, struct rmm_page *page);
 bool rmm_lru_isolate_page(struct rmm_mm *mm, struct rmm_page *page,
 			  struct rmm_plist *dst);
 /*
- * Put back one isolated page (on no list now) as rmm_lru_putback();
+ * Put back one isolated page (on no list now) as rmm_lru_putback(), but
+ * without ageing the workingset (folio_putback_lru());
  * false: it was an orphan, now with no owner state: the caller frees it
  * after the owner's ->unpin().  Takes lru_lock.
  */

@@ -119,6 +119,13 @@ struct rmm_memobj {
 	u64 size;			/* pages */
 	struct rmm_memview *views;	/* SHARED: exactly one */
 	int nr_views;
+	/*
+	 * PRIVATE views unlinked by their last put whose entries
+	 * view_destroy() is still dropping (under obj->lock): their pages'
+	 * holders change without any linked view lock, so reclaim and
+	 * migration (trylock_views()) keep off the object meanwhile
+	 */
+	int nr_dying;
 	rmm_spinlock_t share_lock;	/* page->private of shared pages */
 	u64 host;			/* rmm_memobj_set_host() */
 	/* mm->memobj_list, under mm->memobj_list_lock */
@@ -1226,11 +1233,16 @@ void rmm_memview_put(struct rmm_memview *v)
 			;
 		*pp = v->next;
 		obj->nr_views--;
+		obj->nr_dying++;
 		dead = true;
 	}
 	rmm_mutex_unlock(&obj->lock);
-	if (dead)
+	if (dead) {
 		view_destroy(v);
+		rmm_mutex_lock(&obj->lock);
+		obj->nr_dying--;
+		rmm_mutex_unlock(&obj->lock);
+	}
 	rmm_memobj_put(obj);
 }
 RMM_EXPORT(rmm_memview_put);
@@ -1936,7 +1948,7 @@ static bool trylock_views(struct rmm_memobj *obj)
 
 	if (!rmm_mutex_trylock(&obj->lock))
 		return false;
-	if (obj->nr_views > RECLAIM_MAX_VIEWS) {
+	if (obj->nr_views > RECLAIM_MAX_VIEWS || obj->nr_dying) {
 		rmm_mutex_unlock(&obj->lock);
 		return false;
 	}
@@ -2312,6 +2324,9 @@ static int memobj_migrate(struct rmm_mm *mm, struct rmm_page *dst,
 		rmm_page_set(dst, PG_rmm_owner_priv);
 	if (RmmPageDirty(src))
 		rmm_page_set(dst, PG_rmm_dirty);
+	/* folio_migrate_flags(): PG_referenced too (the old page's goes) */
+	if (RmmPageReferenced(src))
+		rmm_page_set(dst, PG_rmm_referenced);
 
 	rmm_spin_lock(&obj->share_lock);
 	for (v = obj->views; v; v = v->next) {

@@ -197,8 +197,10 @@ static void putback_movable_ops(struct rmm_mm *mm, struct rmm_page *page)
 /*
  * move_to_new_folio() for a movable-ops page: @dst is marked with the
  * same ops and value first (the owner may publish it in the callback);
- * on success @src loses the mark.  0, -ENOENT (orphan: nothing done), or
- * the callback's error (@dst unmarked again).
+ * on success @src loses the mark.  0, -ENOENT (orphan: nothing done),
+ * -EAGAIN (the callback's: try again), or -EBUSY (any other error of the
+ * callback: this page fails, @dst unmarked again; its own -ENOENT or
+ * -ENOMEM must not read as an orphan or as no target page).
  */
 static int move_movable_ops(struct rmm_mm *mm, struct rmm_page *dst,
 			    struct rmm_page *src, enum rmm_migrate_mode mode)
@@ -222,8 +224,8 @@ static int move_movable_ops(struct rmm_mm *mm, struct rmm_page *dst,
 	rc = ops->migrate_page(mm, dst, src, mode);
 	if (rc) {
 		if (!rmm_mm_clear_page_movable(mm, dst))
-			rc = -EBUSY;	/* cannot happen: dst is not isolated */
-		return rc;
+			return -EBUSY;	/* cannot happen: dst is not isolated */
+		return rc == -EAGAIN ? -EAGAIN : -EBUSY;
 	}
 	rmm_spin_lock(&lruvec->lru_lock);
 	clear_movable_locked(ext);
