@@ -70,6 +70,15 @@ ktap_skip() {
 	echo "ok $KTAP_TESTNO $1 # SKIP ${2:-}"
 }
 
+# a known failure: "not ok N NAME # TODO REASON" (TAP), counted as a skip
+# by selftests/run, for a target the code does not meet yet
+ktap_todo() {
+	ktap_header
+	KTAP_TESTNO=$((KTAP_TESTNO + 1))
+	KTAP_SKIP=$((KTAP_SKIP + 1))
+	echo "not ok $KTAP_TESTNO $1 # TODO ${2:-}"
+}
+
 ktap_result() {
 	case $2 in
 	0) ktap_ok "$1" ;;
