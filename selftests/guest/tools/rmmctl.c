@@ -359,6 +359,7 @@ static int cmd_badargs(void)
 	struct rmm_ioc_alloc a;
 	struct rmm_ioc_free f;
 	struct rmm_ioc_pattern p;
+	struct rmm_ioc_query q;
 	struct rmm_ioc_wmarks *w = calloc(1, sizeof(*w));
 	int nodes;
 
@@ -417,6 +418,22 @@ static int cmd_badargs(void)
 	       EINVAL);
 	p.flags = 1;
 	expect("PATTERN flags!=0", ioctl(fd, RMM_IOC_CHECK_PATTERN, &p), EINVAL);
+
+	memset(&q, 0, sizeof(q));
+	expect("QUERY handle 0", ioctl(fd, RMM_IOC_QUERY_PAGES, &q), EINVAL);
+	q.handle = 777;
+	expect("QUERY unknown handle", ioctl(fd, RMM_IOC_QUERY_PAGES, &q),
+	       EINVAL);
+	q.handle = 1ULL << 40;
+	expect("QUERY huge handle", ioctl(fd, RMM_IOC_QUERY_PAGES, &q), EINVAL);
+	q.handle = 1;
+	q.flags = 1;
+	expect("QUERY flags!=0", ioctl(fd, RMM_IOC_QUERY_PAGES, &q), EINVAL);
+	q.flags = 0;
+	q.pad = 1;
+	expect("QUERY pad!=0", ioctl(fd, RMM_IOC_QUERY_PAGES, &q), EINVAL);
+	expect("QUERY bad pointer", ioctl(fd, RMM_IOC_QUERY_PAGES, NULL),
+	       EFAULT);
 
 	memset(w, 0, sizeof(*w));
 	w->flags = 1;
