@@ -170,7 +170,7 @@ ev_check "and stopped there (swapped $out of $((mib * 256)) pages)" \
 	sh -c "[ $out -gt 0 ] && [ $out -lt $((mib * 128)) ]"
 kpid=$(grep -lx rmm_kswapd0 /proc/[0-9]*/comm | cut -d/ -f3)
 i=0
-while ! grep -q '^State:.*S' /proc/$kpid/status && [ $i -lt 10 ]; do
+while ! grep -q '^State:.*S' /proc/$kpid/status && [ $i -lt 30 ]; do
 	sleep 1
 	i=$((i + 1))
 done
