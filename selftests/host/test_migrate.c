@@ -128,6 +128,27 @@ static bool same(struct rmm_page *p, const u8 *keep)
 	return rmm_test_same(&mm, p, keep);
 }
 
+/*
+ * A private object with host cookie @host, its view for address space 1,
+ * and pgoffs 0..@n-1 faulted in and filled (seeds @seed + pgoff)
+ */
+static struct rmm_memview *private_filled(struct rmm_memobj **obj, u64 host,
+					  struct rmm_page **p,
+					  u8 (*keep)[4096], int n, u64 seed)
+{
+	struct rmm_memview *v;
+	int i;
+
+	*obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
+	rmm_memobj_set_host(*obj, host);
+	v = rmm_memview_get(*obj, 1);
+	for (i = 0; i < n; i++) {
+		rmm_test_fault(v, i, true, &p[i]);
+		fill(p[i], keep[i], seed + i);
+	}
+	return v;
+}
+
 
 static void punch(struct rmm_memview *v, u64 pgoff, u64 nr)
 {
@@ -233,13 +254,7 @@ static void test_private_fork(void)
 	bool first;
 	int i, rc;
 
-	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
-	rmm_memobj_set_host(obj, 0x77);
-	a = rmm_memview_get(obj, 1);
-	for (i = 0; i < 4; i++) {
-		rmm_test_fault(a, i, true, &p[i]);
-		fill(p[i], keep[i], 100 + i);
-	}
+	a = private_filled(&obj, 0x77, p, keep, 4, 100);
 	b = rmm_memview_fork(a, 2, &first);
 	ok(b && first && p[0]->private == 2, "fork: every page shared by two views");
 	rmm_mark_page_accessed(&mm, p[1]);
@@ -381,15 +396,8 @@ static void test_swapcache(void)
 	unsigned int succ;
 	bool first;
 	u32 e;
-	int i;
 
-	obj = rmm_memobj_create(&mm, RMM_MEMOBJ_PRIVATE, 0, GFP);
-	rmm_memobj_set_host(obj, 0x99);
-	a = rmm_memview_get(obj, 1);
-	for (i = 0; i < 3; i++) {
-		rmm_test_fault(a, i, true, &p[i]);
-		fill(p[i], keep[i], 300 + i);
-	}
+	a = private_filled(&obj, 0x99, p, keep, 3, 300);
 
 	/* (1) */
 	is_long(reclaim(p[0]), RMM_PAGEOUT_FREED, "page 0 swapped out");
