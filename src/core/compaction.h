@@ -32,6 +32,16 @@
 #include "plist.h"
 #include <regionmm/regionmm.h>
 
+/*
+ * false when loaded with compaction=0: the instance behaves as a kernel
+ * built without CONFIG_COMPACTION (direct compaction, kcompactd and
+ * compact_memory check it; the scanners themselves do not)
+ */
+static inline bool rmm_compaction_enabled(const struct rmm_mm *mm)
+{
+	return mm->layout.compaction;
+}
+
 /* Do not skip compaction more than 64 times */
 #define RMM_COMPACT_MAX_DEFER_SHIFT	6
 /* COMPACTION_HPAGE_ORDER: HPAGE_PMD_ORDER on x86-64, = pageblock order */

@@ -61,6 +61,7 @@ void rmm_layout_default(struct rmm_layout *l, int nr_nodes, int nr_cpus)
 	l->kver = RMM_KVER(6, 12);
 	l->config_numa = true;
 	l->pcp_sparse_threshold = RMM_PCP_SPARSE_DEFAULT;
+	l->compaction = true;
 }
 RMM_EXPORT(rmm_layout_default);
 

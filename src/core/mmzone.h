@@ -683,6 +683,12 @@ struct rmm_layout {	/* from the RUNNING kernel (glue) or by hand (tests) */
 	 * (set_recommended_min_free_kbytes()), as on a kernel with THP
 	 */
 	bool thp_min_free_kbytes;
+	/*
+	 * false: regionmm behaves as a kernel built without CONFIG_COMPACTION
+	 * (no direct compaction, no kcompactd, compact_memory refused); the
+	 * core reads its copy in mm->layout, see rmm_compaction_enabled()
+	 */
+	bool compaction;
 };
 
 enum rmm_tunable {

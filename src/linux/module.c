@@ -117,6 +117,16 @@ module_param_named(pcp_sparse_threshold, rmm_param_pcp_sparse, uint, 0444);
 MODULE_PARM_DESC(pcp_sparse_threshold,
 	"a page freed (order 0-3 or 9) into a pageblock with at least this many free pages goes back to the buddy (through the CPU's sparse list) instead of the per-CPU list; 0..513, 513 = off (the kernel's behaviour), default 128");
 
+/*
+ * Why: compaction's contribution must be measurable and each compaction
+ * test must be seen to fail without it; 0 makes the instance behave as a
+ * kernel built without CONFIG_COMPACTION.
+ */
+static bool rmm_param_compaction = true;
+module_param_named(compaction, rmm_param_compaction, bool, 0444);
+MODULE_PARM_DESC(compaction,
+	"1 (default): direct compaction, kcompactd and compact_memory as the running kernel's; 0: none, as a kernel without CONFIG_COMPACTION");
+
 static char *rmm_param_slab_debug;
 module_param_named(slab_debug, rmm_param_slab_debug, charp, 0444);
 MODULE_PARM_DESC(slab_debug,
@@ -224,6 +234,7 @@ static int rmm_build_layout(struct rmm_layout *l, struct rmm_range **rp,
 			l->cpu_data_slice_size[0]);
 	l->thp_min_free_kbytes = rmm_param_thp_min_free;
 	l->pcp_sparse_threshold = rmm_param_pcp_sparse;
+	l->compaction = rmm_param_compaction;
 	l->kver = RMM_KVER(LINUX_VERSION_CODE >> 16,
 			   (LINUX_VERSION_CODE >> 8) & 0xff);
 

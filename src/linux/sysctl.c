@@ -155,7 +155,9 @@ out:
  * 6.12).  Unload waits: unregister_sysctl_table() (rmm_sysctl_exit(),
  * before the instance is torn down) waits for running handlers, so the
  * instance stays while one runs.  Not under rmm_sysctl_mutex: two writers
- * may compact at once, as two kernel writers may.
+ * may compact at once, as two kernel writers may.  With compaction=0 it
+ * refuses every access with -EOPNOTSUPP (the kernel without
+ * CONFIG_COMPACTION has no such file).
  */
 static int rmm_compact_memory;
 
@@ -167,6 +169,12 @@ static int rmm_compact_memory_handler(RMM_CTL_TABLE *table, int write,
 
 	if (!mm)
 		return -ENODEV;
+	if (!rmm_compaction_enabled(mm)) {
+		/* a kernel without CONFIG_COMPACTION has no such file */
+		if (write)
+			pr_err("compact_memory: loaded with compaction=0\n");
+		return -EOPNOTSUPP;
+	}
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 	ret = proc_dointvec(table, write, buffer, lenp, ppos);
 	if (ret)
