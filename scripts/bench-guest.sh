@@ -21,6 +21,9 @@
 #                   printed)
 #   RMM_DISK        the swap disk (vm-run --disk); both sides swap to it in
 #                   turn, each after its own mkswap
+#   RMM_COMPACT_REGION regionmm's region for compact_order9_success and
+#                   compact_memory (SIZE@START inside the memmap= range;
+#                   regionmm is loaded again on it last); empty: skipped
 # Exit status: 0 when the benchmarks ran, 1 when a module failed to load.
 
 REGION=${RMM_REGION:-}
@@ -158,4 +161,15 @@ swap_bench() {
 	rmmod regionmm || echo "INFO regionmm refused to unload after the swap benchmarks"
 }
 swap_bench
+
+# compact_order9_success / compact_memory (scripts/lib/compact-guest.sh,
+# added to /host beside this script)
+if [ -f /host/compact-guest.sh ]; then
+	# shellcheck source=scripts/lib/compact-guest.sh
+	. /host/compact-guest.sh
+	compact_bench
+else
+	echo "SKIP compact_order9_success compact-guest.sh is not in the guest"
+	echo "SKIP compact_memory compact-guest.sh is not in the guest"
+fi
 exit 0

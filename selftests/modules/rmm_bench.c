@@ -146,7 +146,7 @@ MODULE_PARM_DESC(ga_max_pages, "cap on the genalloc pool and rmm fill, pages (0 
 /* benches: which benchmarks run (comma list) so a run can be focused. */
 static char *benches = "all";
 module_param(benches, charp, 0444);
-MODULE_PARM_DESC(benches, "all or a comma list of: order0_pair,bulk,random_free,order9_pair,slab,genalloc,frag,meta");
+MODULE_PARM_DESC(benches, "all or a comma list of: order0_pair,bulk,random_free,order9_pair,slab,genalloc,frag,meta (\"all\"), compact_order9 (only when named: scripts/bench-guest.sh sets it up)");
 
 /* seed: PRNG seed, so two runs shuffle the same way. */
 static unsigned long seed = 42;
@@ -163,12 +163,28 @@ enum {
 	B_FRAG		= 1 << 6,
 	B_META		= 1 << 7,
 	B_ALL		= (1 << 8) - 1,
+	/* not in "all": needs the fragmenting setup of bench-guest.sh */
+	B_COMPACT9	= 1 << 8,
 };
 
 static const char * const bench_names[] = {
 	"order0_pair", "bulk", "random_free", "order9_pair", "slab",
-	"genalloc", "frag", "meta",
+	"genalloc", "frag", "meta", "compact_order9",
 };
+
+/*
+ * compact_side / compact_n: compact_order9 (scripts/bench-guest.sh) makes
+ * compact_n order-9 allocations on one side ("rmm" or "kernel") while a
+ * process holds fragmented movable memory there, so that they succeed
+ * only through direct compaction; it prints one INFO line per side and
+ * the script pairs them into the BENCH line.
+ */
+static char *compact_side = "rmm";
+module_param(compact_side, charp, 0444);
+MODULE_PARM_DESC(compact_side, "compact_order9: rmm or kernel");
+static unsigned int compact_n = 16;
+module_param(compact_n, uint, 0444);
+MODULE_PARM_DESC(compact_n, "compact_order9: order-9 allocations made (1..4096)");
 
 /* ------------------------------------------------------------- results */
 
@@ -1409,6 +1425,56 @@ static void bench_meta(void)
 	     r / 10, r % 10, sizeof(struct page));
 }
 
+/*
+ * compact_order9: compact_n order-9 allocations, all held until the last,
+ * with the mask hugetlb uses for a huge page from the buddy
+ * (htlb_alloc_mask() | __GFP_RETRY_MAYFAIL | __GFP_NOWARN, as
+ * alloc_buddy_hugetlb_folio() for nr_hugepages): they may sleep, reclaim
+ * and compact, and should_compact_retry() raises compaction's priority
+ * before they give up.  One side per load, as the memory it fights over is
+ * set up by the script; the INFO line gives successes, attempts and the
+ * time of the whole loop.
+ */
+static void bench_compact_order9(void)
+{
+	bool rmm = !strcmp(compact_side, "rmm");
+	void **held;
+	unsigned int i, ok = 0;
+	u64 t0, t1;
+
+	held = kvcalloc(compact_n, sizeof(*held), GFP_KERNEL);
+	if (!held) {
+		emit("SKIP compact_order9 no memory for %u handles", compact_n);
+		return;
+	}
+	t0 = ktime_get_ns();
+	for (i = 0; i < compact_n; i++) {
+		if (rmm)
+			held[i] = rmm_alloc_pages(RMM_NUMA_NO_NODE, RB_HUGE_ORDER,
+						  RMM_GFP_HIGHUSER_MOVABLE |
+						  RMM___GFP_RETRY_MAYFAIL |
+						  RMM___GFP_NOWARN);
+		else
+			held[i] = alloc_pages(GFP_HIGHUSER_MOVABLE |
+					      __GFP_RETRY_MAYFAIL |
+					      __GFP_NOWARN, RB_HUGE_ORDER);
+		ok += !!held[i];
+		cond_resched();
+	}
+	t1 = ktime_get_ns();
+	for (i = 0; i < compact_n; i++) {
+		if (!held[i])
+			continue;
+		if (rmm)
+			rmm_free_pages(held[i], RB_HUGE_ORDER);
+		else
+			__free_pages(held[i], RB_HUGE_ORDER);
+	}
+	kvfree(held);
+	emit("INFO compact_order9 side=%s ok=%u n=%u ns=%llu", compact_side,
+	     ok, compact_n, t1 - t0);
+}
+
 /* ------------------------------------------------------- module glue */
 
 static int rb_show(struct seq_file *m, void *v)
@@ -1476,6 +1542,11 @@ static int check_params(void)
 		return bad_param("frag_realloc_pct", "must be 1..100");
 	if (ga_iters < 1)
 		return bad_param("ga_iters", "must be >= 1");
+	if (compact_n < 1 || compact_n > 4096)
+		return bad_param("compact_n", "must be 1..4096");
+	if (!compact_side || (strcmp(compact_side, "rmm") &&
+			      strcmp(compact_side, "kernel")))
+		return bad_param("compact_side", "must be rmm or kernel");
 	for (i = 0; i < nr_slab_sizes; i++)
 		if (slab_sizes[i] < 8 || slab_sizes[i] > PAGE_SIZE)
 			return bad_param("slab_sizes", "each size must be 8..4096");
@@ -1521,6 +1592,8 @@ static int __init rmm_bench_init(void)
 		bench_genalloc();
 	if (mask & B_META)
 		bench_meta();
+	if (mask & B_COMPACT9)
+		bench_compact_order9();
 	emit("INFO rmm_bench done");
 
 	proc_entry = proc_create_single("rmm_bench", 0400, NULL, rb_show);
