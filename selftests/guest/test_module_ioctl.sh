@@ -23,7 +23,7 @@
 . "$(dirname "$0")/../lib/ktap.sh"
 . "$(dirname "$0")/tools/rmm_mod.sh"
 
-ktap_plan 27
+ktap_plan 29
 
 if ! rmm_load region=128M@0x30000000; then
 	ktap_fail "insmod region=128M@0x30000000" "$RMM_OUT"
@@ -220,6 +220,17 @@ if [ -w $C1 ] && command -v taskset >/dev/null; then
 else
 	ktap_skip "CPU offline/online: lists drained, invariants hold" "no CPU hotplug or taskset"
 fi
+# compaction moves the movable order-0 blocks a file holds: QUERY_PAGES
+# follows them, their data stays (the migrate callback of ioctl_page.c)
+out=$(rmmctl movefrag 16384 2>&1)
+rc=$?
+ktap_diag "movefrag: $out"
+held=$(echo "$out" | sed -n 's/.*held=\([0-9]*\).*/\1/p')
+moved=$(echo "$out" | sed -n 's/.*moved=\([0-9]*\).*/\1/p')
+[ $rc = 0 ] && echo "$out" | grep -q 'bad_words=0 compact_errno=0$' &&
+	[ "${held:-0}" -ge 1000 ] && [ "${moved:-0}" -ge $((held / 10)) ] &&
+	ktap_ok "compact_memory moves /dev/regionmm movable blocks ($moved of $held): QUERY_PAGES follows, data intact" ||
+	ktap_fail "compact_memory moves /dev/regionmm movable blocks" "$out"
 ktap_check "rmmod" rmm_unload
 
 # protection = lowmem_reserve as the kernel's setup_per_zone_lowmem_reserve()
@@ -272,6 +283,17 @@ else
 		rmm_untouched &&
 		ktap_ok "insmod ioctl_max_blocks=0 refused with the reason" ||
 		ktap_fail "insmod ioctl_max_blocks=0 refused with the reason" "$RMM_OUT; $new"
+fi
+# compaction=0: compact_memory refused (EOPNOTSUPP), nothing moves
+if rmm_load region=128M@0x30000000 compaction=0; then
+	out=$(rmmctl movefrag 4096 2>&1)
+	rc=$?
+	rmm_unload
+	[ $rc = 0 ] && echo "$out" | grep -q 'moved=0 bad_words=0 compact_errno=95$' &&
+		ktap_ok "compaction=0: compact_memory refused with EOPNOTSUPP, no block moves" ||
+		ktap_fail "compaction=0: compact_memory refused with EOPNOTSUPP, no block moves" "$out"
+else
+	ktap_fail "compaction=0: compact_memory refused with EOPNOTSUPP, no block moves" "$RMM_OUT"
 fi
 if rmm_load region=128M@0x30000000 movablecore=50%; then
 	ktap_ok "insmod region=128M@0x30000000 movablecore=50%"

@@ -18,6 +18,13 @@
  *                                    ORDER-block position (their buddies
  *                                    stay allocated: no merge), print
  *                                    allocs= freed=, sleep until killed
+ *   rmmctl movefrag N                N movable order-0 blocks (fewer if
+ *                                    refused) with patterns, every other
+ *                                    one freed, then a write of 1 to
+ *                                    /proc/sys/regionmm/compact_memory:
+ *                                    QUERY_PAGES and CHECK_PATTERN of the
+ *                                    rest; prints held= moved= bad_words=
+ *                                    compact_errno= (0: the write worked)
  *   rmmctl badargs                   every malformed ioctl must fail
  *   rmmctl validate N                N times RMM_IOC_VALIDATE: prints how
  *                                    many failed (0 expected)
@@ -707,6 +714,73 @@ static int cmd_frag(int pct, int rounds)
 	return 0;
 }
 
+/* pfn of a held block now (QUERY_PAGES); ~0 on error */
+static uint64_t query_pfn(uint64_t handle)
+{
+	struct rmm_ioc_query q;
+
+	memset(&q, 0, sizeof(q));
+	q.handle = handle;
+	if (ioctl(fd, RMM_IOC_QUERY_PAGES, &q)) {
+		perror("QUERY_PAGES");
+		return ~0ULL;
+	}
+	return q.pfn;
+}
+
+static int cmd_movefrag(int n)
+{
+	uint64_t *h = calloc(n, sizeof(*h)), *pfn = calloc(n, sizeof(*pfn));
+	unsigned long long bad = 0;
+	int i, got = 0, held = 0, moved = 0, cerr = 0, cfd;
+	struct rmm_ioc_alloc a;
+
+	if (!h || !pfn)
+		return 2;
+	for (i = 0; i < n; i++) {
+		if (alloc1(0, RMM_IOC_MT_MOVABLE, RMM_IOC_GFP_NOWARN, -1, &a))
+			break;
+		h[i] = a.handle;
+		pfn[i] = a.pfn;
+		if (pattern(RMM_IOC_WRITE_PATTERN, "WRITE_PATTERN", h[i], i,
+			    &bad))
+			return 1;
+		got++;
+	}
+	for (i = 0; i < got; i += 2) {
+		struct rmm_ioc_free f = { .handle = h[i] };
+
+		if (ioctl(fd, RMM_IOC_FREE_PAGES, &f)) {
+			perror("FREE_PAGES");
+			return 1;
+		}
+	}
+	ioctl(fd, RMM_IOC_DRAIN);
+	cfd = open("/proc/sys/regionmm/compact_memory", O_WRONLY);
+	if (cfd < 0 || write(cfd, "1\n", 2) != 2)
+		cerr = errno;
+	if (cfd >= 0)
+		close(cfd);
+	for (i = 1; i < got; i += 2) {
+		uint64_t now = query_pfn(h[i]);
+
+		if (now == ~0ULL)
+			return 1;
+		held++;
+		moved += now != pfn[i];
+		if (pattern(RMM_IOC_CHECK_PATTERN, "CHECK_PATTERN", h[i], i,
+			    &bad))
+			return 1;
+	}
+	if (ioctl(fd, RMM_IOC_VALIDATE)) {
+		perror("VALIDATE");
+		return 1;
+	}
+	printf("held=%d moved=%d bad_words=%llu compact_errno=%d\n", held,
+	       moved, bad, cerr);
+	return bad ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -739,6 +813,8 @@ int main(int argc, char **argv)
 		return cmd_holdfrag(atoi(argv[2]), atoi(argv[3]));
 	if (!strcmp(argv[1], "hold") && argc > 3)
 		return cmd_hold(atoi(argv[2]), atoi(argv[3]));
+	if (!strcmp(argv[1], "movefrag") && argc > 2)
+		return cmd_movefrag(atoi(argv[2]));
 	if (!strcmp(argv[1], "badargs"))
 		return cmd_badargs();
 	if (!strcmp(argv[1], "validate") && argc > 2)
