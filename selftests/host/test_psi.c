@@ -253,6 +253,7 @@ static void run_2cpu(struct rmm_mm *mm, u64 cpu1_busy, bool idle_mode)
 
 static void test_weighting(void)
 {
+	unsigned long delay;
 	struct rmm_mm *mm;
 
 	mm = new_mm(2, RMM_KVER(6, 12), false);
@@ -280,7 +281,43 @@ static void test_weighting(void)
 	run_2cpu(mm, P / 2, true);
 	is_long(mm->psi->total[RMM_PSI_AVGS][RMM_PSI_MEM_SOME], 1336889480,
 		"non-idle from the idle clock: the same 501/250 weighting");
+	/*
+	 * A lagging idle reading: at 2P CPU 1 still reports P/2 idle (so
+	 * P + P/2 non-idle in total), at 3P it reports 3P - P/2 = 2.5P idle
+	 * (non-idle P/2 in total, less than before).  P..2P: weights 501
+	 * and 501, some += P / 2; 2P..3P: CPU 1 adds no non-idle time,
+	 * weight 0, some += P.  Total 1336889480 + 1002000000 + 2004000000.
+	 */
+	rmm_psi_avgs_work(mm, T0 + 2 * P, -1, &delay);
+	rmm_psi_cpu_idle(mm, 1, 2 * P + P / 2);
+	rmm_psi_avgs_work(mm, T0 + 3 * P, -1, &delay);
+	is_long(mm->psi->total[RMM_PSI_AVGS][RMM_PSI_MEM_SOME], 4342889480,
+		"an idle reading going back never makes non-idle time negative");
 	free_mm(mm);
+}
+
+static void test_init(void)
+{
+	struct rmm_mm mm = { 0 };
+	struct rmm_psi_params p = { .hz = 300 };
+	char small[8];
+
+	rmm_layout_default(&mm.layout, 1, 2);
+	is_long(rmm_psi_init(&mm, &p, T0), -EINVAL,
+		"HZ 300 (jiffies_to_nsecs() inexact): EINVAL");
+	p.hz = 1000;
+	rmm_port_fail_nth = 2;
+	is_long(rmm_psi_init(&mm, &p, T0), -ENOMEM,
+		"the per-CPU array fails: ENOMEM, nothing kept");
+	rmm_port_fail_nth = 0;
+	ok(!mm.psi, "no group on failure");
+	is_long(rmm_psi_init(&mm, &p, T0), 0, "HZ 1000");
+	/* PSI_FREQ = 2001 jiffies of 1 ms */
+	is_long(mm.psi->psi_period, 2001 * MS, "HZ 1000: period 2.001 s");
+	rmm_psi_fini(&mm);
+	ok(!mm.psi, "fini clears the slot");
+	is_long(rmm_psi_show(&mm, T0, small, sizeof(small)), -EOPNOTSUPP,
+		"no group: show refuses");
 }
 
 static int create(struct rmm_mm *mm, const char *s, size_t len, bool priv,
@@ -538,6 +575,7 @@ static void test_min_period(void)
 
 int main(void)
 {
+	test_init();
 	test_arith();
 	test_averages();
 	test_clamp();

@@ -331,12 +331,6 @@ static void get_recent_times(struct rmm_psi_group *g, int cpu,
 
 	if ((s64)(now - state_start) < 0)
 		now = state_start;
-	if (g->idle_nonidle) {
-		u64 wall = now - g->start_ns;
-
-		times[RMM_PSI_NONIDLE] = wall > idle_ns ? wall - idle_ns : 0;
-		state_mask &= ~BIT(RMM_PSI_NONIDLE);
-	}
 
 	for (s = 0; s < RMM_NR_PSI_STATES; s++) {
 		u32 delta;
@@ -346,15 +340,32 @@ static void get_recent_times(struct rmm_psi_group *g, int cpu,
 			times[s] += now - state_start;
 
 		delta = times[s] - groupc->times_prev[aggregator][s];
-		/* an idle reading lagging the clock: no negative time */
-		if (g->idle_nonidle && s == RMM_PSI_NONIDLE && (s32)delta < 0)
-			delta = 0;
-		else
-			groupc->times_prev[aggregator][s] = times[s];
+		groupc->times_prev[aggregator][s] = times[s];
 
 		times[s] = delta;
 		if (delta)
 			*pchanged_states |= BIT(s);
+	}
+
+	if (g->idle_nonidle) {
+		/*
+		 * Non-idle = wall time - the host's idle time, in 64 bits; an
+		 * idle reading that lags makes it jump ahead and then stand
+		 * still, never go back.
+		 */
+		u64 wall = now - g->start_ns;
+		u64 nonidle = wall > idle_ns ? wall - idle_ns : 0;
+		u64 *prev = &groupc->nonidle_prev[aggregator];
+		u32 delta = 0;
+
+		if (nonidle > *prev) {
+			delta = min_t(u64, nonidle - *prev, 0xffffffffULL);
+			*prev = nonidle;
+		}
+		times[RMM_PSI_NONIDLE] = delta;
+		*pchanged_states &= ~BIT(RMM_PSI_NONIDLE);
+		if (delta)
+			*pchanged_states |= BIT(RMM_PSI_NONIDLE);
 	}
 
 	if (avgs_work) {

@@ -97,6 +97,7 @@ struct rmm_psi_group_cpu {
 	u64 idle_ns;
 	/* aggregation state, under the aggregator's mutex */
 	u32 times_prev[RMM_NR_PSI_AGGREGATORS][RMM_NR_PSI_STATES];
+	u64 nonidle_prev[RMM_NR_PSI_AGGREGATORS];	/* idle_nonidle only */
 } ____cacheline_aligned;
 
 struct rmm_psi_trigger;
