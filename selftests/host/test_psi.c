@@ -263,6 +263,15 @@ static void test_weighting(void)
 	   "2 CPUs, weights 501 and 250: some = full = P * 501 / 751");
 	/* pct 66: (135168 * 371 + 2047) / 2048 = 24486 */
 	is_long(mm->psi->avg[RMM_PSI_MEM_SOME][0], 24486, "pct 66 in avg10");
+	/*
+	 * 24486 = 11 + 1958/2048 -> 11.95 (95.6 truncated); avg60 =
+	 * (135168 * 67 + 2047) / 2048 = 4422 -> 2.15; avg300 = (135168 * 14
+	 * + 2047) / 2048 = 924 -> 0.45; total 1336889480 ns -> 1336889 us.
+	 */
+	ok(!strcmp(show(mm, T0 + P),
+		   "some avg10=11.95 avg60=2.15 avg300=0.45 total=1336889\n"
+		   "full avg10=11.95 avg60=2.15 avg300=0.45 total=1336889\n"),
+	   "psi_show: fractions and total truncated, full line");
 	free_mm(mm);
 
 	mm = new_mm(2, RMM_KVER(6, 12), false);
