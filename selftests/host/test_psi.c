@@ -223,8 +223,13 @@ static void test_states_1cpu(void)
 	chg(mm, 0, STALL, 0, T0 + 10);
 	ok(!mm->psi->psi_bug, "no underflow so far");
 	chg(mm, 0, STALL, 0, T0 + 11);
-	ok(mm->psi->psi_bug && !mm->psi->pcpu[0].tasks[RMM_NR_MEMSTALL],
-	   "an unmatched leave is reported once and the count stays 0");
+	ok(mm->psi->psi_bug && !mm->psi->pcpu[0].tasks[RMM_NR_MEMSTALL] &&
+	   mm->psi->bug_cpu == 0 && mm->psi->bug_t == RMM_NR_MEMSTALL &&
+	   mm->psi->bug_clear == STALL,
+	   "an unmatched leave is recorded and the count stays 0");
+	ok(!mm->psi->psi_bug_reported, "not printed from the hot path");
+	show(mm, T0 + 12);
+	ok(mm->psi->psi_bug_reported, "printed once by the next read");
 	free_mm(mm);
 }
 

@@ -6,7 +6,9 @@
  *
  *   rmm_psi_group_change()  psi_group_change(): task counts, test_states()
  *                           (MEM_SOME, MEM_FULL, NONIDLE), the
- *                           in_memstall FULL rule, record_times()
+ *                           in_memstall FULL rule, record_times(); an
+ *                           underflow is printed later, by the averaging
+ *                           work or a read (no printk under rq lock)
  *   get_recent_times(), collect_percpu_times()  the per-CPU snapshot and
  *                           the non-idle weighted deltas into total[]
  *   update_averages(), calc_avgs()  avg10/60/300 every PSI_FREQ, missed
@@ -250,12 +252,18 @@ unsigned int rmm_psi_group_change(struct rmm_mm *mm, int cpu,
 			continue;
 		if (groupc->tasks[t]) {
 			groupc->tasks[t]--;
-		} else if (!g->psi_bug) {
-			rmm_pr_err("psi: task underflow! cpu=%d t=%u tasks=[%u %u %u %u] clear=%x set=%x\n",
-				   cpu, t, groupc->tasks[0], groupc->tasks[1],
-				   groupc->tasks[2], groupc->tasks[3],
-				   clear, set);
-			g->psi_bug = true;
+		} else if (!READ_ONCE(g->psi_bug)) {
+			/*
+			 * printed by psi_report_bug(); racing CPUs may both
+			 * write the details: one of them is printed
+			 */
+			g->bug_cpu = cpu;
+			g->bug_t = t;
+			memcpy(g->bug_tasks, groupc->tasks,
+			       sizeof(g->bug_tasks));
+			g->bug_clear = clear;
+			g->bug_set = set;
+			WRITE_ONCE(g->psi_bug, true);
 		}
 	}
 
@@ -301,6 +309,18 @@ void rmm_psi_cpu_idle(struct rmm_mm *mm, int cpu, u64 idle_ns)
 RMM_EXPORT(rmm_psi_cpu_idle);
 
 /* ---- aggregation ---- */
+
+/* the kernel's psi_bug message, from process context */
+static void psi_report_bug(struct rmm_psi_group *g)
+{
+	rmm_assert_held(&g->avgs_lock);
+	if (likely(!READ_ONCE(g->psi_bug)) || g->psi_bug_reported)
+		return;
+	g->psi_bug_reported = true;
+	rmm_pr_err("psi: task underflow! cpu=%u t=%u tasks=[%u %u %u %u] clear=%x set=%x\n",
+		   g->bug_cpu, g->bug_t, g->bug_tasks[0], g->bug_tasks[1],
+		   g->bug_tasks[2], g->bug_tasks[3], g->bug_clear, g->bug_set);
+}
 
 /*
  * @avgs_work: called from the averaging work (the kernel's
@@ -579,6 +599,7 @@ bool rmm_psi_avgs_work(struct rmm_mm *mm, u64 now, int cur_cpu,
 	bool resched;
 
 	rmm_mutex_lock(&g->avgs_lock);
+	psi_report_bug(g);
 	collect_percpu_times(g, RMM_PSI_AVGS, now, true, cur_cpu,
 			     &changed_states);
 	/*
@@ -689,6 +710,7 @@ int rmm_psi_show(struct rmm_mm *mm, u64 now, char *buf, size_t size)
 
 	/* Update averages before reporting them */
 	rmm_mutex_lock(&g->avgs_lock);
+	psi_report_bug(g);
 	collect_percpu_times(g, RMM_PSI_AVGS, now, false, -1, NULL);
 	if (now >= g->avg_next_update)
 		g->avg_next_update = update_averages(g, now);

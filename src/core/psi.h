@@ -136,7 +136,16 @@ struct rmm_psi_group {
 	int nr_cpus;
 	bool idle_nonidle;		/* NONIDLE from rmm_psi_cpu_idle() */
 	u64 start_ns;			/* clock at init (idle_nonidle) */
-	bool psi_bug;			/* an underflow was reported */
+	/*
+	 * psi_bug: a task-count underflow was seen; its details are kept
+	 * for the next aggregation to print (process context: the hot path
+	 * may run under the scheduler's rq lock, where the kernel uses
+	 * printk_deferred(), which the port has not)
+	 */
+	bool psi_bug;
+	bool psi_bug_reported;		/* under avgs_lock */
+	unsigned int bug_cpu, bug_t, bug_clear, bug_set;
+	unsigned int bug_tasks[RMM_NR_PSI_TASK_COUNTS];
 	struct rmm_psi_group_cpu *pcpu;
 
 	/* averages and avg triggers, under avgs_lock */
