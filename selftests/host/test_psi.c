@@ -587,6 +587,101 @@ static void test_min_period(void)
 	free_mm(mm);
 }
 
+/*
+ * Threads: two "CPUs" entering and leaving stalls on their own slot with a
+ * shared clock, while a third aggregates and reads; a fourth creates and
+ * destroys triggers.  No count may be lost (all zero at the end, no
+ * underflow), and full never exceeds some.
+ */
+static _Atomic u64 stress_clock = T0;
+static _Atomic int stress_stop;
+
+static void *stress_cpu(void *arg)
+{
+	struct rmm_mm *mm = arg;
+	static _Atomic int next_cpu;
+	int cpu = next_cpu++, i;
+
+	rmm_port_set_cpu(cpu);
+	for (i = 0; i < 20000; i++) {
+		chg(mm, cpu, 0, RUN, stress_clock += 1000);
+		chg(mm, cpu, 0, i & 1 ? RECLAIM : STALL, stress_clock += 5000);
+		chg(mm, cpu, i & 1 ? RECLAIM : STALL, 0, stress_clock += 3000);
+		chg(mm, cpu, RUN, 0, stress_clock += 1000);
+	}
+	return NULL;
+}
+
+static void *stress_reader(void *arg)
+{
+	struct rmm_mm *mm = arg;
+	unsigned long delay;
+
+	rmm_port_set_cpu(2);
+	while (!stress_stop) {
+		rmm_psi_avgs_work(mm, stress_clock, 2, &delay);
+		rmm_psi_rtpoll_work(mm, stress_clock, &delay);
+		show(mm, stress_clock);
+	}
+	return NULL;
+}
+
+static void *stress_triggers(void *arg)
+{
+	struct rmm_mm *mm = arg;
+	struct rmm_psi_trigger *t;
+	bool need, arm, stop;
+	const char *s = "some 1000 500000";
+
+	rmm_port_set_cpu(3);
+	while (!stress_stop) {
+		if (rmm_psi_trigger_create(mm, s, strlen(s) + 1, true,
+					   stress_clock, notify, NULL, &t,
+					   &need))
+			continue;
+		if (need)
+			rmm_psi_rtpoll_worker_start(mm, &arm);
+		rmm_psi_trigger_poll(t);
+		rmm_psi_trigger_destroy(mm, t, &stop);
+		if (stop)
+			rmm_psi_rtpoll_worker_stopped(mm);
+	}
+	return NULL;
+}
+
+static void test_threads(void)
+{
+	struct rmm_mm *mm;
+	pthread_t th[4];
+	unsigned int sum = 0;
+	int i, c;
+
+	rmm_port_set_nr_cpus(4);
+	mm = new_mm(4, RMM_KVER(6, 12), false);
+	pthread_create(&th[0], NULL, stress_cpu, mm);
+	pthread_create(&th[1], NULL, stress_cpu, mm);
+	pthread_create(&th[2], NULL, stress_reader, mm);
+	pthread_create(&th[3], NULL, stress_triggers, mm);
+	pthread_join(th[0], NULL);
+	pthread_join(th[1], NULL);
+	stress_stop = 1;
+	pthread_join(th[2], NULL);
+	pthread_join(th[3], NULL);
+	for (c = 0; c < 4; c++)
+		for (i = 0; i < RMM_NR_PSI_TASK_COUNTS; i++)
+			sum += mm->psi->pcpu[c].tasks[i];
+	ok(!sum && !mm->psi->psi_bug, "threads: every count back to 0");
+	show(mm, stress_clock);
+	ok(mm->psi->total[RMM_PSI_AVGS][RMM_PSI_MEM_FULL] <=
+	   mm->psi->total[RMM_PSI_AVGS][RMM_PSI_MEM_SOME] &&
+	   mm->psi->total[RMM_PSI_AVGS][RMM_PSI_MEM_SOME] > 0,
+	   "threads: 0 < full <= some");
+	ok(!mm->psi->avg_triggers && !mm->psi->rtpoll_triggers &&
+	   mm->psi->rtpoll_min_period == ULLONG_MAX,
+	   "threads: every trigger gone");
+	free_mm(mm);
+}
+
 int main(void)
 {
 	test_init();
@@ -599,5 +694,6 @@ int main(void)
 	test_trigger_avgs();
 	test_trigger_rtpoll();
 	test_min_period();
+	test_threads();
 	return done_testing();
 }
